@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import type { ColumnSpec, DataRecord, Exclusion } from './record.js';
+
+/** What a stage learns about the task it runs in. Tasks share nothing but the filesystem. */
+export interface TaskInfo {
+  /** step name, e.g. `segment-0` or `dedup_exact.reduce` */
+  step: string;
+  rank: number;
+  worldSize: number;
+  /** Seed of the run; stages derive per-record randomness from it and the record id. */
+  seed: number;
+}
+
+/** A global stage's own folder for one run: partials, shuffles and decisions live here. */
+export interface GlobalTaskInfo extends TaskInfo {
+  stageDir: string;
+}
+
+/** `undefined` keeps the record (possibly annotated in place); an Exclusion removes it. */
+export type StageResult = Exclusion | undefined;
+
+/** Map stages see one record at a time: annotate, filter, redact. */
+export interface MapStage {
+  readonly kind: 'map';
+  /** Columns this stage adds or rewrites. */
+  readonly columns: ColumnSpec[];
+  /** Called once per task before any record; load models, build automata here. */
+  open?(task: TaskInfo): Promise<void>;
+  process(record: DataRecord): StageResult;
+  /** Extra numbers for stats.json (e.g. languages seen); merged by summing. */
+  counters?(): Record<string, number>;
+}
+
+/** Sees every record upstream of the barrier, in the task that reads it. */
+export interface GlobalObserver {
+  observe(record: DataRecord): void;
+  /** Write this rank's partial results under the stage dir (atomically). */
+  finish(): Promise<void>;
+}
+
+/** Decides per record after the reduce; runs in the task after the barrier. */
+export interface GlobalApplier {
+  process(record: DataRecord): StageResult;
+  counters?(): Record<string, number>;
+}
+
+/**
+ * Global stages need the whole dataset (dedup, MetaCLIP counts and balancing). The engine runs
+ * them as map (observe, in the upstream tasks) → reduce (its own step over `worldSize` ranks)
+ * → apply (in the downstream tasks). Every part reads and writes files only.
+ */
+export interface GlobalStage {
+  readonly kind: 'global';
+  readonly columns: ColumnSpec[];
+  observer(task: GlobalTaskInfo): Promise<GlobalObserver>;
+  reduce(task: GlobalTaskInfo): Promise<Record<string, number>>;
+  applier(task: GlobalTaskInfo): Promise<GlobalApplier>;
+}
+
+export type Stage = MapStage | GlobalStage;
+
+/** What the engine tells a stage factory about the pipeline it is part of. */
+export interface StageEnv {
+  /** Name of the column holding the record's main text or file content. */
+  contentColumn: string;
+  /** Folder of the pipeline file; relative paths in parameters resolve against it. */
+  baseDir: string;
+}
+
+/** One entry in the stage registry: a name, a params schema, and a factory. */
+export interface StageDefinition<P = unknown> {
+  name: string;
+  description: string;
+  kind: 'map' | 'global';
+  params: z.ZodType<P>;
+  create(params: P, env: StageEnv): Stage;
+}
+
+export function defineStage<P>(def: StageDefinition<P>): StageDefinition<P> {
+  return def;
+}

@@ -1,0 +1,49 @@
+import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
+
+/** How bad input is handled. `fail`: stop the run, non-zero exit. `quarantine`: exclude with reason. */
+export type BadInputPolicy = 'fail' | 'quarantine';
+
+/** One file of the input with what identifies its version (for the manifest's fingerprints). */
+export interface InputFile {
+  /** path relative to the input root (directory input) or as given */
+  path: string;
+  absPath: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+/** A slice of the input that one rank reads: whole files, or a row range of one file. */
+export interface InputSlice {
+  file: InputFile;
+  /** first row (inclusive) and end row (exclusive) when a big file is split across ranks */
+  rowStart?: number;
+  rowEnd?: number;
+}
+
+/** What a reader yields: a record, or an exclusion at read time (binary, too large, bad bytes). */
+export type ReadItem = { record: DataRecord; excluded?: undefined } | { excluded: ExcludedRecord; record?: undefined };
+
+export interface Reader {
+  /** Columns every record has (provenance columns included). */
+  readonly columns: ColumnSpec[];
+  /** Every input file, sorted by path; fails with an InputError if the input is missing. */
+  listFiles(): Promise<InputFile[]>;
+  /** The slices rank `rank` of `worldSize` reads; deterministic for the same file list. */
+  slices(files: InputFile[], rank: number, worldSize: number): InputSlice[];
+  /** Stream the records of the slices, in a deterministic order. */
+  read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem>;
+}
+
+/** Writes records of a fixed schema; output appears only on close(), atomically. */
+export interface RecordWriter {
+  write(record: DataRecord): Promise<void>;
+  /** Returns the files it wrote (final paths), in order. */
+  close(): Promise<WrittenFile[]>;
+  /** Remove temporary files after a failure. */
+  abort(): Promise<void>;
+}
+
+export interface WrittenFile {
+  path: string;
+  rows: number;
+}
