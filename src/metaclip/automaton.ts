@@ -1,0 +1,577 @@
+/**
+ * MetaCLIP substring matcher: which metadata entries occur in a text, exactly as the
+ * reference decides it (entry `e` matches when `" " + e + " "` is a substring of
+ * `spacing(text)`; case-sensitive; nested and overlapping entries all count; each entry once
+ * per text), answered as sorted ascending entry ids.
+ *
+ * Design (measured against MetaCLIP's own pyahocorasick matcher, see bench/metaclip/match.ts):
+ *
+ * - Every padded key starts with a space (MetaCLIP 1) or, with the MetaCLIP 2 padding rule,
+ *   with a space or a character of a script written without spaces. So instead of an
+ *   Aho-Corasick automaton with failure links we keep a plain trie of the padded keys and walk
+ *   it from each position whose character starts some key (in English text: each space).
+ *   A walk stops at the first character the trie does not continue with; walks are short
+ *   (about one word plus the start of the next), so each character is looked at once or
+ *   twice. There are no failure or output links: every key ending on the walk is reported
+ *   where it ends. Worst case is O(text length x longest key), fine for keys of a few words.
+ * - The trie is a double array (base/check interleaved in one Int32Array, so one cache line
+ *   holds both) over a dense alphabet: the UTF-16 code units that occur in keys, numbered by
+ *   frequency (space first) through a 64 K-entry Uint16Array. Units that occur in no key map
+ *   to 0, which never has a transition. A node's base is negated when the node ends a key.
+ * - The spacing rule is applied while the text is copied into a reused Uint16Array of
+ *   alphabet codes; no spaced string is built and no per-text garbage is made except the
+ *   returned id array (and `matchView` avoids even that).
+ * - Each entry is reported once per text through a generation-stamped scratch array.
+ *
+ * UTF-16 code units vs code points: the reference (Python) compares code points. For
+ * well-formed strings, a UTF-16 substring match of a well-formed key is always aligned to
+ * code points, so both agree; surrogate pairs need no special handling.
+ */
+
+import { ASCII_SPACING_KIND, SPACING_KEEP, SPACING_WRAP } from './spacing.js';
+
+/**
+ * `metaclip1`: every entry padded with a space on both sides (MetaCLIP 1, English).
+ * `metaclip2`: an end of the entry is not padded when its character is of a script written
+ * without spaces or is punctuation (MetaCLIP 2 `get_spaced_metadata`).
+ */
+export type PaddingRule = 'metaclip1' | 'metaclip2';
+
+export interface MatcherOptions {
+  /** default `metaclip1` */
+  padding?: PaddingRule;
+}
+
+/** ASCII punctuation as in Python's `string.punctuation`. */
+const ASCII_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+/** MetaCLIP 2's `additional_punctuation` (full-width and CJK punctuation). */
+const ADDITIONAL_PUNCTUATION = '，。、；：？！“”‘’（）【】《》〈〉「」『』～—';
+
+const PUNCTUATION_CODE_POINTS: ReadonlySet<number> = new Set(
+  [...(ASCII_PUNCTUATION + ADDITIONAL_PUNCTUATION)].map((c) => c.codePointAt(0) as number),
+);
+
+/**
+ * MetaCLIP 2's `is_cjk_or_similar`, code point ranges copied from the reference
+ * (metaclip/curation/substr_matching.py): CJK unified ideographs and extensions A-F,
+ * compatibility ideographs, CJK radicals, Kangxi radicals, ideographic description
+ * characters; Thai, Lao, Myanmar, Khmer, Tibetan; and punctuation.
+ *
+ * Note the reference does NOT list Hiragana/Katakana (U+3040-U+30FF) or Hangul: a Japanese
+ * entry ending in kana is padded with a space. We keep the reference's ranges so counts match.
+ */
+export function isUnpaddedCodePoint(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
+    (cp >= 0x2ceb0 && cp <= 0x2ebef) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2e80 && cp <= 0x2eff) ||
+    (cp >= 0x2f00 && cp <= 0x2fdf) ||
+    (cp >= 0x2ff0 && cp <= 0x2fff) ||
+    (cp >= 0x0e00 && cp <= 0x0e7f) || // Thai
+    (cp >= 0x0e80 && cp <= 0x0eff) || // Lao
+    (cp >= 0x1000 && cp <= 0x109f) || // Myanmar
+    (cp >= 0x1780 && cp <= 0x17ff) || // Khmer
+    (cp >= 0x0f00 && cp <= 0x0fff) || // Tibetan
+    PUNCTUATION_CODE_POINTS.has(cp)
+  );
+}
+
+function lastCodePoint(s: string): number {
+  const last = s.charCodeAt(s.length - 1);
+  if (last >= 0xdc00 && last <= 0xdfff && s.length >= 2) {
+    const high = s.charCodeAt(s.length - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return ((high - 0xd800) << 10) + (last - 0xdc00) + 0x10000;
+  }
+  return last;
+}
+
+/** The string the matcher looks for in `spacing(text)` for one entry. */
+export function paddedKey(entry: string, padding: PaddingRule = 'metaclip1'): string {
+  if (padding === 'metaclip1') return ` ${entry} `;
+  if (entry.length === 0) {
+    throw new RangeError('empty metadata entry: with MetaCLIP 2 padding it has no end to pad (the reference fails on it too)');
+  }
+  const head = isUnpaddedCodePoint(entry.codePointAt(0) as number) ? '' : ' ';
+  const tail = isUnpaddedCodePoint(lastCodePoint(entry)) ? '' : ' ';
+  return head + entry + tail;
+}
+
+/**
+ * Everything a matcher needs, as typed arrays: post it to a worker (share it with
+ * `{ shared: true }`, or list `transferList(t)` to move it) and rebuild there with
+ * `MetaclipMatcher.fromTransferable`, which copies nothing.
+ */
+export interface MatcherTransferable {
+  format: 'thresher-metaclip-matcher/1';
+  padding: PaddingRule;
+  entryCount: number;
+  /** UTF-16 code unit -> alphabet code (0: in no key); length 65536 */
+  charToCode: Uint16Array;
+  /** double array: [base, check] per slot; base < 0 marks a node that ends a key */
+  trie: Int32Array;
+  /** per slot: the smallest entry id whose key ends at that node, or -1 */
+  slotEntry: Int32Array;
+  /** per entry: next larger entry id with the same key, or -1 (empty when no duplicates) */
+  duplicateNext: Int32Array;
+  /** per alphabet code: 1 when some key starts with it */
+  startsKey: Uint8Array;
+}
+
+export function transferList(t: MatcherTransferable): ArrayBuffer[] {
+  const buffers = [t.charToCode, t.trie, t.slotEntry, t.duplicateNext, t.startsKey].map((a) => a.buffer);
+  return buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+export interface MatcherStats {
+  entries: number;
+  alphabet: number;
+  trieNodes: number;
+  slots: number;
+  bytes: number;
+}
+
+export class MetaclipMatcher {
+  readonly padding: PaddingRule;
+  readonly entryCount: number;
+  private readonly charToCode: Uint16Array;
+  private readonly trie: Int32Array;
+  private readonly slotEntry: Int32Array;
+  private readonly duplicateNext: Int32Array;
+  private readonly startsKey: Uint8Array;
+  private readonly spaceCode: number;
+  /** ASCII unit -> alphabet code, or -1 wrap in spaces, or -2 becomes a space */
+  private readonly asciiCode: Int32Array;
+
+  // Per-instance scratch, reused across texts (a matcher is used by one thread).
+  private codes: Uint16Array = new Uint16Array(1024);
+  private found: Int32Array = new Int32Array(64);
+  private readonly stamp: Int32Array;
+  private generation = 0;
+
+  private constructor(t: MatcherTransferable) {
+    this.padding = t.padding;
+    this.entryCount = t.entryCount;
+    this.charToCode = t.charToCode;
+    this.trie = t.trie;
+    this.slotEntry = t.slotEntry;
+    this.duplicateNext = t.duplicateNext;
+    this.startsKey = t.startsKey;
+    this.spaceCode = t.charToCode[0x20];
+    this.asciiCode = new Int32Array(128);
+    for (let u = 0; u < 128; u++) {
+      const kind = ASCII_SPACING_KIND[u];
+      this.asciiCode[u] = kind === SPACING_KEEP ? t.charToCode[u] : kind === SPACING_WRAP ? -1 : -2;
+    }
+    this.stamp = new Int32Array(t.entryCount);
+  }
+
+  /** Build from the metadata entry list (entry id = index). */
+  static build(entries: readonly string[], options: MatcherOptions = {}): MetaclipMatcher {
+    return new MetaclipMatcher(buildTables(entries, options.padding ?? 'metaclip1'));
+  }
+
+  /** Wrap tables made by `toTransferable` (in this or another thread); nothing is copied. */
+  static fromTransferable(t: MatcherTransferable): MetaclipMatcher {
+    if (t.format !== 'thresher-metaclip-matcher/1') throw new Error(`not a thresher MetaCLIP matcher: format ${String(t.format)}`);
+    if (t.charToCode.length !== 65536 || t.trie.length !== 2 * t.slotEntry.length || t.startsKey.length === 0) {
+      throw new Error('MetaCLIP matcher tables are inconsistent');
+    }
+    return new MetaclipMatcher(t);
+  }
+
+  /**
+   * The tables as typed arrays. Copies by default so this matcher stays usable even when the
+   * copy is transferred; `shared: true` copies into SharedArrayBuffers once, so any number
+   * of workers can use one copy.
+   */
+  toTransferable(options: { shared?: boolean } = {}): MatcherTransferable {
+    const copy = <T extends Uint16Array | Int32Array | Uint8Array>(a: T): T => {
+      if (!options.shared) return a.slice() as T;
+      const ctor = a.constructor as { new (b: SharedArrayBuffer): T };
+      const out = new ctor(new SharedArrayBuffer(a.byteLength));
+      out.set(a as never);
+      return out;
+    };
+    return {
+      format: 'thresher-metaclip-matcher/1',
+      padding: this.padding,
+      entryCount: this.entryCount,
+      charToCode: copy(this.charToCode),
+      trie: copy(this.trie),
+      slotEntry: copy(this.slotEntry),
+      duplicateNext: copy(this.duplicateNext),
+      startsKey: copy(this.startsKey),
+    };
+  }
+
+  stats(): MatcherStats {
+    let nodes = 0;
+    for (let s = 1; s < this.trie.length; s += 2) if (this.trie[s] !== -1) nodes++;
+    return {
+      entries: this.entryCount,
+      alphabet: this.startsKey.length - 1,
+      trieNodes: nodes,
+      slots: this.slotEntry.length,
+      bytes:
+        this.charToCode.byteLength + this.trie.byteLength + this.slotEntry.byteLength +
+        this.duplicateNext.byteLength + this.startsKey.byteLength + this.stamp.byteLength,
+    };
+  }
+
+  /** Sorted ascending ids of the entries that match `text`, as a new array. */
+  match(text: string): Int32Array {
+    const n = this.collect(text);
+    return this.found.slice(0, n);
+  }
+
+  /**
+   * Same ids as `match`, as a view of a scratch buffer: valid only until the next call on
+   * this matcher. For hot loops that copy or count the ids right away.
+   */
+  matchView(text: string): Int32Array {
+    const n = this.collect(text);
+    return this.found.subarray(0, n);
+  }
+
+  /** Fill `found[0..n)` with the sorted matched ids; returns n. */
+  private collect(text: string): number {
+    const length = this.encode(text);
+    const codes = this.codes;
+    const trie = this.trie;
+    const startsKey = this.startsKey;
+    const slotEntry = this.slotEntry;
+    const stamp = this.stamp;
+    const hasDuplicates = this.duplicateNext.length > 0;
+    const rootBase = trie[0];
+    let found = this.found;
+    let n = 0;
+    let generation = ++this.generation;
+    if (generation === 0x7fffffff) {
+      stamp.fill(0);
+      this.generation = generation = 1;
+    }
+
+    for (let p = 0; p < length; p++) {
+      const first = codes[p];
+      if (startsKey[first] === 0) continue;
+      // A key starts with `first`, so the root has this child.
+      let s = rootBase + first;
+      let q = p + 1;
+      for (;;) {
+        let base = trie[2 * s];
+        if (base < 0) {
+          base = -base;
+          let e = slotEntry[s];
+          do {
+            if (stamp[e] !== generation) {
+              stamp[e] = generation;
+              if (n === found.length) {
+                const grown = new Int32Array(found.length * 2);
+                grown.set(found);
+                this.found = found = grown;
+              }
+              found[n++] = e;
+            }
+            e = hasDuplicates ? this.duplicateNext[e] : -1;
+          } while (e >= 0);
+        }
+        // codes[length] is 0, which never has a transition: the walk ends at the text end.
+        const t = base + codes[q];
+        if (trie[2 * t + 1] !== s) break;
+        s = t;
+        q++;
+      }
+    }
+    sortAscending(found, n);
+    return n;
+  }
+
+  /**
+   * Write the alphabet codes of `spacing(text)` into `this.codes`, followed by a 0 sentinel;
+   * returns the spaced length.
+   */
+  private encode(text: string): number {
+    const len = text.length;
+    if (this.codes.length < 3 * len + 3) this.codes = new Uint16Array(Math.max(3 * len + 3, 2 * this.codes.length));
+    const codes = this.codes;
+    const charToCode = this.charToCode;
+    const asciiCode = this.asciiCode;
+    const space = this.spaceCode;
+    codes[0] = space;
+    let n = 1;
+    for (let i = 0; i < len; i++) {
+      const u = text.charCodeAt(i);
+      if (u < 128) {
+        const c = asciiCode[u];
+        if (c >= 0) {
+          codes[n++] = c;
+        } else if (c === -1) {
+          codes[n] = space;
+          codes[n + 1] = charToCode[u];
+          codes[n + 2] = space;
+          n += 3;
+        } else {
+          codes[n++] = space;
+        }
+      } else {
+        codes[n++] = charToCode[u];
+      }
+    }
+    codes[n++] = space;
+    codes[n] = 0;
+    return n;
+  }
+}
+
+/** In-place ascending sort of a[0..n): insertion sort for the usual handful of ids. */
+function sortAscending(a: Int32Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the tables
+
+function buildTables(entries: readonly string[], padding: PaddingRule): MatcherTransferable {
+  const keys = entries.map((e, i) => {
+    if (typeof e !== 'string') throw new TypeError(`metadata entry ${i} is not a string`);
+    return paddedKey(e, padding);
+  });
+
+  // Alphabet: code units of the keys numbered by frequency, so the common ones (space,
+  // lower-case letters) get small codes and pack densely into the double array.
+  const frequency = new Float64Array(65536);
+  let totalUnits = 0;
+  for (const k of keys) {
+    for (let i = 0; i < k.length; i++) frequency[k.charCodeAt(i)]++;
+    totalUnits += k.length;
+  }
+  const used: number[] = [];
+  for (let u = 0; u < 65536; u++) if (frequency[u] > 0) used.push(u);
+  used.sort((a, b) => frequency[b] - frequency[a] || a - b);
+  const charToCode = new Uint16Array(65536);
+  used.forEach((u, i) => (charToCode[u] = i + 1));
+  const alphabet = used.length;
+
+  const trie = buildTrie(keys, charToCode, totalUnits);
+  const startsKey = new Uint8Array(alphabet + 1);
+  for (let c = trie.firstChild[0]; c >= 0; c = trie.nextSibling[c]) startsKey[trie.code[c]] = 1;
+
+  const placed = placeDoubleArray(trie, alphabet);
+  return {
+    format: 'thresher-metaclip-matcher/1',
+    padding,
+    entryCount: entries.length,
+    charToCode,
+    trie: placed.trie,
+    slotEntry: placed.slotEntry,
+    duplicateNext: trie.duplicateNext,
+    startsKey,
+  };
+}
+
+interface PlainTrie {
+  nodes: number;
+  code: Uint16Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  /** smallest entry id ending at the node, or -1 */
+  entry: Int32Array;
+  duplicateNext: Int32Array;
+}
+
+/**
+ * Plain trie with an open-addressing hash on (parent, code) for the insertions; children
+ * are then linked in ascending code order for the placement.
+ */
+function buildTrie(keys: readonly string[], charToCode: Uint16Array, totalUnits: number): PlainTrie {
+  const maxNodes = totalUnits + 1;
+  const parent = new Int32Array(maxNodes);
+  const code = new Uint16Array(maxNodes);
+  const entry = new Int32Array(maxNodes).fill(-1);
+  let tableSize = 1024;
+  while (tableSize < 2 * maxNodes) tableSize *= 2;
+  const mask = tableSize - 1;
+  const table = new Int32Array(tableSize).fill(-1);
+  let nodes = 1;
+  parent[0] = -1;
+
+  let duplicateNext: Int32Array | null = null;
+  const lastOfKey = new Map<number, number>();
+
+  for (let id = 0; id < keys.length; id++) {
+    const key = keys[id];
+    let s = 0;
+    for (let i = 0; i < key.length; i++) {
+      const c = charToCode[key.charCodeAt(i)];
+      let h = (Math.imul(s, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & mask;
+      for (;;) {
+        const child = table[h];
+        if (child < 0) {
+          parent[nodes] = s;
+          code[nodes] = c;
+          table[h] = nodes;
+          s = nodes++;
+          break;
+        }
+        if (parent[child] === s && code[child] === c) {
+          s = child;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+    if (entry[s] < 0) {
+      entry[s] = id;
+    } else {
+      // The same string twice in the metadata: both ids match, as in the reference loop.
+      if (!duplicateNext) duplicateNext = new Int32Array(keys.length).fill(-1);
+      const last = lastOfKey.get(s) ?? entry[s];
+      duplicateNext[last] = id;
+      lastOfKey.set(s, id);
+    }
+  }
+
+  // Children lists in ascending code order: bucket the nodes by code, then prepend in
+  // descending code order.
+  const firstChild = new Int32Array(nodes).fill(-1);
+  const nextSibling = new Int32Array(nodes).fill(-1);
+  const byCode = countingOrder(code, nodes);
+  for (let i = byCode.length - 1; i >= 0; i--) {
+    const node = byCode[i];
+    if (node === 0) continue;
+    const p = parent[node];
+    nextSibling[node] = firstChild[p];
+    firstChild[p] = node;
+  }
+  return {
+    nodes,
+    code: code.subarray(0, nodes),
+    firstChild,
+    nextSibling,
+    entry: entry.subarray(0, nodes),
+    duplicateNext: duplicateNext ?? new Int32Array(0),
+  };
+}
+
+/** Node ids 0..nodes-1 ordered by code (stable). */
+function countingOrder(code: Uint16Array, nodes: number): Int32Array {
+  let maxCode = 0;
+  for (let i = 0; i < nodes; i++) if (code[i] > maxCode) maxCode = code[i];
+  const start = new Int32Array(maxCode + 2);
+  for (let i = 0; i < nodes; i++) start[code[i] + 1]++;
+  for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
+  const order = new Int32Array(nodes);
+  for (let i = 0; i < nodes; i++) order[start[code[i]]++] = i;
+  return order;
+}
+
+/**
+ * Lay the trie out as a double array: node s with base b has its child on code c at slot
+ * b + c, and that slot's check holds s's slot. First-fit placement in depth-first order.
+ */
+function placeDoubleArray(trie: PlainTrie, alphabet: number): { trie: Int32Array; slotEntry: Int32Array } {
+  let capacity = Math.max(1024, Math.ceil(trie.nodes * 1.25) + alphabet + 2);
+  let base = new Int32Array(capacity);
+  let check = new Int32Array(capacity).fill(-1);
+  let used = new Uint8Array(capacity);
+  const slotOf = new Int32Array(trie.nodes);
+  const grow = (need: number): void => {
+    if (need < capacity) return;
+    let next = capacity * 2;
+    while (next <= need) next *= 2;
+    const b = new Int32Array(next);
+    b.set(base);
+    const c = new Int32Array(next).fill(-1);
+    c.set(check);
+    const u = new Uint8Array(next);
+    u.set(used);
+    base = b;
+    check = c;
+    used = u;
+    capacity = next;
+  };
+
+  // Slot 0 is the root; slot 1 can never be a child (base >= 1 and code >= 1), so mark it
+  // used or the first-fit scan would start from it forever.
+  used[0] = 1;
+  used[1] = 1;
+  slotOf[0] = 0;
+  let firstFree = 2;
+  let maxSlot = 0;
+  const childCodes: number[] = [];
+  const stack: number[] = [0];
+  while (stack.length > 0) {
+    const node = stack.pop() as number;
+    const slot = slotOf[node];
+    childCodes.length = 0;
+    for (let c = trie.firstChild[node]; c >= 0; c = trie.nextSibling[c]) childCodes.push(trie.code[c]);
+    let b = 1; // leaves: any base >= 1 works, every lookup from them fails its check
+    if (childCodes.length > 0) {
+      while (used[firstFree]) firstFree++;
+      let pos = Math.max(firstFree, childCodes[0] + 1);
+      for (;;) {
+        grow(pos + alphabet + 1);
+        while (used[pos]) pos++;
+        b = pos - childCodes[0];
+        grow(b + alphabet + 1);
+        let ok = true;
+        for (let j = 1; j < childCodes.length; j++) {
+          if (used[b + childCodes[j]]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+        pos++;
+      }
+      const children: number[] = [];
+      for (let c = trie.firstChild[node]; c >= 0; c = trie.nextSibling[c]) {
+        const childSlot = b + trie.code[c];
+        used[childSlot] = 1;
+        check[childSlot] = slot;
+        slotOf[c] = childSlot;
+        if (childSlot > maxSlot) maxSlot = childSlot;
+        children.push(c);
+      }
+      for (let j = children.length - 1; j >= 0; j--) stack.push(children[j]);
+    }
+    base[slot] = trie.entry[node] >= 0 ? -b : b;
+  }
+
+  // Every lookup reads slot base + code with base up to the largest base and code up to the
+  // alphabet size, so keep that many slots.
+  let maxBase = 1;
+  for (let s = 0; s <= maxSlot; s++) {
+    const b = Math.abs(base[s]);
+    if (check[s] !== -1 || s === 0) if (b > maxBase) maxBase = b;
+  }
+  const slots = Math.max(maxSlot + 1, maxBase + alphabet + 1);
+  grow(slots);
+  const out = new Int32Array(2 * slots);
+  const slotEntry = new Int32Array(slots).fill(-1);
+  for (let s = 0; s < slots; s++) {
+    out[2 * s] = base[s];
+    out[2 * s + 1] = check[s];
+  }
+  for (let node = 0; node < trie.nodes; node++) if (trie.entry[node] >= 0) slotEntry[slotOf[node]] = trie.entry[node];
+  return { trie: out, slotEntry };
+}

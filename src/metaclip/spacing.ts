@@ -1,0 +1,55 @@
+/**
+ * MetaCLIP's text normalisation before substring matching (`spacing` in
+ * facebookresearch/MetaCLIP `metaclip/substr_matching.py`), reproduced exactly:
+ *
+ *   " " + text + " ", then each of  , . ; : ? ! `  becomes itself with a space on both sides,
+ *   then tab, CR and LF become a space.
+ *
+ * No lowercasing, no Unicode normalisation, no collapsing of repeated spaces: matching is
+ * case-sensitive and "a  b" (two spaces) stays two spaces, as in the reference.
+ *
+ * The rule is a per-character mapping (the inserted characters are spaces, which no later
+ * replacement touches), so the matcher applies it on the fly without building this string;
+ * `spacing()` exists for display, tests and callers that want the reference string.
+ */
+
+/** Characters the reference wraps in spaces: `x` becomes ` x `. */
+export const WRAPPED_PUNCTUATION = [',', '.', ';', ':', '?', '!', '`'] as const;
+
+/** Characters the reference turns into a single space. */
+export const SPACED_CONTROLS = ['\t', '\n', '\r'] as const;
+
+/** How one UTF-16 code unit is rewritten by the spacing rule: kept, wrapped " c ", or " ". */
+export const SPACING_KEEP = 0;
+export const SPACING_WRAP = 1;
+export const SPACING_SPACE = 2;
+
+/** Spacing kind for code units below 128 (every special character is ASCII). */
+export const ASCII_SPACING_KIND: Uint8Array = (() => {
+  const kinds = new Uint8Array(128);
+  for (const c of WRAPPED_PUNCTUATION) kinds[c.charCodeAt(0)] = SPACING_WRAP;
+  for (const c of SPACED_CONTROLS) kinds[c.charCodeAt(0)] = SPACING_SPACE;
+  return kinds;
+})();
+
+/** The reference normalisation as a string: `spacing("a,b")` is `" a , b "`. */
+export function spacing(text: string): string {
+  let out = ' ';
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const u = text.charCodeAt(i);
+    if (u >= 128) continue;
+    const kind = ASCII_SPACING_KIND[u];
+    if (kind === SPACING_KEEP) continue;
+    out += text.slice(runStart, i);
+    out += kind === SPACING_WRAP ? ` ${text[i]} ` : ' ';
+    runStart = i + 1;
+  }
+  out += text.slice(runStart);
+  return out + ' ';
+}
+
+/** Length of `spacing(text)` without building it: used to size scratch buffers. */
+export function spacedLengthBound(textLength: number): number {
+  return 3 * textLength + 2;
+}
