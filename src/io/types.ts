@@ -10,6 +10,8 @@ export interface InputFile {
   absPath: string;
   bytes: number;
   mtimeMs: number;
+  /** Row count when the format tells it cheaply (Parquet footer); lets slices split by rows. */
+  rows?: number;
 }
 
 /** A slice of the input that one rank reads: whole files, or a row range of one file. */
@@ -18,6 +20,12 @@ export interface InputSlice {
   /** first row (inclusive) and end row (exclusive) when a big file is split across ranks */
   rowStart?: number;
   rowEnd?: number;
+  /**
+   * Byte range of an uncompressed line-oriented file split across ranks: the slice owns
+   * every line whose first byte lies in [byteStart, byteEnd). Row numbers stay exact.
+   */
+  byteStart?: number;
+  byteEnd?: number;
 }
 
 /** What a reader yields: a record, or an exclusion at read time (binary, too large, bad bytes). */
@@ -26,6 +34,8 @@ export type ReadItem = { record: DataRecord; excluded?: undefined } | { excluded
 export interface Reader {
   /** Columns every record has (provenance columns included). */
   readonly columns: ColumnSpec[];
+  /** Name of the column holding the record's main text or file content (StageEnv.contentColumn). */
+  readonly contentColumn?: string;
   /** Every input file, sorted by path; fails with an InputError if the input is missing. */
   listFiles(): Promise<InputFile[]>;
   /** The slices rank `rank` of `worldSize` reads; deterministic for the same file list. */

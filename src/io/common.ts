@@ -1,0 +1,77 @@
+import { TextDecoder } from 'node:util';
+import { InputError } from '../core/errors.js';
+import type { ExcludedRecord } from '../core/record.js';
+import type { BadInputPolicy, ReadItem } from './types.js';
+
+/** `stage` of every exclusion a reader makes. */
+export const READ_STAGE = 'read';
+
+/**
+ * Reasons a reader excludes input. Bad bytes (`bad_record`, `truncated`, `corrupt`,
+ * `unreadable`) are errors under policy `fail`; the others are properties of the data
+ * (`binary`, `too_large`, `invalid_utf8` files in a tree, `symlink`, `special_file`,
+ * `no_content`) and are excluded under either policy.
+ */
+export type ReadExclusionReason =
+  | 'binary'
+  | 'too_large'
+  | 'invalid_utf8'
+  | 'symlink'
+  | 'special_file'
+  | 'unreadable'
+  | 'bad_record'
+  | 'truncated'
+  | 'corrupt'
+  | 'no_content';
+
+export function excluded(
+  id: string,
+  source: string,
+  sourceRow: number | null,
+  reason: ReadExclusionReason,
+  bytes: number,
+  detail?: string,
+): ReadItem {
+  const ex: ExcludedRecord = { id, source, source_row: sourceRow, stage: READ_STAGE, bytes, reason };
+  if (detail !== undefined) ex.detail = detail;
+  return { excluded: ex };
+}
+
+/**
+ * Bad input: under `fail` throws an InputError naming file and row; under `quarantine`
+ * returns the exclusion to yield.
+ */
+export function badInput(
+  policy: BadInputPolicy,
+  file: string,
+  row: number | null,
+  reason: ReadExclusionReason,
+  problem: string,
+  id: string,
+  bytes: number,
+): ReadItem {
+  if (policy === 'fail') throw new InputError(file, problem, row === null ? {} : { row });
+  return excluded(id, file, row, reason, bytes, problem);
+}
+
+/** One line of text from any error (DuckDB messages span lines). */
+export function oneLine(err: unknown): string {
+  let msg: string;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    msg = err.message;
+    if (typeof code === 'string' && !msg.includes(code)) msg = `${code}: ${msg}`;
+  } else {
+    msg = String(err);
+  }
+  return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export function isFsError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall !== undefined;
+}
+
+/** Strict UTF-8 decoder that keeps a leading BOM (content must reflect the bytes). */
+export function strictDecoder(): TextDecoder {
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+}

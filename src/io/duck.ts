@@ -1,0 +1,93 @@
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType, type JS } from '@duckdb/node-api';
+import type { ColumnType, Value } from '../core/record.js';
+
+/** An in-memory DuckDB with one thread (deterministic output, one core per task). */
+export async function openDuck(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close: () => void }> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  return {
+    instance,
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function sqlIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** DuckDB's message without its SQL excerpt, on one line. */
+export function duckMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split(/\n\s*\nLINE \d+:/)[0].replace(/\s*\n\s*/g, ' ').trim();
+}
+
+const INT_IDS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+]);
+const INT32_IDS = new Set<DuckDBTypeId>([DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT]);
+const FLOAT_IDS = new Set<DuckDBTypeId>([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL]);
+
+/**
+ * Column type for a DuckDB type. Anything without a direct counterpart (dates, blobs,
+ * structs, maps, other lists, HUGEINT) is stored as a string (see jsToValue).
+ */
+export function columnTypeOf(t: DuckDBType): ColumnType {
+  const id = t.typeId;
+  if (id === DuckDBTypeId.BOOLEAN) return 'bool';
+  if (INT_IDS.has(id)) return 'int64';
+  if (FLOAT_IDS.has(id)) return 'float64';
+  if (id === DuckDBTypeId.VARCHAR) return 'string';
+  if (id === DuckDBTypeId.LIST || id === DuckDBTypeId.ARRAY) {
+    const inner = (t as { valueType: DuckDBType }).valueType.typeId;
+    if (INT32_IDS.has(inner)) return 'int32[]';
+    if (inner === DuckDBTypeId.FLOAT || inner === DuckDBTypeId.DOUBLE) return 'float32[]';
+    if (inner === DuckDBTypeId.VARCHAR) return 'string[]';
+  }
+  return 'string';
+}
+
+function jsonReplacer(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data))
+    return Buffer.from((v as { data: number[] }).data).toString('base64');
+  return v;
+}
+
+/** A DuckDB JS value as a column value. BIGINT beyond 2^53 loses precision (JS number). */
+export function jsToValue(v: JS, type: ColumnType): Value {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'int64':
+    case 'float64':
+      return typeof v === 'bigint' ? Number(v) : (v as number);
+    case 'bool':
+      return v as boolean;
+    case 'int32[]':
+    case 'float32[]':
+      return (v as JS[]).map((x) => (typeof x === 'bigint' ? Number(x) : (x as number)));
+    case 'string[]':
+      return v as string[];
+    case 'string':
+      if (typeof v === 'string') return v;
+      if (v instanceof Date) return v.toISOString();
+      if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+      if (typeof v === 'bigint') return v.toString();
+      return JSON.stringify(v, jsonReplacer);
+  }
+}

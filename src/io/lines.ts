@@ -1,0 +1,142 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+export function compressionOf(file: string): Compression {
+  const f = file.toLowerCase();
+  if (f.endsWith('.gz') || f.endsWith('.gzip')) return 'gzip';
+  if (f.endsWith('.zst') || f.endsWith('.zstd')) return 'zstd';
+  return 'none';
+}
+
+const CHUNK = 1 << 20;
+
+/** Thrown (wrapped) when the compressed stream ends early or is damaged. */
+export class StreamDamage extends Error {
+  constructor(
+    readonly kind: 'truncated' | 'corrupt',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StreamDamage';
+  }
+}
+
+function classifyGzip(err: NodeJS.ErrnoException): Error {
+  if (err.code === 'Z_BUF_ERROR') return new StreamDamage('truncated', `truncated gzip stream (${err.message})`);
+  if (typeof err.code === 'string' && err.code.startsWith('Z_')) return new StreamDamage('corrupt', `corrupt gzip stream (${err.message})`);
+  return err;
+}
+
+/**
+ * The decompressed bytes of a file, streamed (bounded memory). `start` (uncompressed files
+ * only) begins at that byte offset. Damage in a compressed stream surfaces as a StreamDamage
+ * after every byte before it was delivered.
+ */
+export async function* openBytes(absPath: string, compression: Compression, start = 0): AsyncGenerator<Buffer> {
+  if (compression === 'none') {
+    yield* createReadStream(absPath, { start, highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
+    return;
+  }
+  if (start !== 0) throw new Error('byte offsets are only supported for uncompressed files');
+  if (compression === 'gzip') {
+    const src = createReadStream(absPath, { highWaterMark: CHUNK });
+    const gz = createGunzip({ chunkSize: CHUNK });
+    pipeline(src, gz, () => {
+      /* errors surface through the iteration below */
+    });
+    try {
+      for await (const c of gz as AsyncIterable<Buffer>) yield c;
+    } catch (err) {
+      throw classifyGzip(err as NodeJS.ErrnoException);
+    }
+    return;
+  }
+  let out: Uint8Array[] = [];
+  const dec = new Decompress((data) => {
+    out.push(data);
+  });
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      dec.push(chunk, final);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 5) throw new StreamDamage('truncated', `truncated zstd stream (${(err as Error).message})`);
+      if (typeof code === 'number') throw new StreamDamage('corrupt', `corrupt zstd stream (${(err as Error).message})`);
+      throw err;
+    }
+  };
+  for await (const c of createReadStream(absPath, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+    push(c, false);
+    const ready = out;
+    out = [];
+    for (const d of ready) yield Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  }
+  push(new Uint8Array(0), true);
+  for (const d of out) yield Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+}
+
+/** One line without its `\n`; `bytes` is null when the line was longer than the limit. */
+export interface Line {
+  bytes: Buffer | null;
+  /** length in bytes, without the newline */
+  length: number;
+  /** whether a `\n` ended it (false only for a last line without one) */
+  newline: boolean;
+}
+
+/**
+ * Split a byte stream into lines. A line longer than `maxLineBytes` is not kept in memory:
+ * it is skipped up to its newline and reported with `bytes: null`.
+ */
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Line> {
+  let parts: Buffer[] = [];
+  let partLen = 0;
+  let overflow = false;
+  for await (const chunk of chunks) {
+    let pos = 0;
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf(10, pos);
+      const end = nl < 0 ? chunk.length : nl;
+      const piece = end - pos;
+      if (!overflow && partLen + piece > maxLineBytes) {
+        overflow = true;
+        parts = [];
+      }
+      if (!overflow && piece > 0) parts.push(chunk.subarray(pos, end));
+      partLen += piece;
+      if (nl < 0) break;
+      let bytes: Buffer | null = null;
+      if (!overflow) bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, partLen);
+      yield { bytes, length: partLen, newline: true };
+      parts = [];
+      partLen = 0;
+      overflow = false;
+      pos = nl + 1;
+    }
+    // a line continuing into the next chunk must not alias a buffer the stream may reuse
+    if (parts.length > 0 && parts[parts.length - 1].buffer === chunk.buffer) {
+      parts[parts.length - 1] = Buffer.from(parts[parts.length - 1]);
+    }
+  }
+  if (partLen > 0 || parts.length > 0) {
+    yield { bytes: overflow ? null : Buffer.concat(parts, partLen), length: partLen, newline: false };
+  }
+}
+
+/** Number of `\n` bytes in [0, end) of a file, streamed. */
+export async function countNewlines(absPath: string, end: number): Promise<number> {
+  if (end <= 0) return 0;
+  let n = 0;
+  for await (const c of createReadStream(absPath, { start: 0, end: end - 1, highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+    let i = c.indexOf(10);
+    while (i >= 0) {
+      n++;
+      i = c.indexOf(10, i + 1);
+    }
+  }
+  return n;
+}

@@ -1,0 +1,56 @@
+/**
+ * Factory for readers and writers from spec objects (as found in a pipeline file).
+ * Every schema is strict: unknown keys are errors.
+ */
+import { z } from 'zod';
+import type { ColumnSpec } from '../core/record.js';
+import { DirectoryReader, directoryReaderOptionsSchema } from './readers/directory.js';
+import { JsonlReader, jsonlReaderOptionsSchema } from './readers/jsonl.js';
+import { ParquetReader, parquetReaderOptionsSchema } from './readers/parquet.js';
+import type { Reader, RecordWriter } from './types.js';
+import { JsonlWriter, jsonlWriterOptionsSchema } from './writers/jsonl.js';
+import { ParquetWriter, parquetWriterOptionsSchema } from './writers/parquet.js';
+
+export { directoryReaderOptionsSchema, jsonlReaderOptionsSchema, parquetReaderOptionsSchema, jsonlWriterOptionsSchema, parquetWriterOptionsSchema };
+
+const inputPath = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const directoryReaderSpecSchema = directoryReaderOptionsSchema.extend({ type: z.literal('directory'), path: z.string().min(1) });
+export const jsonlReaderSpecSchema = jsonlReaderOptionsSchema.extend({ type: z.literal('jsonl'), path: inputPath });
+export const parquetReaderSpecSchema = parquetReaderOptionsSchema.extend({ type: z.literal('parquet'), path: inputPath });
+export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, parquetReaderSpecSchema]);
+export type ReaderSpec = z.input<typeof readerSpecSchema>;
+
+export const parquetWriterSpecSchema = parquetWriterOptionsSchema.extend({ type: z.literal('parquet') });
+export const jsonlWriterSpecSchema = jsonlWriterOptionsSchema.extend({ type: z.literal('jsonl') });
+export const writerSpecSchema = z.discriminatedUnion('type', [parquetWriterSpecSchema, jsonlWriterSpecSchema]);
+export type WriterSpec = z.input<typeof writerSpecSchema>;
+
+/** Validates the spec (throws a ZodError on bad keys/values) and opens the reader. */
+export function openReader(spec: ReaderSpec): Reader {
+  const s = readerSpecSchema.parse(spec);
+  switch (s.type) {
+    case 'directory':
+      return new DirectoryReader(s.path, omit(s, 'type', 'path'));
+    case 'jsonl':
+      return new JsonlReader(s.path, omit(s, 'type', 'path'));
+    case 'parquet':
+      return new ParquetReader(s.path, omit(s, 'type', 'path'));
+  }
+}
+
+/**
+ * Opens a writer for `columns`; `pathFor(seq)` names shard `seq` (0, 1, ...), e.g.
+ * `(i) => \`out/part-${rank}-${String(i).padStart(5, '0')}.parquet\``.
+ */
+export function openWriter(spec: WriterSpec, columns: ColumnSpec[], pathFor: (seq: number) => string): RecordWriter {
+  const s = writerSpecSchema.parse(spec);
+  if (s.type === 'parquet') return new ParquetWriter(columns, pathFor, omit(s, 'type'));
+  return new JsonlWriter(columns, pathFor, omit(s, 'type'));
+}
+
+function omit<T extends object, K extends keyof T>(o: T, ...keys: K[]): Omit<T, K> {
+  const out = { ...o } as Record<string, unknown>;
+  for (const k of keys) delete out[k as string];
+  return out as Omit<T, K>;
+}

@@ -1,0 +1,35 @@
+/** Byte-wise (UTF-8) order of strings, the same on every machine and locale. */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Contiguous, deterministic assignment of weighted items to ranks: item i goes to the rank
+ * whose share of the cumulative weight contains the item's midpoint. Keeps neighbours (files
+ * of one package, pieces of one file) together and balances by weight. Zero total weight
+ * falls back to balancing by count. Returns the [start, end) index range of `rank`.
+ */
+export function contiguousRange(weights: readonly number[], rank: number, worldSize: number): [number, number] {
+  if (!Number.isInteger(worldSize) || worldSize < 1) throw new RangeError(`worldSize must be a positive integer, got ${worldSize}`);
+  if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) throw new RangeError(`rank ${rank} out of range for worldSize ${worldSize}`);
+  const n = weights.length;
+  let total = 0;
+  for (const w of weights) total += w;
+  const useCount = total <= 0;
+  if (useCount) total = n;
+  let start = -1;
+  let end = -1;
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = useCount ? 1 : weights[i];
+    const r = Math.min(worldSize - 1, Math.floor(((cum + w / 2) * worldSize) / total));
+    cum += w;
+    if (r === rank) {
+      if (start < 0) start = i;
+      end = i + 1;
+    } else if (r > rank) {
+      break;
+    }
+  }
+  return start < 0 ? [0, 0] : [start, end];
+}

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
+import { swhContentId } from '../../core/hashing.js';
+import type { ColumnSpec, DataRecord } from '../../core/record.js';
+import { badInput, excluded, isFsError, oneLine, strictDecoder } from '../common.js';
+import { columnSpecSchema, columnsOf, coerce, FieldInference, planColumns, type FieldPlan } from '../fields.js';
+import { expandInputs } from '../inputs.js';
+import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, type Line } from '../lines.js';
+import { contiguousRange } from '../order.js';
+import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
+
+export const jsonlReaderOptionsSchema = z.strictObject({
+  /** Field holding the record id; else id = `<source>:<row>`. */
+  idField: z.string().min(1).optional(),
+  /** Field holding the text; must be a string. null/missing: excluded as `no_content`. */
+  contentField: z.string().min(1).default('text'),
+  /** A longer line is a bad record (skipped without being held in memory). */
+  maxLineBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** Declared data columns (provenance columns are added); else inferred from the first `inferRows` records. */
+  columns: z.array(columnSpecSchema).optional(),
+  inferRows: z.number().int().positive().default(1000),
+  /** Sources are named relative to this folder (default: see expandInputs). */
+  root: z.string().optional(),
+  /**
+   * Uncompressed files bigger than max(this, total bytes / worldSize) are split by byte
+   * ranges across ranks. Each split rank counts newlines before its start to keep rows exact.
+   */
+  splitMinBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+});
+export type JsonlReaderOptions = z.input<typeof jsonlReaderOptionsSchema>;
+
+const JSONL_NAME = /\.(jsonl|ndjson)(\.(gz|gzip|zst|zstd))?$/i;
+
+/**
+ * JSON Lines (plain, .gz, .zst), one record per non-blank line. Input: a file, a list, a
+ * directory (every *.jsonl / *.ndjson, optionally .gz / .zst, below it) or a glob.
+ */
+export class JsonlReader implements Reader {
+  readonly inputs: string | readonly string[];
+  readonly contentColumn: string;
+  private readonly opts: z.output<typeof jsonlReaderOptionsSchema>;
+  private plans: FieldPlan[] | undefined;
+  private files: InputFile[] | undefined;
+
+  constructor(inputs: string | readonly string[], options: JsonlReaderOptions = {}) {
+    this.inputs = inputs;
+    this.opts = jsonlReaderOptionsSchema.parse(options);
+    if (this.opts.columns) this.plans = planColumns(this.opts.columns.map((c) => ({ field: c.name, type: c.type })), this.opts.contentField, this.opts.idField);
+    this.contentColumn = (this.plans ?? planColumns([], this.opts.contentField, this.opts.idField)).find((p) => p.field === this.opts.contentField)!.column;
+  }
+
+  /** Final after listFiles() when columns are inferred. */
+  get columns(): ColumnSpec[] {
+    return columnsOf(this.plans ?? planColumns([], this.opts.contentField, this.opts.idField));
+  }
+
+  async listFiles(): Promise<InputFile[]> {
+    const files = await expandInputs(this.inputs, { root: this.opts.root, accept: (n) => JSONL_NAME.test(n), kind: 'JSONL' });
+    this.files = files;
+    if (!this.plans) this.plans = await this.infer(files);
+    return files;
+  }
+
+  private async infer(files: InputFile[]): Promise<FieldPlan[]> {
+    const inf = new FieldInference();
+    let n = 0;
+    const dec = strictDecoder();
+    outer: for (const f of files) {
+      try {
+        for await (const line of splitLines(openBytes(f.absPath, compressionOf(f.path)), this.opts.maxLineBytes)) {
+          if (!line.bytes) continue;
+          let obj: unknown;
+          try {
+            obj = JSON.parse(dec.decode(line.bytes));
+          } catch {
+            continue;
+          }
+          if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) continue;
+          inf.add(obj as Record<string, unknown>);
+          if (++n >= this.opts.inferRows) break outer;
+        }
+      } catch {
+        // damage is reported by read(); infer from what came before it
+      }
+    }
+    try {
+      return planColumns(inf.result(this.opts.contentField), this.opts.contentField, this.opts.idField);
+    } catch (err) {
+      throw new InputError(files[0]?.path ?? '(input)', oneLine(err));
+    }
+  }
+
+  slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
+    const total = files.reduce((s, f) => s + f.bytes, 0);
+    const target = Math.max(this.opts.splitMinBytes, Math.ceil(total / worldSize));
+    const units: InputSlice[] = [];
+    for (const file of files) {
+      if (worldSize > 1 && compressionOf(file.path) === 'none' && file.bytes > target) {
+        const pieces = Math.ceil(file.bytes / target);
+        for (let i = 0; i < pieces; i++) {
+          units.push({ file, byteStart: Math.floor((file.bytes * i) / pieces), byteEnd: Math.floor((file.bytes * (i + 1)) / pieces) });
+        }
+      } else {
+        units.push({ file });
+      }
+    }
+    const [a, b] = contiguousRange(
+      units.map((u) => (u.byteEnd ?? u.file.bytes) - (u.byteStart ?? 0)),
+      rank,
+      worldSize,
+    );
+    return units.slice(a, b);
+  }
+
+  async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
+    if (!this.plans) throw new Error('JsonlReader.read() before listFiles()');
+    for (const slice of slices) yield* this.readSlice(slice, policy, this.plans);
+  }
+
+  private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+    const src = slice.file.path;
+    const abs = slice.file.absPath;
+    const compression = compressionOf(src);
+    const byteStart = slice.byteStart ?? 0;
+    const byteEnd = slice.byteEnd ?? Infinity;
+    let row = 0;
+    let offset = 0;
+    let skipFirst = false;
+    let lines: AsyncGenerator<Line>;
+    try {
+      if (byteStart > 0) {
+        row = await countNewlines(abs, byteStart - 1);
+        offset = byteStart - 1;
+        skipFirst = true;
+      }
+      lines = splitLines(openBytes(abs, compression, offset), this.opts.maxLineBytes);
+    } catch (err) {
+      yield badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes);
+      return;
+    }
+    const dec = strictDecoder();
+    try {
+      for (;;) {
+        let next: IteratorResult<Line>;
+        try {
+          next = await lines.next();
+        } catch (err) {
+          if (err instanceof StreamDamage) {
+            yield badInput(policy, src, row, err.kind, err.message, `${src}:${row}`, 0);
+          } else if (isFsError(err)) {
+            yield badInput(policy, src, row, 'unreadable', `unreadable: ${oneLine(err)}`, `${src}:${row}`, 0);
+          } else {
+            throw err;
+          }
+          return;
+        }
+        if (next.done) return;
+        const line = next.value;
+        const lineStart = offset;
+        offset += line.length + (line.newline ? 1 : 0);
+        if (lineStart >= byteEnd) return;
+        const thisRow = row++;
+        if (skipFirst) {
+          skipFirst = false;
+          continue;
+        }
+        const item = this.parseLine(line, src, thisRow, policy, plans, dec);
+        if (item) yield item;
+      }
+    } finally {
+      await lines.return(undefined);
+    }
+  }
+
+  private parseLine(line: Line, src: string, row: number, policy: BadInputPolicy, plans: FieldPlan[], dec: ReturnType<typeof strictDecoder>): ReadItem | undefined {
+    const rowId = `${src}:${row}`;
+    const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, rowId, line.length);
+    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than maxLineBytes ${this.opts.maxLineBytes}`);
+    let text: string;
+    try {
+      text = dec.decode(line.bytes);
+    } catch {
+      return bad('invalid UTF-8');
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (err) {
+      if (text.trim() === '') return undefined; // blank line: not a record
+      return bad(`invalid JSON: ${oneLine(err)}`);
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return bad('not a JSON object');
+    const o = obj as Record<string, unknown>;
+    const cf = this.opts.contentField;
+    const content = o[cf];
+    if (content === null || content === undefined) return excluded(rowId, src, row, 'no_content', line.length, `field "${cf}" is ${content === null ? 'null' : 'missing'}`);
+    if (typeof content !== 'string') return bad(`field "${cf}" is not a string`);
+    let id = rowId;
+    const idf = this.opts.idField;
+    if (idf !== undefined) {
+      const v = o[idf];
+      if (v === null || v === undefined || typeof v === 'object') return bad(`id field "${idf}" is ${v === undefined ? 'missing' : 'not a string or number'}`);
+      id = String(v);
+    }
+    const record: DataRecord = { id, source: src, source_row: row, content_id: swhContentId(Buffer.from(content, 'utf8')) };
+    for (const p of plans) {
+      if (p.column === 'id') continue;
+      const c = coerce(o[p.field], p.type);
+      if ('error' in c) return bad(`field "${p.field}": ${c.error}`);
+      record[p.column] = c.value;
+    }
+    return { record };
+  }
+}

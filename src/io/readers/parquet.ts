@@ -1,0 +1,221 @@
+import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult, type JS } from '@duckdb/node-api';
+import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
+import { swhContentId } from '../../core/hashing.js';
+import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type DataRecord } from '../../core/record.js';
+import { badInput, excluded } from '../common.js';
+import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
+import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
+import { expandInputs } from '../inputs.js';
+import { contiguousRange } from '../order.js';
+import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
+
+export const parquetReaderOptionsSchema = z.strictObject({
+  /** Column holding the record id; else id = `<source>:<row>`. */
+  idField: z.string().min(1).optional(),
+  /** Column holding the text; must be a string. null: excluded as `no_content`. */
+  contentField: z.string().min(1).default('text'),
+  /**
+   * `file`: provenance is this Parquet file and its row numbers (input columns named like
+   * provenance columns are kept as `input_<name>`). `columns`: the file already carries
+   * `id`, `source`, `source_row`, `content_id` (thresher's own shards) and they are kept.
+   */
+  provenance: z.enum(['file', 'columns']).default('file'),
+  /** Sources are named relative to this folder (default: see expandInputs). */
+  root: z.string().optional(),
+  /** Files bigger than max(this, total bytes / worldSize) are split by row ranges across ranks. */
+  splitMinBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+});
+export type ParquetReaderOptions = z.input<typeof parquetReaderOptionsSchema>;
+
+const PARQUET_NAME = /\.parquet$/i;
+const PROVENANCE_NAMES = PROVENANCE_COLUMNS.map((c) => c.name);
+
+/**
+ * Parquet files through DuckDB (one thread). Schema: the first readable file's; later files
+ * missing a column give null, extra columns are ignored. `source_row` = file_row_number.
+ */
+export class ParquetReader implements Reader {
+  readonly inputs: string | readonly string[];
+  readonly contentColumn: string;
+  private readonly opts: z.output<typeof parquetReaderOptionsSchema>;
+  private plans: FieldPlan[] | undefined;
+
+  constructor(inputs: string | readonly string[], options: ParquetReaderOptions = {}) {
+    this.inputs = inputs;
+    this.opts = parquetReaderOptionsSchema.parse(options);
+    if (this.opts.provenance === 'columns' && this.opts.idField !== undefined) throw new InputError(String(inputs), 'idField cannot be used with provenance: columns');
+    this.contentColumn = this.planFor([]).find((p) => p.field === this.opts.contentField)!.column;
+  }
+
+  private planFor(fields: { field: string; type: ColumnType }[]): FieldPlan[] {
+    if (this.opts.provenance === 'columns') {
+      const rest = fields.filter((f) => !PROVENANCE_NAMES.includes(f.field));
+      if (!rest.some((f) => f.field === this.opts.contentField)) rest.unshift({ field: this.opts.contentField, type: 'string' });
+      return rest.map((f) => ({ field: f.field, column: f.field, type: f.field === this.opts.contentField ? 'string' : f.type }));
+    }
+    return planColumns(fields, this.opts.contentField, this.opts.idField);
+  }
+
+  /** Final after listFiles(). */
+  get columns(): ColumnSpec[] {
+    return columnsOf(this.plans ?? this.planFor([]));
+  }
+
+  async listFiles(): Promise<InputFile[]> {
+    const files = await expandInputs(this.inputs, { root: this.opts.root, accept: (n) => PARQUET_NAME.test(n), kind: 'Parquet' });
+    const duck = await openDuck();
+    try {
+      for (const f of files) {
+        try {
+          const r = await duck.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(f.absPath)})`);
+          f.rows = Number(r.getColumns()[0][0]);
+        } catch {
+          continue; // a damaged file is reported by read(), under the bad-input policy
+        }
+        if (this.plans) continue;
+        const d = await duck.connection.run(`SELECT * FROM read_parquet(${sqlString(f.absPath)}) LIMIT 0`);
+        const names = d.columnNames();
+        const types = d.columnTypes();
+        const fields = names.map((n, i) => ({ field: n, type: columnTypeOf(types[i]) }));
+        if (this.opts.provenance === 'columns') {
+          const missing = PROVENANCE_NAMES.filter((n) => !names.includes(n));
+          if (missing.length > 0) throw new InputError(f.path, `provenance: columns, but the file has no ${missing.join(', ')} column`);
+        }
+        try {
+          this.plans = this.planFor(fields);
+        } catch (err) {
+          throw new InputError(f.path, (err as Error).message);
+        }
+      }
+    } finally {
+      duck.close();
+    }
+    if (!this.plans) this.plans = this.planFor([]);
+    return files;
+  }
+
+  slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
+    const total = files.reduce((s, f) => s + f.bytes, 0);
+    const target = Math.max(this.opts.splitMinBytes, Math.ceil(total / worldSize));
+    const units: { slice: InputSlice; weight: number }[] = [];
+    for (const file of files) {
+      const rows = file.rows;
+      if (worldSize > 1 && rows !== undefined && rows > 1 && file.bytes > target) {
+        const pieces = Math.min(rows, Math.ceil(file.bytes / target));
+        for (let i = 0; i < pieces; i++) {
+          const rowStart = Math.floor((rows * i) / pieces);
+          const rowEnd = Math.floor((rows * (i + 1)) / pieces);
+          units.push({ slice: { file, rowStart, rowEnd }, weight: (file.bytes * (rowEnd - rowStart)) / rows });
+        }
+      } else {
+        units.push({ slice: { file }, weight: file.bytes });
+      }
+    }
+    const [a, b] = contiguousRange(
+      units.map((u) => u.weight),
+      rank,
+      worldSize,
+    );
+    return units.slice(a, b).map((u) => u.slice);
+  }
+
+  async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
+    if (!this.plans) throw new Error('ParquetReader.read() before listFiles()');
+    const duck = await openDuck();
+    try {
+      for (const slice of slices) yield* this.readSlice(duck.connection, slice, policy, this.plans);
+    } finally {
+      duck.close();
+    }
+  }
+
+  private async *readSlice(con: DuckDBConnection, slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+    const src = slice.file.path;
+    const where: string[] = [];
+    if (slice.rowStart !== undefined) where.push(`file_row_number >= ${slice.rowStart}`);
+    if (slice.rowEnd !== undefined) where.push(`file_row_number < ${slice.rowEnd}`);
+    const sql = `SELECT * FROM read_parquet(${sqlString(slice.file.absPath)}, file_row_number = true)${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    let nextRow = slice.rowStart ?? 0;
+    const fail = (err: unknown) => {
+      const msg = `corrupt Parquet: ${duckMessage(err)}`;
+      return nextRow === 0
+        ? badInput(policy, src, null, 'corrupt', msg, src, slice.file.bytes)
+        : badInput(policy, src, nextRow, 'corrupt', `${msg} (rows from ${nextRow} on not read)`, `${src}:${nextRow}`, 0);
+    };
+    let result: DuckDBResult;
+    try {
+      result = await con.stream(sql);
+    } catch (err) {
+      yield fail(err);
+      return;
+    }
+    const names = result.columnNames();
+    const index = new Map(names.map((n, i) => [n, i]));
+    const rowCol = index.get('file_row_number')!;
+    const cols = plans.map((p) => index.get(p.field));
+    const contentAt = index.get(this.opts.contentField);
+    const idAt = this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined;
+    const provAt = PROVENANCE_NAMES.map((n) => index.get(n));
+    const byColumns = this.opts.provenance === 'columns';
+    for (;;) {
+      let columns: (JS | null)[][];
+      let n: number;
+      try {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        n = chunk.rowCount;
+        columns = chunk.convertColumns(JSDuckDBValueConverter);
+      } catch (err) {
+        yield fail(err);
+        return;
+      }
+      for (let i = 0; i < n; i++) {
+        const row = Number(columns[rowCol][i]);
+        nextRow = row + 1;
+        const rowId = `${src}:${row}`;
+        const content = contentAt === undefined ? undefined : columns[contentAt][i];
+        if (content === null || content === undefined) {
+          yield excluded(rowId, src, row, 'no_content', 0, `column "${this.opts.contentField}" is ${content === null ? 'null' : 'missing'}`);
+          continue;
+        }
+        if (typeof content !== 'string') {
+          yield badInput(policy, src, row, 'bad_record', `column "${this.opts.contentField}" is not a string`, rowId, 0);
+          continue;
+        }
+        let record: DataRecord;
+        if (byColumns) {
+          const [id, source, sourceRow, contentId] = provAt.map((at) => (at === undefined ? null : columns[at][i]));
+          record = {
+            id: String(id),
+            source: source === null ? null : String(source),
+            source_row: sourceRow === null ? null : Number(sourceRow),
+            content_id: contentId === null ? swhContentId(Buffer.from(content, 'utf8')) : String(contentId),
+          };
+        } else {
+          let id = rowId;
+          if (idAt !== undefined || this.opts.idField !== undefined) {
+            const v = idAt === undefined ? null : columns[idAt][i];
+            if (v === null || v === undefined || typeof v === 'object') {
+              yield badInput(policy, src, row, 'bad_record', `id column "${this.opts.idField}" is ${v === null ? 'null' : 'missing or not a scalar'}`, rowId, 0);
+              continue;
+            }
+            id = String(v);
+          }
+          record = { id, source: src, source_row: row, content_id: swhContentId(Buffer.from(content, 'utf8')) };
+        }
+        for (let p = 0; p < plans.length; p++) {
+          const plan = plans[p];
+          if (plan.column === 'id') continue;
+          const at = cols[p];
+          record[plan.column] = at === undefined ? null : jsToValue(columns[at][i], plan.type);
+        }
+        yield { record };
+      }
+    }
+  }
+}

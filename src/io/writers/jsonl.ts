@@ -1,0 +1,170 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
+import { z } from 'zod';
+import { ThresherError } from '../../core/errors.js';
+import type { ColumnSpec, DataRecord } from '../../core/record.js';
+import type { RecordWriter, WrittenFile } from '../types.js';
+import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
+import { typeMismatch } from './values.js';
+
+export const jsonlWriterOptionsSchema = z.strictObject({
+  /** Rows per file; the next record starts a new file. */
+  maxRows: z.number().int().positive().default(1_000_000),
+  /** Uncompressed bytes (JSON text) per file. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  /** `auto`: gzip when the file name ends in `.gz`. */
+  compression: z.enum(['auto', 'none', 'gzip']).default('auto'),
+  gzipLevel: z.number().int().min(1).max(9).default(6),
+});
+export type JsonlWriterOptions = z.input<typeof jsonlWriterOptionsSchema>;
+
+const BLOCK = 1 << 20;
+
+interface Open {
+  path: string;
+  tmp: string;
+  file: WriteStream;
+  head: Writable;
+  gzip?: Gzip;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * One JSON object per line, keys in schema order, missing values as null. Plain or gzip
+ * (header without name or mtime: deterministic bytes). Same atomic rule as ParquetWriter.
+ */
+export class JsonlWriter implements RecordWriter {
+  readonly columns: ColumnSpec[];
+  private readonly pathFor: (seq: number) => string;
+  private readonly opts: z.output<typeof jsonlWriterOptionsSchema>;
+  private cur: Open | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private seq = 0;
+  private readonly done: { tmp: string; path: string; rows: number }[] = [];
+  private state: 'open' | 'closed' | 'aborted' = 'open';
+
+  constructor(columns: ColumnSpec[], pathFor: (seq: number) => string, options: JsonlWriterOptions = {}) {
+    this.columns = columns;
+    this.pathFor = pathFor;
+    this.opts = jsonlWriterOptionsSchema.parse(options);
+  }
+
+  async write(record: DataRecord): Promise<void> {
+    if (this.state !== 'open') throw new ThresherError(`JsonlWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    const obj: Record<string, unknown> = {};
+    for (const col of this.columns) {
+      const v = record[col.name];
+      check(record, col, v);
+      obj[col.name] = v === undefined ? null : v;
+    }
+    const line = JSON.stringify(obj) + '\n';
+    const bytes = Buffer.byteLength(line, 'utf8');
+    if (this.cur && this.cur.rows > 0 && (this.cur.rows + 1 > this.opts.maxRows || this.cur.bytes + bytes > this.opts.maxBytes)) {
+      await this.finishFile();
+    }
+    if (!this.cur) await this.startFile();
+    const cur = this.cur as Open;
+    cur.rows++;
+    cur.bytes += bytes;
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= BLOCK) await this.flushPending();
+  }
+
+  private async startFile(): Promise<void> {
+    const finalPath = this.pathFor(this.seq++);
+    const tmp = tempPathFor(finalPath);
+    await ensureParent(finalPath);
+    const file = createWriteStream(tmp);
+    const gz = this.opts.compression === 'gzip' || (this.opts.compression === 'auto' && finalPath.endsWith('.gz'));
+    let head: Writable = file;
+    let gzip: Gzip | undefined;
+    if (gz) {
+      gzip = createGzip({ level: this.opts.gzipLevel });
+      gzip.pipe(file);
+      head = gzip;
+    }
+    this.done.push({ tmp, path: finalPath, rows: 0 });
+    this.cur = { path: finalPath, tmp, file, head, gzip, rows: 0, bytes: 0 };
+    await once(file, 'open');
+  }
+
+  private async flushPending(): Promise<void> {
+    if (!this.cur || this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.cur.head.write(text)) await once(this.cur.head, 'drain');
+  }
+
+  private async finishFile(): Promise<void> {
+    const cur = this.cur;
+    if (!cur) return;
+    await this.flushPending();
+    this.cur = undefined;
+    const closed = once(cur.file, 'close');
+    cur.head.end();
+    await closed;
+    this.done[this.done.length - 1].rows = cur.rows;
+  }
+
+  async close(): Promise<WrittenFile[]> {
+    if (this.state !== 'open') throw new ThresherError(`JsonlWriter.close after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    try {
+      await this.finishFile();
+      for (const p of this.done) await commitFile(p.tmp, p.path);
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    this.state = 'closed';
+    return this.done.map((p) => ({ path: p.path, rows: p.rows }));
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'aborted';
+    const cur = this.cur;
+    this.cur = undefined;
+    if (cur) {
+      const closed = once(cur.file, 'close').catch(() => undefined);
+      cur.gzip?.destroy();
+      cur.file.destroy();
+      await closed;
+    }
+    for (const p of this.done) await removeQuietly(p.tmp);
+  }
+}
+
+function check(record: DataRecord, col: ColumnSpec, v: unknown): void {
+  if (v === null || v === undefined) return;
+  let ok: boolean;
+  switch (col.type) {
+    case 'string':
+      ok = typeof v === 'string';
+      break;
+    case 'int64':
+      ok = typeof v === 'number' && Number.isInteger(v);
+      break;
+    case 'float64':
+      ok = typeof v === 'number';
+      break;
+    case 'bool':
+      ok = typeof v === 'boolean';
+      break;
+    case 'string[]':
+      ok = Array.isArray(v) && v.every((x) => x === null || typeof x === 'string');
+      break;
+    default:
+      ok = Array.isArray(v) && v.every((x) => x === null || typeof x === 'number');
+  }
+  if (!ok) throw typeMismatch(record, col, v);
+}

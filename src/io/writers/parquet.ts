@@ -1,0 +1,210 @@
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  FLOAT,
+  INTEGER,
+  LIST,
+  listValue,
+  VARCHAR,
+  type DuckDBAppender,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { z } from 'zod';
+import { ThresherError } from '../../core/errors.js';
+import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
+import { duckMessage, openDuck, sqlIdent, sqlString } from '../duck.js';
+import type { RecordWriter, WrittenFile } from '../types.js';
+import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
+import { typeMismatch, valueBytes } from './values.js';
+
+export const parquetWriterOptionsSchema = z.strictObject({
+  /** Rows per shard; the next record starts a new file. */
+  maxRows: z.number().int().positive().default(1_000_000),
+  /** Approximate uncompressed bytes per shard (strings by UTF-8 length, 8 per number). */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  rowGroupSize: z.number().int().positive().default(16_384),
+  compression: z.enum(['zstd', 'snappy', 'gzip', 'uncompressed']).default('zstd'),
+});
+export type ParquetWriterOptions = z.input<typeof parquetWriterOptionsSchema>;
+
+const BATCH = 2048; // DuckDB's vector size: one data chunk per batch
+
+const DUCK_TYPES: Record<ColumnType, { sql: string; type: DuckDBType }> = {
+  string: { sql: 'VARCHAR', type: VARCHAR },
+  int64: { sql: 'BIGINT', type: BIGINT },
+  float64: { sql: 'DOUBLE', type: DOUBLE },
+  bool: { sql: 'BOOLEAN', type: BOOLEAN },
+  'int32[]': { sql: 'INTEGER[]', type: LIST(INTEGER) },
+  'float32[]': { sql: 'FLOAT[]', type: LIST(FLOAT) },
+  'string[]': { sql: 'VARCHAR[]', type: LIST(VARCHAR) },
+};
+
+type Duck = Awaited<ReturnType<typeof openDuck>>;
+
+interface Pending {
+  tmp: string;
+  path: string;
+  rows: number;
+}
+
+/**
+ * Writes records of a fixed schema to Parquet shards through an in-memory DuckDB (one
+ * thread): rows are appended in data chunks of 2048 into a fresh table per shard, then
+ * `COPY ... (FORMAT parquet)` to `.<name>.tmp-<pid>`. Shards roll over at maxRows / maxBytes.
+ * Every shard is renamed into place at close(); abort() removes the temporaries. The same
+ * records in the same order give byte-identical files.
+ */
+export class ParquetWriter implements RecordWriter {
+  readonly columns: ColumnSpec[];
+  private readonly pathFor: (seq: number) => string;
+  private readonly opts: z.output<typeof parquetWriterOptionsSchema>;
+  private readonly types: DuckDBType[];
+  private duck: Duck | undefined;
+  private appender: DuckDBAppender | undefined;
+  private buffer: DuckDBValue[][];
+  private buffered = 0;
+  private shardRows = 0;
+  private shardBytes = 0;
+  private seq = 0;
+  private readonly done: Pending[] = [];
+  private state: 'open' | 'closed' | 'aborted' = 'open';
+
+  constructor(columns: ColumnSpec[], pathFor: (seq: number) => string, options: ParquetWriterOptions = {}) {
+    if (columns.length === 0) throw new ThresherError('ParquetWriter needs at least one column');
+    const names = new Set<string>();
+    for (const c of columns) {
+      if (names.has(c.name)) throw new ThresherError(`ParquetWriter: column "${c.name}" given twice`);
+      names.add(c.name);
+    }
+    this.columns = columns;
+    this.pathFor = pathFor;
+    this.opts = parquetWriterOptionsSchema.parse(options);
+    this.types = columns.map((c) => DUCK_TYPES[c.type].type);
+    this.buffer = columns.map(() => []);
+  }
+
+  async write(record: DataRecord): Promise<void> {
+    if (this.state !== 'open') throw new ThresherError(`ParquetWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    let bytes = 0;
+    const row: DuckDBValue[] = new Array(this.columns.length);
+    for (let i = 0; i < this.columns.length; i++) {
+      const col = this.columns[i];
+      const v = record[col.name];
+      row[i] = toDuck(record, col, v);
+      bytes += valueBytes(v);
+    }
+    if (this.shardRows > 0 && (this.shardRows + 1 > this.opts.maxRows || this.shardBytes + bytes > this.opts.maxBytes)) {
+      await this.finishShard();
+    }
+    if (!this.appender) await this.startShard();
+    for (let i = 0; i < row.length; i++) this.buffer[i].push(row[i]);
+    this.buffered++;
+    this.shardRows++;
+    this.shardBytes += bytes;
+    if (this.buffered >= BATCH) this.flushBatch();
+  }
+
+  private async startShard(): Promise<void> {
+    if (!this.duck) this.duck = await openDuck();
+    const cols = this.columns.map((c) => `${sqlIdent(c.name)} ${DUCK_TYPES[c.type].sql}`).join(', ');
+    await this.duck.connection.run(`CREATE TABLE shard (${cols})`);
+    this.appender = await this.duck.connection.createAppender('shard');
+  }
+
+  private flushBatch(): void {
+    if (this.buffered === 0 || !this.appender) return;
+    const chunk = DuckDBDataChunk.create(this.types, this.buffered);
+    chunk.setColumns(this.buffer);
+    this.appender.appendDataChunk(chunk);
+    this.buffer = this.columns.map(() => []);
+    this.buffered = 0;
+  }
+
+  private async finishShard(): Promise<void> {
+    if (!this.appender || !this.duck) return;
+    this.flushBatch();
+    this.appender.flushSync();
+    this.appender.closeSync();
+    this.appender = undefined;
+    const finalPath = this.pathFor(this.seq++);
+    const tmp = tempPathFor(finalPath);
+    this.done.push({ tmp, path: finalPath, rows: this.shardRows });
+    await ensureParent(finalPath);
+    const o = this.opts;
+    try {
+      await this.duck.connection.run(
+        `COPY shard TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION ${o.compression}, ROW_GROUP_SIZE ${o.rowGroupSize})`,
+      );
+    } catch (err) {
+      throw new ThresherError(`${finalPath}: writing Parquet failed: ${duckMessage(err)}`);
+    }
+    await this.duck.connection.run('DROP TABLE shard');
+    this.shardRows = 0;
+    this.shardBytes = 0;
+  }
+
+  async close(): Promise<WrittenFile[]> {
+    if (this.state !== 'open') throw new ThresherError(`ParquetWriter.close after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    try {
+      await this.finishShard();
+      this.duck?.close();
+      this.duck = undefined;
+      for (const p of this.done) await commitFile(p.tmp, p.path);
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    this.state = 'closed';
+    return this.done.map((p) => ({ path: p.path, rows: p.rows }));
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'aborted';
+    try {
+      this.appender?.closeSync();
+    } catch {
+      /* already failed */
+    }
+    this.appender = undefined;
+    this.duck?.close();
+    this.duck = undefined;
+    for (const p of this.done) await removeQuietly(p.tmp);
+  }
+}
+
+function toDuck(record: DataRecord, col: ColumnSpec, v: unknown): DuckDBValue {
+  if (v === null || v === undefined) return null;
+  switch (col.type) {
+    case 'string':
+      if (typeof v === 'string') return v;
+      break;
+    case 'int64':
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      if (typeof v === 'bigint') return v;
+      break;
+    case 'float64':
+      if (typeof v === 'number') return v;
+      break;
+    case 'bool':
+      if (typeof v === 'boolean') return v;
+      break;
+    case 'int32[]':
+      if (Array.isArray(v) && v.every((x) => x === null || (Number.isInteger(x) && x >= -2147483648 && x <= 2147483647))) return listValue(v);
+      break;
+    case 'float32[]':
+      if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'number')) return listValue(v);
+      break;
+    case 'string[]':
+      if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'string')) return listValue(v);
+      break;
+  }
+  throw typeMismatch(record, col, v);
+}
