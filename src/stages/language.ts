@@ -7,8 +7,8 @@ import { languageTable } from './linguist/table.js';
 /**
  * `language`: the programming language of a source file from its name and, where the name is
  * ambiguous, its content, using GitHub Linguist's language table (the `linguist-languages`
- * package). Order as in Linguist: modeline, exact file name (`Makefile`, `package.json` is
- * plain `.json`), shebang, extension; what is still ambiguous (`.h`, `.m`, `.pl`, `.inc`, ...)
+ * package). Order as in Linguist: modeline, exact file name (`Makefile`, `Cargo.lock`),
+ * shebang, extension (longest compound first); what is still ambiguous (`.h`, `.m`, `.pl`, `.inc`, ...)
  * goes through a small set of content rules (see linguist/heuristics.ts), then a fixed
  * preference order (linguist/table.ts PREFERRED_LANGUAGES). Adds `language` (Linguist's name,
  * null when unknown) and `language_type` (programming, data, markup, prose).
