@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every benchmark and writes one JSON file per benchmark to
+ * bench/results/, plus a combined summary on stdout. Speed lives here, never in tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchDemo } from './demo.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = path.join(repo, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+const only = process.argv[2];
+const machine = { node: process.version, cpus: os.cpus()[0]?.model, cores: os.availableParallelism(), memory_gb: Math.round(os.totalmem() / 2 ** 30) };
+const benches: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
+  demo: benchDemo,
+};
+for (const [name, fn] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stderr.write(`bench ${name}…\n`);
+  const result = { ...(await fn()), machine, date: new Date().toISOString() };
+  writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(result, null, 1) + '\n');
+  console.log(JSON.stringify(result));
+}

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { ReleaseResult } from '../release/finalize.js';
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** A few lines a person reads after a run: in, out, why records left, where the release is. */
+export function printRunSummary(result: ReleaseResult & { resumed: boolean }, seconds?: number): void {
+  const m = result.manifest;
+  const read = result.stats.stages.read;
+  console.log(`release ${m.version}: ${path.relative(process.cwd(), result.dir) || '.'}${seconds !== undefined ? ` (${seconds.toFixed(1)} s)` : ''}`);
+  console.log(`files in: ${m.counts.input_records} (${mb(read?.bytes_in ?? m.input.bytes)}); out: ${m.counts.output_records} (${mb(m.counts.output_bytes)})`);
+  const reasons = Object.entries(m.counts.excluded).sort((a, b) => b[1] - a[1]);
+  if (reasons.length) console.log(`excluded: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  const dup = m.counts.excluded.duplicate ?? 0;
+  console.log(`duplicates removed: ${dup}`);
+}

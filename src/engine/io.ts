@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import type { ColumnSpec } from '../core/record.js';
+import { openReader, openWriter, readerSpecSchema } from '../io/open.js';
+import type { Reader, RecordWriter } from '../io/types.js';
+import type { LoadedPipeline } from '../pipeline/load.js';
+import { shardName } from './layout.js';
+
+/** Pipeline files use snake_case keys; the io option schemas use camelCase. */
+export function camelKey(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function snakeKey(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function camelize(spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [camelKey(k), v]));
+}
+
+/** Validates the pipeline's input section with the reader's own schema; issues use pipeline keys. */
+export function checkInputSpec(input: Record<string, unknown>): z.core.$ZodIssue[] {
+  const result = readerSpecSchema.safeParse(camelize(input));
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'string' ? snakeKey(p) : p));
+    if (issue.code === 'unrecognized_keys') return { ...issue, path, keys: issue.keys.map(snakeKey) };
+    return { ...issue, path } as z.core.$ZodIssue;
+  });
+}
+
+function resolveInputPaths(p: string | string[], baseDir: string): string | string[] {
+  return Array.isArray(p) ? p.map((x) => path.resolve(baseDir, x)) : path.resolve(baseDir, p);
+}
+
+/** The reader the pipeline names, with paths resolved against the pipeline file's folder. */
+export function createReader(pipeline: LoadedPipeline, declaredColumns?: ColumnSpec[]): Reader {
+  const input = camelize(pipeline.spec.input as Record<string, unknown>);
+  input.path = resolveInputPaths(pipeline.spec.input.path, pipeline.baseDir);
+  if (declaredColumns && input.type !== 'directory' && input.columns === undefined) {
+    // Columns inferred when the run was planned are fixed for every task of the run.
+    input.columns = declaredColumns.filter((c) => !['id', 'source', 'source_row', 'content_id'].includes(c.name));
+  }
+  return openReader(input as Parameters<typeof openReader>[0]);
+}
+
+/** Shard writer of one task: data for the next segment (Parquet) or the release (output format). */
+export function openShardWriter(pipeline: LoadedPipeline, columns: ColumnSpec[], dir: string, rank: number, last: boolean): RecordWriter {
+  const out = pipeline.spec.output;
+  const format = last ? out.format : 'parquet';
+  const ext = format === 'parquet' ? 'parquet' : format;
+  const limits = { maxRows: out.max_rows_per_shard, maxBytes: out.max_bytes_per_shard };
+  const pathFor = (seq: number) => path.join(dir, shardName('part', rank, seq, ext));
+  if (format === 'parquet') return openWriter({ type: 'parquet', ...limits }, columns, pathFor);
+  return openWriter({ type: 'jsonl', ...limits }, columns, pathFor); // .gz in the name means gzip
+}
+
+/** What the release keeps of each excluded record: who, from where, which stage, why. */
+export const EXCLUDED_COLUMNS: ColumnSpec[] = [
+  { name: 'id', type: 'string' },
+  { name: 'source', type: 'string' },
+  { name: 'source_row', type: 'int64' },
+  { name: 'stage', type: 'string' },
+  { name: 'reason', type: 'string' },
+  { name: 'detail', type: 'string' },
+  { name: 'bytes', type: 'int64' },
+];
+
+export function openExcludedWriter(dir: string, rank: number): RecordWriter {
+  return openWriter({ type: 'parquet' }, EXCLUDED_COLUMNS, (seq) => path.join(dir, shardName('excluded', rank, seq, 'parquet')));
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+
+/**
+ * Where a run keeps its work, under the output folder so that a run (and its resume) needs
+ * nothing but the pipeline file:
+ *   <output>/.thresher/work/run.json            what this run is (pipeline hash, version, seed)
+ *   <output>/.thresher/work/inputs.json         the input listing: the run's fingerprint
+ *   <output>/.thresher/work/steps/<step>/done/  completion markers, one per rank, with stats
+ *   <output>/.thresher/work/segments/<k>/data/  record shards between steps
+ *   <output>/.thresher/work/stages/<i>-<name>/  a global stage's partials and decisions
+ *   <output>/v1, v2, ...                        immutable releases
+ */
+export class RunLayout {
+  readonly workDir: string;
+
+  constructor(readonly outputRoot: string) {
+    this.workDir = path.join(outputRoot, '.thresher', 'work');
+  }
+
+  get runFile(): string {
+    return path.join(this.workDir, 'run.json');
+  }
+
+  get inputsFile(): string {
+    return path.join(this.workDir, 'inputs.json');
+  }
+
+  marker(step: string, rank: number): string {
+    return path.join(this.workDir, 'steps', step, 'done', `${pad(rank, 5)}.json`);
+  }
+
+  markersDir(step: string): string {
+    return path.join(this.workDir, 'steps', step, 'done');
+  }
+
+  segmentDataDir(segment: number): string {
+    return path.join(this.workDir, 'segments', String(segment), 'data');
+  }
+
+  segmentExcludedDir(segment: number): string {
+    return path.join(this.workDir, 'segments', String(segment), 'excluded');
+  }
+
+  stageDir(index: number, name: string): string {
+    return path.join(this.workDir, 'stages', `${index}-${name}`);
+  }
+
+  releaseDir(version: number): string {
+    return path.join(this.outputRoot, `v${version}`);
+  }
+
+  stagingDir(runId: string): string {
+    return path.join(this.outputRoot, '.thresher', `staging-${runId}`);
+  }
+}
+
+export function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `part-00003-0001.parquet`: rank then sequence, so byte order is record order. */
+export function shardName(prefix: string, rank: number, seq: number, ext: string): string {
+  return `${prefix}-${pad(rank, 5)}-${pad(seq, 4)}.${ext}`;
+}

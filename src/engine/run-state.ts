@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ThresherError } from '../core/errors.js';
+import { removeIfExists, writeFileAtomic } from '../core/fs.js';
+import { sha256Hex } from '../core/hashing.js';
+import type { InputFile } from '../io/types.js';
+import type { ColumnSpec } from '../core/record.js';
+import type { LoadedPipeline } from '../pipeline/load.js';
+import { createReader } from './io.js';
+import type { RunLayout } from './layout.js';
+
+/** What a run is. Written once when the run is planned; every task checks against it. */
+export interface RunState {
+  run_id: string;
+  pipeline_file: string;
+  pipeline_sha256: string;
+  world_size: number;
+  seed: number;
+  /** the release this run will become */
+  version: number;
+  planned_at: string;
+  input: { files: number; bytes: number; fingerprint: string };
+  /** the reader's columns, fixed at planning (JSONL/Parquet columns may be inferred) */
+  input_columns: ColumnSpec[];
+}
+
+export function readRunState(layout: RunLayout): RunState {
+  try {
+    return JSON.parse(readFileSync(layout.runFile, 'utf8')) as RunState;
+  } catch {
+    throw new ThresherError(`${layout.runFile}: no planned run here (run \`thresher plan\` or \`thresher run\` first)`);
+  }
+}
+
+/** Existing release numbers under the output folder (v1, v2, ...), ascending. */
+export function releaseVersions(outputRoot: string): number[] {
+  if (!existsSync(outputRoot)) return [];
+  return readdirSync(outputRoot)
+    .map((n) => /^v(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+export function fingerprintInputs(files: InputFile[]): string {
+  return sha256Hex(files.map((f) => `${f.path}\t${f.bytes}\t${Math.round(f.mtimeMs)}`).join('\n'));
+}
+
+/**
+ * Plan a run, or pick up the planned one. A planned run with another pipeline hash is an
+ * error unless `fresh` discards it: a resume must never mix two pipelines.
+ */
+export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean): Promise<{ state: RunState; resumed: boolean }> {
+  if (existsSync(layout.runFile)) {
+    const state = readRunState(layout);
+    if (!fresh && state.pipeline_sha256 === pipeline.sha256) return { state, resumed: true };
+    if (!fresh) {
+      throw new ThresherError(`${layout.workDir}: an unfinished run of a different pipeline (${state.pipeline_file}) is here; rerun with --fresh to discard it`);
+    }
+  }
+  removeIfExists(layout.workDir);
+  const reader = createReader(pipeline);
+  const files = await reader.listFiles();
+  writeFileAtomic(layout.inputsFile, JSON.stringify(files));
+  const versions = releaseVersions(layout.outputRoot);
+  const state: RunState = {
+    run_id: randomUUID(),
+    pipeline_file: pipeline.file,
+    pipeline_sha256: pipeline.sha256,
+    world_size: pipeline.spec.execution.tasks,
+    seed: pipeline.spec.execution.seed,
+    version: (versions[versions.length - 1] ?? 0) + 1,
+    planned_at: new Date().toISOString(),
+    input: { files: files.length, bytes: files.reduce((sum: number, f: InputFile) => sum + f.bytes, 0), fingerprint: fingerprintInputs(files) },
+    input_columns: reader.columns,
+  };
+  writeFileAtomic(layout.runFile, JSON.stringify(state, null, 1));
+  return { state, resumed: false };
+}

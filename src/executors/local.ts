@@ -1,0 +1,103 @@
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { ThresherError } from '../core/errors.js';
+import { isTaskDone, readTaskStats, type TaskContext } from '../engine/task.js';
+import { ProgressSlots } from '../engine/progress-slots.js';
+import type { TaskStats } from '../engine/stats.js';
+import type { Step } from '../engine/plan.js';
+import type { ProgressSink } from './progress.js';
+import type { WorkerReply, WorkerTask } from './worker.js';
+
+export interface LocalOptions {
+  /** worker threads; default: all cores */
+  workers?: number;
+  progress: ProgressSink;
+  /** called after each task completes (tests use it to kill a run midway) */
+  onTaskDone?: (stats: TaskStats) => void;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/** Progress total for a step: input bytes for the first segment, records kept before otherwise. */
+function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'bytes' | 'records' } {
+  if (step.kind === 'reduce') return { total: ctx.run.world_size, unit: 'records' };
+  if (step.segment.index === 0) return { total: ctx.run.input.bytes, unit: 'bytes' };
+  const before = ctx.steps.find((s) => s.kind === 'segment' && s.segment.index === step.segment.index - 1)!;
+  let total = 0;
+  for (let r = 0; r < ctx.run.world_size; r++) total += readTaskStats(ctx, before.name, r).records_written;
+  return { total, unit: 'records' };
+}
+
+/**
+ * Runs every step's pending tasks on a pool of worker threads, one step after another.
+ * Completed tasks (those with a marker) are skipped, so a rerun resumes where a run stopped.
+ */
+export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions): Promise<TaskStats[]> {
+  const worldSize = ctx.run.world_size;
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), worldSize));
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+  });
+  const slots = new ProgressSlots(worldSize);
+  try {
+    for (const step of ctx.steps) {
+      const pending = [...Array(worldSize).keys()].filter((r) => !isTaskDone(ctx, step.name, r));
+      if (pending.length === 0) continue;
+      slots.reset();
+      const { total, unit } = progressTotal(ctx, step);
+      let tasksDone = worldSize - pending.length;
+      let doneUnits = 0; // progress units of tasks finished in this invocation or before
+      for (let r = 0; r < worldSize; r++) {
+        if (!pending.includes(r) && step.kind === 'segment') {
+          const s = readTaskStats(ctx, step.name, r);
+          doneUnits += unit === 'bytes' ? (s.stages.read?.bytes_in ?? 0) : (Object.values(s.stages)[0]?.records_in ?? 0);
+        }
+      }
+      options.progress.start(step.name, total, unit, worldSize);
+      const timer = setInterval(() => {
+        const live = slots.total();
+        options.progress.update(step.kind === 'reduce' ? tasksDone : doneUnits + (unit === 'bytes' ? live.bytes : live.records), tasksDone);
+      }, 200);
+      let failure: ThresherError | Error | undefined;
+      const abort = new AbortController(); // first failure stops the queued and running rest
+      try {
+        await Promise.all(
+          pending.map(async (rank) => {
+            if (failure) return;
+            const task: WorkerTask = { pipelineFile, outputRoot: ctx.layout.outputRoot, step: step.name, rank, progress: slots.buffer, worldSize };
+            let reply: WorkerReply;
+            try {
+              reply = (await pool.run(task, { signal: abort.signal })) as WorkerReply;
+            } catch (err) {
+              if (abort.signal.aborted) return;
+              throw err;
+            }
+            if (!reply.ok) {
+              failure ??= reply.known ? new ThresherError(reply.message) : new Error(`task ${step.name}/${rank} failed: ${reply.message}`);
+              abort.abort();
+              return;
+            }
+            tasksDone += 1;
+            options.onTaskDone?.(reply.stats);
+          }),
+        );
+      } finally {
+        clearInterval(timer);
+        const live = slots.total();
+        options.progress.update(step.kind === 'reduce' ? tasksDone : doneUnits + (unit === 'bytes' ? live.bytes : live.records), tasksDone);
+        options.progress.stop();
+      }
+      if (failure) throw failure;
+    }
+  } finally {
+    await pool.destroy();
+  }
+  const all: TaskStats[] = [];
+  for (const step of ctx.steps) for (let r = 0; r < worldSize; r++) all.push(readTaskStats(ctx, step.name, r));
+  return all;
+}

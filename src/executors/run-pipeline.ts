@@ -1,0 +1,33 @@
+import { loadPipelineFile } from '../pipeline/load.js';
+import { RunLayout } from '../engine/layout.js';
+import { outputRootOf } from '../engine/output-root.js';
+import { planRun } from '../engine/run-state.js';
+import { loadTaskContext } from '../engine/task.js';
+import type { TaskStats } from '../engine/stats.js';
+import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
+import { runLocal } from './local.js';
+import { silentProgress, type ProgressSink } from './progress.js';
+
+export interface RunOptions {
+  workers?: number;
+  fresh?: boolean;
+  progress?: ProgressSink;
+  onTaskDone?: (stats: TaskStats) => void;
+  log?: (line: string) => void;
+}
+
+/** Plan (or resume), run every task on the local executor, and release. */
+export async function runPipeline(pipelineFile: string, options: RunOptions = {}): Promise<ReleaseResult & { resumed: boolean }> {
+  const pipeline = loadPipelineFile(pipelineFile);
+  const layout = new RunLayout(outputRootOf(pipeline));
+  const { state, resumed } = await planRun(pipeline, layout, options.fresh ?? false);
+  options.log?.(
+    resumed
+      ? `resuming run ${state.run_id} → v${state.version} (${layout.workDir})`
+      : `planned run ${state.run_id} → v${state.version}: ${state.input.files} input files, ${(state.input.bytes / 1e6).toFixed(1)} MB, ${state.world_size} tasks per step`,
+  );
+  const ctx = loadTaskContext(pipeline, layout.outputRoot);
+  const tasks = await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone });
+  const release = await finalizeRelease(ctx, tasks);
+  return { ...release, resumed };
+}

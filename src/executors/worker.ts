@@ -1,0 +1,37 @@
+import { loadPipelineFile } from '../pipeline/load.js';
+import { loadTaskContext, runTask, type TaskContext } from '../engine/task.js';
+import { ProgressSlots } from '../engine/progress-slots.js';
+import { ThresherError } from '../core/errors.js';
+import type { TaskStats } from '../engine/stats.js';
+
+export interface WorkerTask {
+  pipelineFile: string;
+  outputRoot: string;
+  step: string;
+  rank: number;
+  progress: SharedArrayBuffer;
+  worldSize: number;
+}
+
+export type WorkerReply = { ok: true; stats: TaskStats } | { ok: false; message: string; known: boolean };
+
+// One context per pipeline per worker thread: loading and validating the file once is enough.
+const contexts = new Map<string, TaskContext>();
+
+/** Piscina entry point: runs one (step, rank) task in this worker thread. */
+export default async function runWorkerTask(task: WorkerTask): Promise<WorkerReply> {
+  try {
+    const key = `${task.pipelineFile}\0${task.outputRoot}`;
+    let ctx = contexts.get(key);
+    if (!ctx) {
+      ctx = loadTaskContext(loadPipelineFile(task.pipelineFile), task.outputRoot);
+      contexts.set(key, ctx);
+    }
+    const stats = await runTask(ctx, task.step, task.rank, new ProgressSlots(task.worldSize, task.progress));
+    return { ok: true, stats };
+  } catch (err) {
+    // Errors cross the thread boundary as plain data so the one-line message survives.
+    const known = err instanceof ThresherError;
+    return { ok: false, known, message: known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { PipelineError } from '../core/errors.js';
+import { sha256Hex } from '../core/hashing.js';
+import type { StageDefinition, StageEnv } from '../core/stage.js';
+import { findStage, stageNames } from '../stages/registry.js';
+import { describeIssues, yamlLocator, type PathSegment } from './errors.js';
+import { checkInputSpec } from '../engine/io.js';
+import { pipelineSchema, type PipelineSpec } from './schema.js';
+
+export interface ResolvedStage {
+  /** position in the pipeline, used for stable folder names */
+  index: number;
+  name: string;
+  definition: StageDefinition<unknown>;
+  params: unknown;
+}
+
+export interface LoadedPipeline {
+  /** absolute path of the pipeline file ('<embedded>' paths are virtual) */
+  file: string;
+  text: string;
+  sha256: string;
+  spec: PipelineSpec;
+  stages: ResolvedStage[];
+  env: StageEnv;
+  /** where `input.path` and `output.path` resolve from */
+  baseDir: string;
+}
+
+/** Read and validate a pipeline file; every problem becomes one line in a PipelineError. */
+export function loadPipelineFile(file: string): LoadedPipeline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PipelineError(`${file}: cannot read pipeline file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+  }
+  return parsePipeline(text, path.resolve(file), path.dirname(path.resolve(file)));
+}
+
+export function parsePipeline(text: string, file: string, baseDir: string): LoadedPipeline {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`;
+    });
+    throw new PipelineError(lines.join('\n'));
+  }
+  const data: unknown = doc.toJS();
+  const locate = yamlLocator(doc, lineCounter);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new PipelineError(`${file}:1:1: expected a map with input, stages and output, found ${data === null ? 'an empty document' : Array.isArray(data) ? 'a list' : typeof data}`);
+  }
+  const parsed = pipelineSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new PipelineError(describeIssues(file, parsed.error.issues, data, locate).join('\n'));
+  }
+  const spec = parsed.data;
+  const env: StageEnv = {
+    contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : spec.input.type === 'directory' ? 'content' : 'text',
+    baseDir,
+  };
+  const problems: string[] = [];
+  const inputIssues = checkInputSpec(spec.input as Record<string, unknown>);
+  problems.push(...describeIssues(file, inputIssues, spec.input, locate, ['input']));
+  const stages: ResolvedStage[] = [];
+  spec.stages.forEach((entry, index) => {
+    const name = typeof entry === 'string' ? entry : Object.keys(entry)[0];
+    const rawParams = typeof entry === 'string' ? {} : ((entry as Record<string, unknown>)[name] ?? {});
+    const at: PathSegment[] = typeof entry === 'string' ? ['stages', index] : ['stages', index, name];
+    const definition = findStage(name);
+    if (!definition) {
+      problems.push(`${file}${locate(at)}: ${`stages[${index}]`}: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
+      return;
+    }
+    const result = (definition.params as z.ZodType).safeParse(rawParams);
+    if (!result.success) {
+      problems.push(...describeIssues(file, result.error.issues, rawParams, locate, at));
+      return;
+    }
+    stages.push({ index, name, definition, params: result.data });
+  });
+  if (problems.length > 0) throw new PipelineError(problems.join('\n'));
+  return { file, text, sha256: sha256Hex(text), spec, stages, env, baseDir };
+}

@@ -1,0 +1,28 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** Row count of a release file: Parquet from its footer, JSONL by counting lines. */
+export async function countRows(file: string): Promise<number | null> {
+  if (file.endsWith('.parquet')) {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${file.replaceAll("'", "''")}')`);
+      return Number(reader.getRows()[0][0]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+  if (file.endsWith('.jsonl') || file.endsWith('.jsonl.gz')) {
+    let lines = 0;
+    const raw = createReadStream(file);
+    const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+    return lines;
+  }
+  return null;
+}
