@@ -46,11 +46,10 @@ export function parsePipeline(text: string, file: string, baseDir: string): Load
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`;
-    });
-    throw new PipelineError(lines.join('\n'));
+    // The first error is the cause; later ones are usually its echoes.
+    const e = doc.errors[0];
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new PipelineError(`${file}:${pos.line}:${pos.col}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS();
   const locate = yamlLocator(doc, lineCounter);
@@ -76,7 +75,7 @@ export function parsePipeline(text: string, file: string, baseDir: string): Load
     const at: PathSegment[] = typeof entry === 'string' ? ['stages', index] : ['stages', index, name];
     const definition = findStage(name);
     if (!definition) {
-      problems.push(`${file}${locate(at)}: ${`stages[${index}]`}: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
+      problems.push(`${file}${locate(['stages', index])}: stages[${index}]: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
       return;
     }
     const result = (definition.params as z.ZodType).safeParse(rawParams);
