@@ -1,0 +1,58 @@
+/** Shared helpers for the MetaCLIP tests (not a test file itself). */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { paddedKey, type PaddingRule } from '../../src/metaclip/automaton.js';
+import { spacing } from '../../src/metaclip/spacing.js';
+
+/** dist/test/metaclip/x.js -> repository root */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const sharedDir = path.resolve(repoRoot, '..', 'shared');
+export const metaclipData = path.join(sharedDir, 'data', 'metaclip');
+
+export function readJsonGz<T>(file: string): T {
+  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as T;
+}
+
+export function readJsonlGz<T>(file: string): T[] {
+  const out: T[] = [];
+  for (const line of gunzipSync(readFileSync(file)).toString('utf8').split('\n')) if (line) out.push(JSON.parse(line) as T);
+  return out;
+}
+
+export interface ReferenceRow {
+  id: string | number;
+  text: string;
+  matches: number[];
+}
+
+export function referenceRows(): ReferenceRow[] {
+  const dir = path.join(metaclipData, 'reference');
+  return [
+    ...readJsonlGz<ReferenceRow>(path.join(dir, 'coco-captions-val2017.matches.jsonl.gz')),
+    ...readJsonlGz<ReferenceRow>(path.join(dir, 'web-alt-text-10k.matches.jsonl.gz')),
+  ];
+}
+
+/** The reference loop: every entry, substring test on the spaced text. */
+export function naiveMatch(entries: readonly string[], text: string, padding: PaddingRule = 'metaclip1'): number[] {
+  const spaced = spacing(text);
+  const out: number[] = [];
+  entries.forEach((e, i) => {
+    if (spaced.includes(paddedKey(e, padding))) out.push(i);
+  });
+  return out;
+}
+
+/** Small seeded PRNG for generated test data (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

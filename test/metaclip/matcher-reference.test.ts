@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { MetaclipMatcher } from '../../src/metaclip/automaton.js';
+import { loadMetadataSync } from '../../src/metaclip/metadata.js';
+import { metaclipData, referenceRows } from './helpers.js';
+
+test('matches every reference text exactly (35,014 COCO and alt-text captions, 86,671 entries)', () => {
+  const entries = loadMetadataSync(path.join(metaclipData, 'metadata-wn30.json.gz'));
+  assert.equal(entries.length, 86_671);
+  const matcher = MetaclipMatcher.build(entries);
+  const rows = referenceRows();
+  assert.equal(rows.length, 35_014);
+  const mismatches: string[] = [];
+  let total = 0;
+  for (const row of rows) {
+    const got = matcher.match(row.text);
+    total += got.length;
+    if (got.length !== row.matches.length || got.some((e, i) => e !== row.matches[i])) {
+      mismatches.push(`${row.id}: ${JSON.stringify(row.text)} got ${JSON.stringify(Array.from(got))} want ${JSON.stringify(row.matches)}`);
+    }
+  }
+  assert.deepEqual(mismatches.slice(0, 10), []);
+  assert.equal(total, rows.reduce((s, r) => s + r.matches.length, 0));
+
+  // The same through the transferable form.
+  const copy = MetaclipMatcher.fromTransferable(matcher.toTransferable({ shared: true }));
+  for (const row of rows.slice(0, 2000)) assert.deepEqual(Array.from(copy.match(row.text)), row.matches);
+});
