@@ -204,3 +204,31 @@ test('parquet: null and missing content; split by row ranges across ranks', asyn
     assert.deepEqual(ids(parts.flat()), ids(whole), `world ${world}`);
   }
 });
+
+test('parquet: damage in the middle of a file is reported, not a silently short read', async (t) => {
+  // DuckDB's streaming fetch ends without an error when a page fails to decode; the reader
+  // checks the row count against the footer and reports the damage at the first unread row.
+  const dir = tempDir(t);
+  const cols: ColumnSpec[] = [
+    { name: 'id', type: 'string' },
+    { name: 'text', type: 'string' },
+    { name: 'n', type: 'int64' },
+  ];
+  const N = 100_000;
+  const recs = Array.from({ length: N }, (_, i) => ({ id: `r${i}`, text: `text ${i} ${'abcdefghij'.repeat(i % 20)}`, n: i }));
+  const good = (await writeAll(cols, recs, () => path.join(dir, 'good.parquet'), { rowGroupSize: 2048 }))[0].path;
+  const bytes = Buffer.from(readFileSync(good));
+  const at = Math.floor(bytes.length * 0.7);
+  bytes.fill(0x55, at, at + 3000);
+  const bad = path.join(dir, 'damaged.parquet');
+  writeFileSync(bad, bytes);
+  const { records, excluded } = await collect(new ParquetReader(bad), 'quarantine');
+  assert.ok(records.length > 0 && records.length < N, `${records.length} records`);
+  assert.deepEqual(
+    excluded.map((e) => [e.id, e.reason, e.source_row]),
+    [[`damaged.parquet:${records.length}`, 'corrupt', records.length]],
+  );
+  assert.match(excluded[0].detail!, /^corrupt Parquet: .*damaged\.parquet/);
+  assert.ok(records.every((r, i) => r.text === recs[i].text && r.n === i));
+  await assert.rejects(collect(new ParquetReader(bad), 'fail'), (err) => err instanceof InputError && oneLineNaming(err, 'damaged.parquet', records.length));
+});

@@ -162,12 +162,38 @@ export class ParquetReader implements Reader {
     const idAt = this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined;
     const provAt = PROVENANCE_NAMES.map((n) => index.get(n));
     const byColumns = this.opts.provenance === 'columns';
+    // DuckDB's streaming results end early, without an error, when reading fails mid-way
+    // (the C API's fetch returns no chunk for both; the node API does not expose the error).
+    // So the rows read are checked against the footer's count, and a short read is probed
+    // with a materialized query to get DuckDB's message.
+    let expectedEnd = slice.rowEnd ?? slice.file.rows;
+    if (expectedEnd === undefined) {
+      try {
+        const m = await con.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(slice.file.absPath)})`);
+        expectedEnd = Number(m.getColumns()[0][0]);
+      } catch (err) {
+        yield fail(err);
+        return;
+      }
+    }
+    const shortRead = async (): Promise<ReadItem> => {
+      try {
+        // same scan, aggregated (bounded memory): raises the error the stream swallowed
+        await con.runAndReadAll(`SELECT bit_xor(hash(COLUMNS(*))) FROM (${sql})`);
+      } catch (err) {
+        return fail(err);
+      }
+      return fail(new Error(`DuckDB's stream ended at row ${nextRow}, the footer says ${expectedEnd} rows`));
+    };
     for (;;) {
       let columns: (JS | null)[][];
       let n: number;
       try {
         const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) return;
+        if (!chunk || chunk.rowCount === 0) {
+          if (nextRow < (expectedEnd as number)) yield await shortRead();
+          return;
+        }
         n = chunk.rowCount;
         columns = chunk.convertColumns(JSDuckDBValueConverter);
       } catch (err) {
