@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
@@ -34,9 +35,6 @@ export const DIRECTORY_COLUMNS: ColumnSpec[] = [
 ];
 
 const BINARY_SNIFF_BYTES = 8192;
-const READ_AHEAD = 16;
-
-type Prepared = { item: ReadItem } | { error: unknown };
 
 /**
  * One record per file under a root. Sorted byte-wise by relative path. `.git` entries are
@@ -71,17 +69,17 @@ export class DirectoryReader implements Reader {
     }
     if (!st.isDirectory()) throw new InputError(this.root, 'not a directory');
     const out: InputFile[] = [];
-    await this.walk('', out);
+    this.walk('', out);
     const keyed = out.map((f) => ({ f, k: Buffer.from(f.path, 'utf8') }));
     keyed.sort((a, b) => Buffer.compare(a.k, b.k));
     return keyed.map((x) => x.f);
   }
 
-  private async walk(dirRel: string, out: InputFile[]): Promise<void> {
+  private walk(dirRel: string, out: InputFile[]): void {
     const dirAbs = dirRel === '' ? this.root : path.join(this.root, dirRel);
     let entries;
     try {
-      entries = await readdir(dirAbs, { withFileTypes: true });
+      entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (err) {
       if (dirRel === '') throw new InputError(this.root, oneLine(err));
       // listed as itself; read() reports it as unreadable
@@ -94,18 +92,16 @@ export class DirectoryReader implements Reader {
       if (this.exclude.matches(rel)) continue;
       const abs = path.join(dirAbs, e.name);
       if (e.isDirectory()) {
-        await this.walk(rel, out);
+        this.walk(rel, out);
         continue;
       }
       if (!this.include.empty && !this.include.matches(rel)) continue;
-      let st;
       try {
-        st = await lstat(abs);
+        const st = lstatSync(abs);
+        out.push({ path: rel, absPath: abs, bytes: st.size, mtimeMs: st.mtimeMs });
       } catch {
-        out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 });
-        continue;
+        out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 }); // vanished: read() reports it
       }
-      out.push({ path: rel, absPath: abs, bytes: st.size, mtimeMs: st.mtimeMs });
     }
   }
 
@@ -119,65 +115,70 @@ export class DirectoryReader implements Reader {
     return files.slice(a, b).map((file) => ({ file }));
   }
 
+  /**
+   * Files are read with synchronous calls: on small files a thread-pool round trip per
+   * syscall costs more than the read (measured 2x slower with 16 reads in flight). Tasks
+   * run in their own worker or process, so blocking one file at a time is fine.
+   */
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
-    const pending: Promise<Prepared>[] = [];
-    let next = 0;
-    const fill = () => {
-      while (pending.length < READ_AHEAD && next < slices.length) {
-        const file = slices[next++].file;
-        pending.push(
-          this.prepare(file, policy).then(
-            (item) => ({ item }),
-            (error: unknown) => ({ error }),
-          ),
-        );
-      }
-    };
-    fill();
-    while (pending.length > 0) {
-      const p = await (pending.shift() as Promise<Prepared>);
-      fill();
-      if ('error' in p) throw p.error;
-      yield p.item;
-    }
+    for (const slice of slices) yield this.readOne(slice.file, policy);
   }
 
-  private async prepare(file: InputFile, policy: BadInputPolicy): Promise<ReadItem> {
+  private readOne(file: InputFile, policy: BadInputPolicy): ReadItem {
     const rel = file.path;
-    let st;
+    const unreadable = (err: unknown, bytes: number) => badInput(policy, rel, null, 'unreadable', `unreadable: ${oneLine(err)}`, rel, bytes);
+    // open without following symlinks and without blocking on FIFOs, then fstat the descriptor
+    let fd: number;
     try {
-      st = await lstat(file.absPath);
+      fd = openSync(file.absPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
-      return badInput(policy, rel, null, 'unreadable', `unreadable: ${oneLine(err)}`, rel, file.bytes);
-    }
-    if (st.isSymbolicLink()) {
-      let target = '';
-      try {
-        target = await readlink(file.absPath);
-      } catch {
-        /* keep empty */
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' || code === 'EMLINK') {
+        try {
+          return excluded(rel, rel, null, 'symlink', 0, `symlink to ${readlinkSync(file.absPath)}`);
+        } catch {
+          return unreadable(err, file.bytes);
+        }
       }
-      return excluded(rel, rel, null, 'symlink', 0, `symlink to ${target}`);
+      if (code === 'ENXIO') return excluded(rel, rel, null, 'special_file', 0, 'not a regular file'); // socket
+      return unreadable(err, file.bytes);
     }
-    if (st.isDirectory()) {
-      let why = 'cannot list directory';
-      try {
-        await readdir(file.absPath);
-      } catch (err) {
-        why = `cannot list directory: ${oneLine(err)}`;
-      }
-      return badInput(policy, rel, null, 'unreadable', why, rel, 0);
-    }
-    if (!st.isFile()) return excluded(rel, rel, null, 'special_file', 0, 'not a regular file');
     const max = this.opts.maxBytes;
-    if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > maxBytes ${max}`);
     let bytes: Buffer;
     try {
-      bytes = await readFile(file.absPath);
+      const st = fstatSync(fd);
+      if (st.isDirectory()) {
+        let why = 'cannot list directory';
+        try {
+          readdirSync(file.absPath);
+        } catch (err) {
+          why = `cannot list directory: ${oneLine(err)}`;
+        }
+        return badInput(policy, rel, null, 'unreadable', why, rel, 0);
+      }
+      if (!st.isFile()) return excluded(rel, rel, null, 'special_file', 0, 'not a regular file');
+      if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > maxBytes ${max}`);
+      // read what fstat promised; a file growing meanwhile is read up to the limit + 1 byte
+      let buf = Buffer.allocUnsafe(Math.max(st.size, 1));
+      let got = 0;
+      for (;;) {
+        if (got === buf.length) {
+          if (buf.length > max) break;
+          const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+          buf.copy(bigger, 0, 0, got);
+          buf = bigger;
+        }
+        const n = readSync(fd, buf, got, buf.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got > max) return excluded(rel, rel, null, 'too_large', got, `more than maxBytes ${max} bytes`);
+      bytes = buf.subarray(0, got);
     } catch (err) {
-      return badInput(policy, rel, null, 'unreadable', `unreadable: ${oneLine(err)}`, rel, st.size);
+      return unreadable(err, file.bytes);
+    } finally {
+      closeSync(fd);
     }
-    if (bytes.length > max) return excluded(rel, rel, null, 'too_large', bytes.length, `${bytes.length} bytes > maxBytes ${max}`);
     const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
     if (nul >= 0) return excluded(rel, rel, null, 'binary', bytes.length, `NUL byte at offset ${nul}`);
     let content: string;
@@ -192,7 +193,7 @@ export class DirectoryReader implements Reader {
       source_row: null,
       content_id: swhContentId(bytes),
       path: rel,
-      repo: await this.repoOf(rel),
+      repo: this.repoOf(rel),
       size: bytes.length,
       content,
     };
@@ -200,36 +201,36 @@ export class DirectoryReader implements Reader {
   }
 
   /** The package or repository a file belongs to (see the `repoFrom` option). */
-  async repoOf(relPath: string): Promise<string> {
+  repoOf(relPath: string): string {
     const slash = relPath.lastIndexOf('/');
     const dir = slash < 0 ? '' : relPath.slice(0, slash);
     const how = this.opts.repoFrom;
     if (how === 'auto' || how === 'package') {
-      const pkg = await this.nearest(dir, this.pkgCache, (d) => this.packageAt(d));
+      const pkg = this.nearest(dir, this.pkgCache, (d) => this.packageAt(d));
       if (pkg !== null) return pkg;
     }
     if (how === 'auto' || how === 'git') {
-      const git = await this.nearest(dir, this.gitCache, (d) => this.gitAt(d));
+      const git = this.nearest(dir, this.gitCache, (d) => this.gitAt(d));
       if (git !== null) return git;
     }
     return slash < 0 ? path.basename(this.root) : relPath.slice(0, relPath.indexOf('/'));
   }
 
-  private async nearest(dir: string, cache: Map<string, string | null>, probe: (d: string) => Promise<string | null>): Promise<string | null> {
+  private nearest(dir: string, cache: Map<string, string | null>, probe: (d: string) => string | null): string | null {
     const cached = cache.get(dir);
     if (cached !== undefined) return cached;
-    let found = await probe(dir);
+    let found = probe(dir);
     if (found === null && dir !== '') {
       const slash = dir.lastIndexOf('/');
-      found = await this.nearest(slash < 0 ? '' : dir.slice(0, slash), cache, probe);
+      found = this.nearest(slash < 0 ? '' : dir.slice(0, slash), cache, probe);
     }
     cache.set(dir, found);
     return found;
   }
 
-  private async packageAt(dir: string): Promise<string | null> {
+  private packageAt(dir: string): string | null {
     try {
-      const text = await readFile(path.join(this.root, dir, 'package.json'), 'utf8');
+      const text = readFileSync(path.join(this.root, dir, 'package.json'), 'utf8');
       const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
       if (typeof pkg.name !== 'string' || pkg.name === '') return null; // e.g. {"type":"module"} markers in dist/
       return typeof pkg.version === 'string' && pkg.version !== '' ? `${pkg.name}@${pkg.version}` : pkg.name;
@@ -238,9 +239,9 @@ export class DirectoryReader implements Reader {
     }
   }
 
-  private async gitAt(dir: string): Promise<string | null> {
+  private gitAt(dir: string): string | null {
     try {
-      await lstat(path.join(this.root, dir, '.git'));
+      lstatSync(path.join(this.root, dir, '.git'));
       return dir === '' ? path.basename(this.root) : dir;
     } catch {
       return null;
