@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
+import { ThresherError } from '../core/errors.js';
 import { openReader, openWriter, readerSpecSchema } from '../io/open.js';
 import type { Reader, RecordWriter } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
@@ -35,14 +36,23 @@ function resolveInputPaths(p: string | string[], baseDir: string): string | stri
 }
 
 /** The reader the pipeline names, with paths resolved against the pipeline file's folder. */
-export function createReader(pipeline: LoadedPipeline, declaredColumns?: ColumnSpec[]): Reader {
+export function createReader(pipeline: LoadedPipeline): Reader {
   const input = camelize(pipeline.spec.input as Record<string, unknown>);
   input.path = resolveInputPaths(pipeline.spec.input.path, pipeline.baseDir);
-  if (declaredColumns && input.type !== 'directory' && input.columns === undefined) {
-    // Columns inferred when the run was planned are fixed for every task of the run.
-    input.columns = declaredColumns.filter((c) => !['id', 'source', 'source_row', 'content_id'].includes(c.name));
-  }
   return openReader(input as Parameters<typeof openReader>[0]);
+}
+
+/**
+ * The reader a task reads its slices with. JSONL and Parquet readers learn their columns from
+ * the data while listing; they must come out as they did when the run was planned.
+ */
+export async function createTaskReader(pipeline: LoadedPipeline, plannedColumns: ColumnSpec[]): Promise<Reader> {
+  const reader = createReader(pipeline);
+  if (pipeline.spec.input.type !== 'directory') await reader.listFiles();
+  if (JSON.stringify(reader.columns) !== JSON.stringify(plannedColumns)) {
+    throw new ThresherError(`${pipeline.file}: the input's columns changed since this run was planned (rerun with --fresh)`);
+  }
+  return reader;
 }
 
 /** Shard writer of one task: data for the next segment (Parquet) or the release (output format). */

@@ -6,7 +6,7 @@ import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
 import type { GlobalApplier, GlobalObserver, GlobalStage, GlobalTaskInfo, MapStage, StageResult, TaskInfo } from '../core/stage.js';
 import type { InputFile, ReadItem, RecordWriter } from '../io/types.js';
 import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
-import { createReader, EXCLUDED_COLUMNS, openExcludedWriter, openShardWriter } from './io.js';
+import { createTaskReader, EXCLUDED_COLUMNS, openExcludedWriter, openShardWriter } from './io.js';
 import { RunLayout } from './layout.js';
 import { planSteps, stageKey, type Segment, type Step } from './plan.js';
 import { ProgressSlots } from './progress-slots.js';
@@ -93,9 +93,9 @@ function clearRankOutputs(dir: string, rank: number): void {
   for (const name of readdirSync(dir)) if (mine.test(name)) rmSync(path.join(dir, name), { force: true });
 }
 
-function segmentSource(ctx: TaskContext, segment: Segment, rank: number): AsyncIterable<ReadItem> {
+async function segmentSource(ctx: TaskContext, segment: Segment, rank: number): Promise<AsyncIterable<ReadItem>> {
   if (segment.index === 0) {
-    const reader = createReader(ctx.pipeline, ctx.run.input_columns);
+    const reader = await createTaskReader(ctx.pipeline, ctx.run.input_columns);
     const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
     return reader.read(reader.slices(files, rank, ctx.run.world_size), ctx.pipeline.spec.on_bad_input);
   }
@@ -153,7 +153,7 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
   let bytesSeen = 0;
   let written = 0;
   try {
-    for await (const item of segmentSource(ctx, segment, info.rank)) {
+    for await (const item of await segmentSource(ctx, segment, info.rank)) {
       if (item.excluded) {
         const e = item.excluded;
         read.records_in += 1;
