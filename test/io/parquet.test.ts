@@ -144,6 +144,11 @@ test('parquet: files appear only at close; abort leaves nothing', async (t) => {
     [30, 30, 30, 10],
   );
 
+  // nothing written: no file at all
+  const empty = new ParquetWriter(ALL_TYPES, () => path.join(dir, 'empty.parquet'));
+  assert.deepEqual(await empty.close(), []);
+  assert.equal(existsSync(path.join(dir, 'empty.parquet')), false);
+
   const dir2 = path.join(dir, 'aborted');
   const w2 = new ParquetWriter(ALL_TYPES, (i) => path.join(dir2, `p-${i}.parquet`), { maxRows: 30 });
   for (const r of recs) await w2.write(r);
