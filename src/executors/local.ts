@@ -64,28 +64,23 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
         options.progress.update(step.kind === 'reduce' ? tasksDone : doneUnits + (unit === 'bytes' ? live.bytes : live.records), tasksDone);
       }, 200);
       let failure: ThresherError | Error | undefined;
-      const abort = new AbortController(); // first failure stops the queued and running rest
+      // Ranks are handed out by `workers` runners; after a failure no new task starts and the
+      // running ones finish on their own. Terminating a thread inside DuckDB aborts the process.
+      const queue = [...pending];
+      const runner = async () => {
+        for (let rank = queue.shift(); rank !== undefined && !failure; rank = queue.shift()) {
+          const task: WorkerTask = { pipelineFile, outputRoot: ctx.layout.outputRoot, step: step.name, rank, progress: slots.buffer, worldSize };
+          const reply = (await pool.run(task)) as WorkerReply;
+          if (!reply.ok) {
+            failure ??= reply.known ? new ThresherError(reply.message) : new Error(`task ${step.name}/${rank} failed: ${reply.message}`);
+            return;
+          }
+          tasksDone += 1;
+          options.onTaskDone?.(reply.stats);
+        }
+      };
       try {
-        await Promise.all(
-          pending.map(async (rank) => {
-            if (failure) return;
-            const task: WorkerTask = { pipelineFile, outputRoot: ctx.layout.outputRoot, step: step.name, rank, progress: slots.buffer, worldSize };
-            let reply: WorkerReply;
-            try {
-              reply = (await pool.run(task, { signal: abort.signal })) as WorkerReply;
-            } catch (err) {
-              if (abort.signal.aborted) return;
-              throw err;
-            }
-            if (!reply.ok) {
-              failure ??= reply.known ? new ThresherError(reply.message) : new Error(`task ${step.name}/${rank} failed: ${reply.message}`);
-              abort.abort();
-              return;
-            }
-            tasksDone += 1;
-            options.onTaskDone?.(reply.stats);
-          }),
-        );
+        await Promise.all(Array.from({ length: Math.min(workers, pending.length) }, runner));
       } finally {
         clearInterval(timer);
         const live = slots.total();
