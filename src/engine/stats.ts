@@ -16,6 +16,8 @@ export interface TaskStats {
   ms: number;
   /** records this task wrote for the next step (or the release) */
   records_written: number;
+  /** files this task wrote, relative to the work folder, with their row counts */
+  outputs: { path: string; rows: number }[];
   /** keyed by stage key: `read`, `<index>:<name>`, `write`; insertion order = pipeline order */
   stages: Record<string, StageStats>;
 }

@@ -4,7 +4,7 @@ import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
 import type { GlobalApplier, GlobalObserver, GlobalStage, GlobalTaskInfo, MapStage, StageResult, TaskInfo } from '../core/stage.js';
-import type { InputFile, ReadItem, RecordWriter } from '../io/types.js';
+import type { InputFile, ReadItem, RecordWriter, WrittenFile } from '../io/types.js';
 import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
 import { createTaskReader, EXCLUDED_COLUMNS, openExcludedWriter, openShardWriter } from './io.js';
 import { RunLayout } from './layout.js';
@@ -66,8 +66,10 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
   if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) throw new ThresherError(`rank ${rank} is outside 0..${worldSize - 1}`);
   const started = performance.now();
   const info: TaskInfo = { step: stepName, rank, worldSize, seed: ctx.run.seed };
-  const { stages, written } = step.kind === 'segment' ? await runSegment(ctx, step.segment, step.last, info, progress) : { stages: await runReduce(ctx, step.stage, info), written: 0 };
-  const stats: TaskStats = { step: stepName, rank, ms: Math.round(performance.now() - started), records_written: written, stages };
+  const { stages, written, outputs } =
+    step.kind === 'segment' ? await runSegment(ctx, step.segment, step.last, info, progress) : { stages: await runReduce(ctx, step.stage, info), written: 0, outputs: [] };
+  const relative = outputs.map((f) => ({ path: path.relative(ctx.layout.workDir, f.path), rows: f.rows }));
+  const stats: TaskStats = { step: stepName, rank, ms: Math.round(performance.now() - started), records_written: written, outputs: relative, stages };
   writeFileAtomic(ctx.layout.marker(stepName, rank), JSON.stringify(stats, null, 1));
   return stats;
 }
@@ -107,7 +109,7 @@ async function segmentSource(ctx: TaskContext, segment: Segment, rank: number): 
   })();
 }
 
-async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, info: TaskInfo, progress?: ProgressSlots): Promise<{ stages: Record<string, StageStats>; written: number }> {
+async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, info: TaskInfo, progress?: ProgressSlots): Promise<{ stages: Record<string, StageStats>; written: number; outputs: WrittenFile[] }> {
   const { pipeline, layout } = ctx;
   const content = pipeline.env.contentColumn;
   const processors: Processor[] = [];
@@ -152,6 +154,7 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
   let seen = 0;
   let bytesSeen = 0;
   let written = 0;
+  const outputs: WrittenFile[] = [];
   try {
     for await (const item of await segmentSource(ctx, segment, info.rank)) {
       if (item.excluded) {
@@ -204,8 +207,8 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
       if (++seen % PROGRESS_EVERY === 0) progress?.set(info.rank, seen, bytesSeen);
     }
     await observer?.finish();
-    await writer.close();
-    await excludedWriter?.close();
+    outputs.push(...(await writer.close()));
+    outputs.push(...((await excludedWriter?.close()) ?? []));
   } catch (err) {
     await writer.abort();
     await excludedWriter?.abort();
@@ -220,7 +223,7 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
     out[p.key] = p.stats;
   }
   if (last) out.write = write;
-  return { stages: out, written };
+  return { stages: out, written, outputs };
 }
 
 export { EXCLUDED_COLUMNS };

@@ -53,12 +53,15 @@ export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Pro
 
   const staging = layout.stagingDir(run.run_id);
   removeIfExists(staging);
-  const files: { abs: string; rel: string }[] = [];
+  const files: { abs: string; rel: string; rows?: number | null }[] = [];
+  // Row counts come from the writers (in the task markers): no need to reopen every shard.
+  const rowsOf = new Map<string, number>();
+  for (const t of tasks) for (const o of t.outputs ?? []) rowsOf.set(path.join(layout.workDir, o.path), o.rows);
   const dataSrc = path.join(layout.workDir, 'output', 'data');
   ensureDir(path.join(staging, 'data'));
   for (const name of existsSync(dataSrc) ? readdirSync(dataSrc).filter((n) => !n.startsWith('.')).sort() : []) {
     place(path.join(dataSrc, name), path.join(staging, 'data', name));
-    files.push({ abs: path.join(staging, 'data', name), rel: `data/${name}` });
+    files.push({ abs: path.join(staging, 'data', name), rel: `data/${name}`, rows: rowsOf.get(path.join(dataSrc, name)) });
   }
   const segments = tasks.filter((t) => t.step.startsWith('segment-') && t.rank === 0).length;
   for (let k = 0; k < segments; k++) {
@@ -68,15 +71,15 @@ export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Pro
       const rel = `excluded/segment-${k}-${name}`;
       ensureDir(path.join(staging, 'excluded'));
       place(path.join(src, name), path.join(staging, rel));
-      files.push({ abs: path.join(staging, rel), rel });
+      files.push({ abs: path.join(staging, rel), rel, rows: rowsOf.get(path.join(src, name)) });
     }
   }
   writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
   writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
-  files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml' }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json' });
+  files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml', rows: null }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json', rows: null });
 
   const described: ManifestFile[] = [];
-  for (const f of files) described.push(await describeFile(f.abs, f.rel));
+  for (const f of files) described.push(await describeFile(f.abs, f.rel, f.rows));
 
   const previousVersion = versions.length ? versions[versions.length - 1] : undefined;
   const prev = previousVersion !== undefined ? readManifest(layout.releaseDir(previousVersion)) : undefined;

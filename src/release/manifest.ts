@@ -42,6 +42,6 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /** sha256, size and rows of a file inside a release; `rel` is its path in the manifest. */
-export async function describeFile(abs: string, rel: string): Promise<ManifestFile> {
-  return { path: rel, sha256: await sha256File(abs), bytes: statSync(abs).size, rows: await countRows(abs) };
+export async function describeFile(abs: string, rel: string, rows?: number | null): Promise<ManifestFile> {
+  return { path: rel, sha256: await sha256File(abs), bytes: statSync(abs).size, rows: rows !== undefined ? rows : await countRows(abs) };
 }

@@ -107,8 +107,11 @@ export class DirectoryReader implements Reader {
 
   /** Contiguous ranges of the sorted list, balanced by bytes (keeps packages together). */
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
+    // Weigh a file by the work it costs: an oversize file is only excluded, never read, and
+    // every file costs a syscall or two however small it is.
+    const cap = this.opts.maxBytes;
     const [a, b] = contiguousRange(
-      files.map((f) => f.bytes),
+      files.map((f) => (f.bytes > cap ? 0 : f.bytes) + 4096),
       rank,
       worldSize,
     );
