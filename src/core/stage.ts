@@ -29,6 +29,8 @@ export interface MapStage {
   process(record: DataRecord): StageResult;
   /** Extra numbers for stats.json (e.g. languages seen); merged by summing. */
   counters?(): Record<string, number>;
+  /** Called once per task after the last record. */
+  close?(): Promise<void>;
 }
 
 /** Sees every record upstream of the barrier, in the task that reads it. */
@@ -42,6 +44,8 @@ export interface GlobalObserver {
 export interface GlobalApplier {
   process(record: DataRecord): StageResult;
   counters?(): Record<string, number>;
+  /** Called once per task after the last record: write this rank's partial results. */
+  finish?(): Promise<void>;
 }
 
 /**
@@ -55,6 +59,12 @@ export interface GlobalStage {
   observer(task: GlobalTaskInfo): Promise<GlobalObserver>;
   reduce(task: GlobalTaskInfo): Promise<Record<string, number>>;
   applier(task: GlobalTaskInfo): Promise<GlobalApplier>;
+  /**
+   * Called once when the release is made, after every task: turn the partials into files
+   * for the release. Everything written under `<stageDir>/artifacts/` is released (and
+   * checksummed) as `artifacts/<index>-<name>/...`.
+   */
+  summarize?(task: GlobalTaskInfo): Promise<void>;
 }
 
 export type Stage = MapStage | GlobalStage;

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { bucketOf } from '../core/bucket.js';
 import { ensureDir, listFilesSorted, removeIfExists, writeFileAtomic } from '../core/fs.js';
 import type { DataRecord, Value } from '../core/record.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
@@ -23,16 +24,6 @@ type Params = z.infer<typeof params>;
 type Entry = [string, Value[], string, number];
 
 const FLUSH_EVERY = 20_000;
-
-function bucketOf(key: string, buckets: number): number {
-  // FNV-1a over the key's code units: cheap, stable across processes.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % buckets;
-}
 
 function compareValues(a: Value, b: Value): number {
   if (a === b) return 0;

@@ -25,6 +25,7 @@ export interface TaskContext {
 /** A stage that processes records in a segment: a map stage or a global stage's applier. */
 interface Processor {
   key: string;
+  close?(): Promise<void>;
   process(record: DataRecord): StageResult;
   counters?(): Record<string, number>;
   rewritesContent: boolean;
@@ -116,7 +117,14 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
   if (segment.applies) {
     const g = segment.applies.definition.create(segment.applies.params, pipeline.env) as GlobalStage;
     const applier: GlobalApplier = await g.applier(globalInfo(ctx, segment.applies, info));
-    processors.push({ key: stageKey(segment.applies), process: (r) => applier.process(r), counters: applier.counters?.bind(applier), rewritesContent: false, stats: emptyStageStats(stageKey(segment.applies)) });
+    processors.push({
+      key: stageKey(segment.applies),
+      process: (r) => applier.process(r),
+      counters: applier.counters?.bind(applier),
+      close: applier.finish?.bind(applier),
+      rewritesContent: false,
+      stats: emptyStageStats(stageKey(segment.applies)),
+    });
   }
   for (const resolved of segment.maps) {
     const stage = resolved.definition.create(resolved.params, pipeline.env) as MapStage;
@@ -125,6 +133,7 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
       key: stageKey(resolved),
       process: (r) => stage.process(r),
       counters: stage.counters?.bind(stage),
+      close: stage.close?.bind(stage),
       rewritesContent: stage.columns.some((c) => c.name === content),
       stats: emptyStageStats(stageKey(resolved)),
     });
@@ -206,6 +215,7 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
       }
       if (++seen % PROGRESS_EVERY === 0) progress?.set(info.rank, seen, bytesSeen);
     }
+    for (const p of processors) await p.close?.();
     await observer?.finish();
     outputs.push(...(await writer.close()));
     outputs.push(...((await excludedWriter?.close()) ?? []));

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, linkSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
+import type { GlobalStage } from '../core/stage.js';
 import path from 'node:path';
 import { ensureDir, removeIfExists, writeFileAtomic } from '../core/fs.js';
 import { THRESHER_VERSION } from '../core/version.js';
@@ -72,6 +73,24 @@ export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Pro
       ensureDir(path.join(staging, 'excluded'));
       place(path.join(src, name), path.join(staging, rel));
       files.push({ abs: path.join(staging, rel), rel, rows: rowsOf.get(path.join(src, name)) });
+    }
+  }
+  // Global stages turn their partials into release files (entry counts, plots, summaries).
+  for (const step of ctx.steps) {
+    if (step.kind !== 'reduce') continue;
+    const resolved = step.stage;
+    const stage = resolved.definition.create(resolved.params, pipeline.env) as GlobalStage;
+    const stageDir = layout.stageDir(resolved.index, resolved.name);
+    await stage.summarize?.({ step: 'finalize', rank: 0, worldSize: run.world_size, seed: run.seed, stageDir });
+    const artifacts = path.join(stageDir, 'artifacts');
+    if (!existsSync(artifacts)) continue;
+    for (const name of (readdirSync(artifacts, { recursive: true }) as string[]).sort()) {
+      const from = path.join(artifacts, name);
+      if (name.split(path.sep).some((part) => part.startsWith('.')) || !statSync(from).isFile()) continue;
+      const rel = `artifacts/${resolved.index}-${resolved.name}/${name.split(path.sep).join('/')}`;
+      ensureDir(path.dirname(path.join(staging, rel)));
+      place(from, path.join(staging, rel));
+      files.push({ abs: path.join(staging, rel), rel });
     }
   }
   writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);

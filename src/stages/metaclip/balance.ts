@@ -1,0 +1,293 @@
+import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { bucketOf } from '../../core/bucket.js';
+import { ThresherError } from '../../core/errors.js';
+import { ensureDir, listFilesSorted, removeIfExists, writeFileAtomic } from '../../core/fs.js';
+import type { DataRecord } from '../../core/record.js';
+import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv } from '../../core/stage.js';
+import {
+  curateImage,
+  entryProbabilities,
+  keepProbability,
+  keepText,
+  tailShare,
+  thresholdForTailShare,
+  thresholdForTextLevelSize,
+  TextLevelSizeEstimator,
+} from '../../metaclip/index.js';
+import { CountArray, forEachMatchList, MatchListWriter, readCounts, sumCounts, writeCounts } from './partials.js';
+import { writeBalanceReport, type BalanceSummary } from './report.js';
+
+/**
+ * MetaCLIP balancing as a global stage. Observe: count[e] per shard (and, when needed, the
+ * match lists or the image groups). Reduce: global counts, the threshold t, and for
+ * per-image mode the draw per image. Apply: keep a text with probability
+ * 1 − Π(1 − t/max(count[e], t)), drawn from (seed, record id) so any sharding or worker count
+ * keeps the same records. Memory is the count array (4 bytes per entry), not the pool.
+ */
+const params = z
+  .strictObject({
+    matches_column: z.string().default('metaclip_matches'),
+    /** the threshold; MetaCLIP used 20,000 for 400M pairs from 1.6B */
+    t: z.number().positive().optional(),
+    /** choose t so that entries with count < t hold this share of all matches (MetaCLIP 2 p_to_t) */
+    tail_share: z.number().gt(0).lt(1).optional(),
+    /** choose the smallest t whose expected number of kept texts reaches this (text mode) */
+    target_size: z.number().int().positive().optional(),
+    /** text: MetaCLIP 1, each text on its own. image: MetaCLIP 2, one matched text drawn per image, then the noisy-OR keep */
+    mode: z.enum(['text', 'image']).default('text'),
+    /** image mode: the column that identifies the image (URL, image id) */
+    image_column: z.string().default('url'),
+    /** metadata file, for entry_counts.json keyed by entry as MetaCLIP writes it (else by id) */
+    metadata: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]).optional(),
+    /** overrides the run's seed */
+    seed: z.number().int().nonnegative().optional(),
+  })
+  .refine((p) => [p.t, p.tail_share, p.target_size].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of t, tail_share, target_size',
+  })
+  .refine((p) => !(p.mode === 'image' && p.target_size !== undefined), { message: 'target_size is for mode: text', path: ['target_size'] });
+type Params = z.infer<typeof params>;
+
+interface Decision {
+  t: number;
+  entries: number;
+  texts: number;
+  matched_texts: number;
+  expected_from_search?: number;
+}
+
+const KEEP = 0;
+const BALANCED_OUT = 1;
+const NOT_CHOSEN = 2;
+
+class BalanceStage implements GlobalStage {
+  readonly kind = 'global' as const;
+  readonly columns = [];
+
+  constructor(
+    private readonly p: Params,
+    private readonly env: StageEnv,
+  ) {}
+
+  private matches(record: DataRecord): number[] {
+    const m = record[this.p.matches_column];
+    if (m === undefined) throw new ThresherError(`metaclip_balance: record ${record.id} has no ${this.p.matches_column} column (put metaclip_match before it)`);
+    return (m ?? []) as number[];
+  }
+
+  async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
+    const dir = ensureDir(path.join(task.stageDir, 'observe'));
+    const counts = new CountArray();
+    let texts = 0;
+    let matched = 0;
+    const lists = this.p.target_size !== undefined ? new MatchListWriter(path.join(dir, `matches-${task.rank}.i32`)) : undefined;
+    const shuffleDir = path.join(task.stageDir, 'shuffle', `from-${task.rank}`);
+    const pending: string[][] = Array.from({ length: task.worldSize }, () => []);
+    if (this.p.mode === 'image') {
+      removeIfExists(shuffleDir);
+      removeIfExists(`${shuffleDir}.partial`);
+      ensureDir(`${shuffleDir}.partial`);
+    }
+    const flush = () =>
+      pending.forEach((lines, b) => {
+        if (lines.length) appendFileSync(path.join(`${shuffleDir}.partial`, `to-${b}.jsonl`), lines.join('\n') + '\n');
+        lines.length = 0;
+      });
+    let held = 0;
+    return {
+      observe: (record) => {
+        const ids = this.matches(record);
+        texts++;
+        if (ids.length) matched++;
+        counts.add(ids);
+        lists?.add(ids);
+        if (this.p.mode === 'image' && ids.length) {
+          const image = String(record[this.p.image_column] ?? '');
+          pending[bucketOf(image, task.worldSize)].push(JSON.stringify([image, record.id, ids, task.rank]));
+          if (++held >= 20_000) {
+            flush();
+            held = 0;
+          }
+        }
+      },
+      finish: async () => {
+        writeCounts(path.join(dir, `counts-${task.rank}.u32`), counts.counts);
+        writeFileAtomic(path.join(dir, `texts-${task.rank}.json`), JSON.stringify({ texts, matched }));
+        await lists?.close();
+        if (this.p.mode === 'image') {
+          flush();
+          renameSync(`${shuffleDir}.partial`, shuffleDir);
+        }
+      },
+    };
+  }
+
+  /** Global counts and t; every rank can compute them (same inputs, same result). */
+  private async decide(task: GlobalTaskInfo): Promise<{ counts: Uint32Array; decision: Decision }> {
+    const observe = path.join(task.stageDir, 'observe');
+    const counts = sumCounts(observe);
+    let texts = 0;
+    let matched = 0;
+    for (const f of listFilesSorted(observe, (n) => n.startsWith('texts-'))) {
+      const x = JSON.parse(readFileSync(f, 'utf8')) as { texts: number; matched: number };
+      texts += x.texts;
+      matched += x.matched;
+    }
+    let t: number;
+    let expected: number | undefined;
+    if (this.p.t !== undefined) t = this.p.t;
+    else if (this.p.tail_share !== undefined) t = counts.length ? thresholdForTailShare(counts, this.p.tail_share) : 1;
+    else {
+      const solution = await thresholdForTextLevelSize(counts, this.p.target_size!, (ts) => {
+        const est = new TextLevelSizeEstimator(counts, ts);
+        forEachMatchList(observe, (ids) => est.add(ids));
+        return est.expected;
+      });
+      t = solution.t;
+      expected = solution.expected;
+    }
+    return { counts, decision: { t, entries: counts.length, texts, matched_texts: matched, ...(expected !== undefined ? { expected_from_search: expected } : {}) } };
+  }
+
+  async reduce(task: GlobalTaskInfo): Promise<Record<string, number>> {
+    if (this.p.mode === 'text') {
+      if (task.rank !== 0) return {};
+      const { counts, decision } = await this.decide(task);
+      writeCounts(path.join(task.stageDir, 'counts.u32'), counts);
+      writeFileAtomic(path.join(task.stageDir, 'decision.json'), JSON.stringify(decision));
+      return { t: decision.t };
+    }
+    // Image mode: every rank decides the images of its bucket with the global counts.
+    const { counts, decision } = await this.decide(task);
+    if (task.rank === 0) {
+      writeCounts(path.join(task.stageDir, 'counts.u32'), counts);
+      writeFileAtomic(path.join(task.stageDir, 'decision.json'), JSON.stringify(decision));
+    }
+    const probs = entryProbabilities(counts, decision.t);
+    const seed = this.p.seed ?? task.seed;
+    const images = new Map<string, { id: string; ids: number[]; rank: number }[]>();
+    for (const from of listFilesSorted(path.join(task.stageDir, 'shuffle'), (n) => n.startsWith('from-') && !n.endsWith('.partial'))) {
+      const file = path.join(from, `to-${task.rank}.jsonl`);
+      if (!existsSync(file)) continue;
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line) continue;
+        const [image, id, ids, rank] = JSON.parse(line) as [string, string, number[], number];
+        let list = images.get(image);
+        if (!list) images.set(image, (list = []));
+        list.push({ id, ids, rank });
+      }
+    }
+    const out: string[][] = Array.from({ length: task.worldSize }, () => []);
+    let kept = 0;
+    for (const [image, texts] of images) {
+      // Order the texts by id so the draw does not depend on which shard came first.
+      texts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const d = curateImage(texts.map((x) => ({ matches: x.ids, probs })), seed, image);
+      if (d.keep) kept++;
+      texts.forEach((x, i) => out[x.rank].push(JSON.stringify([x.id, i === d.chosen ? (d.keep ? KEEP : BALANCED_OUT) : NOT_CHOSEN])));
+    }
+    const dir = path.join(task.stageDir, 'decisions', `bucket-${task.rank}`);
+    removeIfExists(dir);
+    out.forEach((lines, r) => writeFileAtomic(path.join(dir, `to-${r}.jsonl`), lines.join('\n') + (lines.length ? '\n' : '')));
+    return { images: images.size, images_kept: kept };
+  }
+
+  async applier(task: GlobalTaskInfo): Promise<GlobalApplier> {
+    const decision = JSON.parse(readFileSync(path.join(task.stageDir, 'decision.json'), 'utf8')) as Decision;
+    const counts = readCounts(path.join(task.stageDir, 'counts.u32'));
+    const probs = entryProbabilities(counts, decision.t);
+    const seed = this.p.seed ?? task.seed;
+    const after = new CountArray();
+    const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
+    let byId: Map<string, number> | undefined;
+    if (this.p.mode === 'image') {
+      byId = new Map();
+      for (const bucket of listFilesSorted(path.join(task.stageDir, 'decisions'), (n) => n.startsWith('bucket-'))) {
+        const file = path.join(bucket, `to-${task.rank}.jsonl`);
+        if (!existsSync(file)) continue;
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+          if (!line) continue;
+          const [id, code] = JSON.parse(line) as [string, number];
+          byId.set(id, code);
+        }
+      }
+    }
+    return {
+      process: (record) => {
+        const ids = this.matches(record);
+        if (ids.length === 0) {
+          tally.no_match++;
+          return { reason: 'no_match' };
+        }
+        let keep: boolean;
+        if (byId) {
+          const code = byId.get(record.id);
+          if (code === NOT_CHOSEN) {
+            tally.not_chosen++;
+            return { reason: 'not_chosen' };
+          }
+          keep = code === KEEP;
+        } else {
+          tally.expected += keepProbability(ids, probs);
+          keep = keepText(ids, probs, seed, record.id);
+        }
+        if (!keep) {
+          tally.balanced_out++;
+          return { reason: 'balanced_out' };
+        }
+        tally.kept++;
+        after.add(ids);
+        return undefined;
+      },
+      counters: () => ({ 'metaclip:kept': tally.kept, 'metaclip:balanced_out': tally.balanced_out }),
+      finish: async () => {
+        const dir = path.join(task.stageDir, 'after');
+        writeCounts(path.join(dir, `counts-${task.rank}.u32`), after.counts);
+        writeFileAtomic(path.join(dir, `tally-${task.rank}.json`), JSON.stringify(tally));
+      },
+    };
+  }
+
+  async summarize(task: GlobalTaskInfo): Promise<void> {
+    const decision = JSON.parse(readFileSync(path.join(task.stageDir, 'decision.json'), 'utf8')) as Decision;
+    const before = readCounts(path.join(task.stageDir, 'counts.u32'));
+    const after = sumCounts(path.join(task.stageDir, 'after'), before.length);
+    const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
+    for (const f of listFilesSorted(path.join(task.stageDir, 'after'), (n) => n.startsWith('tally-'))) {
+      const x = JSON.parse(readFileSync(f, 'utf8')) as typeof tally;
+      for (const k of Object.keys(tally) as (keyof typeof tally)[]) tally[k] += x[k];
+    }
+    let over = 0;
+    let nonzero = 0;
+    for (let e = 0; e < before.length; e++) {
+      if (before[e] > decision.t) over++;
+      if (before[e] > 0) nonzero++;
+    }
+    const summary: BalanceSummary = {
+      mode: this.p.mode,
+      t: decision.t,
+      texts: decision.texts,
+      matched_texts: decision.matched_texts,
+      unmatched_texts: decision.texts - decision.matched_texts,
+      matched_share: decision.texts ? decision.matched_texts / decision.texts : 0,
+      entries_matched: nonzero,
+      entries_over_t: over,
+      tail_share: tailShare(before, decision.t),
+      expected_kept: this.p.mode === 'text' ? tally.expected : null,
+      kept: tally.kept,
+      balanced_out: tally.balanced_out,
+      not_chosen: tally.not_chosen,
+    };
+    await writeBalanceReport(path.join(task.stageDir, 'artifacts'), summary, before, after, this.p.metadata, this.env.baseDir);
+  }
+}
+
+export const metaclipBalanceStage = defineStage<Params>({
+  name: 'metaclip_balance',
+  description: 'MetaCLIP balancing over global entry counts: keeps tail entries, samples head entries with t/count (per text, or per image as MetaCLIP 2).',
+  kind: 'global',
+  params: params as unknown as z.ZodType<Params>,
+  create: (p, env) => new BalanceStage(p, env),
+});

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { MetaclipMatcher } from '../../metaclip/index.js';
+import { defineStage, type MapStage } from '../../core/stage.js';
+import type { DataRecord } from '../../core/record.js';
+import { cachedMatcher, metadataLayout, type MetadataLayout } from './matcher-cache.js';
+
+/**
+ * MetaCLIP substring matching: which metadata entries occur in each text, with exactly the
+ * reference semantics (spacing rule, case-sensitive, space-delimited, nested and overlapping
+ * entries all count, once per text). Adds the sorted entry ids.
+ */
+const params = z.strictObject({
+  /** metadata.json (list of entries; id = index), or one file per language code */
+  metadata: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]),
+  /** column holding the text; default: the pipeline's content column */
+  text_column: z.string().optional(),
+  /** column to write the matched entry ids to */
+  column: z.string().default('metaclip_matches'),
+  /** metaclip1 pads every entry with spaces; metaclip2 leaves CJK/Thai-type and punctuation ends unpadded */
+  padding: z.enum(['metaclip1', 'metaclip2']).optional(),
+  /** with per-language metadata: the column naming each text's language */
+  language_column: z.string().default('language'),
+  /** with per-language metadata: the metadata used for a language that has none (else: no matches) */
+  fallback_language: z.string().optional(),
+  /** exclude texts with no match here (balancing never keeps them anyway) */
+  drop_unmatched: z.boolean().default(false),
+});
+type Params = z.infer<typeof params>;
+
+class MatchStage implements MapStage {
+  readonly kind = 'map' as const;
+  readonly columns;
+  private layout!: MetadataLayout;
+  private matchers: MetaclipMatcher[] = [];
+  private byLanguage = new Map<string, number>();
+  private texts = 0;
+  private matched = 0;
+  private matchesTotal = 0;
+
+  constructor(
+    private readonly p: Params,
+    private readonly textColumn: string,
+    private readonly baseDir: string,
+  ) {
+    this.columns = [{ name: p.column, type: 'int32[]' as const }];
+  }
+
+  async open(): Promise<void> {
+    this.layout = metadataLayout(this.p.metadata, this.baseDir);
+    const padding = this.p.padding ?? (this.layout.languages ? 'metaclip2' : 'metaclip1');
+    this.matchers = this.layout.files.map((f) => cachedMatcher(f, padding));
+    this.layout.languages?.forEach((l, k) => this.byLanguage.set(l, k));
+  }
+
+  process(record: DataRecord) {
+    const text = record[this.textColumn];
+    let ids: number[] = [];
+    if (typeof text === 'string') {
+      let k = 0;
+      if (this.layout.languages) {
+        const lang = record[this.p.language_column];
+        k = this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
+      }
+      if (k >= 0) {
+        const view = this.matchers[k].matchView(text);
+        const offset = this.layout.offsets[k];
+        ids = new Array<number>(view.length);
+        for (let i = 0; i < view.length; i++) ids[i] = view[i] + offset;
+      }
+    }
+    record[this.p.column] = ids;
+    this.texts++;
+    if (ids.length > 0) this.matched++;
+    this.matchesTotal += ids.length;
+    if (ids.length === 0 && this.p.drop_unmatched) return { reason: 'no_match' };
+    return undefined;
+  }
+
+  counters() {
+    return { 'metaclip:texts': this.texts, 'metaclip:matched_texts': this.matched, 'metaclip:matches': this.matchesTotal };
+  }
+}
+
+export const metaclipMatchStage = defineStage<Params>({
+  name: 'metaclip_match',
+  description: "MetaCLIP substring matching: adds each text's matched metadata entry ids (exact reference semantics).",
+  kind: 'map',
+  params,
+  create: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir),
+});
