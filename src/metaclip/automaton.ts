@@ -408,11 +408,7 @@ function buildTables(entries: readonly string[], padding: PaddingRule): MatcherT
   // Alphabet: code units of the keys numbered by frequency, so the common ones (space,
   // lower-case letters) get small codes and pack densely into the double array.
   const frequency = new Float64Array(65536);
-  let totalUnits = 0;
-  for (const k of keys) {
-    for (let i = 0; i < k.length; i++) frequency[k.charCodeAt(i)]++;
-    totalUnits += k.length;
-  }
+  for (const k of keys) for (let i = 0; i < k.length; i++) frequency[k.charCodeAt(i)]++;
   const used: number[] = [];
   for (let u = 0; u < 65536; u++) if (frequency[u] > 0) used.push(u);
   used.sort((a, b) => frequency[b] - frequency[a] || a - b);
@@ -420,7 +416,7 @@ function buildTables(entries: readonly string[], padding: PaddingRule): MatcherT
   used.forEach((u, i) => (charToCode[u] = i + 1));
   const alphabet = used.length;
 
-  const trie = buildTrie(keys, charToCode, totalUnits);
+  const trie = buildTrie(keys, charToCode);
   const startsKey = new Uint8Array(alphabet + 1);
   for (let c = trie.firstChild[0]; c >= 0; c = trie.nextSibling[c]) startsKey[trie.code[c]] = 1;
 
@@ -451,89 +447,74 @@ interface PlainTrie {
 }
 
 /**
- * Plain trie with an open-addressing hash on (parent, code) for the insertions; children
- * are then linked in ascending code order for the placement.
+ * Plain trie from the keys sorted by code unit: each key shares its longest common prefix
+ * with the previous one, so nodes are appended in depth-first order with no lookups, and
+ * each node's children come in ascending character order.
  */
-function buildTrie(keys: readonly string[], charToCode: Uint16Array, totalUnits: number): PlainTrie {
-  const maxNodes = totalUnits + 1;
-  const parent = new Int32Array(maxNodes);
-  const code = new Uint16Array(maxNodes);
-  const entry = new Int32Array(maxNodes).fill(-1);
-  let tableSize = 1024;
-  while (tableSize < 2 * maxNodes) tableSize *= 2;
-  const mask = tableSize - 1;
-  const table = new Int32Array(tableSize).fill(-1);
-  let nodes = 1;
-  parent[0] = -1;
-
-  let duplicateNext: Int32Array | null = null;
-  const lastOfKey = new Map<number, number>();
-
+function buildTrie(keys: readonly string[], charToCode: Uint16Array): PlainTrie {
+  // Distinct keys with their smallest id; the native string sort is much faster than sorting
+  // ids with a comparator.
+  const firstId = new Map<string, number>();
+  const repeats: number[] = [];
   for (let id = 0; id < keys.length; id++) {
-    const key = keys[id];
-    let s = 0;
-    for (let i = 0; i < key.length; i++) {
-      const c = charToCode[key.charCodeAt(i)];
-      let h = (Math.imul(s, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & mask;
-      for (;;) {
-        const child = table[h];
-        if (child < 0) {
-          parent[nodes] = s;
-          code[nodes] = c;
-          table[h] = nodes;
-          s = nodes++;
-          break;
-        }
-        if (parent[child] === s && code[child] === c) {
-          s = child;
-          break;
-        }
-        h = (h + 1) & mask;
-      }
-    }
-    if (entry[s] < 0) {
-      entry[s] = id;
-    } else {
-      // The same string twice in the metadata: both ids match, as in the reference loop.
-      if (!duplicateNext) duplicateNext = new Int32Array(keys.length).fill(-1);
-      const last = lastOfKey.get(s) ?? entry[s];
-      duplicateNext[last] = id;
-      lastOfKey.set(s, id);
-    }
+    if (firstId.has(keys[id])) repeats.push(id);
+    else firstId.set(keys[id], id);
+  }
+  const sorted = [...firstId.keys()].sort();
+
+  // Exact node count first, so the arrays are allocated once.
+  let nodes = 1;
+  let maxLength = 0;
+  let prev = '';
+  for (const key of sorted) {
+    nodes += key.length - commonPrefix(prev, key);
+    if (key.length > maxLength) maxLength = key.length;
+    prev = key;
   }
 
-  // Children lists in ascending code order: bucket the nodes by code, then prepend in
-  // descending code order.
+  const code = new Uint16Array(nodes);
+  const entry = new Int32Array(nodes).fill(-1);
   const firstChild = new Int32Array(nodes).fill(-1);
   const nextSibling = new Int32Array(nodes).fill(-1);
-  const byCode = countingOrder(code, nodes);
-  for (let i = byCode.length - 1; i >= 0; i--) {
-    const node = byCode[i];
-    if (node === 0) continue;
-    const p = parent[node];
-    nextSibling[node] = firstChild[p];
-    firstChild[p] = node;
+  const lastChild = new Int32Array(nodes).fill(-1);
+  /** path[d]: the node of the previous key's first d units */
+  const path = new Int32Array(maxLength + 1);
+  let next = 1;
+  prev = '';
+  for (const key of sorted) {
+    for (let d = commonPrefix(prev, key); d < key.length; d++) {
+      const parent = path[d];
+      const node = next++;
+      code[node] = charToCode[key.charCodeAt(d)];
+      if (lastChild[parent] < 0) firstChild[parent] = node;
+      else nextSibling[lastChild[parent]] = node;
+      lastChild[parent] = node;
+      path[d + 1] = node;
+    }
+    entry[path[key.length]] = firstId.get(key) as number;
+    prev = key;
   }
-  return {
-    nodes,
-    code: code.subarray(0, nodes),
-    firstChild,
-    nextSibling,
-    entry: entry.subarray(0, nodes),
-    duplicateNext: duplicateNext ?? new Int32Array(0),
-  };
+
+  // The same string more than once in the metadata: every id matches, as in the reference
+  // loop. Chain each repeat after the previous id of its string, in ascending id order.
+  let duplicateNext = new Int32Array(0);
+  if (repeats.length > 0) {
+    duplicateNext = new Int32Array(keys.length).fill(-1);
+    const lastId = new Map<string, number>();
+    for (const id of repeats) {
+      const key = keys[id];
+      duplicateNext[lastId.get(key) ?? (firstId.get(key) as number)] = id;
+      lastId.set(key, id);
+    }
+  }
+  return { nodes, code, firstChild, nextSibling, entry, duplicateNext };
 }
 
-/** Node ids 0..nodes-1 ordered by code (stable). */
-function countingOrder(code: Uint16Array, nodes: number): Int32Array {
-  let maxCode = 0;
-  for (let i = 0; i < nodes; i++) if (code[i] > maxCode) maxCode = code[i];
-  const start = new Int32Array(maxCode + 2);
-  for (let i = 0; i < nodes; i++) start[code[i] + 1]++;
-  for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
-  const order = new Int32Array(nodes);
-  for (let i = 0; i < nodes; i++) order[start[code[i]]++] = i;
-  return order;
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 interface PlacedTables {
@@ -582,11 +563,13 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
     capacity = next;
   };
 
-  const tailCodes: number[] = [];
+  // Tails take at most one code per node.
+  const tailCodes = new Uint16Array(nodes);
+  let tailLength = 0;
   const tailStart: number[] = [0];
   const tailEntry: number[] = [];
-  /** slot -> tail index, for the tail nodes */
-  const tailOfSlot = new Map<number, number>();
+  /** tailSlot[k]: the slot of the node that holds tail k */
+  const tailSlot: number[] = [];
 
   // Slot 0 is the root; slot 1 can never be a child (base >= 1 and code >= 1), so mark it
   // used or the first-fit scan would start from it forever.
@@ -605,34 +588,38 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
       // Store the path below as a tail; its nodes get no slots.
       let n = firstChild[node];
       for (;;) {
-        tailCodes.push(code[n]);
+        tailCodes[tailLength++] = code[n];
         const next = firstChild[n];
         if (next < 0) break;
         n = next;
       }
-      tailOfSlot.set(slot, tailEntry.length);
+      tailSlot.push(slot);
       tailEntry.push(entry[n]);
-      tailStart.push(tailCodes.length);
+      tailStart.push(tailLength);
       base[slot] = 0;
       continue;
     }
     childCodes.length = 0;
     children.length = 0;
+    let minCode = Infinity;
     for (let c = firstChild[node]; c >= 0; c = nextSibling[c]) {
       childCodes.push(code[c]);
       children.push(c);
+      if (code[c] < minCode) minCode = code[c];
     }
     let b = 1; // leaves: any base >= 1 works, every lookup from them fails its check
     if (childCodes.length > 0) {
+      // First fit: the smallest base whose child slots are all free, found by trying each
+      // free slot as the slot of the smallest code.
       while (used[firstFree]) firstFree++;
-      let pos = Math.max(firstFree, childCodes[0] + 1);
+      let pos = Math.max(firstFree, minCode + 1);
       for (;;) {
         grow(pos + alphabet + 1);
         while (used[pos]) pos++;
-        b = pos - childCodes[0];
+        b = pos - minCode;
         grow(b + alphabet + 1);
         let ok = true;
-        for (let j = 1; j < childCodes.length; j++) {
+        for (let j = 0; j < childCodes.length; j++) {
           if (used[b + childCodes[j]]) {
             ok = false;
             break;
@@ -671,11 +658,11 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
   for (let node = 0; node < nodes; node++) {
     if (entry[node] >= 0 && (node === 0 || check[slotOf[node]] !== -1)) slotEntry[slotOf[node]] = entry[node];
   }
-  for (const [slot, k] of tailOfSlot) slotEntry[slot] = k;
+  for (let k = 0; k < tailSlot.length; k++) slotEntry[tailSlot[k]] = k;
   return {
     trie: out,
     slotEntry,
-    tailCodes: Uint16Array.from(tailCodes),
+    tailCodes: tailCodes.slice(0, tailLength),
     tailStart: Int32Array.from(tailStart),
     tailEntry: Int32Array.from(tailEntry),
   };
