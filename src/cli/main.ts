@@ -16,6 +16,7 @@ import { createProgress, silentProgress } from '../executors/progress.js';
 import { defaultWorkers } from '../executors/local.js';
 import { defaultDemoInput, topValues, writeDemoPipeline } from './demo.js';
 import { printRunSummary } from './summary.js';
+import { metaclipCommand } from './metaclip.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -142,6 +143,8 @@ program
   .action(() => {
     for (const s of allStages()) console.log(`${s.name.padEnd(16)} ${s.kind.padEnd(7)} ${s.description}`);
   });
+
+program.addCommand(metaclipCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);

@@ -13,6 +13,5 @@ export function printRunSummary(result: ReleaseResult & { resumed: boolean }, se
   console.log(`files in: ${m.counts.input_records} (${mb(read?.bytes_in ?? m.input.bytes)}); out: ${m.counts.output_records} (${mb(m.counts.output_bytes)})`);
   const reasons = Object.entries(m.counts.excluded).sort((a, b) => b[1] - a[1]);
   if (reasons.length) console.log(`excluded: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`);
-  const dup = m.counts.excluded.duplicate ?? 0;
-  console.log(`duplicates removed: ${dup}`);
+  if (m.counts.stages.some((s) => s.stage.endsWith(':dedup_exact'))) console.log(`duplicates removed: ${m.counts.excluded.duplicate ?? 0}`);
 }

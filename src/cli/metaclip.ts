@@ -1,0 +1,190 @@
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { stringify } from 'yaml';
+import { ThresherError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs.js';
+import { openReader } from '../io/open.js';
+import { entryProbabilities, keepText, loadMetadataSync, MetaclipMatcher, tailShare, thresholdForTailShare } from '../metaclip/index.js';
+import { runPipeline } from '../executors/run-pipeline.js';
+import { createProgress, silentProgress } from '../executors/progress.js';
+import { printRunSummary } from './summary.js';
+
+function num(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+interface InputOpts {
+  input: string;
+  textField: string;
+  idField?: string;
+  recordsPath?: string;
+}
+
+/** Reader spec from CLI flags: the file's extension picks JSONL, JSON or Parquet. */
+function inputSpec(o: InputOpts): Record<string, unknown> {
+  const p = path.resolve(o.input);
+  const type = /\.parquet$/i.test(p) ? 'parquet' : /\.json(\.gz|\.zst)?$/i.test(p) ? 'json' : 'jsonl';
+  return { type, path: p, content_field: o.textField, ...(o.idField ? { id_field: o.idField } : {}), ...(o.recordsPath ? { records_path: o.recordsPath } : {}) };
+}
+
+function camel(spec: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+}
+
+/** Every text of the input in order, with its id; bad records stop with one line. */
+async function* texts(o: InputOpts): AsyncGenerator<{ id: string; text: string | null }> {
+  const reader = openReader(camel(inputSpec(o)) as Parameters<typeof openReader>[0]);
+  const files = await reader.listFiles();
+  const column = reader.contentColumn ?? o.textField;
+  for await (const item of reader.read(reader.slices(files, 0, 1), 'fail')) {
+    if (item.record) {
+      const t = item.record[column];
+      yield { id: item.record.id, text: typeof t === 'string' ? t : null };
+    } else if (item.excluded.reason === 'no_content') {
+      yield { id: item.excluded.id, text: null };
+    }
+  }
+}
+
+function withInput(cmd: Command): Command {
+  return cmd
+    .requiredOption('-i, --input <file>', 'JSONL (.gz/.zst), JSON document or Parquet file')
+    .option('--text-field <name>', 'field holding the text', 'text')
+    .option('--id-field <name>', 'field holding the record id (default: <file>:<row>)')
+    .option('--records-path <path>', 'JSON documents: where the record array is, e.g. annotations');
+}
+
+export function metaclipCommand(): Command {
+  const cmd = new Command('metaclip').description('MetaCLIP curation: match texts to metadata, count entries, balance, curate');
+
+  withInput(cmd.command('match').description('write each text\'s matched entry ids as JSONL {"id","matches"}'))
+    .requiredOption('-m, --metadata <file>', "MetaCLIP metadata.json (list of entries; .gz accepted)")
+    .option('-o, --out <file>', 'output JSONL (default: stdout)')
+    .action(async (o: InputOpts & { metadata: string; out?: string }) => {
+      const matcher = MetaclipMatcher.build(loadMetadataSync(path.resolve(o.metadata)));
+      const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
+      for await (const { id, text } of texts(o)) {
+        const ids = text === null ? [] : Array.from(matcher.matchView(text));
+        if (!out.write(`{"id":${JSON.stringify(id)},"matches":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+      if (o.out) await new Promise<void>((r) => out.end(() => r()));
+    });
+
+  withInput(cmd.command('count').description("count[e] = number of texts matching entry e, in MetaCLIP's entry_counts format"))
+    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
+    .requiredOption('-o, --out <file>', 'entry_counts.json to write')
+    .action(async (o: InputOpts & { metadata: string; out: string }) => {
+      const entries = loadMetadataSync(path.resolve(o.metadata));
+      const matcher = MetaclipMatcher.build(entries);
+      const counts = new Uint32Array(entries.length);
+      let n = 0;
+      let matched = 0;
+      for await (const { text } of texts(o)) {
+        n++;
+        if (text === null) continue;
+        const ids = matcher.matchView(text);
+        if (ids.length) matched++;
+        for (let i = 0; i < ids.length; i++) counts[ids[i]]++;
+      }
+      const obj: Record<string, number> = {};
+      counts.forEach((c, e) => c > 0 && (obj[entries[e]] = c));
+      writeFileAtomic(path.resolve(o.out), JSON.stringify(obj));
+      console.log(`${n} texts, ${matched} matched (${((100 * matched) / Math.max(n, 1)).toFixed(1)}%), ${Object.keys(obj).length} entries seen → ${o.out}`);
+    });
+
+  cmd
+    .command('balance')
+    .description('keep each text of a `match` output with probability 1 − Π(1 − t/max(count,t)); writes the kept lines')
+    .requiredOption('--matches <file>', 'output of `thresher metaclip match`')
+    .requiredOption('--counts <file>', 'entry_counts.json from `thresher metaclip count`')
+    .requiredOption('-m, --metadata <file>', 'the metadata the counts refer to')
+    .requiredOption('-t, --t <t>', 'threshold', num)
+    .option('--seed <n>', 'seed of the per-record draws', intArg, 0)
+    .option('-o, --out <file>', 'kept lines (default: stdout)')
+    .action(async (o: { matches: string; counts: string; metadata: string; t: number; seed: number; out?: string }) => {
+      const entries = loadMetadataSync(path.resolve(o.metadata));
+      const byEntry = JSON.parse(readFileSync(o.counts, 'utf8')) as Record<string, number>;
+      const probs = entryProbabilities(entries.map((e) => byEntry[e] ?? 0), o.t);
+      const lines = readFileSync(o.matches, 'utf8').split('\n');
+      const kept: string[] = [];
+      let total = 0;
+      for (const line of lines) {
+        if (!line) continue;
+        total++;
+        const r = JSON.parse(line) as { id: string; matches: number[] };
+        if (r.matches.length && keepText(r.matches, probs, o.seed, r.id)) kept.push(line);
+      }
+      if (o.out) writeFileAtomic(o.out, kept.join('\n') + (kept.length ? '\n' : ''));
+      else process.stdout.write(kept.join('\n') + (kept.length ? '\n' : ''));
+      process.stderr.write(`kept ${kept.length} of ${total} texts at t=${o.t}\n`);
+    });
+
+  cmd
+    .command('threshold')
+    .description("t ↔ tail share from entry counts (MetaCLIP 2's t_to_p and p_to_t)")
+    .requiredOption('--counts <file>', 'entry_counts.json')
+    .option('-t, --t <t>', 'print the tail share of this t', num)
+    .option('-p, --tail-share <p>', 'print the t whose tail share is closest to p', num)
+    .action((o: { counts: string; t?: number; tailShare?: number }) => {
+      const counts = Object.values(JSON.parse(readFileSync(o.counts, 'utf8')) as Record<string, number>);
+      if (o.t !== undefined) console.log(JSON.stringify({ t: o.t, tail_share: tailShare(counts, o.t) }));
+      if (o.tailShare !== undefined) {
+        const t = thresholdForTailShare(counts, o.tailShare);
+        console.log(JSON.stringify({ tail_share_target: o.tailShare, t, tail_share: tailShare(counts, t) }));
+      }
+      if (o.t === undefined && o.tailShare === undefined) throw new ThresherError('give --t or --tail-share');
+    });
+
+  withInput(cmd.command('curate').description('match, count and balance a pool through the engine: workers, resume, release with counts and plot'))
+    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
+    .requiredOption('-o, --out <dir>', 'output folder: pipeline.yaml and releases v1, v2, ...')
+    .option('-t, --t <t>', 'threshold t', num)
+    .option('-p, --tail-share <p>', 'choose t for this tail share', num)
+    .option('--target-size <n>', 'choose t for this expected number of kept texts', num)
+    .option('--mode <mode>', 'text (MetaCLIP 1) or image (MetaCLIP 2: one text per image)', 'text')
+    .option('--image-field <name>', 'image mode: field identifying the image', 'url')
+    .option('--seed <n>', 'seed', intArg, 0)
+    .option('--tasks <n>', 'tasks per step', intArg, 8)
+    .option('-w, --workers <n>', 'worker threads (default: all cores)', intArg)
+    .option('-q, --quiet', 'no progress output')
+    .action(async (o: InputOpts & { metadata: string; out: string; t?: number; tailShare?: number; targetSize?: number; mode: string; imageField: string; seed: number; tasks: number; workers?: number; quiet?: boolean }) => {
+      const choices = [o.t, o.tailShare, o.targetSize].filter((x) => x !== undefined).length;
+      if (choices !== 1) throw new ThresherError('give exactly one of --t, --tail-share, --target-size');
+      const metadata = path.resolve(o.metadata);
+      const spec = {
+        name: 'metaclip-curation',
+        input: inputSpec(o),
+        stages: [
+          { metaclip_match: { metadata } },
+          {
+            metaclip_balance: {
+              ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
+              mode: o.mode,
+              ...(o.mode === 'image' ? { image_column: o.imageField } : {}),
+              metadata,
+            },
+          },
+        ],
+        output: { path: '.', description: `MetaCLIP curation of ${path.basename(o.input)} with ${path.basename(metadata)}.` },
+        execution: { tasks: o.tasks, seed: o.seed },
+      };
+      mkdirSync(path.resolve(o.out), { recursive: true });
+      const file = path.join(path.resolve(o.out), 'pipeline.yaml');
+      writeFileSync(file, stringify(spec));
+      const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
+      printRunSummary(result);
+      const summary = path.join(result.dir, 'artifacts', '1-metaclip_balance', 'summary.json');
+      console.log(`metaclip: ${readFileSync(summary, 'utf8').replace(/\s+/g, ' ').trim()}`);
+      console.log(`report: ${path.relative(process.cwd(), path.join(result.dir, 'artifacts', '1-metaclip_balance', 'report.html'))}`);
+    });
+  return cmd;
+}
