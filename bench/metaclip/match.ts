@@ -65,24 +65,33 @@ function referenceMatches(sharedDir: string): number[][] {
 
 const MiB = 2 ** 20;
 
-function measureOurs(entries: string[], texts: string[], repeats: number, gc: () => void) {
+const settle = async (gc: () => void): Promise<void> => {
+  // Large ArrayBuffers are freed by a concurrent sweeper: collect, wait, collect.
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  gc();
+};
+
+async function measureOurs(entries: string[], texts: string[], repeats: number, gc: () => void) {
   // Build twice: the first one also compiles the builder; report both.
   const buildMs: number[] = [];
   let matcher: MetaclipMatcher | null = null;
-  let memory = { heapMiB: 0, arrayBuffersMiB: 0, rssMiB: 0 };
+  let memory: Record<string, number> = {};
   for (let i = 0; i < 2; i++) {
     matcher = null;
-    gc();
+    await settle(gc);
     const before = process.memoryUsage();
     const t0 = performance.now();
     matcher = MetaclipMatcher.build(entries);
     buildMs.push(performance.now() - t0);
-    gc();
+    const peakRss = process.memoryUsage().rss;
+    await settle(gc);
     const after = process.memoryUsage();
     memory = {
-      heapMiB: (after.heapUsed - before.heapUsed) / MiB,
-      arrayBuffersMiB: (after.arrayBuffers - before.arrayBuffers) / MiB,
-      rssMiB: (after.rss - before.rss) / MiB,
+      retainedHeapMiB: (after.heapUsed - before.heapUsed) / MiB,
+      retainedArrayBuffersMiB: (after.arrayBuffers - before.arrayBuffers) / MiB,
+      rssRightAfterBuildMiB: (peakRss - before.rss) / MiB,
+      rssAfterGcMiB: (after.rss - before.rss) / MiB,
     };
   }
   const m = matcher as MetaclipMatcher;
@@ -104,7 +113,7 @@ function measureOurs(entries: string[], texts: string[], repeats: number, gc: ()
   return {
     results,
     summary: {
-      impl: 'thresher MetaclipMatcher (double-array trie + tails, TypeScript)',
+      impl: `thresher MetaclipMatcher (double-array trie with tails), node ${process.version}`,
       build_ms: buildMs.map((x) => Math.round(x)),
       tables: m.stats(),
       tables_mib: m.stats().bytes / MiB,
@@ -165,7 +174,7 @@ export async function benchMetaclipMatch(options: MatchBenchOptions = {}): Promi
   for (const config of configs) {
     const entries = config.entries();
     process.stderr.write(`metaclip match bench: ${config.name} (${entries.length} entries)\n`);
-    const ours = measureOurs(entries, texts, repeats, gc);
+    const ours = await measureOurs(entries, texts, repeats, gc);
     const row: Record<string, unknown> = { metadata: config.name, entries: entries.length, thresher: ours.summary };
     if (config.name === 'wordnet-86k') row.exact_vs_reference = sameLists(ours.results, reference);
     if (options.peer !== false) {

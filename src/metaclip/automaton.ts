@@ -135,12 +135,28 @@ export interface MatcherTransferable {
   startsKey: Uint8Array;
 }
 
-export function transferList(t: MatcherTransferable): ArrayBuffer[] {
-  const buffers = [t.charToCode, t.trie, t.slotEntry, t.tailCodes, t.tailStart, t.tailEntry, t.duplicateNext, t.startsKey].map(
-    (a) => a.buffer,
-  );
-  return buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+/** The typed arrays of the tables, by name. */
+function tableArrays(t: MatcherTransferable): [string, Uint8Array | Uint16Array | Int32Array][] {
+  return [
+    ['charToCode', t.charToCode],
+    ['trie', t.trie],
+    ['slotEntry', t.slotEntry],
+    ['tailCodes', t.tailCodes],
+    ['tailStart', t.tailStart],
+    ['tailEntry', t.tailEntry],
+    ['duplicateNext', t.duplicateNext],
+    ['startsKey', t.startsKey],
+  ];
 }
+
+/** The buffers to list in `postMessage(t, transferList(t))` to move (not copy) the tables. */
+export function transferList(t: MatcherTransferable): ArrayBuffer[] {
+  return tableArrays(t)
+    .map(([, a]) => a.buffer)
+    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+const MAGIC = new TextEncoder().encode('thresher-metaclip-matcher\n');
 
 export interface MatcherStats {
   entries: number;
@@ -241,6 +257,79 @@ export class MetaclipMatcher {
     };
   }
 
+  /**
+   * The tables as one byte string, to cache a built matcher in a file: a magic line, a JSON
+   * header, then each array 8-byte aligned (little-endian, as typed arrays are on every
+   * platform Node runs on).
+   */
+  toBytes(): Uint8Array {
+    const arrays = tableArrays(this.toTransferable());
+    const layout: { name: string; type: string; length: number; offset: number }[] = [];
+    let offset = 0;
+    for (const [name, a] of arrays) {
+      layout.push({ name, type: a.constructor.name, length: a.length, offset });
+      offset += Math.ceil(a.byteLength / 8) * 8;
+    }
+    const header = new TextEncoder().encode(
+      JSON.stringify({ format: 'thresher-metaclip-matcher/1', padding: this.padding, entryCount: this.entryCount, arrays: layout }),
+    );
+    const headerBytes = Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8;
+    const out = new Uint8Array(headerBytes + offset);
+    out.set(MAGIC, 0);
+    new DataView(out.buffer).setUint32(MAGIC.length, header.length, true);
+    out.set(header, MAGIC.length + 4);
+    for (let i = 0; i < arrays.length; i++) {
+      const a = arrays[i][1];
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), headerBytes + layout[i].offset);
+    }
+    return out;
+  }
+
+  /** Rebuild from `toBytes()` output (views into `bytes` when aligned, else copies). */
+  static fromBytes(bytes: Uint8Array): MetaclipMatcher {
+    const bad = (why: string): never => {
+      throw new Error(`not a thresher MetaCLIP matcher file: ${why}`);
+    };
+    if (bytes.length < MAGIC.length + 4 || MAGIC.some((b, i) => bytes[i] !== b)) bad('wrong magic');
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
+    let header: { format: string; padding: PaddingRule; entryCount: number; arrays: { name: string; type: string; length: number; offset: number }[] };
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)));
+    } catch {
+      return bad('unreadable header');
+    }
+    const headerBytes = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
+    const ctors: Record<string, { BYTES_PER_ELEMENT: number; new (b: ArrayBufferLike, o: number, n: number): Uint8Array | Uint16Array | Int32Array }> = {
+      Uint8Array,
+      Uint16Array,
+      Int32Array,
+    };
+    const arrays: Record<string, Uint8Array | Uint16Array | Int32Array> = {};
+    for (const a of header.arrays) {
+      const ctor = ctors[a.type] ?? bad(`array type ${a.type}`);
+      const start = bytes.byteOffset + headerBytes + a.offset;
+      const byteLength = a.length * ctor.BYTES_PER_ELEMENT;
+      if (headerBytes + a.offset + byteLength > bytes.length) bad('truncated');
+      arrays[a.name] =
+        start % ctor.BYTES_PER_ELEMENT === 0
+          ? new ctor(bytes.buffer, start, a.length)
+          : new ctor(bytes.slice(headerBytes + a.offset, headerBytes + a.offset + byteLength).buffer, 0, a.length);
+    }
+    return MetaclipMatcher.fromTransferable({
+      format: header.format as MatcherTransferable['format'],
+      padding: header.padding,
+      entryCount: header.entryCount,
+      charToCode: arrays.charToCode as Uint16Array,
+      trie: arrays.trie as Int32Array,
+      slotEntry: arrays.slotEntry as Int32Array,
+      tailCodes: arrays.tailCodes as Uint16Array,
+      tailStart: arrays.tailStart as Int32Array,
+      tailEntry: arrays.tailEntry as Int32Array,
+      duplicateNext: arrays.duplicateNext as Int32Array,
+      startsKey: arrays.startsKey as Uint8Array,
+    });
+  }
+
   stats(): MatcherStats {
     let nodes = 0;
     for (let s = 1; s < this.trie.length; s += 2) if (this.trie[s] !== -1) nodes++;
@@ -318,6 +407,8 @@ export class MetaclipMatcher {
         q++;
       }
     }
+    // Do not keep a huge scratch buffer alive after one huge text.
+    if (this.codes.length > 1 << 22) this.codes = new Uint16Array(1024);
     return sortUnique(this.found, this.count);
   }
 

@@ -149,6 +149,17 @@ test('tables survive a round trip to a worker (shared and transferred)', async (
   assert.deepEqual(Array.from(m.match('new york')), [0, 1]); // the original is untouched
 });
 
+test('bytes round trip keeps the padding rule and duplicates', () => {
+  const entries = ['東京', 'dog', 'dog', 'C++'];
+  const m = MetaclipMatcher.build(entries, { padding: 'metaclip2' });
+  const back = MetaclipMatcher.fromBytes(m.toBytes());
+  assert.equal(back.padding, 'metaclip2');
+  assert.equal(back.entryCount, 4);
+  for (const text of ['我在東京', 'a dog', 'C+++', '']) assert.deepEqual(Array.from(back.match(text)), Array.from(m.match(text)));
+  assert.throws(() => MetaclipMatcher.fromBytes(new Uint8Array(10)), /wrong magic/);
+  assert.throws(() => MetaclipMatcher.fromBytes(m.toBytes().subarray(0, 200)), /truncated|header/);
+});
+
 test('rejects tables that are not a matcher', () => {
   const t = MetaclipMatcher.build(['a']).toTransferable();
   assert.throws(() => MetaclipMatcher.fromTransferable({ ...t, format: 'x' as never }), /format/);

@@ -23,7 +23,13 @@ test('matches every reference text exactly (35,014 COCO and alt-text captions, 8
   assert.deepEqual(mismatches.slice(0, 10), []);
   assert.equal(total, rows.reduce((s, r) => s + r.matches.length, 0));
 
-  // The same through the transferable form.
-  const copy = MetaclipMatcher.fromTransferable(matcher.toTransferable({ shared: true }));
-  for (const row of rows.slice(0, 2000)) assert.deepEqual(Array.from(copy.match(row.text)), row.matches);
+  // The same through the transferable form and through bytes (aligned and not).
+  const copies = [MetaclipMatcher.fromTransferable(matcher.toTransferable({ shared: true })), MetaclipMatcher.fromBytes(matcher.toBytes())];
+  const bytes = matcher.toBytes();
+  const unaligned = new Uint8Array(bytes.length + 1).subarray(1);
+  unaligned.set(bytes);
+  copies.push(MetaclipMatcher.fromBytes(unaligned));
+  for (const copy of copies) {
+    for (const row of rows.slice(0, 3000)) assert.deepEqual(Array.from(copy.match(row.text)), row.matches);
+  }
 });
