@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDemo } from './demo.js';
+import { benchMetaclipE2E } from './metaclip-e2e.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -15,6 +16,7 @@ const only = process.argv[2];
 const machine = { node: process.version, cpus: os.cpus()[0]?.model, cores: os.availableParallelism(), memory_gb: Math.round(os.totalmem() / 2 ** 30) };
 const benches: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   demo: benchDemo,
+  'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
 };
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
