@@ -48,8 +48,3 @@ export function spacing(text: string): string {
   out += text.slice(runStart);
   return out + ' ';
 }
-
-/** Length of `spacing(text)` without building it: used to size scratch buffers. */
-export function spacedLengthBound(textLength: number): number {
-  return 3 * textLength + 2;
-}

@@ -58,7 +58,7 @@ export function thresholdForTailShare(counts: ArrayLike<number>, p: number): num
 
 /**
  * MetaCLIP 2 per-language thresholds: the anchor language (English) keeps its t, every other
- * language gets the t whose tail share equals the anchor's.
+ * language gets `p_to_t` of the anchor's tail share (at least 1).
  */
 export function perLanguageThresholds(
   countsByLanguage: ReadonlyMap<string, ArrayLike<number>>,
@@ -69,7 +69,9 @@ export function perLanguageThresholds(
   const share = tailShare(anchorCounts, anchor.t);
   const out = new Map<string, { t: number; tailShare: number }>();
   for (const [language, counts] of countsByLanguage) {
-    const t = language === anchor.language ? anchor.t : thresholdForTailShare(counts, share);
+    // p_to_t can return 0 for a language whose smallest counts are 0; the reference then
+    // divides 0 by 0. t = 1 is the smallest threshold that keeps anything.
+    const t = language === anchor.language ? anchor.t : Math.max(1, thresholdForTailShare(counts, share));
     out.set(language, { t, tailShare: tailShare(counts, t) });
   }
   return out;
