@@ -637,6 +637,15 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
   let base = new Int32Array(capacity);
   let check = new Int32Array(capacity).fill(-1);
   let used = new Uint8Array(capacity);
+  // Anchor candidates for nodes with several children: free slots that have not yet failed
+  // as the slot of a node's smallest child code MAX_TRIALS times. anchorNext is a
+  // "next candidate at or after i" union-find (with path halving), so searches skip used and
+  // exhausted slots; the trial limit keeps the search from rescanning a crowded region for
+  // every node (with an 8,000-character alphabet it otherwise takes minutes).
+  const MAX_TRIALS = 16;
+  let trials = new Uint8Array(capacity);
+  let anchorNext = new Int32Array(capacity);
+  for (let i = 0; i < capacity; i++) anchorNext[i] = i;
   const slotOf = new Int32Array(nodes);
   const grow = (need: number): void => {
     if (need < capacity) return;
@@ -648,10 +657,30 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
     c.set(check);
     const u = new Uint8Array(next);
     u.set(used);
+    const t = new Uint8Array(next);
+    t.set(trials);
+    const a = new Int32Array(next);
+    a.set(anchorNext);
+    for (let i = capacity; i < next; i++) a[i] = i;
     base = b;
     check = c;
     used = u;
+    trials = t;
+    anchorNext = a;
     capacity = next;
+  };
+  const nextAnchor = (i: number): number => {
+    for (;;) {
+      grow(i + alphabet + 1);
+      const n = anchorNext[i];
+      if (n === i) return i;
+      anchorNext[i] = anchorNext[n];
+      i = n;
+    }
+  };
+  const markUsed = (slot: number): void => {
+    used[slot] = 1;
+    anchorNext[slot] = slot + 1;
   };
 
   // Tails take at most one code per node.
@@ -664,8 +693,8 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
 
   // Slot 0 is the root; slot 1 can never be a child (base >= 1 and code >= 1), so mark it
   // used or the first-fit scan would start from it forever.
-  used[0] = 1;
-  used[1] = 1;
+  markUsed(0);
+  markUsed(1);
   slotOf[0] = 0;
   let firstFree = 2;
   let maxSlot = 0;
@@ -699,16 +728,17 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
       if (code[c] < minCode) minCode = code[c];
     }
     let b = 1; // leaves: any base >= 1 works, every lookup from them fails its check
-    if (childCodes.length > 0) {
-      // First fit: the smallest base whose child slots are all free, found by trying each
-      // free slot as the slot of the smallest code.
+    if (childCodes.length === 1) {
+      // One child (most nodes): the lowest free slot, keeping the array dense.
       while (used[firstFree]) firstFree++;
-      let pos = Math.max(firstFree, minCode + 1);
+      // (a child with a large code cannot use the low slots: take a candidate beyond them)
+      b = (firstFree > minCode ? firstFree : nextAnchor(minCode + 1)) - minCode;
+    } else if (childCodes.length > 1) {
+      // First fit over the anchor candidates: the smallest child goes to a candidate slot,
+      // and the base is taken when every other child's slot is free too.
+      let pos = nextAnchor(minCode + 1);
       for (;;) {
-        grow(pos + alphabet + 1);
-        while (used[pos]) pos++;
         b = pos - minCode;
-        grow(b + alphabet + 1);
         let ok = true;
         for (let j = 0; j < childCodes.length; j++) {
           if (used[b + childCodes[j]]) {
@@ -717,11 +747,14 @@ function placeDoubleArray(trie: PlainTrie, alphabet: number): PlacedTables {
           }
         }
         if (ok) break;
-        pos++;
+        if (++trials[pos] >= MAX_TRIALS) anchorNext[pos] = pos + 1;
+        pos = nextAnchor(pos + 1);
       }
+    }
+    if (childCodes.length > 0) {
       for (const c of children) {
         const childSlot = b + code[c];
-        used[childSlot] = 1;
+        markUsed(childSlot);
         check[childSlot] = slot;
         slotOf[c] = childSlot;
         if (childSlot > maxSlot) maxSlot = childSlot;

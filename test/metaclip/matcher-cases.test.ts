@@ -115,6 +115,26 @@ test('agrees with the reference loop on generated texts (both padding rules)', (
   }
 });
 
+test('large alphabets (CJK) build fast and match like the reference loop', () => {
+  const random = rng(7);
+  const ch = (): string => String.fromCharCode(0x4e00 + Math.floor(4000 * random() ** 2));
+  const set = new Set<string>();
+  while (set.size < 30_000) {
+    let e = '';
+    for (let i = 0, n = 1 + Math.floor(random() * 4); i < n; i++) e += ch();
+    set.add(random() < 0.1 ? `${e} ok` : e);
+  }
+  const entries = [...set];
+  const t0 = performance.now();
+  const m = MetaclipMatcher.build(entries, { padding: 'metaclip2' });
+  assert.ok(performance.now() - t0 < 5000, 'build took more than 5 s');
+  for (let k = 0; k < 100; k++) {
+    let text = '';
+    for (let i = 0, n = Math.floor(random() * 30); i < n; i++) text += random() < 0.1 ? ' ok ' : ch();
+    assert.deepEqual(Array.from(m.match(text)), naiveMatch(entries, text, 'metaclip2'));
+  }
+});
+
 test('matchView returns the same ids without allocating a result', () => {
   const m = MetaclipMatcher.build(['a', 'b', 'a b']);
   assert.deepEqual(Array.from(m.matchView('a b')), [0, 1, 2]);
