@@ -19,7 +19,7 @@
  */
 
 import { createReadStream, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -191,10 +191,9 @@ export function wordnetHeadLemmas(dir: string = defaultWordnetDir()): string[] {
 
 /** Open a text file (gzip detected by its magic) and yield [row, line]. */
 async function* lines(file: string): AsyncGenerator<[number, string]> {
-  let head: Buffer;
+  const head = Buffer.alloc(2);
   try {
-    head = Buffer.alloc(2);
-    const fh = await (await import('node:fs/promises')).open(file, 'r');
+    const fh = await open(file, 'r');
     try {
       await fh.read(head, 0, 2, 0);
     } finally {
