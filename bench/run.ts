@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDemo } from './demo.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
+import { benchMetaclipMatch } from './metaclip/match.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -16,6 +17,7 @@ const only = process.argv[2];
 const machine = { node: process.version, cpus: os.cpus()[0]?.model, cores: os.availableParallelism(), memory_gb: Math.round(os.totalmem() / 2 ** 30) };
 const benches: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   demo: benchDemo,
+  'metaclip-match': () => benchMetaclipMatch(),
   'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
 };
 for (const [name, fn] of Object.entries(benches)) {
