@@ -15,7 +15,9 @@ import {
   thresholdForTailShare,
   thresholdForTextLevelSize,
   TextLevelSizeEstimator,
+  perLanguageThresholds,
 } from '../../metaclip/index.js';
+import { metadataLayout } from './matcher-cache.js';
 import { CountArray, forEachMatchList, MatchListWriter, readCounts, sumCounts, writeCounts } from './partials.js';
 import { writeBalanceReport, type BalanceSummary } from './report.js';
 
@@ -41,17 +43,28 @@ const params = z
     image_column: z.string().default('url'),
     /** metadata file, for entry_counts.json keyed by entry as MetaCLIP writes it (else by id) */
     metadata: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]).optional(),
+    /**
+     * with per-language metadata (MetaCLIP 2): the language that keeps `t`; every other
+     * language gets the t that gives the same tail share
+     */
+    anchor_language: z.string().optional(),
     /** overrides the run's seed */
     seed: z.number().int().nonnegative().optional(),
   })
   .refine((p) => [p.t, p.tail_share, p.target_size].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of t, tail_share, target_size',
   })
-  .refine((p) => !(p.mode === 'image' && p.target_size !== undefined), { message: 'target_size is for mode: text', path: ['target_size'] });
+  .refine((p) => !(p.mode === 'image' && p.target_size !== undefined), { message: 'target_size is for mode: text', path: ['target_size'] })
+  .refine((p) => p.anchor_language === undefined || (p.t !== undefined && p.metadata !== undefined && typeof p.metadata === 'object'), {
+    message: 'anchor_language needs t and per-language metadata (a map language → file)',
+    path: ['anchor_language'],
+  });
 type Params = z.infer<typeof params>;
 
 interface Decision {
   t: number;
+  /** MetaCLIP 2: t per language (same tail share as the anchor language) */
+  t_by_language?: Record<string, { t: number; tail_share: number; offset: number; size: number }>;
   entries: number;
   texts: number;
   matched_texts: number;
@@ -148,7 +161,38 @@ class BalanceStage implements GlobalStage {
       t = solution.t;
       expected = solution.expected;
     }
-    return { counts, decision: { t, entries: counts.length, texts, matched_texts: matched, ...(expected !== undefined ? { expected_from_search: expected } : {}) } };
+    const decision: Decision = { t, entries: counts.length, texts, matched_texts: matched, ...(expected !== undefined ? { expected_from_search: expected } : {}) };
+    if (this.p.anchor_language !== undefined) decision.t_by_language = this.languageThresholds(counts, t);
+    return { counts, decision };
+  }
+
+  /** MetaCLIP 2: the anchor language keeps t; the others get the t of the same tail share. */
+  private languageThresholds(counts: Uint32Array, t: number): NonNullable<Decision['t_by_language']> {
+    const layout = metadataLayout(this.p.metadata!, this.env.baseDir);
+    const slices = new Map<string, Uint32Array>();
+    const where = new Map<string, { offset: number; size: number }>();
+    layout.languages!.forEach((language, k) => {
+      const offset = layout.offsets[k];
+      const size = (k + 1 < layout.offsets.length ? layout.offsets[k + 1] : layout.total) - offset;
+      const slice = new Uint32Array(size);
+      slice.set(counts.subarray(offset, Math.min(counts.length, offset + size)));
+      slices.set(language, slice);
+      where.set(language, { offset, size });
+    });
+    const out: NonNullable<Decision['t_by_language']> = {};
+    for (const [language, x] of perLanguageThresholds(slices, { language: this.p.anchor_language!, t })) out[language] = { t: x.t, tail_share: x.tailShare, ...where.get(language)! };
+    return out;
+  }
+
+  /** p[e] for every entry id: one t, or each language's own t over its id range. */
+  private probabilities(counts: Uint32Array, decision: Decision): Float64Array {
+    if (!decision.t_by_language) return entryProbabilities(counts, decision.t);
+    const probs = new Float64Array(counts.length).fill(1);
+    for (const { t, offset, size } of Object.values(decision.t_by_language)) {
+      const end = Math.min(counts.length, offset + size);
+      if (offset < end) probs.set(entryProbabilities(counts.subarray(offset, end), t), offset);
+    }
+    return probs;
   }
 
   async reduce(task: GlobalTaskInfo): Promise<Record<string, number>> {
@@ -165,7 +209,7 @@ class BalanceStage implements GlobalStage {
       writeCounts(path.join(task.stageDir, 'counts.u32'), counts);
       writeFileAtomic(path.join(task.stageDir, 'decision.json'), JSON.stringify(decision));
     }
-    const probs = entryProbabilities(counts, decision.t);
+    const probs = this.probabilities(counts, decision);
     const seed = this.p.seed ?? task.seed;
     const images = new Map<string, { id: string; ids: number[]; rank: number }[]>();
     for (const from of listFilesSorted(path.join(task.stageDir, 'shuffle'), (n) => n.startsWith('from-') && !n.endsWith('.partial'))) {
@@ -197,7 +241,7 @@ class BalanceStage implements GlobalStage {
   async applier(task: GlobalTaskInfo): Promise<GlobalApplier> {
     const decision = JSON.parse(readFileSync(path.join(task.stageDir, 'decision.json'), 'utf8')) as Decision;
     const counts = readCounts(path.join(task.stageDir, 'counts.u32'));
-    const probs = entryProbabilities(counts, decision.t);
+    const probs = this.probabilities(counts, decision);
     const seed = this.p.seed ?? task.seed;
     const after = new CountArray();
     const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
@@ -279,6 +323,9 @@ class BalanceStage implements GlobalStage {
       kept: tally.kept,
       balanced_out: tally.balanced_out,
       not_chosen: tally.not_chosen,
+      ...(decision.t_by_language
+        ? { t_by_language: Object.fromEntries(Object.entries(decision.t_by_language).map(([l, x]) => [l, { t: x.t, tail_share: x.tail_share }])) }
+        : {}),
     };
     await writeBalanceReport(path.join(task.stageDir, 'artifacts'), summary, before, after, this.p.metadata, this.env.baseDir);
   }

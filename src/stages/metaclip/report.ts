@@ -19,6 +19,8 @@ export interface BalanceSummary {
   kept: number;
   balanced_out: number;
   not_chosen: number;
+  /** MetaCLIP 2: per-language thresholds with equal tail share */
+  t_by_language?: Record<string, { t: number; tail_share: number }>;
 }
 
 /** MetaCLIP's `entry_counts` format: a JSON object entry → count, entries with count 0 left out. */

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Manifest } from '../../src/release/manifest.js';
+import { readShards } from '../../src/engine/shard-reader.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { SHARED, thresher } from '../helpers/cli.js';
+
+const DATA = path.join(SHARED, 'data', 'metaclip');
+
+async function rows(dir: string, prefix: 'data/' | 'excluded/'): Promise<Record<string, unknown>[]> {
+  const m = JSON.parse(readFileSync(path.join(dir, 'v1', 'manifest.json'), 'utf8')) as Manifest;
+  const out = [];
+  for await (const r of readShards(m.files.filter((f) => f.path.startsWith(prefix)).map((f) => path.join(dir, 'v1', f.path)))) out.push(r);
+  return out;
+}
+
+test('MetaCLIP 2 per-image mode on COCO: one matched caption drawn per image, then the noisy-OR keep', async () => {
+  const dir = tempDir();
+  const coco = JSON.parse(gunzipSync(readFileSync(path.join(DATA, 'coco-captions-val2017.json.gz'))).toString('utf8')) as { annotations: { id: number; image_id: number; caption: string }[] };
+  const input = path.join(dir, 'coco.jsonl');
+  writeFileSync(input, coco.annotations.map((a) => JSON.stringify({ id: String(a.id), image_id: a.image_id, caption: a.caption })).join('\n') + '\n');
+  const metadata = path.join(DATA, 'metadata-wn30.json.gz');
+  const run = (name: string, tasks: number) => {
+    const file = path.join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      `input:\n  type: jsonl\n  path: coco.jsonl\n  content_field: caption\n  id_field: id\nstages:\n  - metaclip_match:\n      metadata: ${JSON.stringify(metadata)}\n  - metaclip_balance:\n      t: 200\n      mode: image\n      image_column: image_id\noutput:\n  path: ${name}\nexecution:\n  tasks: ${tasks}\n`,
+    );
+    const r = thresher(['run', file, '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    return path.join(dir, name);
+  };
+  const a = run('two', 2);
+  const b = run('five', 5);
+  const kept = await rows(a, 'data/');
+  const keptB = await rows(b, 'data/');
+  assert.deepEqual(kept.map((r) => r.id).sort(), keptB.map((r) => r.id).sort(), 'same images and captions for any sharding');
+  const images = new Set(kept.map((r) => r.image_id));
+  assert.equal(images.size, kept.length, 'at most one caption per kept image');
+  assert.ok(kept.every((r) => (r.metaclip_matches as number[]).length > 0));
+  const summary = JSON.parse(readFileSync(path.join(a, 'v1', 'artifacts', '1-metaclip_balance', 'summary.json'), 'utf8')) as { kept: number; not_chosen: number; balanced_out: number };
+  assert.equal(summary.kept, kept.length);
+  const allImages = new Set(coco.annotations.map((x) => x.image_id));
+  assert.ok(kept.length > 0.2 * allImages.size && kept.length < allImages.size, `${kept.length} of ${allImages.size} images kept`);
+  const excluded = await rows(a, 'excluded/');
+  const reasons = new Map<string, number>();
+  for (const r of excluded) reasons.set(String(r.reason), (reasons.get(String(r.reason)) ?? 0) + 1);
+  assert.equal(kept.length + excluded.length, coco.annotations.length);
+  assert.equal(reasons.get('not_chosen'), summary.not_chosen);
+  // Every image with a matched caption had exactly one caption drawn: kept or balanced out.
+  const reference = gunzipSync(readFileSync(path.join(DATA, 'reference', 'coco-captions-val2017.matches.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; matches: number[] });
+  const matchedCaptions = new Set(reference.filter((x) => x.matches.length > 0).map((x) => Number(x.id)));
+  const matchedImages = new Set(coco.annotations.filter((x) => matchedCaptions.has(x.id)).map((x) => x.image_id));
+  assert.equal(summary.kept + summary.balanced_out, matchedImages.size);
+});
+
+test('MetaCLIP 2 multilingual: per-language metadata chosen by a language column, CJK ends unpadded, equal tail share', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'en.json'), JSON.stringify(['dog', 'cat', 'new york', 'york', 'beach']));
+  writeFileSync(path.join(dir, 'zh.json'), JSON.stringify(['狗', '猫', '北京', '海滩']));
+  const texts: { id: string; lang: string; text: string }[] = [];
+  for (let i = 0; i < 400; i++) texts.push({ id: `en${i}`, lang: 'en', text: i % 4 === 0 ? `a cat in new york no. ${i}` : `a dog on the beach no. ${i}` });
+  for (let i = 0; i < 300; i++) texts.push({ id: `zh${i}`, lang: 'zh', text: i % 3 === 0 ? `北京的猫${i}` : `我的狗在海滩上${i}` });
+  texts.push({ id: 'fr0', lang: 'fr', text: 'un chien dog' });
+  writeFileSync(path.join(dir, 'texts.jsonl'), texts.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const match = `  - metaclip_match:\n      metadata: { en: en.json, zh: zh.json }\n      language_column: lang\n`;
+  const balance = `  - metaclip_balance:\n      t: 50\n      anchor_language: en\n      metadata: { en: en.json, zh: zh.json }\n`;
+  for (const [name, stages] of [['matched', match], ['out', match + balance]]) {
+    writeFileSync(path.join(dir, `${name}.yaml`), `input:\n  type: jsonl\n  path: texts.jsonl\n  id_field: id\nstages:\n${stages}output:\n  path: ${name}\n`);
+    const r = thresher(['run', path.join(dir, `${name}.yaml`), '-q']);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const out = path.join(dir, 'out');
+  const byId = new Map((await rows(path.join(dir, 'matched'), 'data/')).map((x) => [x.id, x]));
+  // en ids are 0..4, zh ids 5..8 (languages sorted, zh after en)
+  assert.deepEqual(byId.get('en0')?.metaclip_matches, [1, 2, 3]);
+  assert.deepEqual(byId.get('en1')?.metaclip_matches, [0, 4]);
+  assert.deepEqual(byId.get('zh0')?.metaclip_matches, [6, 7], 'CJK entries match inside unspaced text');
+  assert.deepEqual(byId.get('zh1')?.metaclip_matches, [5, 8]);
+  assert.deepEqual(byId.get('fr0')?.metaclip_matches, [], 'a language without metadata matches nothing');
+  const summary = JSON.parse(readFileSync(path.join(out, 'v1', 'artifacts', '1-metaclip_balance', 'summary.json'), 'utf8')) as { t_by_language: Record<string, { t: number; tail_share: number }> };
+  assert.equal(summary.t_by_language.en.t, 50);
+  assert.ok(summary.t_by_language.zh.t >= 1);
+  const counts = JSON.parse(readFileSync(path.join(out, 'v1', 'artifacts', '1-metaclip_balance', 'entry_counts.json'), 'utf8')) as Record<string, number>;
+  assert.equal(counts['zh:狗'], 200);
+  assert.equal(counts['en:york'], 100);
+});
