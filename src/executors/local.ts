@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { InputFile } from '../io/types.js';
 import { Piscina } from 'piscina';
 import { ThresherError } from '../core/errors.js';
 import { isTaskDone, readTaskStats, type TaskContext } from '../engine/task.js';
@@ -23,7 +25,14 @@ export function defaultWorkers(): number {
 /** Progress total for a step: input bytes for the first segment, records kept before otherwise. */
 function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'bytes' | 'records' } {
   if (step.kind === 'reduce') return { total: ctx.run.world_size, unit: 'records' };
-  if (step.segment.index === 0) return { total: ctx.run.input.bytes, unit: 'bytes' };
+  if (step.segment.index === 0) {
+    if (ctx.pipeline.spec.input.type === 'directory') return { total: ctx.run.input.bytes, unit: 'bytes' };
+    // Compressed JSONL sizes say little about content bytes: count records, against the
+    // Parquet footers' row counts when there are any (0 = unknown total: rate only, no ETA).
+    const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+    const known = files.every((f) => typeof f.rows === 'number');
+    return { total: known ? files.reduce((n, f) => n + (f.rows ?? 0), 0) : 0, unit: 'records' };
+  }
   const before = ctx.steps.find((s) => s.kind === 'segment' && s.segment.index === step.segment.index - 1)!;
   let total = 0;
   for (let r = 0; r < ctx.run.world_size; r++) total += readTaskStats(ctx, before.name, r).records_written;

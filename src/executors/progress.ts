@@ -39,7 +39,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, ever
   const line = () => {
     const secs = (performance.now() - started) / 1000;
     const rate = last.done / Math.max(secs, 1e-3);
-    const pct = total > 0 ? Math.min(100, (100 * last.done) / total) : 0;
+    if (total <= 0) return `${step}: ${human(last.done, unit)} · ${human(rate, unit)}/s · tasks ${last.tasksDone}/${tasks}`;
+    const pct = Math.min(100, (100 * last.done) / total);
     return `${step}: ${pct.toFixed(0)}% ${human(last.done, unit)}/${human(total, unit)} · ${human(rate, unit)}/s · tasks ${last.tasksDone}/${tasks} · ETA ${eta((total - last.done) / rate)}`;
   };
   return {
@@ -64,7 +65,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, ever
       if (bar) {
         const secs = (performance.now() - started) / 1000;
         const rate = done / Math.max(secs, 1e-3);
-        bar.update(Math.min(done, Math.max(total, 1)), { doneh: human(done, unit), totalh: human(total, unit), rateh: human(rate, unit), tasksDone, etah: eta((total - done) / rate) });
+        // Unknown total: the bar tracks tasks instead, the counter still shows records and rate.
+        const value = total > 0 ? Math.min(done, total) : tasksDone;
+        bar.setTotal(total > 0 ? total : tasks);
+        bar.update(value, { doneh: human(done, unit), totalh: total > 0 ? human(total, unit) : '?', rateh: human(rate, unit), tasksDone, etah: total > 0 ? eta((total - done) / rate) : '?' });
       } else if (performance.now() - lastLine >= everyMs) {
         lastLine = performance.now();
         stream.write(line() + '\n');
