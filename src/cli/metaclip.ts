@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { openReader } from '../io/open.js';
+import { camelize } from '../engine/io.js';
 import { buildMetadata, entryProbabilities, keepText, loadMetadataSync, MetaclipMatcher, tailShare, thresholdForTailShare } from '../metaclip/index.js';
 import { runPipeline } from '../executors/run-pipeline.js';
 import { createProgress, silentProgress } from '../executors/progress.js';
@@ -36,13 +37,9 @@ function inputSpec(o: InputOpts): Record<string, unknown> {
   return { type, path: p, content_field: o.textField, ...(o.idField ? { id_field: o.idField } : {}), ...(o.recordsPath ? { records_path: o.recordsPath } : {}) };
 }
 
-function camel(spec: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
-}
-
 /** Every text of the input in order, with its id; bad records stop with one line. */
 async function* texts(o: InputOpts): AsyncGenerator<{ id: string; text: string | null }> {
-  const reader = openReader(camel(inputSpec(o)) as Parameters<typeof openReader>[0]);
+  const reader = openReader(camelize(inputSpec(o)) as Parameters<typeof openReader>[0]);
   const files = await reader.listFiles();
   const column = reader.contentColumn ?? o.textField;
   for await (const item of reader.read(reader.slices(files, 0, 1), 'fail')) {

@@ -16,7 +16,7 @@ export function snakeKey(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-function camelize(spec: Record<string, unknown>): Record<string, unknown> {
+export function camelize(spec: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(spec).map(([k, v]) => [camelKey(k), v]));
 }
 
