@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
 import { DirectoryReader, directoryReaderOptionsSchema } from './readers/directory.js';
+import { JsonDocumentReader, jsonDocumentReaderOptionsSchema } from './readers/json-document.js';
 import { JsonlReader, jsonlReaderOptionsSchema } from './readers/jsonl.js';
 import { ParquetReader, parquetReaderOptionsSchema } from './readers/parquet.js';
 import type { Reader, RecordWriter } from './types.js';
@@ -17,8 +18,9 @@ const inputPath = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]
 
 export const directoryReaderSpecSchema = directoryReaderOptionsSchema.extend({ type: z.literal('directory'), path: z.string().min(1) });
 export const jsonlReaderSpecSchema = jsonlReaderOptionsSchema.extend({ type: z.literal('jsonl'), path: inputPath });
+export const jsonDocumentReaderSpecSchema = jsonDocumentReaderOptionsSchema.extend({ type: z.literal('json'), path: inputPath });
 export const parquetReaderSpecSchema = parquetReaderOptionsSchema.extend({ type: z.literal('parquet'), path: inputPath });
-export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, parquetReaderSpecSchema]);
+export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, jsonDocumentReaderSpecSchema, parquetReaderSpecSchema]);
 export type ReaderSpec = z.input<typeof readerSpecSchema>;
 
 export const parquetWriterSpecSchema = parquetWriterOptionsSchema.extend({ type: z.literal('parquet') });
@@ -34,6 +36,8 @@ export function openReader(spec: ReaderSpec): Reader {
       return new DirectoryReader(s.path, omit(s, 'type', 'path'));
     case 'jsonl':
       return new JsonlReader(s.path, omit(s, 'type', 'path'));
+    case 'json':
+      return new JsonDocumentReader(s.path, omit(s, 'type', 'path'));
     case 'parquet':
       return new ParquetReader(s.path, omit(s, 'type', 'path'));
   }

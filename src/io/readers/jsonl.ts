@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { swhContentId } from '../../core/hashing.js';
-import type { ColumnSpec, DataRecord } from '../../core/record.js';
-import { badInput, excluded, isFsError, oneLine, strictDecoder } from '../common.js';
-import { columnSpecSchema, columnsOf, coerce, FieldInference, planColumns, type FieldPlan } from '../fields.js';
+import type { ColumnSpec } from '../../core/record.js';
+import { badInput, isFsError, oneLine, strictDecoder } from '../common.js';
+import { objectToItem } from '../object-record.js';
+import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
 import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
@@ -197,26 +197,6 @@ export class JsonlReader implements Reader {
       if (text.trim() === '') return undefined; // blank line: not a record
       return bad(`invalid JSON: ${oneLine(err)}`);
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return bad('not a JSON object');
-    const o = obj as Record<string, unknown>;
-    const cf = this.opts.contentField;
-    const content = o[cf];
-    if (content === null || content === undefined) return excluded(rowId, src, row, 'no_content', line.length, `field "${cf}" is ${content === null ? 'null' : 'missing'}`);
-    if (typeof content !== 'string') return bad(`field "${cf}" is not a string`);
-    let id = rowId;
-    const idf = this.opts.idField;
-    if (idf !== undefined) {
-      const v = o[idf];
-      if (v === null || v === undefined || typeof v === 'object') return bad(`id field "${idf}" is ${v === undefined ? 'missing' : 'not a string or number'}`);
-      id = String(v);
-    }
-    const record: DataRecord = { id, source: src, source_row: row, content_id: swhContentId(Buffer.from(content, 'utf8')) };
-    for (const p of plans) {
-      if (p.column === 'id') continue;
-      const c = coerce(o[p.field], p.type);
-      if ('error' in c) return bad(`field "${p.field}": ${c.error}`);
-      record[p.column] = c.value;
-    }
-    return { record };
+    return objectToItem(obj, src, row, line.length, policy, plans, this.opts);
   }
 }
