@@ -19,7 +19,7 @@ export interface ResolvedStage {
 }
 
 export interface LoadedPipeline {
-  /** absolute path of the pipeline file ('<embedded>' paths are virtual) */
+  /** absolute path of the pipeline file */
   file: string;
   text: string;
   sha256: string;
@@ -39,26 +39,27 @@ export function loadPipelineFile(file: string): LoadedPipeline {
     const code = (err as NodeJS.ErrnoException).code;
     throw new PipelineError(`${file}: cannot read pipeline file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
   }
-  return parsePipeline(text, path.resolve(file), path.dirname(path.resolve(file)));
+  return parsePipeline(text, path.resolve(file), path.dirname(path.resolve(file)), file);
 }
 
-export function parsePipeline(text: string, file: string, baseDir: string): LoadedPipeline {
+/** `shown` is how messages name the file: the path as the user gave it. */
+export function parsePipeline(text: string, file: string, baseDir: string, shown = file): LoadedPipeline {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     // The first error is the cause; later ones are usually its echoes.
     const e = doc.errors[0];
     const pos = lineCounter.linePos(e.pos[0]);
-    throw new PipelineError(`${file}:${pos.line}:${pos.col}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
+    throw new PipelineError(`${shown}:${pos.line}:${pos.col}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS();
   const locate = yamlLocator(doc, lineCounter);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new PipelineError(`${file}:1:1: expected a map with input, stages and output, found ${data === null ? 'an empty document' : Array.isArray(data) ? 'a list' : typeof data}`);
+    throw new PipelineError(`${shown}:1:1: expected a map with input, stages and output, found ${data === null ? 'an empty document' : Array.isArray(data) ? 'a list' : typeof data}`);
   }
   const parsed = pipelineSchema.safeParse(data);
   if (!parsed.success) {
-    throw new PipelineError(describeIssues(file, parsed.error.issues, data, locate).join('\n'));
+    throw new PipelineError(describeIssues(shown, parsed.error.issues, data, locate).join('\n'));
   }
   const spec = parsed.data;
   const env: StageEnv = {
@@ -67,7 +68,7 @@ export function parsePipeline(text: string, file: string, baseDir: string): Load
   };
   const problems: string[] = [];
   const inputIssues = checkInputSpec(spec.input as Record<string, unknown>);
-  problems.push(...describeIssues(file, inputIssues, spec.input, locate, ['input']));
+  problems.push(...describeIssues(shown, inputIssues, spec.input, locate, ['input']));
   const stages: ResolvedStage[] = [];
   spec.stages.forEach((entry, index) => {
     const name = typeof entry === 'string' ? entry : Object.keys(entry)[0];
@@ -75,12 +76,12 @@ export function parsePipeline(text: string, file: string, baseDir: string): Load
     const at: PathSegment[] = typeof entry === 'string' ? ['stages', index] : ['stages', index, name];
     const definition = findStage(name);
     if (!definition) {
-      problems.push(`${file}${locate(['stages', index])}: stages[${index}]: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
+      problems.push(`${shown}${locate(['stages', index])}: stages[${index}]: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
       return;
     }
     const result = (definition.params as z.ZodType).safeParse(rawParams);
     if (!result.success) {
-      problems.push(...describeIssues(file, result.error.issues, rawParams, locate, at));
+      problems.push(...describeIssues(shown, result.error.issues, rawParams, locate, at));
       return;
     }
     stages.push({ index, name, definition, params: result.data });
