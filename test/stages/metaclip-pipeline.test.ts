@@ -99,3 +99,23 @@ test('balancing: tail always kept, unmatched never, kept ≈ expected, same reco
   const svg = readFileSync(path.join(dir, 'b3', 'v1', 'artifacts', '1-metaclip_balance', 'entry-counts.svg'), 'utf8');
   assert.match(svg, /^<svg[\s\S]*<path d="M[\s\S]*<path d="M/);
 });
+
+test('t from a target size or a tail share, chosen from the global counts', async () => {
+  const dir = tempDir();
+  const target = 3000;
+  const bySize = `  - metaclip_balance:\n      target_size: ${target}\n`;
+  assert.equal(thresher(['run', pipeline(dir, 'size', match + bySize, 4), '-q']).status, 0);
+  const s = JSON.parse(readFileSync(path.join(dir, 'size', 'v1', 'artifacts', '1-metaclip_balance', 'summary.json'), 'utf8')) as { t: number; expected_kept: number; kept: number };
+  assert.ok(s.expected_kept >= target, `expected ${s.expected_kept} reaches the target`);
+  assert.ok(Math.abs(s.kept - target) < 4 * Math.sqrt(target) + 0.02 * target, `kept ${s.kept} near ${target}`);
+  // t - 1 would fall short: t is the smallest that reaches the target.
+  const below = `  - metaclip_balance:\n      t: ${s.t - 1}\n`;
+  assert.equal(thresher(['run', pipeline(dir, 'below', match + below, 4), '-q']).status, 0);
+  const b = JSON.parse(readFileSync(path.join(dir, 'below', 'v1', 'artifacts', '1-metaclip_balance', 'summary.json'), 'utf8')) as { expected_kept: number };
+  assert.ok(b.expected_kept < target, `t-1 gives ${b.expected_kept}`);
+
+  const byShare = `  - metaclip_balance:\n      tail_share: 0.5\n`;
+  assert.equal(thresher(['run', pipeline(dir, 'share', match + byShare, 4), '-q']).status, 0);
+  const p = JSON.parse(readFileSync(path.join(dir, 'share', 'v1', 'artifacts', '1-metaclip_balance', 'summary.json'), 'utf8')) as { tail_share: number };
+  assert.ok(Math.abs(p.tail_share - 0.5) < 0.05, `tail share ${p.tail_share}`);
+});
