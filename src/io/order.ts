@@ -1,3 +1,5 @@
+import type { InputFile, InputSlice } from './types.js';
+
 /** Byte-wise (UTF-8) order of strings, the same on every machine and locale. */
 export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -32,4 +34,31 @@ export function contiguousRange(weights: readonly number[], rank: number, worldS
     }
   }
   return start < 0 ? [0, 0] : [start, end];
+}
+
+/** A slice of input with the work it stands for. */
+export interface WeightedSlice {
+  slice: InputSlice;
+  weight: number;
+}
+
+/** `pieces` equal row ranges of a file of `rows` rows; `weight` is the whole file's. */
+export function rowRangeSlices(file: InputFile, rows: number, pieces: number, weight: number): WeightedSlice[] {
+  const out: WeightedSlice[] = [];
+  for (let i = 0; i < pieces; i++) {
+    const rowStart = Math.floor((rows * i) / pieces);
+    const rowEnd = Math.floor((rows * (i + 1)) / pieces);
+    out.push({ slice: { file, rowStart, rowEnd }, weight: (weight * (rowEnd - rowStart)) / rows });
+  }
+  return out;
+}
+
+/** The slices of `rank`: a contiguous run of the units, balanced by weight. */
+export function slicesOfRank(units: readonly WeightedSlice[], rank: number, worldSize: number): InputSlice[] {
+  const [a, b] = contiguousRange(
+    units.map((u) => u.weight),
+    rank,
+    worldSize,
+  );
+  return units.slice(a, b).map((u) => u.slice);
 }

@@ -6,7 +6,7 @@ import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPla
 import { expandInputs } from '../inputs.js';
 import { compressionOf, openBytes, StreamDamage } from '../lines.js';
 import { objectToItem } from '../object-record.js';
-import { contiguousRange } from '../order.js';
+import { rowRangeSlices, slicesOfRank, type WeightedSlice } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
 export const jsonDocumentReaderOptionsSchema = z.strictObject({
@@ -124,25 +124,13 @@ export class JsonDocumentReader implements Reader {
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
     // Row ranges of equal size per rank over the concatenated records (a damaged document,
     // with no row count, goes whole to one rank so its error is reported once).
-    const units: { slice: InputSlice; weight: number }[] = [];
+    const units: WeightedSlice[] = [];
     for (const file of files) {
       const rows = file.rows;
       if (rows === undefined || rows === 0 || worldSize === 1) units.push({ slice: { file }, weight: rows ?? 1 });
-      else {
-        const pieces = Math.min(rows, worldSize);
-        for (let i = 0; i < pieces; i++) {
-          const rowStart = Math.floor((rows * i) / pieces);
-          const rowEnd = Math.floor((rows * (i + 1)) / pieces);
-          units.push({ slice: { file, rowStart, rowEnd }, weight: rowEnd - rowStart });
-        }
-      }
+      else units.push(...rowRangeSlices(file, rows, Math.min(rows, worldSize), rows));
     }
-    const [a, b] = contiguousRange(
-      units.map((u) => u.weight),
-      rank,
-      worldSize,
-    );
-    return units.slice(a, b).map((u) => u.slice);
+    return slicesOfRank(units, rank, worldSize);
   }
 
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {

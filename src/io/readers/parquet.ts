@@ -7,7 +7,7 @@ import { badInput, excluded } from '../common.js';
 import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
 import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
 import { expandInputs } from '../inputs.js';
-import { contiguousRange } from '../order.js';
+import { rowRangeSlices, slicesOfRank, type WeightedSlice } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
 export const parquetReaderOptionsSchema = z.strictObject({
@@ -102,26 +102,16 @@ export class ParquetReader implements Reader {
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
     const total = files.reduce((s, f) => s + f.bytes, 0);
     const target = Math.max(this.opts.splitMinBytes, Math.ceil(total / worldSize));
-    const units: { slice: InputSlice; weight: number }[] = [];
+    const units: WeightedSlice[] = [];
     for (const file of files) {
       const rows = file.rows;
       if (worldSize > 1 && rows !== undefined && rows > 1 && file.bytes > target) {
-        const pieces = Math.min(rows, Math.ceil(file.bytes / target));
-        for (let i = 0; i < pieces; i++) {
-          const rowStart = Math.floor((rows * i) / pieces);
-          const rowEnd = Math.floor((rows * (i + 1)) / pieces);
-          units.push({ slice: { file, rowStart, rowEnd }, weight: (file.bytes * (rowEnd - rowStart)) / rows });
-        }
+        units.push(...rowRangeSlices(file, rows, Math.min(rows, Math.ceil(file.bytes / target)), file.bytes));
       } else {
         units.push({ slice: { file }, weight: file.bytes });
       }
     }
-    const [a, b] = contiguousRange(
-      units.map((u) => u.weight),
-      rank,
-      worldSize,
-    );
-    return units.slice(a, b).map((u) => u.slice);
+    return slicesOfRank(units, rank, worldSize);
   }
 
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
