@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ThresherError } from '../core/errors.js';
+import { InputError, ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
 import type { GlobalApplier, GlobalObserver, GlobalStage, GlobalTaskInfo, MapStage, StageResult, TaskInfo } from '../core/stage.js';
@@ -96,11 +96,25 @@ function clearRankOutputs(dir: string, rank: number): void {
   for (const name of readdirSync(dir)) if (mine.test(name)) rmSync(path.join(dir, name), { force: true });
 }
 
+/**
+ * Readers name files by their source name (relative to the input root, as provenance
+ * keeps them); an error that stops the run names the path the user can open.
+ */
+async function* withFullPaths(items: AsyncIterable<ReadItem>, files: InputFile[]): AsyncGenerator<ReadItem> {
+  try {
+    yield* items;
+  } catch (err) {
+    const file = err instanceof InputError ? files.find((f) => f.path === err.file) : undefined;
+    if (!file || !(err instanceof InputError)) throw err;
+    throw new InputError(file.absPath, err.problem, { row: err.row, record: err.record });
+  }
+}
+
 async function segmentSource(ctx: TaskContext, segment: Segment, rank: number): Promise<AsyncIterable<ReadItem>> {
   if (segment.index === 0) {
     const reader = await createTaskReader(ctx.pipeline, ctx.run.input_columns);
     const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
-    return reader.read(reader.slices(files, rank, ctx.run.world_size), ctx.pipeline.spec.on_bad_input);
+    return withFullPaths(reader.read(reader.slices(files, rank, ctx.run.world_size), ctx.pipeline.spec.on_bad_input), files);
   }
   const dir = ctx.layout.segmentDataDir(segment.index - 1);
   const prefix = `part-${String(rank).padStart(5, '0')}-`;

@@ -64,6 +64,7 @@ test('fail: the first damaged record stops the run with one line naming file and
   assert.equal(run.status, 1);
   const lines = run.stderr.trim().split('\n');
   assert.equal(lines.length, 1, run.stderr);
+  assert.ok(lines[0].startsWith(`thresher: ${input}/`), lines[0]);
   assert.match(lines[0], /^thresher: \S*(b-truncated\.jsonl\.gz(:row \d+)?|c-bad-utf8\.jsonl:row 1|d-bad-json\.jsonl:row 1): /);
   const out = path.join(dir, 'out-fail');
   assert.ok(!existsSync(path.join(out, 'v1')), 'no release from a failed run');
