@@ -1,4 +1,5 @@
-import { loadPipelineFile } from '../pipeline/load.js';
+import { loadPipelineFile, type LoadedPipeline } from '../pipeline/load.js';
+import { lockOutput } from '../engine/lock.js';
 import { RunLayout } from '../engine/layout.js';
 import { outputRootOf } from '../engine/output-root.js';
 import { planRun } from '../engine/run-state.js';
@@ -20,6 +21,15 @@ export interface RunOptions {
 export async function runPipeline(pipelineFile: string, options: RunOptions = {}): Promise<ReleaseResult & { resumed: boolean }> {
   const pipeline = loadPipelineFile(pipelineFile);
   const layout = new RunLayout(outputRootOf(pipeline));
+  const unlock = lockOutput(layout.outputRoot);
+  try {
+    return await runLocked(pipeline, layout, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions): Promise<ReleaseResult & { resumed: boolean }> {
   const { state, resumed } = await planRun(pipeline, layout, options.fresh ?? false);
   options.log?.(
     resumed

@@ -90,3 +90,23 @@ test('plan + one task per (step, rank) + finalize gives the same release as run'
   const mb = JSON.parse(readFileSync(path.join(b, 'out', 'v1', 'manifest.json'), 'utf8')) as Manifest;
   assert.deepEqual(fingerprint(mb), fingerprint(ma));
 });
+
+test('a second run on the same output while one is running is refused; a killed run leaves no lock behind', async () => {
+  const root = tempDir();
+  const input = makeCodeTree(root, ['commander', 'yaml', 'zod']);
+  writePipeline(root, input, { tasks: 6 });
+  const pipeline = path.join(root, 'pipeline.yaml');
+  const out = path.join(root, 'out');
+  const first = thresherAsync(['run', pipeline, '--workers', '1']);
+  const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+  while (!existsSync(path.join(out, '.thresher', 'run.lock'))) await new Promise((r) => setTimeout(r, 5));
+  const second = thresher(['run', pipeline]);
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /another thresher run \(pid \d+\) is using this output folder/);
+  first.kill('SIGKILL');
+  await exited;
+  assert.ok(existsSync(path.join(out, '.thresher', 'run.lock')), 'SIGKILL leaves the lock file');
+  const resumed = thresher(['run', pipeline]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.ok(!existsSync(path.join(out, '.thresher', 'run.lock')), 'a finished run removes its lock');
+});

@@ -1,0 +1,37 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ThresherError } from '../core/errors.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One `thresher run` per output folder at a time: two would race on the same tasks and
+ * release version. A lock left by a killed run (its pid is gone) is taken over, so a
+ * SIGKILLed run can always be resumed. Single `thresher task` calls take no lock: a cluster
+ * runs many of them at once by design.
+ */
+export function lockOutput(outputRoot: string): () => void {
+  const file = path.join(outputRoot, '.thresher', 'run.lock');
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new ThresherError(`${outputRoot}: another thresher run (pid ${pid}) is using this output folder`);
+      }
+      rmSync(file, { force: true }); // stale: its run was killed
+    }
+  }
+  throw new ThresherError(`${file}: cannot take the run lock`);
+}
