@@ -1,4 +1,4 @@
-import { swhContentId } from '../core/hashing.js';
+import { swhContentIdOfText } from '../core/hashing.js';
 import type { DataRecord } from '../core/record.js';
 import { badInput, excluded } from './common.js';
 import { coerce, type FieldPlan } from './fields.js';
@@ -29,7 +29,7 @@ export function objectToItem(obj: unknown, src: string, row: number, bytes: numb
     if (v === null || v === undefined || typeof v === 'object') return bad(`id field "${idf}" is ${v === undefined ? 'missing' : 'not a string or number'}`);
     id = String(v);
   }
-  const record: DataRecord = { id, source: src, source_row: row, content_id: swhContentId(Buffer.from(content, 'utf8')) };
+  const record: DataRecord = { id, source: src, source_row: row, content_id: swhContentIdOfText(content) };
   for (const p of plans) {
     if (p.column === 'id') continue;
     const c = coerce(o[p.field], p.type);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sha256Hex, swhContentId } from '../../src/core/hashing.js';
+import { sha256Hex, swhContentId, swhContentIdOfText } from '../../src/core/hashing.js';
 
 function hasGit(): boolean {
   try {
@@ -60,4 +60,10 @@ test('swhContentId hashes bytes, not the string: a view into a larger buffer', (
 test('sha256Hex of bytes and strings agree', () => {
   assert.equal(sha256Hex(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   assert.equal(sha256Hex('abc'), sha256Hex(Buffer.from('abc')));
+});
+
+test('the text form of the SWH id equals the bytes form, non-ASCII included', () => {
+  for (const text of ['', 'hello\n', 'naïve café ☕ 北京 🐕', 'a\u0000b', 'x'.repeat(100_000)]) {
+    assert.equal(swhContentIdOfText(text), swhContentId(Buffer.from(text, 'utf8')));
+  }
 });

@@ -1,7 +1,7 @@
 import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult, type JS } from '@duckdb/node-api';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { swhContentId } from '../../core/hashing.js';
+import { swhContentIdOfText } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type DataRecord } from '../../core/record.js';
 import { badInput, excluded } from '../common.js';
 import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
@@ -210,7 +210,7 @@ export class ParquetReader implements Reader {
             id: String(id),
             source: source === null ? null : String(source),
             source_row: sourceRow === null ? null : Number(sourceRow),
-            content_id: contentId === null ? swhContentId(Buffer.from(content, 'utf8')) : String(contentId),
+            content_id: contentId === null ? swhContentIdOfText(content) : String(contentId),
           };
         } else {
           let id = rowId;
@@ -222,7 +222,7 @@ export class ParquetReader implements Reader {
             }
             id = String(v);
           }
-          record = { id, source: src, source_row: row, content_id: swhContentId(Buffer.from(content, 'utf8')) };
+          record = { id, source: src, source_row: row, content_id: swhContentIdOfText(content) };
         }
         for (let p = 0; p < plans.length; p++) {
           const plan = plans[p];
