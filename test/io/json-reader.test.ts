@@ -9,8 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../../src/core/errors.js';
+import { readShards } from '../../src/engine/shard-reader.js';
 import { openReader } from '../../src/io/open.js';
 import type { ReadItem } from '../../src/io/types.js';
+import type { Manifest } from '../../src/release/manifest.js';
+import { thresher } from '../helpers/cli.js';
 import { collect, collectAllRanks, hasCommand, oneLineNaming, run, tempDir } from './helpers.js';
 
 const COCO = '/work/shared/data/metaclip/coco-captions-val2017.json.gz';
@@ -138,4 +141,26 @@ test('json: several documents, one damaged, one empty: identical items for world
     assert.deepEqual(ranks.flat().map(show), one, `world size ${w}`);
     if (w <= 8) assert.ok(ranks.every((r) => r.length > 0), `every rank of ${w} has work`);
   }
+});
+
+test('json in a pipeline: snake_case keys, 3 tasks, lang_id on COCO captions', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(
+    path.join(dir, 'p.yaml'),
+    `input:\n  type: json\n  path: ${JSON.stringify(COCO)}\n  records_path: annotations\n  id_field: id\n  content_field: caption\nstages:\n  - lang_id: {}\noutput:\n  path: out\nexecution:\n  tasks: 3\n`,
+  );
+  const r = thresher(['run', path.join(dir, 'p.yaml'), '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  const m = JSON.parse(readFileSync(path.join(dir, 'out', 'v1', 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(m.counts.output_records, 25_014);
+  const ids = new Set<string>();
+  let en = 0;
+  for await (const rec of readShards(m.files.filter((f) => f.path.startsWith('data/')).map((f) => path.join(dir, 'out', 'v1', f.path)))) {
+    ids.add(rec.id);
+    if (rec.language === 'en') en++;
+    assert.equal(typeof rec.image_id, 'number');
+  }
+  assert.equal(ids.size, 25_014);
+  t.diagnostic(`COCO captions labelled en by lid.176: ${en}/25014 (${((100 * en) / 25_014).toFixed(2)}%)`);
+  assert.ok(en / 25_014 > 0.99, 'COCO captions are English');
 });
