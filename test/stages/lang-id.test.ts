@@ -109,3 +109,22 @@ test('on 10,000 real alt-texts, then MetaCLIP 2 per-language matching in one pip
   assert.deepEqual(rows.get('t12')?.metaclip_matches, [3, 4]); // 狗, 海滩 (zh ids start at 3)
   assert.deepEqual(rows.get('t3')?.metaclip_matches, [], 'German has no metadata here');
 });
+
+test('lang_id: newlines inside a text are spaces, not the end of the text; columns are configurable', async () => {
+  const s = await stage({ text_column: 'caption', column: 'lang', score_column: 'lang_p' });
+  assert.deepEqual(
+    s.columns.map((c) => `${c.name}:${c.type}`),
+    ['lang:string', 'lang_p:float64'],
+  );
+  // fastText stops at the first newline: unreplaced, "photo" alone would decide (en).
+  const r = { id: 'nl', text: 'ignored', caption: 'photo\r\nUn chien brun court le long de la plage au coucher du soleil.' } as DataRecord;
+  s.process(r);
+  assert.equal(r.lang, 'fr');
+  assert.ok(typeof r.lang_p === 'number' && r.lang_p > 0.5);
+  assert.equal(r.language, undefined, 'the default column is not written');
+  const missing = { id: 'm', caption: null } as DataRecord;
+  s.process(missing);
+  assert.equal(missing.lang, null);
+  assert.equal(missing.lang_p, null);
+  assert.deepEqual(s.counters!(), { 'lang_id:fr': 1, 'lang_id:unknown': 1 });
+});
