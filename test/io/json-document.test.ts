@@ -60,3 +60,10 @@ test('damaged documents: one line naming the file under fail, an exclusion under
   const good = await readAll(new JsonDocumentReader(path.join(dir, 'good.json'), opts), 2, 'quarantine');
   assert.deepEqual(good.map((i) => i.record?.id ?? i.excluded?.reason), ['1', '2', 'bad_record']);
 });
+
+test('a leading UTF-8 byte order mark is not part of the document', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'bom.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify([{ text: 'hello' }]))]));
+  const items = await readAll(new JsonDocumentReader(path.join(dir, 'bom.json')), 1);
+  assert.equal(items[0].record?.text, 'hello');
+});

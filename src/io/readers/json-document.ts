@@ -17,12 +17,16 @@ export const jsonDocumentReaderOptionsSchema = z.strictObject({
   columns: z.array(columnSpecSchema).optional(),
   inferRows: z.number().int().positive().default(1000),
   root: z.string().optional(),
-  /** The whole document is parsed in memory; larger (uncompressed) documents are refused. */
+  /**
+   * The whole document is parsed in memory; larger (uncompressed) documents are refused.
+   * V8 strings stop at about 512 MiB, so bigger documents need converting to JSONL.
+   */
   maxDocumentBytes: z
     .number()
     .int()
     .positive()
-    .default(1024 * 1024 * 1024),
+    .max(500 * 1024 * 1024)
+    .default(500 * 1024 * 1024),
 });
 export type JsonDocumentReaderOptions = z.input<typeof jsonDocumentReaderOptionsSchema>;
 
@@ -66,7 +70,7 @@ export class JsonDocumentReader implements Reader {
     try {
       for await (const c of openBytes(file.absPath, compressionOf(file.path))) {
         size += c.length;
-        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than maxDocumentBytes ${this.opts.maxDocumentBytes}`);
+        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than maxDocumentBytes (${this.opts.maxDocumentBytes} bytes): convert it to JSONL`);
         chunks.push(c);
       }
     } catch (err) {
@@ -77,7 +81,8 @@ export class JsonDocumentReader implements Reader {
     }
     let doc: unknown;
     try {
-      doc = JSON.parse(strictDecoder().decode(Buffer.concat(chunks)));
+      const text = strictDecoder().decode(Buffer.concat(chunks));
+      doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a leading BOM is not data
     } catch (err) {
       throw new DocumentProblem('corrupt', err instanceof TypeError ? 'invalid UTF-8' : `invalid JSON: ${oneLine(err)}`);
     }
