@@ -6,7 +6,7 @@ import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
 import type { GlobalApplier, GlobalObserver, GlobalStage, GlobalTaskInfo, MapStage, StageResult, TaskInfo } from '../core/stage.js';
 import type { InputFile, ReadItem, RecordWriter, WrittenFile } from '../io/types.js';
 import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
-import { createTaskReader, EXCLUDED_COLUMNS, openExcludedWriter, openShardWriter } from './io.js';
+import { createTaskReader, openExcludedWriter, openShardWriter } from './io.js';
 import { RunLayout } from './layout.js';
 import { planSteps, stageKey, type Segment, type Step } from './plan.js';
 import { ProgressSlots } from './progress-slots.js';
@@ -250,4 +250,3 @@ async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, inf
   return { stages: out, written, outputs };
 }
 
-export { EXCLUDED_COLUMNS };
