@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
 
@@ -73,7 +73,7 @@ export class MatchListWriter {
   async close(): Promise<void> {
     this.flush();
     closeSync(this.fd);
-    (await import('node:fs')).renameSync(this.tmp, this.file);
+    renameSync(this.tmp, this.file);
   }
 }
 
