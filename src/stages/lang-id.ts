@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ThresherError } from '../core/errors.js';
@@ -38,7 +39,6 @@ async function loadModel(modelPath: string | undefined): Promise<FastTextModel> 
       };
       const ft = await FastText.create();
       if (modelPath) {
-        const { readFileSync } = await import('node:fs');
         let bytes: Uint8Array;
         try {
           bytes = readFileSync(modelPath);
