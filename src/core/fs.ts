@@ -1,9 +1,14 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
-/** A temporary name beside the final one, unique per process so concurrent attempts never clash. */
+/**
+ * `.<name>.tmp-<pid>[-<threadId>]` beside the final path: unique per process and thread, so
+ * concurrent attempts never clash, and hidden, so listings of finished files skip it.
+ */
 export function tempNameFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const suffix = threadId ? `${process.pid}-${threadId}` : `${process.pid}`;
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.tmp-${suffix}`);
 }
 
 /** Write, flush and rename: a reader sees the old file, or the whole new one, never half. */

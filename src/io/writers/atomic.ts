@@ -1,12 +1,7 @@
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { threadId } from 'node:worker_threads';
 
-/** `.<name>.tmp-<pid>` beside the final path (`-<threadId>` added inside a worker thread). */
-export function tempPathFor(finalPath: string): string {
-  const suffix = threadId ? `${process.pid}-${threadId}` : `${process.pid}`;
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.tmp-${suffix}`);
-}
+export { tempNameFor as tempPathFor } from '../../core/fs.js';
 
 export async function ensureParent(file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
