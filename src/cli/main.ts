@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { errorLine, ThresherError } from '../core/errors.js';
+import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { loadPipelineFile } from '../pipeline/load.js';
 import { allStages } from '../stages/registry.js';
 import { RunLayout } from '../engine/layout.js';
 import { outputRootOf } from '../engine/output-root.js';
 import { planRun } from '../engine/run-state.js';
-import { isTaskDone, loadTaskContext, readTaskStats, runTask } from '../engine/task.js';
+import { loadTaskContext, runTask, taskReadiness } from '../engine/task.js';
+import { chainState } from '../engine/markers.js';
+import { lockOutput } from '../engine/lock.js';
 import { finalizeRelease } from '../release/finalize.js';
 import { verifyRelease } from '../release/verify.js';
 import { runPipeline } from '../executors/run-pipeline.js';
@@ -66,10 +68,16 @@ program
   .action(async (file: string, opts: { fresh?: boolean }) => {
     const pipeline = loadPipelineFile(file);
     const layout = new RunLayout(outputRootOf(pipeline));
-    const { state, resumed } = await planRun(pipeline, layout, opts.fresh ?? false);
-    const ctx = loadTaskContext(pipeline, layout.outputRoot);
-    const steps = ctx.steps.map((s) => ({ name: s.name, kind: s.kind, ranks: state.world_size, done: [...Array(state.world_size).keys()].filter((r) => isTaskDone(ctx, s.name, r)).length }));
-    console.log(JSON.stringify({ run_id: state.run_id, version: `v${state.version}`, resumed, world_size: state.world_size, work_dir: layout.workDir, steps }, null, 1));
+    const unlock = lockOutput(layout.outputRoot); // a plan --fresh must not wipe a running run's work
+    try {
+      const { state, resumed } = await planRun(pipeline, layout, opts.fresh ?? false);
+      const ctx = loadTaskContext(pipeline, layout.outputRoot);
+      const chain = chainState(layout, ctx.steps, state);
+      const steps = chain.map((s) => ({ name: s.step.name, kind: s.step.kind, ranks: state.world_size, done: s.valid.filter(Boolean).length }));
+      console.log(JSON.stringify({ run_id: state.run_id, version: `v${state.version}`, resumed, world_size: state.world_size, work_dir: layout.workDir, steps }, null, 1));
+    } finally {
+      unlock();
+    }
   });
 
 program
@@ -82,11 +90,12 @@ program
   .action(async (file: string, opts: { step: string; rank: number; force?: boolean }) => {
     const pipeline = loadPipelineFile(file);
     const ctx = loadTaskContext(pipeline, outputRootOf(pipeline));
-    if (!opts.force && isTaskDone(ctx, opts.step, opts.rank)) {
+    const { done, after } = taskReadiness(ctx, opts.step, opts.rank);
+    if (!opts.force && done) {
       log(`${opts.step}/${opts.rank}: already complete, skipped`);
       return;
     }
-    const stats = await runTask(ctx, opts.step, opts.rank);
+    const stats = await runTask(ctx, opts.step, opts.rank, { after });
     log(`${opts.step}/${opts.rank}: done in ${(stats.ms / 1000).toFixed(1)}s, ${stats.records_written} records written`);
   });
 
@@ -96,13 +105,14 @@ program
   .argument('<pipeline>')
   .action(async (file: string) => {
     const pipeline = loadPipelineFile(file);
-    const ctx = loadTaskContext(pipeline, outputRootOf(pipeline));
-    const missing: string[] = [];
-    for (const s of ctx.steps) for (let r = 0; r < ctx.run.world_size; r++) if (!isTaskDone(ctx, s.name, r)) missing.push(`${s.name}/${r}`);
-    if (missing.length) throw new ThresherError(`${ctx.layout.workDir}: ${missing.length} tasks not complete: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
-    const tasks = ctx.steps.flatMap((s) => [...Array(ctx.run.world_size).keys()].map((r) => readTaskStats(ctx, s.name, r)));
-    const result = await finalizeRelease(ctx, tasks);
-    printRunSummary({ ...result, resumed: false });
+    const root = outputRootOf(pipeline);
+    const unlock = lockOutput(root);
+    try {
+      const result = await finalizeRelease(loadTaskContext(pipeline, root));
+      printRunSummary({ ...result, resumed: false });
+    } finally {
+      unlock();
+    }
   });
 
 program
@@ -148,5 +158,5 @@ program.addCommand(metaclipCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);
-  process.exitCode = err instanceof ThresherError ? 1 : 70;
+  process.exitCode = asUserError(err) ? 1 : 70;
 });

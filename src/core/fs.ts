@@ -11,22 +11,39 @@ export function tempNameFor(finalPath: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.tmp-${suffix}`);
 }
 
-/** Write, flush and rename: a reader sees the old file, or the whole new one, never half. */
-export function writeFileAtomic(finalPath: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(finalPath), { recursive: true });
-  const tmp = tempNameFor(finalPath);
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
+/** Write and flush to disk: what a later rename or link publishes survives a crash. */
+export function writeFileDurable(file: string, data: string | Uint8Array): void {
+  writeFileSync(file, data);
+  const fd = openSync(file, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Write, flush and rename: a reader sees the old file, or the whole new one, never half. */
+export function writeFileAtomic(finalPath: string, data: string | Uint8Array): void {
+  ensureDir(path.dirname(finalPath));
+  const tmp = tempNameFor(finalPath);
+  writeFileDurable(tmp, data);
   renameSync(tmp, finalPath);
 }
 
+/**
+ * mkdir -p. Node's recursive mkdir reports ENOENT where the real cause is a read-only or
+ * unwritable parent; then the folders are made one by one so the error says what is wrong.
+ */
 export function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const missing: string[] = [];
+    for (let d = path.resolve(dir); !existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) mkdirSync(d);
+    throw err;
+  }
   return dir;
 }
 

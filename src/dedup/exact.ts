@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { bucketOf } from '../core/bucket.js';
+import { ThresherError } from '../core/errors.js';
 import { ensureDir, listFilesSorted, removeIfExists, writeFileAtomic } from '../core/fs.js';
 import type { DataRecord, Value } from '../core/record.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
@@ -20,8 +21,21 @@ const params = z.strictObject({
 });
 type Params = z.infer<typeof params>;
 
-/** One shuffled entry: [key, priority values, id, source rank]. */
-type Entry = [string, Value[], string, number];
+/**
+ * One shuffled entry: [key, priority values, id, source rank, position]. The position
+ * (source and row) names the record for the applier: ids come from the data and may collide,
+ * and a decision addressed by id would then remove every record sharing it.
+ */
+type Entry = [string, Value[], string, number, string];
+
+function positionOf(record: DataRecord): string {
+  return `${String(record.source ?? '')}\u0000${String(record.source_row ?? '')}`;
+}
+
+function describePosition(position: string): string {
+  const [source, row] = position.split('\u0000');
+  return row === '' ? source : `${source} row ${row}`;
+}
 
 const FLUSH_EVERY = 20_000;
 
@@ -44,6 +58,16 @@ export function makeComparator(priority: string[]): (a: Entry, b: Entry) => numb
     }
     return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0;
   };
+}
+
+function checkUniqueId(seen: Map<string, string>, e: Entry): void {
+  const k = `${e[0]}\u0000${e[2]}`;
+  const first = seen.get(k);
+  if (first === undefined) seen.set(k, e[4]);
+  else
+    throw new ThresherError(
+      `duplicate record id ${JSON.stringify(e[2])} (${describePosition(first)} and ${describePosition(e[4])}): dedup_exact needs unique ids; fix the input's id field or drop id_field to use source:row ids`,
+    );
 }
 
 class ExactDedup implements GlobalStage {
@@ -75,7 +99,7 @@ class ExactDedup implements GlobalStage {
       observe: (record: DataRecord) => {
         const k = record[key];
         if (typeof k !== 'string' || k === '') return; // no key: never a duplicate
-        const entry: Entry = [k, cols.map((c) => record[c] ?? null), record.id, task.rank];
+        const entry: Entry = [k, cols.map((c) => record[c] ?? null), record.id, task.rank, positionOf(record)];
         pending[bucketOf(k, task.worldSize)].push(JSON.stringify(entry));
         if (++held >= FLUSH_EVERY) flush();
       },
@@ -93,6 +117,7 @@ class ExactDedup implements GlobalStage {
     const removedKeptBy: string[][] = Array.from({ length: task.worldSize }, () => []);
     const better = makeComparator(this.p.priority);
     const dropped: Entry[] = [];
+    const idsSeen = new Map<string, string>(); // key + id → position: one id twice in a group is not a duplicate, it is bad input
     for (const from of listFilesSorted(path.join(task.stageDir, 'shuffle'), (n) => n.startsWith('from-') && !n.endsWith('.partial'))) {
       const file = path.join(from, `to-${task.rank}.jsonl`);
       let text: string;
@@ -104,6 +129,7 @@ class ExactDedup implements GlobalStage {
       for (const line of text.split('\n')) {
         if (!line) continue;
         const e = JSON.parse(line) as Entry;
+        checkUniqueId(idsSeen, e);
         const cur = best.get(e[0]);
         if (!cur) best.set(e[0], e);
         else if (better(e, cur) < 0) {
@@ -125,7 +151,7 @@ class ExactDedup implements GlobalStage {
     const tmp = ensureDir(`${out}.partial`);
     losers.forEach((list, rank) => {
       if (list.length === 0) return;
-      const lines = list.map((e, i) => JSON.stringify([e[2], removedKeptBy[rank][i]]));
+      const lines = list.map((e, i) => JSON.stringify([e[4], removedKeptBy[rank][i]]));
       writeFileAtomic(path.join(tmp, `to-${rank}.jsonl`), lines.join('\n') + '\n');
     });
     renameSync(tmp, out);
@@ -149,7 +175,7 @@ class ExactDedup implements GlobalStage {
     }
     return {
       process: (record) => {
-        const kept = keptFor.get(record.id);
+        const kept = keptFor.get(positionOf(record));
         return kept === undefined ? undefined : { reason: 'duplicate', detail: kept };
       },
     };

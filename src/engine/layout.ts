@@ -6,6 +6,7 @@ import path from 'node:path';
  *   <output>/.thresher/work/run.json            what this run is (pipeline hash, version, seed)
  *   <output>/.thresher/work/inputs.json         the input listing: the run's fingerprint
  *   <output>/.thresher/work/steps/<step>/done/  completion markers, one per rank, with stats
+ *   <output>/.thresher/work/steps/<step>/locks/ one lock per running task (host, pid, attempt)
  *   <output>/.thresher/work/segments/<k>/data/  record shards between steps
  *   <output>/.thresher/work/stages/<i>-<name>/  a global stage's partials and decisions
  *   <output>/v1, v2, ...                        immutable releases
@@ -29,8 +30,21 @@ export class RunLayout {
     return path.join(this.workDir, 'steps', step, 'done', `${pad(rank, 5)}.json`);
   }
 
+  taskLock(step: string, rank: number): string {
+    return path.join(this.workDir, 'steps', step, 'locks', `${pad(rank, 5)}.lock`);
+  }
+
+  locksDir(step: string): string {
+    return path.join(this.workDir, 'steps', step, 'locks');
+  }
+
   markersDir(step: string): string {
     return path.join(this.workDir, 'steps', step, 'done');
+  }
+
+  /** The last segment's shards: the release's data files. */
+  get outputDataDir(): string {
+    return path.join(this.workDir, 'output', 'data');
   }
 
   segmentDataDir(segment: number): string {

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { ensureDir } from '../core/fs.js';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
 
@@ -18,8 +19,9 @@ function alive(pid: number): boolean {
  * runs many of them at once by design.
  */
 export function lockOutput(outputRoot: string): () => void {
+  if (existsSync(outputRoot) && !statSync(outputRoot).isDirectory()) throw new ThresherError(`${outputRoot}: output.path is a file, not a folder`);
   const file = path.join(outputRoot, '.thresher', 'run.lock');
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensureDir(path.dirname(file));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });

@@ -8,6 +8,8 @@ import type { ColumnSpec } from '../core/record.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
 import type { RunLayout } from './layout.js';
+import { liveTaskLocks } from './task-lock.js';
+import path from 'node:path';
 
 /** What a run is. Written once when the run is planned; every task checks against it. */
 export interface RunState {
@@ -57,6 +59,8 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
     if (!fresh) {
       throw new ThresherError(`${layout.workDir}: an unfinished run of a different pipeline (${state.pipeline_file}) is here; rerun with --fresh to discard it`);
     }
+    const live = liveTaskLocks(path.join(layout.workDir, 'steps'));
+    if (live.length > 0) throw new ThresherError(`${layout.workDir}: tasks of the planned run are running (${live.slice(0, 4).join(', ')}); --fresh would delete their work`);
   }
   removeIfExists(layout.workDir);
   const reader = createReader(pipeline);

@@ -13,6 +13,10 @@ export interface StageStats {
 export interface TaskStats {
   step: string;
   rank: number;
+  /** this attempt's id; the next step's markers name it (see markers.ts) */
+  attempt: string;
+  /** digest of the attempts of the step before whose outputs this task read */
+  after: string;
   ms: number;
   /** records this task wrote for the next step (or the release) */
   records_written: number;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import type { InputFile } from '../io/types.js';
 import { Piscina } from 'piscina';
 import { ThresherError } from '../core/errors.js';
-import { isTaskDone, readTaskStats, type TaskContext } from '../engine/task.js';
+import { readTaskStats, type TaskContext } from '../engine/task.js';
+import { planDigest, stepState } from '../engine/markers.js';
 import { ProgressSlots } from '../engine/progress-slots.js';
 import type { TaskStats } from '../engine/stats.js';
 import type { Step } from '../engine/plan.js';
@@ -43,7 +44,7 @@ function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'by
  * Runs every step's pending tasks on a pool of worker threads, one step after another.
  * Completed tasks (those with a marker) are skipped, so a rerun resumes where a run stopped.
  */
-export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions): Promise<TaskStats[]> {
+export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions): Promise<void> {
   const worldSize = ctx.run.world_size;
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), worldSize));
   const pool = new Piscina({
@@ -54,16 +55,23 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
   });
   const slots = new ProgressSlots(worldSize);
   try {
+    // Each step's markers must name the step before as it is now; a stale one (its inputs
+    // were redone since) runs again like a missing one.
+    let after = planDigest(ctx.run);
     for (const step of ctx.steps) {
-      const pending = [...Array(worldSize).keys()].filter((r) => !isTaskDone(ctx, step.name, r));
-      if (pending.length === 0) continue;
+      const state = stepState(ctx.layout, step, worldSize, after);
+      const pending = state.valid.flatMap((ok, r) => (ok ? [] : [r]));
+      if (pending.length === 0) {
+        after = state.digest!;
+        continue;
+      }
       slots.reset();
       const { total, unit } = progressTotal(ctx, step);
       let tasksDone = worldSize - pending.length;
       let doneUnits = 0; // progress units of tasks finished in this invocation or before
       for (let r = 0; r < worldSize; r++) {
-        if (!pending.includes(r) && step.kind === 'segment') {
-          const s = readTaskStats(ctx, step.name, r);
+        const s = state.markers[r];
+        if (state.valid[r] && s && step.kind === 'segment') {
           doneUnits += unit === 'bytes' ? (s.stages.read?.bytes_in ?? 0) : (Object.values(s.stages)[0]?.records_in ?? 0);
         }
       }
@@ -78,7 +86,7 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
       const queue = [...pending];
       const runner = async () => {
         for (let rank = queue.shift(); rank !== undefined && !failure; rank = queue.shift()) {
-          const task: WorkerTask = { pipelineFile, outputRoot: ctx.layout.outputRoot, step: step.name, rank, progress: slots.buffer, worldSize };
+          const task: WorkerTask = { pipelineFile, outputRoot: ctx.layout.outputRoot, step: step.name, rank, after, progress: slots.buffer, worldSize };
           const reply = (await pool.run(task)) as WorkerReply;
           if (!reply.ok) {
             failure ??= reply.known ? new ThresherError(reply.message) : new Error(`task ${step.name}/${rank} failed: ${reply.message}`);
@@ -97,11 +105,11 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
         options.progress.stop();
       }
       if (failure) throw failure;
+      const finished = stepState(ctx.layout, step, worldSize, after);
+      if (!finished.complete) throw new ThresherError(`${step.name}: tasks ${finished.valid.flatMap((ok, r) => (ok ? [] : [r])).join(', ')} did not complete`);
+      after = finished.digest!;
     }
   } finally {
     await pool.destroy();
   }
-  const all: TaskStats[] = [];
-  for (const step of ctx.steps) for (let r = 0; r < worldSize; r++) all.push(readTaskStats(ctx, step.name, r));
-  return all;
 }

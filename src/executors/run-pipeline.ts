@@ -37,7 +37,7 @@ async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: R
       : `planned run ${state.run_id} → v${state.version}: ${state.input.files} input files, ${(state.input.bytes / 1e6).toFixed(1)} MB, ${state.world_size} tasks per step`,
   );
   const ctx = loadTaskContext(pipeline, layout.outputRoot);
-  const tasks = await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone });
-  const release = await finalizeRelease(ctx, tasks);
+  await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone });
+  const release = await finalizeRelease(ctx);
   return { ...release, resumed };
 }

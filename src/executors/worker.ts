@@ -1,7 +1,7 @@
 import { loadPipelineFile } from '../pipeline/load.js';
 import { loadTaskContext, runTask, type TaskContext } from '../engine/task.js';
 import { ProgressSlots } from '../engine/progress-slots.js';
-import { ThresherError } from '../core/errors.js';
+import { asUserError } from '../core/errors.js';
 import type { TaskStats } from '../engine/stats.js';
 
 export interface WorkerTask {
@@ -9,6 +9,8 @@ export interface WorkerTask {
   outputRoot: string;
   step: string;
   rank: number;
+  /** digest of the step before, validated by the coordinator */
+  after: string;
   progress: SharedArrayBuffer;
   worldSize: number;
 }
@@ -27,11 +29,12 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRep
       ctx = loadTaskContext(loadPipelineFile(task.pipelineFile), task.outputRoot);
       contexts.set(key, ctx);
     }
-    const stats = await runTask(ctx, task.step, task.rank, new ProgressSlots(task.worldSize, task.progress));
+    const stats = await runTask(ctx, task.step, task.rank, { after: task.after, progress: new ProgressSlots(task.worldSize, task.progress) });
     return { ok: true, stats };
   } catch (err) {
     // Errors cross the thread boundary as plain data so the one-line message survives.
-    const known = err instanceof ThresherError;
-    return { ok: false, known, message: known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    const known = asUserError(err);
+    if (known) return { ok: false, known: true, message: known.message };
+    return { ok: false, known: false, message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
 }

@@ -8,6 +8,7 @@ import type { StageDefinition, StageEnv } from '../core/stage.js';
 import { findStage, stageNames } from '../stages/registry.js';
 import { describeIssues, yamlLocator, type PathSegment } from './errors.js';
 import { checkInputSpec } from '../engine/io.js';
+import { outputInsideInput } from './output-check.js';
 import { pipelineSchema, type PipelineSpec } from './schema.js';
 
 export interface ResolvedStage {
@@ -69,6 +70,10 @@ export function parsePipeline(text: string, file: string, baseDir: string, shown
   const problems: string[] = [];
   const inputIssues = checkInputSpec(spec.input as Record<string, unknown>);
   problems.push(...describeIssues(shown, inputIssues, spec.input, locate, ['input']));
+  const overlapping = outputInsideInput(spec.input.path, spec.output.path, baseDir);
+  if (overlapping !== undefined) {
+    problems.push(`${shown}${locate(['output', 'path'])}: output.path ${JSON.stringify(spec.output.path)} is inside input ${JSON.stringify(overlapping)}: runs would read their own output; put the output elsewhere`);
+  }
   const stages: ResolvedStage[] = [];
   spec.stages.forEach((entry, index) => {
     const name = typeof entry === 'string' ? entry : Object.keys(entry)[0];

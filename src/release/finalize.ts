@@ -5,7 +5,8 @@ import { ensureDir, removeIfExists, writeFileAtomic } from '../core/fs.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import type { TaskContext } from '../engine/task.js';
 import { outputColumns } from '../engine/schema.js';
-import { mergeStats, type RunStats, type TaskStats } from '../engine/stats.js';
+import { checkRunComplete } from '../engine/completeness.js';
+import { mergeStats, type RunStats } from '../engine/stats.js';
 import { statsOrder } from '../engine/plan.js';
 import { releaseVersions } from '../engine/run-state.js';
 import { renderCard } from './card.js';
@@ -35,11 +36,11 @@ function place(from: string, to: string): void {
 }
 
 /**
- * Turns a completed run into an immutable release: assemble it in a staging folder, then one
- * rename makes `vN` appear whole. Idempotent: if a release with this run id already exists
+ * Turns a completed run into an immutable release: check that the run is whole (completeness.ts),
+ * assemble it in a staging folder, then one rename makes `vN` appear whole. Idempotent: if a release with this run id already exists
  * (killed after the rename), it is returned as is.
  */
-export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Promise<ReleaseResult> {
+export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> {
   const { layout, run, pipeline } = ctx;
   for (const v of releaseVersions(layout.outputRoot)) {
     const m = readManifest(layout.releaseDir(v));
@@ -48,6 +49,7 @@ export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Pro
       return { dir: layout.releaseDir(v), manifest: m, stats: JSON.parse(readFileSync(path.join(layout.releaseDir(v), 'stats.json'), 'utf8')) as RunStats };
     }
   }
+  const tasks = await checkRunComplete(ctx);
   const versions = releaseVersions(layout.outputRoot);
   const version = versions.includes(run.version) ? versions[versions.length - 1] + 1 : run.version;
   const stats = mergeStats(tasks, statsOrder(pipeline));
@@ -58,7 +60,7 @@ export async function finalizeRelease(ctx: TaskContext, tasks: TaskStats[]): Pro
   // Row counts come from the writers (in the task markers): no need to reopen every shard.
   const rowsOf = new Map<string, number>();
   for (const t of tasks) for (const o of t.outputs ?? []) rowsOf.set(path.join(layout.workDir, o.path), o.rows);
-  const dataSrc = path.join(layout.workDir, 'output', 'data');
+  const dataSrc = layout.outputDataDir;
   ensureDir(path.join(staging, 'data'));
   for (const name of existsSync(dataSrc) ? readdirSync(dataSrc).filter((n) => !n.startsWith('.')).sort() : []) {
     place(path.join(dataSrc, name), path.join(staging, 'data', name));

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ThresherError } from '../core/errors.js';
+import type { InputFile } from '../io/types.js';
+import { checkListingUnchanged } from './input-check.js';
+import { chainState } from './markers.js';
+import { statsOrder } from './plan.js';
+import { mergeStats, type RunStats, type TaskStats } from './stats.js';
+import type { TaskContext } from './task.js';
+
+/**
+ * What must hold before a run becomes a release. Each rule stands for a way records were
+ * once lost while the run exited 0: a marker over deleted outputs, a task run before its
+ * inputs existed, an input rewritten between tasks.
+ */
+function chainProblems(ctx: TaskContext): { problems: string[]; tasks: TaskStats[] } {
+  const problems: string[] = [];
+  const tasks: TaskStats[] = [];
+  for (const state of chainState(ctx.layout, ctx.steps, ctx.run)) {
+    state.markers.forEach((m, r) => {
+      if (!m) problems.push(`${state.step.name}/${r} not complete`);
+      else if (!state.valid[r]) problems.push(`${state.step.name}/${r} is stale (it ran before its inputs were last redone)`);
+      else tasks.push(m);
+    });
+  }
+  return { problems, tasks };
+}
+
+function outputProblems(ctx: TaskContext, tasks: TaskStats[]): string[] {
+  const problems: string[] = [];
+  for (const t of tasks) for (const o of t.outputs) if (!existsSync(path.join(ctx.layout.workDir, o.path))) problems.push(`${o.path} (written by ${t.step}/${t.rank}) is missing`);
+  return problems;
+}
+
+/** Every record that enters a stage leaves it or is excluded with a reason; each stage takes what the one before gave. */
+export function countProblems(stats: RunStats, order: string[]): string[] {
+  const problems: string[] = [];
+  let prev: string | undefined;
+  for (const key of order) {
+    const s = stats.stages[key];
+    if (!s) continue;
+    const excluded = Object.values(s.excluded).reduce((a, b) => a + b, 0);
+    if (s.records_in !== s.records_out + excluded) problems.push(`${key}: ${s.records_in} records in, ${s.records_out} out and ${excluded} excluded`);
+    const before = prev !== undefined ? stats.stages[prev] : undefined;
+    if (before && s.records_in !== before.records_out) problems.push(`${key} took ${s.records_in} records but ${prev} gave ${before.records_out}`);
+    prev = key;
+  }
+  return problems;
+}
+
+/** The completed tasks of a run that passes every check; otherwise one error listing what is wrong. */
+export async function checkRunComplete(ctx: TaskContext): Promise<TaskStats[]> {
+  const { problems, tasks } = chainProblems(ctx);
+  if (problems.length === 0) {
+    problems.push(...outputProblems(ctx, tasks));
+    problems.push(...countProblems(mergeStats(tasks, statsOrder(ctx.pipeline)), statsOrder(ctx.pipeline)));
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; and ${problems.length - 8} more` : '');
+    throw new ThresherError(`${ctx.layout.workDir}: not releasing an incomplete run: ${shown} (\`thresher run\` redoes what is missing or stale)`);
+  }
+  const planned = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+  await checkListingUnchanged(ctx.pipeline, planned, ctx.run.input.fingerprint);
+  return tasks;
+}
