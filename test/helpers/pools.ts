@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '../../src/release/manifest.js';
 import { readShards } from '../../src/engine/shard-reader.js';
 import { REPO_ROOT } from './cli.js';
@@ -26,11 +25,14 @@ export function realLines(pkg = 'typescript', limit = 50_000): string[] {
   return out;
 }
 
+let cachedLines: string[] | undefined;
+
 /** A JSONL pool of `n` records `{id, text}` from real lines (some repeat: real duplicates). */
 export function writeJsonlPool(file: string, n: number, offset = 0): string {
-  const lines = realLines('typescript', n + offset);
+  const lines = (cachedLines ??= realLines('typescript', 200_000));
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, lines.slice(offset, offset + n).map((text, i) => JSON.stringify({ id: `r${i + offset}`, text })).join('\n') + '\n');
+  const rows = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `r${i + offset}`, text: lines[(i + offset) % lines.length] }));
+  writeFileSync(file, rows.join('\n') + '\n');
   return file;
 }
 
@@ -70,11 +72,4 @@ export async function releasedIds(release: string): Promise<string[]> {
   const ids: string[] = [];
   for await (const r of readShards(m.files.filter((f) => f.path.startsWith('data/')).map((f) => path.join(release, f.path)))) ids.push(r.id);
   return ids;
-}
-
-export async function parquetRows(file: string): Promise<number> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  const r = await c.runAndReadAll(`SELECT count(*) FROM read_parquet('${file.replace(/'/g, "''")}')`);
-  return Number(r.getRows()[0][0]);
 }
