@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sharedPath } from '../test/helpers/shared.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const shared = path.resolve(repo, '..', 'shared', 'data', 'metaclip');
+const shared = sharedPath('data', 'metaclip');
 
 /** A pool of `n` texts cycling through the 35,014 real captions, as one Parquet file. */
 async function makePool(file: string, n: number): Promise<void> {

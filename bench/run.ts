@@ -6,7 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
 import { benchDemo } from './demo.js';
+import { benchLanguage } from './language.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
 
@@ -19,9 +21,16 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   demo: benchDemo,
   'metaclip-match': () => benchMetaclipMatch(),
   'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
+  language: () => benchLanguage(),
 };
+/** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
+const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language']);
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
+  if (needShared.has(name) && !hasShared) {
+    process.stderr.write(`bench ${name} ${SHARED_ABSENT}\n`);
+    continue;
+  }
   process.stderr.write(`bench ${name}…\n`);
   const result = { ...(await fn()), machine, date: new Date().toISOString() };
   writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(result, null, 1) + '\n');

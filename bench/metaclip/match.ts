@@ -21,6 +21,7 @@ import vm from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { MetaclipMatcher } from '../../src/metaclip/automaton.js';
 import { loadMetadataSync } from '../../src/metaclip/metadata.js';
+import { sharedPath } from '../../test/helpers/shared.js';
 import { syntheticMetadata } from './synthetic-metadata.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -156,7 +157,7 @@ function sameLists(a: number[][], b: number[][]): { identical: boolean; differin
 }
 
 export async function benchMetaclipMatch(options: MatchBenchOptions = {}): Promise<Record<string, unknown>> {
-  const sharedDir = options.sharedDir ?? path.resolve(repoRoot, '..', 'shared');
+  const sharedDir = options.sharedDir ?? sharedPath();
   const repeats = options.repeats ?? 5;
   const python = options.python ?? '/usr/bin/python3';
   const gc = gcFunction();

@@ -4,7 +4,6 @@ import path from 'node:path';
 
 /** Repository root (tests run from dist/test/...). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SHARED = path.resolve(REPO_ROOT, '..', 'shared');
 export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface CliResult {

@@ -5,10 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BadInputPolicy, ReadItem, Reader } from '../../src/io/types.js';
 import type { DataRecord, ExcludedRecord } from '../../src/core/record.js';
+import { sharedPath } from '../helpers/shared.js';
 
 /** Repository root (dist/test/io → ../../..). */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const METACLIP_JSONL_GZ = '/work/shared/data/metaclip/web-alt-text-10k.jsonl.gz';
+/** 10,000 real web alt-texts in ../shared/ (tests reading it take `needsShared`). */
+export const METACLIP_JSONL_GZ = sharedPath('data', 'metaclip', 'web-alt-text-10k.jsonl.gz');
 
 export function tempDir(t: { after: (fn: () => void) => void }, prefix = 'thresher-io-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));

@@ -7,9 +7,9 @@ import { InputError } from '../../src/core/errors.js';
 import { JsonDocumentReader } from '../../src/io/readers/json-document.js';
 import type { ReadItem } from '../../src/io/types.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { SHARED } from '../helpers/cli.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
 
-const COCO = path.join(SHARED, 'data', 'metaclip', 'coco-captions-val2017.json.gz');
+const COCO = sharedPath('data', 'metaclip', 'coco-captions-val2017.json.gz');
 
 async function readAll(reader: JsonDocumentReader, worldSize: number, policy: 'fail' | 'quarantine' = 'fail'): Promise<ReadItem[]> {
   const files = await reader.listFiles();
@@ -18,7 +18,7 @@ async function readAll(reader: JsonDocumentReader, worldSize: number, policy: 'f
   return out;
 }
 
-test('COCO captions: 25,014 records from the annotations array, same for any world size', async () => {
+test('COCO captions: 25,014 records from the annotations array, same for any world size', needsShared, async () => {
   const reader = new JsonDocumentReader(COCO, { recordsPath: 'annotations', contentField: 'caption', idField: 'id' });
   const one = await readAll(reader, 1);
   assert.equal(one.length, 25_014);

@@ -15,8 +15,9 @@ import type { ReadItem } from '../../src/io/types.js';
 import type { Manifest } from '../../src/release/manifest.js';
 import { thresher } from '../helpers/cli.js';
 import { collect, collectAllRanks, hasCommand, oneLineNaming, run, tempDir } from './helpers.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
 
-const COCO = '/work/shared/data/metaclip/coco-captions-val2017.json.gz';
+const COCO = sharedPath('data', 'metaclip', 'coco-captions-val2017.json.gz');
 
 /** A compact, comparable view of an item: the record, or `!reason` with where it came from. */
 function show(i: ReadItem): string {
@@ -24,7 +25,7 @@ function show(i: ReadItem): string {
   return `!${i.excluded.reason} ${i.excluded.id} ${i.excluded.source}:${String(i.excluded.source_row)}`;
 }
 
-test('json via openReader: COCO annotations keep ids, image_id as int64, caption as content', async () => {
+test('json via openReader: COCO annotations keep ids, image_id as int64, caption as content', needsShared, async () => {
   const reader = openReader({ type: 'json', path: COCO, recordsPath: 'annotations', idField: 'id', contentField: 'caption' });
   assert.equal(reader.contentColumn, 'caption');
   const { records, excluded } = await collect(reader, 'fail');
@@ -102,7 +103,7 @@ test('json: maxDocumentBytes counts uncompressed bytes and refuses larger docume
   assert.equal((await collect(openReader({ type: 'json', path: file, maxDocumentBytes: body.length }), 'fail')).records.length, 1);
 });
 
-test('json: plain, gzip and zstd documents give the same records', async (t) => {
+test('json: plain, gzip and zstd documents give the same records', needsShared, async (t) => {
   const dir = tempDir(t);
   const plain = path.join(dir, 'coco.json');
   writeFileSync(plain, gunzipSync(readFileSync(COCO)));
@@ -143,7 +144,7 @@ test('json: several documents, one damaged, one empty: identical items for world
   }
 });
 
-test('json in a pipeline: snake_case keys, 3 tasks, lang_id on COCO captions', async (t) => {
+test('json in a pipeline: snake_case keys, 3 tasks, lang_id on COCO captions', needsShared, async (t) => {
   const dir = tempDir(t);
   writeFileSync(
     path.join(dir, 'p.yaml'),

@@ -9,6 +9,7 @@ import { sha256Hex } from '../../src/core/hashing.js';
 import { ThresherError } from '../../src/core/errors.js';
 import type { ColumnSpec, DataRecord } from '../../src/core/record.js';
 import { collect, METACLIP_JSONL_GZ, tempDir } from './helpers.js';
+import { needsShared } from '../helpers/shared.js';
 
 async function writeAll(columns: ColumnSpec[], records: DataRecord[], pathFor: (i: number) => string, opts = {}) {
   const w = new JsonlWriter(columns, pathFor, opts);
@@ -16,7 +17,7 @@ async function writeAll(columns: ColumnSpec[], records: DataRecord[], pathFor: (
   return w.close();
 }
 
-test('jsonl writer: gzip output is deterministic (no name, mtime 0) and reads back equal', async (t) => {
+test('jsonl writer: gzip output is deterministic (no name, mtime 0) and reads back equal', needsShared, async (t) => {
   const dir = tempDir(t);
   const reader = new JsonlReader(METACLIP_JSONL_GZ, { contentField: 'TEXT' });
   const { records } = await collect(reader, 'fail');

@@ -8,10 +8,11 @@ import { InputError } from '../../src/core/errors.js';
 import { swhContentId } from '../../src/core/hashing.js';
 import type { ReadItem } from '../../src/io/types.js';
 import { collect, collectAllRanks, hasCommand, METACLIP_JSONL_GZ, oneLineNaming, run, tempDir } from './helpers.js';
+import { needsShared } from '../helpers/shared.js';
 
 const summary = (items: ReadItem[]) => items.map((i) => (i.record ? `${i.record.id}` : `${i.excluded!.id}!${i.excluded!.reason}`));
 
-test('jsonl: the real MetaCLIP alt-text file (gzip) reads as 10,000 records with inferred columns', async () => {
+test('jsonl: the real MetaCLIP alt-text file (gzip) reads as 10,000 records with inferred columns', needsShared, async () => {
   const reader = new JsonlReader(METACLIP_JSONL_GZ, { contentField: 'TEXT' });
   const { records, excluded } = await collect(reader, 'fail');
   assert.equal(records.length, 10_000);
@@ -39,7 +40,7 @@ test('jsonl: the real MetaCLIP alt-text file (gzip) reads as 10,000 records with
   assert.ok(records.every((r, i) => r.source_row === i));
 });
 
-test('jsonl: plain, gzip and zstd give the same records', async (t) => {
+test('jsonl: plain, gzip and zstd give the same records', needsShared, async (t) => {
   const dir = tempDir(t);
   const plain = path.join(dir, 'alt.jsonl');
   writeFileSync(plain, gunzipSync(readFileSync(METACLIP_JSONL_GZ)));
@@ -158,7 +159,7 @@ test('jsonl: invalid JSON, invalid UTF-8 and over-long lines: fail names file an
   assert.equal((await collect(new JsonlReader(file), 'fail')).records.length, 1);
 });
 
-test('jsonl: truncated gzip yields every record before the damage, then a truncated error / exclusion', async (t) => {
+test('jsonl: truncated gzip yields every record before the damage, then a truncated error / exclusion', needsShared, async (t) => {
   const dir = tempDir(t);
   const gz = readFileSync(METACLIP_JSONL_GZ);
   const file = path.join(dir, 'cut.jsonl.gz');
@@ -197,7 +198,7 @@ test('jsonl: truncated gzip yields every record before the damage, then a trunca
   assert.deepEqual(summary((await collect(new JsonlReader(junk), 'quarantine')).items), ['junk.jsonl.gz:0!truncated']);
 });
 
-test('jsonl: truncated zstd (fixture made with the zstd CLI at test time)', async (t) => {
+test('jsonl: truncated zstd (fixture made with the zstd CLI at test time)', needsShared, async (t) => {
   if (!hasCommand('zstd')) {
     t.skip('zstd CLI not installed (fzstd can only decompress); install zstd to run this test');
     return;

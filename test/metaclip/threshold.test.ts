@@ -15,6 +15,7 @@ import {
 } from '../../src/metaclip/threshold.js';
 import path from 'node:path';
 import { metaclipData, referenceRows, rng } from './helpers.js';
+import { needsShared } from '../helpers/shared.js';
 
 // numpy's p_to_t, transcribed with plain arrays
 function pToTReference(counts: number[], p: number): number {
@@ -77,7 +78,7 @@ test('t for an entry-level size: smallest integer t with sum min(count, t) >= ta
   assert.equal(thresholdForEntryLevelSize(counts, total * 2), Math.max(...counts));
 });
 
-test('t for a text-level size: k-section search matches a scan, on real match lists', async () => {
+test('t for a text-level size: k-section search matches a scan, on real match lists', needsShared, async () => {
   const entries = loadMetadataSync(path.join(metaclipData, 'metadata-wn30.json.gz'));
   const rows = referenceRows();
   const counts = new Float64Array(entries.length);

@@ -9,7 +9,8 @@ import type { DataRecord } from '../../src/core/record.js';
 import type { Manifest } from '../../src/release/manifest.js';
 import { readShards } from '../../src/engine/shard-reader.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { SHARED, thresher } from '../helpers/cli.js';
+import { thresher } from '../helpers/cli.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
 
 /** Short caption-like sentences written for this test, three per language. */
 const LABELLED: [string, string][] = [
@@ -80,16 +81,18 @@ test('lid.176 labels sentences in 13 languages', async (t) => {
   assert.equal(r.language, null, 'below min_score the language is null');
 });
 
-test('on 10,000 real alt-texts, then MetaCLIP 2 per-language matching in one pipeline', async (t) => {
+test('on 10,000 real alt-texts: mostly English', needsShared, async (t) => {
   const s = await stage();
-  const alt = gunzipSync(readFileSync(path.join(SHARED, 'data', 'metaclip', 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT);
+  const alt = gunzipSync(readFileSync(sharedPath('data', 'metaclip', 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT);
   const t0 = performance.now();
   for (const text of alt) s.process({ id: 'a', text });
   const seconds = (performance.now() - t0) / 1000;
   const counts = Object.entries(s.counters!()).sort((a, b) => b[1] - a[1]);
   t.diagnostic(`${(alt.length / seconds).toFixed(0)} texts/s; top: ${counts.slice(0, 8).map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
   assert.equal(counts[0][0], 'lang_id:en', 'web alt-texts are mostly English');
+});
 
+test('lang_id, then MetaCLIP 2 per-language matching in one pipeline', async () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'en.json'), JSON.stringify(['dog', 'beach', 'city']));
   writeFileSync(path.join(dir, 'zh.json'), JSON.stringify(['狗', '海滩', '城市']));

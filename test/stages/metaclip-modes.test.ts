@@ -6,9 +6,10 @@ import { gunzipSync } from 'node:zlib';
 import type { Manifest } from '../../src/release/manifest.js';
 import { readShards } from '../../src/engine/shard-reader.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { SHARED, thresher } from '../helpers/cli.js';
+import { thresher } from '../helpers/cli.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
 
-const DATA = path.join(SHARED, 'data', 'metaclip');
+const DATA = sharedPath('data', 'metaclip');
 
 async function rows(dir: string, prefix: 'data/' | 'excluded/'): Promise<Record<string, unknown>[]> {
   const m = JSON.parse(readFileSync(path.join(dir, 'v1', 'manifest.json'), 'utf8')) as Manifest;
@@ -17,7 +18,7 @@ async function rows(dir: string, prefix: 'data/' | 'excluded/'): Promise<Record<
   return out;
 }
 
-test('MetaCLIP 2 per-image mode on COCO: one matched caption drawn per image, then the noisy-OR keep', async () => {
+test('MetaCLIP 2 per-image mode on COCO: one matched caption drawn per image, then the noisy-OR keep', needsShared, async () => {
   const dir = tempDir();
   const coco = JSON.parse(gunzipSync(readFileSync(path.join(DATA, 'coco-captions-val2017.json.gz'))).toString('utf8')) as { annotations: { id: number; image_id: number; caption: string }[] };
   const input = path.join(dir, 'coco.jsonl');

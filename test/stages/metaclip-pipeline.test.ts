@@ -7,9 +7,10 @@ import type { Manifest } from '../../src/release/manifest.js';
 import { readShards } from '../../src/engine/shard-reader.js';
 import { entryProbabilities } from '../../src/metaclip/index.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { SHARED, thresher } from '../helpers/cli.js';
+import { thresher } from '../helpers/cli.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
 
-const DATA = path.join(SHARED, 'data', 'metaclip');
+const DATA = sharedPath('data', 'metaclip');
 const METADATA = path.join(DATA, 'metadata-wn30.json.gz');
 const ALT = path.join(DATA, 'web-alt-text-10k.jsonl.gz');
 
@@ -34,7 +35,7 @@ async function release(dir: string): Promise<{ m: Manifest; rows: Record<string,
 const match = `  - metaclip_match:\n      metadata: ${JSON.stringify(METADATA)}\n`;
 const balance = (t: number) => `  - metaclip_balance:\n      t: ${t}\n      metadata: ${JSON.stringify(METADATA)}\n`;
 
-test('metaclip_match in a pipeline returns the reference ids for all 10,000 real alt-texts', async () => {
+test('metaclip_match in a pipeline returns the reference ids for all 10,000 real alt-texts', needsShared, async () => {
   const dir = tempDir();
   assert.equal(thresher(['run', pipeline(dir, 'match', match, 3), '-q']).status, 0);
   const { rows } = await release(path.join(dir, 'match'));
@@ -50,7 +51,7 @@ test('metaclip_match in a pipeline returns the reference ids for all 10,000 real
   assert.equal(same, reference.length);
 });
 
-test('balancing: tail always kept, unmatched never, kept ≈ expected, same records for any sharding and workers', async () => {
+test('balancing: tail always kept, unmatched never, kept ≈ expected, same records for any sharding and workers', needsShared, async () => {
   const dir = tempDir();
   const t = 60;
   const a = thresher(['run', pipeline(dir, 'b3', match + balance(t), 3), '-w', '1', '-q']);
@@ -100,7 +101,7 @@ test('balancing: tail always kept, unmatched never, kept ≈ expected, same reco
   assert.match(svg, /^<svg[\s\S]*<path d="M[\s\S]*<path d="M/);
 });
 
-test('t from a target size or a tail share, chosen from the global counts', async () => {
+test('t from a target size or a tail share, chosen from the global counts', needsShared, async () => {
   const dir = tempDir();
   const target = 3000;
   const bySize = `  - metaclip_balance:\n      target_size: ${target}\n`;
