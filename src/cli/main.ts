@@ -10,6 +10,8 @@ import { outputRootOf } from '../engine/output-root.js';
 import { planRun } from '../engine/run-state.js';
 import { loadTaskContext, runTask, taskReadiness } from '../engine/task.js';
 import { chainState } from '../engine/markers.js';
+import { createReader } from '../engine/io.js';
+import { checkRequiredColumns } from '../pipeline/columns-check.js';
 import { lockOutput } from '../engine/lock.js';
 import { finalizeRelease } from '../release/finalize.js';
 import { verifyRelease } from '../release/verify.js';
@@ -55,8 +57,11 @@ program
   .command('validate')
   .description('check a pipeline file against the schema and the stage registry')
   .argument('<pipeline>')
-  .action((file: string) => {
+  .action(async (file: string) => {
     const p = loadPipelineFile(file);
+    const reader = createReader(p);
+    if (p.spec.input.type !== 'directory') await reader.listFiles(); // record inputs learn their columns from the data
+    checkRequiredColumns(p, reader.columns.map((c) => c.name));
     console.log(`${file}: valid (${p.stages.length} stages: ${p.stages.map((s) => s.name).join(', ') || 'none'})`);
   });
 

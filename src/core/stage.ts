@@ -77,15 +77,32 @@ export interface StageEnv {
   baseDir: string;
 }
 
-/** One entry in the stage registry: a name, a params schema, and a factory. */
-export interface StageDefinition<P = unknown> {
+interface StageDefinitionBase<P> {
   name: string;
   description: string;
-  kind: 'map' | 'global';
   params: z.ZodType<P>;
-  create(params: P, env: StageEnv): Stage;
+  /**
+   * Columns a record must carry when it reaches this stage (from the input or an earlier
+   * stage). The pipeline is checked against them before any record is read.
+   */
+  requires?(params: P, env: StageEnv): string[];
 }
 
+/** One entry in the stage registry: a name, a params schema, and a factory; `kind` says which. */
+export interface MapStageDefinition<P = unknown> extends StageDefinitionBase<P> {
+  kind: 'map';
+  create(params: P, env: StageEnv): MapStage;
+}
+
+export interface GlobalStageDefinition<P = unknown> extends StageDefinitionBase<P> {
+  kind: 'global';
+  create(params: P, env: StageEnv): GlobalStage;
+}
+
+export type StageDefinition<P = unknown> = MapStageDefinition<P> | GlobalStageDefinition<P>;
+
+export function defineStage<P>(def: MapStageDefinition<P>): MapStageDefinition<P>;
+export function defineStage<P>(def: GlobalStageDefinition<P>): GlobalStageDefinition<P>;
 export function defineStage<P>(def: StageDefinition<P>): StageDefinition<P> {
   return def;
 }

@@ -187,5 +187,6 @@ export const exactDedupStage = defineStage<Params>({
   description: 'Exact dedup by content hash across all shards; keeps one copy per key by a configurable priority and records the kept id for each removed one.',
   kind: 'global',
   params,
+  requires: (p) => [p.key, ...p.priority.map((c) => (c.startsWith('-') ? c.slice(1) : c))],
   create: (p) => new ExactDedup(p),
 });

@@ -1,4 +1,8 @@
+import type { GlobalStageDefinition, MapStageDefinition } from '../core/stage.js';
 import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
+
+export type ResolvedMap = ResolvedStage<MapStageDefinition>;
+export type ResolvedGlobal = ResolvedStage<GlobalStageDefinition>;
 
 /**
  * A run is a list of steps, each split into `world_size` tasks (step, rank). Map stages fuse
@@ -8,15 +12,15 @@ import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
 export interface Segment {
   index: number;
   /** global stage whose decisions apply first in this segment */
-  applies?: ResolvedStage;
-  maps: ResolvedStage[];
+  applies?: ResolvedGlobal;
+  maps: ResolvedMap[];
   /** global stage that observes the records this segment keeps */
-  observes?: ResolvedStage;
+  observes?: ResolvedGlobal;
 }
 
 export type Step =
   | { name: string; kind: 'segment'; segment: Segment; last: boolean }
-  | { name: string; kind: 'reduce'; stage: ResolvedStage };
+  | { name: string; kind: 'reduce'; stage: ResolvedGlobal };
 
 export function stageKey(stage: ResolvedStage): string {
   return `${stage.index}:${stage.name}`;
@@ -26,11 +30,13 @@ export function planSteps(pipeline: LoadedPipeline): Step[] {
   const segments: Segment[] = [{ index: 0, maps: [] }];
   for (const stage of pipeline.stages) {
     const cur = segments[segments.length - 1];
-    if (stage.definition.kind === 'map') {
-      cur.maps.push(stage);
+    const definition = stage.definition;
+    if (definition.kind === 'map') {
+      cur.maps.push({ ...stage, definition });
     } else {
-      cur.observes = stage;
-      segments.push({ index: segments.length, applies: stage, maps: [] });
+      const global = { ...stage, definition };
+      cur.observes = global;
+      segments.push({ index: segments.length, applies: global, maps: [] });
     }
   }
   const steps: Step[] = [];

@@ -7,6 +7,7 @@ import type { InputFile } from '../io/types.js';
 import type { ColumnSpec } from '../core/record.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
+import { checkRequiredColumns } from '../pipeline/columns-check.js';
 import type { RunLayout } from './layout.js';
 import { liveTaskLocks } from './task-lock.js';
 import path from 'node:path';
@@ -65,6 +66,7 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
   removeIfExists(layout.workDir);
   const reader = createReader(pipeline);
   const files = await reader.listFiles();
+  checkRequiredColumns(pipeline, reader.columns.map((c) => c.name));
   writeFileAtomic(layout.inputsFile, JSON.stringify(files));
   const versions = releaseVersions(layout.outputRoot);
   const state: RunState = {

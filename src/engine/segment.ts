@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, ThresherError } from '../core/errors.js';
 import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
-import type { GlobalApplier, GlobalObserver, GlobalStage, MapStage, StageResult, TaskInfo } from '../core/stage.js';
+import type { GlobalApplier, GlobalObserver, StageResult, TaskInfo } from '../core/stage.js';
 import type { InputFile, ReadItem, RecordWriter, WrittenFile } from '../io/types.js';
 import { checkFilesUnchanged, followsLinks } from './input-check.js';
 import { createTaskReader, openExcludedWriter, openShardWriter } from './io.js';
@@ -47,7 +47,7 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
   const content = pipeline.env.contentColumn;
   const processors: Processor[] = [];
   if (segment.applies) {
-    const g = segment.applies.definition.create(segment.applies.params, pipeline.env) as GlobalStage;
+    const g = segment.applies.definition.create(segment.applies.params, pipeline.env);
     const applier: GlobalApplier = await g.applier({ ...info, stageDir: layout.stageDir(segment.applies.index, segment.applies.name) });
     processors.push({
       key: stageKey(segment.applies),
@@ -59,7 +59,7 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
     });
   }
   for (const resolved of segment.maps) {
-    const stage = resolved.definition.create(resolved.params, pipeline.env) as MapStage;
+    const stage = resolved.definition.create(resolved.params, pipeline.env);
     await stage.open?.(info);
     processors.push({
       key: stageKey(resolved),
@@ -72,7 +72,7 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
   }
   let observer: GlobalObserver | undefined;
   if (segment.observes) {
-    const g = segment.observes.definition.create(segment.observes.params, pipeline.env) as GlobalStage;
+    const g = segment.observes.definition.create(segment.observes.params, pipeline.env);
     observer = await g.observer({ ...info, stageDir: layout.stageDir(segment.observes.index, segment.observes.name) });
   }
   return { processors, observer };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
-import type { GlobalStage, TaskInfo } from '../core/stage.js';
-import type { LoadedPipeline, ResolvedStage } from '../pipeline/load.js';
+import type { TaskInfo } from '../core/stage.js';
+import type { LoadedPipeline } from '../pipeline/load.js';
 import { RunLayout } from './layout.js';
 import { chainState, commitMarker, missingTasks, planDigest, readMarker, removeMarker } from './markers.js';
-import { planSteps, stageKey, type Step } from './plan.js';
+import { planSteps, stageKey, type ResolvedGlobal, type Step } from './plan.js';
 import { ProgressSlots } from './progress-slots.js';
 import { readRunState, type RunState } from './run-state.js';
 import { runSegment } from './segment.js';
@@ -91,8 +91,8 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
   }
 }
 
-async function runReduce(ctx: TaskContext, resolved: ResolvedStage, info: TaskInfo): Promise<Record<string, StageStats>> {
-  const stage = resolved.definition.create(resolved.params, ctx.pipeline.env) as GlobalStage;
+async function runReduce(ctx: TaskContext, resolved: ResolvedGlobal, info: TaskInfo): Promise<Record<string, StageStats>> {
+  const stage = resolved.definition.create(resolved.params, ctx.pipeline.env);
   const t0 = performance.now();
   const counters = await stage.reduce({ ...info, stageDir: ctx.layout.stageDir(resolved.index, resolved.name) });
   const stats = emptyStageStats(stageKey(resolved));

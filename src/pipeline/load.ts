@@ -11,12 +11,14 @@ import { checkInputSpec } from '../engine/io.js';
 import { outputInsideInput } from './output-check.js';
 import { pipelineSchema, type PipelineSpec } from './schema.js';
 
-export interface ResolvedStage {
+export interface ResolvedStage<D extends StageDefinition = StageDefinition> {
   /** position in the pipeline, used for stable folder names */
   index: number;
   name: string;
-  definition: StageDefinition<unknown>;
+  definition: D;
   params: unknown;
+  /** `:line:col` of the stage in the pipeline file, for messages */
+  at: string;
 }
 
 export interface LoadedPipeline {
@@ -29,6 +31,8 @@ export interface LoadedPipeline {
   env: StageEnv;
   /** where `input.path` and `output.path` resolve from */
   baseDir: string;
+  /** the file as the user named it, for messages */
+  shown: string;
 }
 
 /** Read and validate a pipeline file; every problem becomes one line in a PipelineError. */
@@ -89,8 +93,8 @@ export function parsePipeline(text: string, file: string, baseDir: string, shown
       problems.push(...describeIssues(shown, result.error.issues, rawParams, locate, at));
       return;
     }
-    stages.push({ index, name, definition, params: result.data });
+    stages.push({ index, name, definition, params: result.data, at: locate(['stages', index]) });
   });
   if (problems.length > 0) throw new PipelineError(problems.join('\n'));
-  return { file, text, sha256: sha256Hex(text), spec, stages, env, baseDir };
+  return { file, text, sha256: sha256Hex(text), spec, stages, env, baseDir, shown };
 }

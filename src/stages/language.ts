@@ -39,6 +39,7 @@ export const languageStage = defineStage<LanguageParams>({
   description: 'Detect the programming language from file name, shebang and content (GitHub Linguist table).',
   kind: 'map',
   params,
+  requires: (p) => [p.path_column],
   create(p, env): MapStage {
     const detector = new LanguageDetector(languageTable(), p.use_content);
     const allowed = p.languages ? new Set(p.languages) : undefined;

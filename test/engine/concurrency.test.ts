@@ -22,7 +22,7 @@ function exitOf(child: ReturnType<typeof thresherAsync>): Promise<{ code: number
 test('the same task started twice at once: the second is refused with one line, the first completes', async () => {
   const dir = tempDir();
   const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 60_000);
-  const pipeline = jsonlPipeline(dir, pool, { tasks: 1, stages: '  - language: {}' });
+  const pipeline = jsonlPipeline(dir, pool, { tasks: 1, stages: '  - file_filter: {}' });
   assert.equal(thresher(['plan', pipeline]).status, 0);
   const lock = path.join(dir, 'out', '.thresher', 'work', 'steps', 'segment-0', 'locks', '00000.lock');
   const first = thresherAsync(['task', pipeline, '--step', 'segment-0', '--rank', '0']);

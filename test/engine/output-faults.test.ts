@@ -47,7 +47,7 @@ for (const format of ['jsonl', 'jsonl.gz', 'parquet']) {
     if (!mount(mnt, 'size=256k')) return t.skip('needs root to mount a tmpfs');
     try {
       const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 30_000);
-      const file = jsonlPipeline(dir, pool, { format, output: path.join(mnt, 'out'), stages: '  - language: {}', tasks: 1 });
+      const file = jsonlPipeline(dir, pool, { format, output: path.join(mnt, 'out'), stages: '  - file_filter: {}', tasks: 1 });
       const r = spawnSync(process.execPath, [path.resolve('dist/src/cli/main.js'), 'run', file, '-q'], { encoding: 'utf8', timeout: 60_000 });
       assert.notEqual(r.signal, 'SIGTERM', 'the run hung');
       assert.equal(r.status, 1, r.stderr);

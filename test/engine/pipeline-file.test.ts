@@ -88,3 +88,21 @@ test('the CLI prints one line and exits 1 for a missing or malformed pipeline fi
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /bad\.yaml:\d+:\d+: not valid YAML/);
 });
+
+test('a stage whose required column nothing gives fails at validate, naming the stage and the line', () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'pool.jsonl'), '{"id": "a", "text": "a dog on a beach"}\n');
+  const file = path.join(dir, 'p.yaml');
+  writeFileSync(file, 'input:\n  type: jsonl\n  path: pool.jsonl\nstages:\n  - lang_id: {}\n  - metaclip_balance:\n      t: 10\noutput:\n  path: out\n');
+  const v = thresher(['validate', file]);
+  assert.equal(v.status, 1);
+  assert.equal(
+    v.stderr,
+    `thresher: ${file}:6:5: stages[1].metaclip_balance: needs column "metaclip_matches", which neither the input (id, source, source_row, content_id, input_id, text) nor an earlier stage gives\n`,
+  );
+  const run = thresher(['run', file, '-q']);
+  assert.equal(run.status, 1, 'run refuses before reading any record');
+  assert.match(run.stderr, /needs column "metaclip_matches"/);
+  writeFileSync(file, 'input:\n  type: directory\n  path: .\nstages:\n  - dedup_exact:\n      priority: [repo, -stars]\noutput:\n  path: ../out-elsewhere\n');
+  assert.match(thresher(['validate', file]).stderr, /stages\[0\]\.dedup_exact: needs column "stars", which neither the input \(id, source, source_row, content_id, path, repo, size, content\)/);
+});

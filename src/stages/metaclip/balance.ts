@@ -336,5 +336,6 @@ export const metaclipBalanceStage = defineStage<Params>({
   description: 'MetaCLIP balancing over global entry counts: keeps tail entries, samples head entries with t/count (per text, or per image as MetaCLIP 2).',
   kind: 'global',
   params: params as unknown as z.ZodType<Params>,
+  requires: (p) => [p.matches_column, ...(p.mode === 'image' ? [p.image_column] : [])],
   create: (p, env) => new BalanceStage(p, env),
 });

@@ -86,5 +86,6 @@ export const metaclipMatchStage = defineStage<Params>({
   description: "MetaCLIP substring matching: adds each text's matched metadata entry ids (exact reference semantics).",
   kind: 'map',
   params,
+  requires: (p, env) => [p.text_column ?? env.contentColumn, ...(typeof p.metadata === 'object' ? [p.language_column] : [])],
   create: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir),
 });
