@@ -5,7 +5,7 @@ import { badInput, isFsError, oneLine, readListed, strictDecoder } from '../comm
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
-import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, type Line } from '../lines.js';
+import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, withoutBom, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
@@ -76,7 +76,7 @@ export class JsonlReader implements Reader {
     outer: for (const f of files) {
       if (f.problem) continue; // never opened (a FIFO would block); read() reports it
       try {
-        for await (const line of splitLines(openBytes(f.absPath, compressionOf(f.path)), this.opts.maxLineBytes)) {
+        for await (const line of withoutBom(splitLines(openBytes(f.absPath, compressionOf(f.path)), this.opts.maxLineBytes))) {
           if (!line.bytes) continue;
           let obj: unknown;
           try {
@@ -145,6 +145,7 @@ export class JsonlReader implements Reader {
         skipFirst = true;
       }
       lines = splitLines(openBytes(abs, compression, offset), this.opts.maxLineBytes);
+      if (offset === 0) lines = withoutBom(lines);
     } catch (err) {
       yield badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes);
       return;
