@@ -141,7 +141,7 @@ test('jsonl: invalid JSON, invalid UTF-8 and over-long lines: fail names file an
   assert.match(excluded[0].detail!, /^invalid JSON: /);
   assert.equal(excluded[1].detail, 'invalid UTF-8');
   assert.equal(excluded[2].detail, 'not a JSON object');
-  assert.equal(excluded[3].detail, `line of ${Buffer.byteLength(huge)} bytes is longer than maxLineBytes 65536`);
+  assert.equal(excluded[3].detail, `line of ${Buffer.byteLength(huge)} bytes is longer than max_line_bytes 65536`);
   assert.equal(excluded[3].bytes, Buffer.byteLength(huge));
   assert.equal(excluded[4].detail, 'field "text" is not a string');
   for (const e of excluded) assert.equal(e.source_row, Number(e.id.split(':')[1]));

@@ -70,7 +70,7 @@ export class JsonDocumentReader implements Reader {
     try {
       for await (const c of openBytes(file.absPath, compressionOf(file.path))) {
         size += c.length;
-        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than maxDocumentBytes (${this.opts.maxDocumentBytes} bytes): convert it to JSONL`);
+        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than max_document_bytes (${this.opts.maxDocumentBytes} bytes): convert it to JSONL`);
         chunks.push(c);
       }
     } catch (err) {

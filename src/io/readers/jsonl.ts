@@ -187,7 +187,7 @@ export class JsonlReader implements Reader {
   private parseLine(line: Line, src: string, row: number, policy: BadInputPolicy, plans: FieldPlan[], dec: ReturnType<typeof strictDecoder>): ReadItem | undefined {
     const rowId = `${src}:${row}`;
     const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, rowId, line.length);
-    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than maxLineBytes ${this.opts.maxLineBytes}`);
+    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than max_line_bytes ${this.opts.maxLineBytes}`);
     let text: string;
     try {
       text = dec.decode(line.bytes);

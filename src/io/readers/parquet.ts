@@ -48,7 +48,7 @@ export class ParquetReader implements Reader {
   constructor(inputs: string | readonly string[], options: ParquetReaderOptions = {}) {
     this.inputs = inputs;
     this.opts = parquetReaderOptionsSchema.parse(options);
-    if (this.opts.provenance === 'columns' && this.opts.idField !== undefined) throw new InputError(String(inputs), 'idField cannot be used with provenance: columns');
+    if (this.opts.provenance === 'columns' && this.opts.idField !== undefined) throw new InputError(String(inputs), 'id_field cannot be used with provenance: columns');
     this.contentColumn = this.planFor([]).find((p) => p.field === this.opts.contentField)!.column;
   }
 
