@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { InputError } from '../core/errors.js';
 import type { ExcludedRecord } from '../core/record.js';
-import type { BadInputPolicy, ReadItem } from './types.js';
+import type { BadInputPolicy, InputSlice, ReadItem } from './types.js';
 
 /** `stage` of every exclusion a reader makes. */
 export const READ_STAGE = 'read';
@@ -52,6 +52,27 @@ export function badInput(
 ): ReadItem {
   if (policy === 'fail') throw new InputError(file, problem, row === null ? {} : { row });
   return excluded(id, file, row, reason, bytes, problem);
+}
+
+/** Reasons that are bad bytes: errors under policy `fail`. */
+const BAD_BYTES: ReadonlySet<ReadExclusionReason> = new Set(['bad_record', 'truncated', 'corrupt', 'unreadable']);
+
+/**
+ * The records of every slice, read by `readSlice`, except a file listed with a problem
+ * (InputFile.problem): it is never opened and gives one exclusion, or under `fail` an
+ * InputError when the problem is bad bytes. Shared by the readers that use expandInputs.
+ */
+export async function* readListed(
+  slices: readonly InputSlice[],
+  policy: BadInputPolicy,
+  readSlice: (slice: InputSlice) => AsyncIterable<ReadItem>,
+): AsyncGenerator<ReadItem> {
+  for (const slice of slices) {
+    const { path: src, bytes, problem } = slice.file;
+    if (!problem) yield* readSlice(slice);
+    else if (BAD_BYTES.has(problem.reason)) yield badInput(policy, src, null, problem.reason, problem.detail, src, bytes);
+    else yield excluded(src, src, null, problem.reason, bytes, problem.detail);
+  }
 }
 
 /** One line of text from any error (DuckDB messages span lines). */

@@ -127,6 +127,22 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
   }
 }
 
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The lines of a stream read from byte 0 of a (decompressed) file, a leading UTF-8 BOM
+ * dropped from the first line's bytes: it marks the encoding, it is not data. `length` keeps
+ * the BOM, so byte offsets (and the rows of split slices) stay those of the file.
+ */
+export async function* withoutBom(lines: AsyncIterable<Line>): AsyncGenerator<Line> {
+  let first = true;
+  for await (const line of lines) {
+    if (first && line.bytes?.subarray(0, 3).equals(BOM)) yield { ...line, bytes: line.bytes.subarray(3) };
+    else yield line;
+    first = false;
+  }
+}
+
 /** Number of `\n` bytes in [0, end) of a file, streamed. */
 export async function countNewlines(absPath: string, end: number): Promise<number> {
   if (end <= 0) return 0;

@@ -1,4 +1,5 @@
 import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
+import type { ReadExclusionReason } from './common.js';
 
 /** How bad input is handled. `fail`: stop the run, non-zero exit. `quarantine`: exclude with reason. */
 export type BadInputPolicy = 'fail' | 'quarantine';
@@ -12,6 +13,12 @@ export interface InputFile {
   mtimeMs: number;
   /** Row count when the format tells it cheaply (Parquet footer); lets slices split by rows. */
   rows?: number;
+  /**
+   * Set for an entry found in an input folder that must not be opened (a FIFO would block, a
+   * symlink loop cannot be read): it stays in the listing so it is counted, and the reader
+   * yields one exclusion for it (see readListed in common.ts) instead of reading it.
+   */
+  problem?: { reason: ReadExclusionReason; detail: string };
 }
 
 /** A slice of the input that one rank reads: whole files, or a row range of one file. */

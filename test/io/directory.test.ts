@@ -101,6 +101,8 @@ test('directory: binary, oversize, invalid UTF-8, symlink and FIFO are exclusion
     assert.equal(e.source_row, null);
   }
   assert.equal(excluded.find((e) => e.id === 'p/big.txt')!.bytes, 5000);
+  // messages name options by their pipeline key
+  assert.equal(excluded.find((e) => e.id === 'p/big.txt')!.detail, '5000 bytes > max_bytes 4096');
 });
 
 test('directory: a file that cannot be read fails under fail, is excluded under quarantine', async (t) => {

@@ -99,7 +99,7 @@ test('json: maxDocumentBytes counts uncompressed bytes and refuses larger docume
   const file = path.join(dir, 'big.json.gz');
   writeFileSync(file, gzipSync(body));
   assert.ok(readFileSync(file).length < 200);
-  await assert.rejects(collect(openReader({ type: 'json', path: file, maxDocumentBytes: 500 }), 'fail'), (err: unknown) => err instanceof InputError && oneLineNaming(err, 'big.json.gz') && /maxDocumentBytes/.test(err.message));
+  await assert.rejects(collect(openReader({ type: 'json', path: file, maxDocumentBytes: 500 }), 'fail'), (err: unknown) => err instanceof InputError && oneLineNaming(err, 'big.json.gz') && /max_document_bytes \(500 bytes\)/.test(err.message));
   assert.equal((await collect(openReader({ type: 'json', path: file, maxDocumentBytes: body.length }), 'fail')).records.length, 1);
 });
 

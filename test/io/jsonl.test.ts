@@ -142,7 +142,7 @@ test('jsonl: invalid JSON, invalid UTF-8 and over-long lines: fail names file an
   assert.match(excluded[0].detail!, /^invalid JSON: /);
   assert.equal(excluded[1].detail, 'invalid UTF-8');
   assert.equal(excluded[2].detail, 'not a JSON object');
-  assert.equal(excluded[3].detail, `line of ${Buffer.byteLength(huge)} bytes is longer than maxLineBytes 65536`);
+  assert.equal(excluded[3].detail, `line of ${Buffer.byteLength(huge)} bytes is longer than max_line_bytes 65536`);
   assert.equal(excluded[3].bytes, Buffer.byteLength(huge));
   assert.equal(excluded[4].detail, 'field "text" is not a string');
   for (const e of excluded) assert.equal(e.source_row, Number(e.id.split(':')[1]));
@@ -272,4 +272,32 @@ test('jsonl: a big plain file split by byte ranges across ranks keeps exact rows
   // records carry their true line numbers
   const rec = (await collectAllRanks(new JsonlReader(file, opts), 5)).flat().filter((i) => i.record);
   for (const it of rec) assert.equal(it.record!.i, it.record!.source_row);
+});
+
+test('jsonl: a UTF-8 BOM at byte 0 is not data (plain, gzip, split across ranks): rows, count and inferred columns exact', async (t) => {
+  const dir = tempDir(t);
+  // only row 0 has `lang`: inference sees it only if the BOM line parses
+  const body = Array.from({ length: 300 }, (_, i) => JSON.stringify(i === 0 ? { text: 'row 0', i, lang: 'en' } : { text: `row ${i} ${'y'.repeat(i % 50)}`, i })).join('\n') + '\n';
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
+  writeFileSync(path.join(dir, 'bom.jsonl'), bytes);
+  writeFileSync(path.join(dir, 'bom.jsonl.gz'), gzipSync(bytes));
+  const check = (records: Record<string, unknown>[], label: string) => {
+    assert.equal(records.length, 300, label);
+    assert.deepEqual([records[0].text, records[0].lang, records[1].lang], ['row 0', 'en', null], label);
+    for (const r of records) assert.equal(r.source_row, r.i, label);
+  };
+  for (const name of ['bom.jsonl', 'bom.jsonl.gz']) {
+    const reader = new JsonlReader(path.join(dir, name));
+    const { records, excluded } = await collect(reader, 'fail');
+    assert.deepEqual(excluded, []);
+    assert.ok(reader.columns.some((c) => c.name === 'lang'), `${name}: lang inferred`);
+    check(records, name);
+  }
+  for (const world of [2, 3, 7]) {
+    const reader = new JsonlReader(path.join(dir, 'bom.jsonl'), { splitMinBytes: 1 });
+    const files = await reader.listFiles();
+    assert.ok(reader.slices(files, 1, world)[0].byteStart! > 0, 'file is split');
+    const items = (await collectAllRanks(reader, world, 'fail')).flat();
+    check(items.map((it) => it.record!), `world ${world}`);
+  }
 });

@@ -238,3 +238,10 @@ test('parquet: damage in the middle of a file is reported, not a silently short 
   assert.ok(records.every((r, i) => r.text === recs[i].text && r.n === i));
   await assert.rejects(collect(new ParquetReader(bad), 'fail'), (err) => err instanceof InputError && oneLineNaming(err, 'damaged.parquet', records.length));
 });
+
+test('parquet: id_field with provenance: columns is refused, naming the pipeline key', () => {
+  assert.throws(
+    () => new ParquetReader('x.parquet', { idField: 'k', provenance: 'columns' }),
+    (err: unknown) => err instanceof InputError && err.message === 'x.parquet: id_field cannot be used with provenance: columns',
+  );
+});

@@ -160,7 +160,7 @@ export class DirectoryReader implements Reader {
         return badInput(policy, rel, null, 'unreadable', why, rel, 0);
       }
       if (!st.isFile()) return excluded(rel, rel, null, 'special_file', 0, 'not a regular file');
-      if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > maxBytes ${max}`);
+      if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > max_bytes ${max}`);
       // read what fstat promised; a file growing meanwhile is read up to the limit + 1 byte
       let buf = Buffer.allocUnsafe(Math.max(st.size, 1));
       let got = 0;
@@ -175,7 +175,7 @@ export class DirectoryReader implements Reader {
         if (n === 0) break;
         got += n;
       }
-      if (got > max) return excluded(rel, rel, null, 'too_large', got, `more than maxBytes ${max} bytes`);
+      if (got > max) return excluded(rel, rel, null, 'too_large', got, `more than max_bytes ${max} bytes`);
       bytes = buf.subarray(0, got);
     } catch (err) {
       return unreadable(err, file.bytes);

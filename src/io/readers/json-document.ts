@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
-import { excluded, isFsError, oneLine, strictDecoder } from '../common.js';
+import { excluded, isFsError, oneLine, readListed, strictDecoder } from '../common.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
 import { compressionOf, openBytes, StreamDamage } from '../lines.js';
@@ -70,7 +70,7 @@ export class JsonDocumentReader implements Reader {
     try {
       for await (const c of openBytes(file.absPath, compressionOf(file.path))) {
         size += c.length;
-        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than maxDocumentBytes (${this.opts.maxDocumentBytes} bytes): convert it to JSONL`);
+        if (size > this.opts.maxDocumentBytes) throw new DocumentProblem('corrupt', `document larger than max_document_bytes (${this.opts.maxDocumentBytes} bytes): convert it to JSONL`);
         chunks.push(c);
       }
     } catch (err) {
@@ -100,6 +100,7 @@ export class JsonDocumentReader implements Reader {
     const inf = new FieldInference();
     let sampled = 0;
     for (const f of files) {
+      if (f.problem) continue; // never opened (a FIFO would block); read() reports it
       let rows: unknown[];
       try {
         rows = await this.records(f);
@@ -140,21 +141,24 @@ export class JsonDocumentReader implements Reader {
 
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
     if (!this.plans) throw new Error('JsonDocumentReader.read() before listFiles()');
-    for (const slice of slices) {
-      const src = slice.file.path;
-      let rows: unknown[];
-      try {
-        rows = await this.records(slice.file);
-      } catch (err) {
-        if (!(err instanceof DocumentProblem)) throw err;
-        if (policy === 'fail') throw new InputError(src, err.message);
-        yield excluded(src, src, null, err.kind, slice.file.bytes, err.message);
-        continue;
-      }
-      const end = Math.min(rows.length, slice.rowEnd ?? rows.length);
-      for (let row = slice.rowStart ?? 0; row < end; row++) {
-        yield objectToItem(rows[row], src, row, 0, policy, this.plans, this.opts);
-      }
+    const plans = this.plans;
+    yield* readListed(slices, policy, (slice) => this.readSlice(slice, policy, plans));
+  }
+
+  private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+    const src = slice.file.path;
+    let rows: unknown[];
+    try {
+      rows = await this.records(slice.file);
+    } catch (err) {
+      if (!(err instanceof DocumentProblem)) throw err;
+      if (policy === 'fail') throw new InputError(src, err.message);
+      yield excluded(src, src, null, err.kind, slice.file.bytes, err.message);
+      return;
+    }
+    const end = Math.min(rows.length, slice.rowEnd ?? rows.length);
+    for (let row = slice.rowStart ?? 0; row < end; row++) {
+      yield objectToItem(rows[row], src, row, 0, policy, plans, this.opts);
     }
   }
 }

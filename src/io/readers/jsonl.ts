@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
-import { badInput, isFsError, oneLine, strictDecoder } from '../common.js';
+import { badInput, isFsError, oneLine, readListed, strictDecoder } from '../common.js';
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
-import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, type Line } from '../lines.js';
+import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, withoutBom, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
@@ -74,8 +74,9 @@ export class JsonlReader implements Reader {
     let n = 0;
     const dec = strictDecoder();
     outer: for (const f of files) {
+      if (f.problem) continue; // never opened (a FIFO would block); read() reports it
       try {
-        for await (const line of splitLines(openBytes(f.absPath, compressionOf(f.path)), this.opts.maxLineBytes)) {
+        for await (const line of withoutBom(splitLines(openBytes(f.absPath, compressionOf(f.path)), this.opts.maxLineBytes))) {
           if (!line.bytes) continue;
           let obj: unknown;
           try {
@@ -103,7 +104,8 @@ export class JsonlReader implements Reader {
     const target = Math.max(this.opts.splitMinBytes, Math.ceil(total / worldSize));
     const units: InputSlice[] = [];
     for (const file of files) {
-      if (worldSize > 1 && compressionOf(file.path) === 'none' && file.bytes > target) {
+      // a file with a problem is reported once, so it is never split
+      if (worldSize > 1 && !file.problem && compressionOf(file.path) === 'none' && file.bytes > target) {
         const pieces = Math.ceil(file.bytes / target);
         for (let i = 0; i < pieces; i++) {
           units.push({ file, byteStart: Math.floor((file.bytes * i) / pieces), byteEnd: Math.floor((file.bytes * (i + 1)) / pieces) });
@@ -122,7 +124,8 @@ export class JsonlReader implements Reader {
 
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
     if (!this.plans) throw new Error('JsonlReader.read() before listFiles()');
-    for (const slice of slices) yield* this.readSlice(slice, policy, this.plans);
+    const plans = this.plans;
+    yield* readListed(slices, policy, (slice) => this.readSlice(slice, policy, plans));
   }
 
   private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
@@ -142,6 +145,7 @@ export class JsonlReader implements Reader {
         skipFirst = true;
       }
       lines = splitLines(openBytes(abs, compression, offset), this.opts.maxLineBytes);
+      if (offset === 0) lines = withoutBom(lines);
     } catch (err) {
       yield badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes);
       return;
@@ -183,7 +187,7 @@ export class JsonlReader implements Reader {
   private parseLine(line: Line, src: string, row: number, policy: BadInputPolicy, plans: FieldPlan[], dec: ReturnType<typeof strictDecoder>): ReadItem | undefined {
     const rowId = `${src}:${row}`;
     const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, rowId, line.length);
-    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than maxLineBytes ${this.opts.maxLineBytes}`);
+    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than max_line_bytes ${this.opts.maxLineBytes}`);
     let text: string;
     try {
       text = dec.decode(line.bytes);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { swhContentIdOfText } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type DataRecord } from '../../core/record.js';
-import { badInput, excluded } from '../common.js';
+import { badInput, excluded, readListed } from '../common.js';
 import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
 import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
 import { expandInputs } from '../inputs.js';
@@ -48,7 +48,7 @@ export class ParquetReader implements Reader {
   constructor(inputs: string | readonly string[], options: ParquetReaderOptions = {}) {
     this.inputs = inputs;
     this.opts = parquetReaderOptionsSchema.parse(options);
-    if (this.opts.provenance === 'columns' && this.opts.idField !== undefined) throw new InputError(String(inputs), 'idField cannot be used with provenance: columns');
+    if (this.opts.provenance === 'columns' && this.opts.idField !== undefined) throw new InputError(String(inputs), 'id_field cannot be used with provenance: columns');
     this.contentColumn = this.planFor([]).find((p) => p.field === this.opts.contentField)!.column;
   }
 
@@ -71,6 +71,7 @@ export class ParquetReader implements Reader {
     const duck = await openDuck();
     try {
       for (const f of files) {
+        if (f.problem) continue; // never opened; read() reports it
         try {
           const r = await duck.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(f.absPath)})`);
           f.rows = Number(r.getColumns()[0][0]);
@@ -118,7 +119,8 @@ export class ParquetReader implements Reader {
     if (!this.plans) throw new Error('ParquetReader.read() before listFiles()');
     const duck = await openDuck();
     try {
-      for (const slice of slices) yield* this.readSlice(duck.connection, slice, policy, this.plans);
+      const plans = this.plans;
+      yield* readListed(slices, policy, (slice) => this.readSlice(duck.connection, slice, policy, plans));
     } finally {
       duck.close();
     }

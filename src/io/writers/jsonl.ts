@@ -34,6 +34,9 @@ interface Open {
   gzip?: Gzip;
   rows: number;
   bytes: number;
+  /** Rejects with the first error of the file or gzip stream; raced against every wait. */
+  failed: Promise<never>;
+  error?: NodeJS.ErrnoException;
 }
 
 /**
@@ -72,6 +75,7 @@ export class JsonlWriter implements RecordWriter {
     }
     if (!this.cur) await this.startFile();
     const cur = this.cur as Open;
+    if (cur.error) throw cur.error;
     cur.rows++;
     cur.bytes += bytes;
     this.pending.push(line);
@@ -93,8 +97,16 @@ export class JsonlWriter implements RecordWriter {
       head = gzip;
     }
     this.done.push({ tmp, path: finalPath, rows: 0 });
-    this.cur = { path: finalPath, tmp, file, head, gzip, rows: 0, bytes: 0 };
-    await once(file, 'open');
+    const cur = { path: finalPath, tmp, file, head, gzip, rows: 0, bytes: 0 } as Open;
+    cur.failed = streamFailure(cur);
+    this.cur = cur;
+    await this.until(cur, once(file, 'open'));
+  }
+
+  /** Waits for `event` unless a stream of the file fails first (then no event may ever come). */
+  private async until(cur: Open, event: Promise<unknown>): Promise<void> {
+    if (cur.error) throw cur.error;
+    await Promise.race([event, cur.failed]);
   }
 
   private async flushPending(): Promise<void> {
@@ -102,7 +114,9 @@ export class JsonlWriter implements RecordWriter {
     const text = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.cur.head.write(text)) await once(this.cur.head, 'drain');
+    const cur = this.cur;
+    if (cur.error) throw cur.error;
+    if (!cur.head.write(text)) await this.until(cur, once(cur.head, 'drain'));
   }
 
   private async finishFile(): Promise<void> {
@@ -112,7 +126,8 @@ export class JsonlWriter implements RecordWriter {
     this.cur = undefined;
     const closed = once(cur.file, 'close');
     cur.head.end();
-    await closed;
+    await this.until(cur, closed);
+    if (cur.error) throw cur.error;
     this.done[this.done.length - 1].rows = cur.rows;
   }
 
@@ -135,13 +150,37 @@ export class JsonlWriter implements RecordWriter {
     const cur = this.cur;
     this.cur = undefined;
     if (cur) {
-      const closed = once(cur.file, 'close').catch(() => undefined);
+      // a failed write stream has closed itself already: waiting for its 'close' would hang
+      const closed = cur.file.closed ? undefined : once(cur.file, 'close').catch(() => undefined);
       cur.gzip?.destroy();
       cur.file.destroy();
       await closed;
     }
     for (const p of this.done) await removeQuietly(p.tmp);
   }
+}
+
+/**
+ * The first error of the file or gzip stream. Listening keeps it from being an uncaught
+ * exception (a failing file under gzip.pipe has no other listener). A write error names no
+ * file, so the final path is added: the caller prints one line naming it.
+ */
+function streamFailure(cur: Open): Promise<never> {
+  const failed = new Promise<never>((_, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (cur.error) return;
+      if (err.path === undefined) {
+        err.path = cur.path;
+        err.message = `${err.message} '${cur.path}'`;
+      }
+      cur.error = err;
+      reject(err);
+    };
+    cur.file.on('error', onError);
+    cur.gzip?.on('error', onError);
+  });
+  failed.catch(() => undefined); // observed through until() or cur.error, not here
+  return failed;
 }
 
 function check(record: DataRecord, col: ColumnSpec, v: unknown): void {
