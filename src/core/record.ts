@@ -30,6 +30,14 @@ export const PROVENANCE_COLUMNS: ColumnSpec[] = [
   { name: 'content_id', type: 'string' },
 ];
 
+/**
+ * Where a record came from (input file and row), unique within a run whatever its id: global
+ * stages address their per-record decisions by it, since ids from the data may repeat.
+ */
+export function recordPosition(record: DataRecord): string {
+  return `${String(record.source ?? '')}\u0000${String(record.source_row ?? '')}`;
+}
+
 /** A record a stage (or a reader) removed, with why. Never dropped silently. */
 export interface Exclusion {
   reason: string;

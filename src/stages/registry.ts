@@ -1,5 +1,5 @@
 import type { StageDefinition } from '../core/stage.js';
-import { exactDedupStage } from '../dedup/exact.js';
+import { exactDedupStage } from './dedup-exact.js';
 import { fileFilterStage } from './file-filter.js';
 import { langIdStage } from './lang-id.js';
 import { languageStage } from './language.js';

@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { bucketOf } from '../../core/bucket.js';
 import { ThresherError } from '../../core/errors.js';
-import { ensureDir, listFilesSorted, removeIfExists, writeFileAtomic } from '../../core/fs.js';
-import type { DataRecord } from '../../core/record.js';
+import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
+import { recordPosition, type DataRecord } from '../../core/record.js';
+import { ExchangeWriter, readExchange } from '../../core/exchange.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv } from '../../core/stage.js';
 import {
   curateImage,
@@ -96,19 +97,7 @@ class BalanceStage implements GlobalStage {
     let texts = 0;
     let matched = 0;
     const lists = this.p.target_size !== undefined ? new MatchListWriter(path.join(dir, `matches-${task.rank}.i32`)) : undefined;
-    const shuffleDir = path.join(task.stageDir, 'shuffle', `from-${task.rank}`);
-    const pending: string[][] = Array.from({ length: task.worldSize }, () => []);
-    if (this.p.mode === 'image') {
-      removeIfExists(shuffleDir);
-      removeIfExists(`${shuffleDir}.partial`);
-      ensureDir(`${shuffleDir}.partial`);
-    }
-    const flush = () =>
-      pending.forEach((lines, b) => {
-        if (lines.length) appendFileSync(path.join(`${shuffleDir}.partial`, `to-${b}.jsonl`), lines.join('\n') + '\n');
-        lines.length = 0;
-      });
-    let held = 0;
+    const shuffle = this.p.mode === 'image' ? new ExchangeWriter(path.join(task.stageDir, 'shuffle'), task.rank, task.worldSize) : undefined;
     return {
       observe: (record) => {
         const ids = this.matches(record);
@@ -116,23 +105,16 @@ class BalanceStage implements GlobalStage {
         if (ids.length) matched++;
         counts.add(ids);
         lists?.add(ids);
-        if (this.p.mode === 'image' && ids.length) {
+        if (shuffle && ids.length) {
           const image = String(record[this.p.image_column] ?? '');
-          pending[bucketOf(image, task.worldSize)].push(JSON.stringify([image, record.id, ids, task.rank]));
-          if (++held >= 20_000) {
-            flush();
-            held = 0;
-          }
+          shuffle.push(bucketOf(image, task.worldSize), JSON.stringify([image, record.id, ids, task.rank, recordPosition(record)]));
         }
       },
       finish: async () => {
         writeCounts(path.join(dir, `counts-${task.rank}.u32`), counts.counts);
         writeFileAtomic(path.join(dir, `texts-${task.rank}.json`), JSON.stringify({ texts, matched }));
         await lists?.close();
-        if (this.p.mode === 'image') {
-          flush();
-          renameSync(`${shuffleDir}.partial`, shuffleDir);
-        }
+        shuffle?.publish();
       },
     };
   }
@@ -211,30 +193,23 @@ class BalanceStage implements GlobalStage {
     }
     const probs = this.probabilities(counts, decision);
     const seed = this.p.seed ?? task.seed;
-    const images = new Map<string, { id: string; ids: number[]; rank: number }[]>();
-    for (const from of listFilesSorted(path.join(task.stageDir, 'shuffle'), (n) => n.startsWith('from-') && !n.endsWith('.partial'))) {
-      const file = path.join(from, `to-${task.rank}.jsonl`);
-      if (!existsSync(file)) continue;
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line) continue;
-        const [image, id, ids, rank] = JSON.parse(line) as [string, string, number[], number];
-        let list = images.get(image);
-        if (!list) images.set(image, (list = []));
-        list.push({ id, ids, rank });
-      }
+    const images = new Map<string, { id: string; ids: number[]; rank: number; position: string }[]>();
+    for (const line of readExchange(path.join(task.stageDir, 'shuffle'), task.rank)) {
+      const [image, id, ids, rank, position] = JSON.parse(line) as [string, string, number[], number, string];
+      let list = images.get(image);
+      if (!list) images.set(image, (list = []));
+      list.push({ id, ids, rank, position });
     }
-    const out: string[][] = Array.from({ length: task.worldSize }, () => []);
+    const out = new ExchangeWriter(path.join(task.stageDir, 'decisions'), task.rank, task.worldSize);
     let kept = 0;
     for (const [image, texts] of images) {
-      // Order the texts by id so the draw does not depend on which shard came first.
-      texts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // Order the texts by id (then position) so the draw does not depend on which shard came first.
+      texts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
       const d = curateImage(texts.map((x) => ({ matches: x.ids, probs })), seed, image);
       if (d.keep) kept++;
-      texts.forEach((x, i) => out[x.rank].push(JSON.stringify([x.id, i === d.chosen ? (d.keep ? KEEP : BALANCED_OUT) : NOT_CHOSEN])));
+      texts.forEach((x, i) => out.push(x.rank, JSON.stringify([x.position, i === d.chosen ? (d.keep ? KEEP : BALANCED_OUT) : NOT_CHOSEN])));
     }
-    const dir = path.join(task.stageDir, 'decisions', `bucket-${task.rank}`);
-    removeIfExists(dir);
-    out.forEach((lines, r) => writeFileAtomic(path.join(dir, `to-${r}.jsonl`), lines.join('\n') + (lines.length ? '\n' : '')));
+    out.publish();
     return { images: images.size, images_kept: kept };
   }
 
@@ -245,17 +220,13 @@ class BalanceStage implements GlobalStage {
     const seed = this.p.seed ?? task.seed;
     const after = new CountArray();
     const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
-    let byId: Map<string, number> | undefined;
+    // Decisions name records by position: ids come from the data and may repeat.
+    let byPosition: Map<string, number> | undefined;
     if (this.p.mode === 'image') {
-      byId = new Map();
-      for (const bucket of listFilesSorted(path.join(task.stageDir, 'decisions'), (n) => n.startsWith('bucket-'))) {
-        const file = path.join(bucket, `to-${task.rank}.jsonl`);
-        if (!existsSync(file)) continue;
-        for (const line of readFileSync(file, 'utf8').split('\n')) {
-          if (!line) continue;
-          const [id, code] = JSON.parse(line) as [string, number];
-          byId.set(id, code);
-        }
+      byPosition = new Map();
+      for (const line of readExchange(path.join(task.stageDir, 'decisions'), task.rank)) {
+        const [position, code] = JSON.parse(line) as [string, number];
+        byPosition.set(position, code);
       }
     }
     return {
@@ -266,8 +237,8 @@ class BalanceStage implements GlobalStage {
           return { reason: 'no_match' };
         }
         let keep: boolean;
-        if (byId) {
-          const code = byId.get(record.id);
+        if (byPosition) {
+          const code = byPosition.get(recordPosition(record));
           if (code === NOT_CHOSEN) {
             tally.not_chosen++;
             return { reason: 'not_chosen' };

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { bucketOf } from '../core/bucket.js';
+import { ExchangeWriter, readExchange } from '../core/exchange.js';
+import { recordPosition, type DataRecord } from '../core/record.js';
+import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
+import { DuplicateResolver, type DedupEntry } from '../dedup/exact.js';
+
+/**
+ * `dedup_exact`: exact dedup across all shards. Observe: each record's key (the content hash by
+ * default) goes to reduce bucket hash(key) mod world_size. Reduce: per key, keep the record that
+ * sorts first by `priority` (then id), and address each removal to the rank that holds it.
+ * Apply: a rank loads only the removals addressed to it. Memory per task is bounded by its
+ * bucket, not the pool.
+ */
+const params = z.strictObject({
+  /** Column whose equal values make records duplicates. */
+  key: z.string().default('content_id'),
+  /** Columns that choose the copy to keep: ascending, or descending with a leading '-'. Ties: id. */
+  priority: z.array(z.string().min(1)).default([]),
+});
+type Params = z.infer<typeof params>;
+
+const priorityColumns = (p: Params) => p.priority.map((c) => (c.startsWith('-') ? c.slice(1) : c));
+
+class ExactDedupStage implements GlobalStage {
+  readonly kind = 'global' as const;
+  readonly columns = [];
+
+  constructor(private readonly p: Params) {}
+
+  async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
+    const out = new ExchangeWriter(path.join(task.stageDir, 'shuffle'), task.rank, task.worldSize);
+    const { key } = this.p;
+    const cols = priorityColumns(this.p);
+    return {
+      observe: (record: DataRecord) => {
+        const k = record[key];
+        if (typeof k !== 'string' || k === '') return; // no key: never a duplicate
+        const entry: DedupEntry = [k, cols.map((c) => record[c] ?? null), record.id, task.rank, recordPosition(record)];
+        out.push(bucketOf(k, task.worldSize), JSON.stringify(entry));
+      },
+      finish: async () => out.publish(),
+    };
+  }
+
+  async reduce(task: GlobalTaskInfo): Promise<Record<string, number>> {
+    const resolver = new DuplicateResolver(this.p.priority);
+    for (const line of readExchange(path.join(task.stageDir, 'shuffle'), task.rank)) resolver.add(JSON.parse(line) as DedupEntry);
+    const out = new ExchangeWriter(path.join(task.stageDir, 'decisions'), task.rank, task.worldSize);
+    for (const { removed, keptId } of resolver.removals()) out.push(removed[3], JSON.stringify([removed[4], keptId]));
+    out.publish();
+    return resolver.counters();
+  }
+
+  async applier(task: GlobalTaskInfo): Promise<GlobalApplier> {
+    const keptFor = new Map<string, string>();
+    for (const line of readExchange(path.join(task.stageDir, 'decisions'), task.rank)) {
+      const [removed, kept] = JSON.parse(line) as [string, string];
+      keptFor.set(removed, kept);
+    }
+    return {
+      process: (record) => {
+        const kept = keptFor.get(recordPosition(record));
+        return kept === undefined ? undefined : { reason: 'duplicate', detail: kept };
+      },
+    };
+  }
+}
+
+export const exactDedupStage = defineStage<Params>({
+  name: 'dedup_exact',
+  description: 'Exact dedup by content hash across all shards; keeps one copy per key by a configurable priority and records the kept id for each removed one.',
+  kind: 'global',
+  params,
+  requires: (p) => [p.key, ...priorityColumns(p)],
+  create: (p) => new ExactDedupStage(p),
+});
