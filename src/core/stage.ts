@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RecordBatch } from './batch.js';
 import type { ColumnSpec, DataRecord, Exclusion } from './record.js';
 
 /** What a stage learns about the task it runs in. Tasks share nothing but the filesystem. */
@@ -19,30 +20,44 @@ export interface GlobalTaskInfo extends TaskInfo {
 /** `undefined` keeps the record (possibly annotated in place); an Exclusion removes it. */
 export type StageResult = Exclusion | undefined;
 
-/** Map stages see one record at a time: annotate, filter, redact. */
-export interface MapStage {
+/** How a batch stage removes a row: the row index and why. */
+export type ExcludeRow = (row: number, why: Exclusion) => void;
+
+/**
+ * The two forms of per-record work. `process` sees one record as a plain object: the simple
+ * form, for small stages (the engine builds the object and copies back `columns`).
+ * `processBatch` sees a whole batch: it reads the columns it needs for the alive `rows`
+ * (ascending indices), sets the columns it adds (`batch.columnForWrite`), and calls `exclude`
+ * for rows it removes. A stage gives one of the two; hot stages give the batch form.
+ */
+export interface RecordProcessor {
+  process?(record: DataRecord): StageResult;
+  processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void;
+}
+
+/** Map stages annotate, filter, redact. */
+export interface MapStage extends RecordProcessor {
   readonly kind: 'map';
   /** Columns this stage adds or rewrites. */
   readonly columns: ColumnSpec[];
   /** Called once per task before any record; load models, build automata here. */
   open?(task: TaskInfo): Promise<void>;
-  process(record: DataRecord): StageResult;
   /** Extra numbers for stats.json (e.g. languages seen); merged by summing. */
   counters?(): Record<string, number>;
   /** Called once per task after the last record. */
   close?(): Promise<void>;
 }
 
-/** Sees every record upstream of the barrier, in the task that reads it. */
+/** Sees every record upstream of the barrier, in the task that reads it (one of the two forms). */
 export interface GlobalObserver {
-  observe(record: DataRecord): void;
+  observe?(record: DataRecord): void;
+  observeBatch?(batch: RecordBatch, rows: Int32Array): void;
   /** Write this rank's partial results under the stage dir (atomically). */
   finish(): Promise<void>;
 }
 
 /** Decides per record after the reduce; runs in the task after the barrier. */
-export interface GlobalApplier {
-  process(record: DataRecord): StageResult;
+export interface GlobalApplier extends RecordProcessor {
   counters?(): Record<string, number>;
   /** Called once per task after the last record: write this rank's partial results. */
   finish?(): Promise<void>;

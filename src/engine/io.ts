@@ -6,6 +6,7 @@ import { openReader, openWriter, readerSpecSchema } from '../io/open.js';
 import type { Reader, RecordWriter } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { shardName } from './layout.js';
+import { ColumnarWriter } from '../io/columnar/format.js';
 
 /** Pipeline files use snake_case keys; the io option schemas use camelCase. */
 export function camelKey(key: string): string {
@@ -55,10 +56,14 @@ export async function createTaskReader(pipeline: LoadedPipeline, plannedColumns:
   return reader;
 }
 
-/** Shard writer of one task: data for the next segment (Parquet) or the release (output format). */
+/**
+ * Shard writer of one task: the release's format for the last segment; for a segment read
+ * only by the next step of this run, thresher's own columnar file (one per task, no roll-over).
+ */
 export function openShardWriter(pipeline: LoadedPipeline, columns: ColumnSpec[], dir: string, rank: number, last: boolean): RecordWriter {
+  if (!last) return new ColumnarWriter(columns, path.join(dir, shardName('part', rank, 0, 'tcol')));
   const out = pipeline.spec.output;
-  const format = last ? out.format : 'parquet';
+  const format = out.format;
   const ext = format === 'parquet' ? 'parquet' : format;
   const limits = { maxRows: out.max_rows_per_shard, maxBytes: out.max_bytes_per_shard };
   const pathFor = (seq: number) => path.join(dir, shardName('part', rank, seq, ext));

@@ -1,24 +1,23 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, ThresherError } from '../core/errors.js';
-import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
-import type { GlobalApplier, GlobalObserver, StageResult, TaskInfo } from '../core/stage.js';
-import type { InputFile, ReadItem, RecordWriter, WrittenFile } from '../io/types.js';
-import { checkFilesUnchanged, followsLinks } from './input-check.js';
-import { createTaskReader, openExcludedWriter, openShardWriter } from './io.js';
-import { readMarker } from './markers.js';
+import { allRows, type RecordBatch } from '../core/batch.js';
+import { asBatchProcessor, type BatchProcessor } from '../core/processor.js';
+import type { ColumnSpec, DataRecord, ExcludedRecord, Exclusion } from '../core/record.js';
+import type { GlobalObserver, TaskInfo } from '../core/stage.js';
+import type { RecordWriter, WrittenFile } from '../io/types.js';
+import { openExcludedWriter, openShardWriter } from './io.js';
 import { stageKey, type Segment } from './plan.js';
 import type { ProgressSlots } from './progress-slots.js';
 import { outputColumns, segmentColumns } from './schema.js';
-import { readShards } from './shard-reader.js';
+import { segmentSource, type SourceChunk } from './segment-source.js';
 import { emptyStageStats, type StageStats } from './stats.js';
 import type { TaskContext } from './task.js';
 
 /** A stage that processes records in a segment: a map stage or a global stage's applier. */
 interface Processor {
   key: string;
+  run: BatchProcessor;
   close?(): Promise<void>;
-  process(record: DataRecord): StageResult;
   counters?(): Record<string, number>;
   rewritesContent: boolean;
   stats: StageStats;
@@ -30,17 +29,12 @@ export interface SegmentResult {
   outputs: WrittenFile[];
 }
 
-const PROGRESS_EVERY = 256;
-
 /**
- * Reasons a reader gives when it could not read on: the records after that point are lost in
- * a number nobody knows. Counted apart so totals never look complete when they are not.
+ * Reasons a reader gives when it could not read on: in a file of records the records after
+ * that point are lost in a number nobody knows. Counted apart so totals never look complete
+ * when they are not. (In a directory input an unreadable file is exactly one record.)
  */
 const DAMAGE_REASONS = new Set(['truncated', 'corrupt', 'unreadable']);
-
-function byteLength(value: unknown): number {
-  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0;
-}
 
 async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo): Promise<{ processors: Processor[]; observer?: GlobalObserver }> {
   const { pipeline, layout } = ctx;
@@ -48,27 +42,16 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
   const processors: Processor[] = [];
   if (segment.applies) {
     const g = segment.applies.definition.create(segment.applies.params, pipeline.env);
-    const applier: GlobalApplier = await g.applier({ ...info, stageDir: layout.stageDir(segment.applies.index, segment.applies.name) });
-    processors.push({
-      key: stageKey(segment.applies),
-      process: (r) => applier.process(r),
-      counters: applier.counters?.bind(applier),
-      close: applier.finish?.bind(applier),
-      rewritesContent: false,
-      stats: emptyStageStats(stageKey(segment.applies)),
-    });
+    const applier = await g.applier({ ...info, stageDir: layout.stageDir(segment.applies.index, segment.applies.name) });
+    const key = stageKey(segment.applies);
+    processors.push({ key, run: asBatchProcessor(applier, []), counters: applier.counters?.bind(applier), close: applier.finish?.bind(applier), rewritesContent: false, stats: emptyStageStats(key) });
   }
   for (const resolved of segment.maps) {
     const stage = resolved.definition.create(resolved.params, pipeline.env);
     await stage.open?.(info);
-    processors.push({
-      key: stageKey(resolved),
-      process: (r) => stage.process(r),
-      counters: stage.counters?.bind(stage),
-      close: stage.close?.bind(stage),
-      rewritesContent: stage.columns.some((c) => c.name === content),
-      stats: emptyStageStats(stageKey(resolved)),
-    });
+    const key = stageKey(resolved);
+    const writes = stage.columns.map((c) => c.name);
+    processors.push({ key, run: asBatchProcessor(stage, writes), counters: stage.counters?.bind(stage), close: stage.close?.bind(stage), rewritesContent: writes.includes(content), stats: emptyStageStats(key) });
   }
   let observer: GlobalObserver | undefined;
   if (segment.observes) {
@@ -83,71 +66,6 @@ function clearRankOutputs(dir: string, rank: number): void {
   if (!existsSync(dir)) return;
   const mine = new RegExp(`^\\.?[a-z]+-${String(rank).padStart(5, '0')}-`);
   for (const name of readdirSync(dir)) if (mine.test(name)) rmSync(path.join(dir, name), { force: true });
-}
-
-/**
- * Readers name files by their source name (relative to the input root, as provenance
- * keeps them); an error that stops the run names the path the user can open.
- */
-async function* withFullPaths(items: AsyncIterable<ReadItem>, files: InputFile[]): AsyncGenerator<ReadItem> {
-  try {
-    yield* items;
-  } catch (err) {
-    const file = err instanceof InputError ? files.find((f) => f.path === err.file) : undefined;
-    if (!file || !(err instanceof InputError)) throw err;
-    throw new InputError(file.absPath, err.problem, { row: err.row, record: err.record });
-  }
-}
-
-/** The task's input files are checked against the plan before the first record and after the last. */
-async function* readInput(ctx: TaskContext, rank: number): AsyncGenerator<ReadItem> {
-  const reader = await createTaskReader(ctx.pipeline, ctx.run.input_columns);
-  const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
-  const slices = reader.slices(files, rank, ctx.run.world_size);
-  const mine = new Set(slices.map((s) => s.file));
-  const follow = followsLinks(ctx.pipeline);
-  checkFilesUnchanged(mine, follow);
-  yield* withFullPaths(reader.read(slices, ctx.pipeline.spec.on_bad_input), files);
-  checkFilesUnchanged(mine, follow);
-}
-
-/**
- * What segment k > 0 reads: the shards segment k-1's marker for this rank names, and no other
- * file in that folder. A named shard that is gone is an error, never an empty input.
- */
-async function* readPreviousSegment(ctx: TaskContext, segment: Segment, rank: number): AsyncGenerator<ReadItem> {
-  const before = `segment-${segment.index - 1}`;
-  const marker = readMarker(ctx.layout, before, rank);
-  if (!marker) throw new ThresherError(`${ctx.layout.marker(before, rank)}: task ${before}/${rank} is not complete; its output is this task's input`);
-  const dataDir = ctx.layout.segmentDataDir(segment.index - 1);
-  const files = marker.outputs.map((o) => path.join(ctx.layout.workDir, o.path)).filter((f) => path.dirname(f) === dataDir);
-  for (const f of files) if (!existsSync(f)) throw new ThresherError(`${f}: output of ${before}/${rank} is missing (rerun that task with \`thresher task --force\`, or the run with --fresh)`);
-  for await (const record of readShards(files)) yield { record };
-}
-
-function segmentSource(ctx: TaskContext, segment: Segment, rank: number): AsyncIterable<ReadItem> {
-  return segment.index === 0 ? readInput(ctx, rank) : readPreviousSegment(ctx, segment, rank);
-}
-
-function addExclusion(s: StageStats, reason: string): void {
-  s.excluded[reason] = (s.excluded[reason] ?? 0) + 1;
-}
-
-function toExcludedRow(record: DataRecord, stage: string, result: { reason: string; detail?: string }, bytes: number): DataRecord {
-  const row: ExcludedRecord = { id: record.id, source: String(record.source ?? ''), source_row: (record.source_row as number | null) ?? null, stage, reason: result.reason, detail: result.detail, bytes };
-  return row as unknown as DataRecord;
-}
-
-/**
- * Count a read-time exclusion. In a file of records (JSONL, Parquet, JSON), damage ends the
- * file early and an unknown number of records after it is lost: counted apart as well. In a
- * directory input an unreadable file is exactly one record, fully accounted for.
- */
-function countReadExclusion(read: StageStats, e: ExcludedRecord, recordFiles: boolean): void {
-  read.records_in += 1;
-  read.bytes_in += e.bytes;
-  addExclusion(read, e.reason);
-  if (recordFiles && DAMAGE_REASONS.has(e.reason)) read.counters.damaged_inputs = (read.counters.damaged_inputs ?? 0) + 1;
 }
 
 interface SegmentOutputs {
@@ -168,85 +86,152 @@ function openOutputs(ctx: TaskContext, segment: Segment, last: boolean, rank: nu
   };
 }
 
-/** Runs one record through the processors; the exclusion that stopped it, if any. */
-function processRecord(record: DataRecord, processors: Processor[], content: string, bytesIn: number): { bytes: number; excludedBy?: { p: Processor; result: NonNullable<StageResult> } } {
-  let bytes = bytesIn;
-  for (const p of processors) {
-    const s = p.stats;
-    s.records_in += 1;
-    s.bytes_in += bytes;
-    const t0 = performance.now();
-    const result = p.process(record);
-    s.ms += performance.now() - t0;
-    if (result) {
-      addExclusion(s, result.reason);
-      return { bytes, excludedBy: { p, result } };
-    }
-    if (p.rewritesContent) bytes = byteLength(record[content]);
-    s.records_out += 1;
-    s.bytes_out += bytes;
-  }
-  return { bytes };
+function addExclusion(s: StageStats, reason: string): void {
+  s.excluded[reason] = (s.excluded[reason] ?? 0) + 1;
 }
 
-function countThrough(s: StageStats, bytes: number): void {
-  s.records_in += 1;
-  s.records_out += 1;
+function excludedRow(batch: RecordBatch, i: number, stage: string, why: Exclusion, bytes: number): DataRecord {
+  const sourceRow = batch.column('source_row')?.[i];
+  const row: ExcludedRecord = { id: String(batch.column('id')?.[i] ?? ''), source: String(batch.column('source')?.[i] ?? ''), source_row: typeof sourceRow === 'number' ? sourceRow : null, stage, reason: why.reason, detail: why.detail, bytes };
+  return row as unknown as DataRecord;
+}
+
+/** UTF-8 bytes of each row's content: measured once per batch, again only after a stage rewrites it. */
+function contentBytes(batch: RecordBatch, content: string, rows: Int32Array, into?: Float64Array): Float64Array {
+  const out = into ?? new Float64Array(batch.length);
+  const values = batch.column(content);
+  for (let k = 0; k < rows.length; k++) {
+    const v = values?.[rows[k]];
+    out[rows[k]] = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0;
+  }
+  return out;
+}
+
+function sumAt(bytes: Float64Array, rows: Int32Array): number {
+  let s = 0;
+  for (let k = 0; k < rows.length; k++) s += bytes[rows[k]];
+  return s;
+}
+
+/** The task's whole-segment state: counters, the open writers, what was written. */
+class SegmentRun {
+  readonly read = emptyStageStats('read');
+  readonly write = emptyStageStats('write');
+  seen = 0;
+  bytesSeen = 0;
+  written = 0;
+
+  constructor(
+    private readonly ctx: TaskContext,
+    private readonly segment: Segment,
+    private readonly last: boolean,
+    private readonly processors: Processor[],
+    private readonly observer: GlobalObserver | undefined,
+    private readonly out: SegmentOutputs,
+  ) {}
+
+  /**
+   * Count a read-time exclusion; in a file of records (JSONL, Parquet, JSON) damage that ends
+   * the file early is counted apart as well.
+   */
+  async readExclusions(excluded: ExcludedRecord[]): Promise<void> {
+    const recordFiles = this.ctx.pipeline.spec.input.type !== 'directory';
+    for (const e of excluded) {
+      this.read.records_in += 1;
+      this.read.bytes_in += e.bytes;
+      addExclusion(this.read, e.reason);
+      if (recordFiles && DAMAGE_REASONS.has(e.reason)) this.read.counters.damaged_inputs = (this.read.counters.damaged_inputs ?? 0) + 1;
+      this.bytesSeen += e.bytes;
+      if (this.out.excludedWriter) await this.out.excludedWriter.write({ ...e, stage: 'read' } as unknown as DataRecord);
+    }
+    this.seen += excluded.length;
+  }
+
+  /** One batch through every processor, then observed and written. */
+  async batch(batch: RecordBatch): Promise<void> {
+    const content = this.ctx.pipeline.env.contentColumn;
+    let rows = allRows(batch.length);
+    const bytes = contentBytes(batch, content, rows);
+    const total = sumAt(bytes, rows);
+    if (this.segment.index === 0) countThrough(this.read, rows.length, total);
+    this.seen += rows.length;
+    this.bytesSeen += total;
+    for (const p of this.processors) rows = await this.runProcessor(p, batch, rows, bytes);
+    if (this.observer?.observeBatch) this.observer.observeBatch(batch, rows);
+    else if (this.observer?.observe) for (let k = 0; k < rows.length; k++) this.observer.observe(batch.record(rows[k]));
+    const t0 = performance.now();
+    if (this.out.writer.writeBatch) await this.out.writer.writeBatch(batch, rows);
+    else for (let k = 0; k < rows.length; k++) await this.out.writer.write(batch.record(rows[k]));
+    this.write.ms += performance.now() - t0;
+    if (this.last) countThrough(this.write, rows.length, sumAt(bytes, rows));
+    this.written += rows.length;
+  }
+
+  private async runProcessor(p: Processor, batch: RecordBatch, rows: Int32Array, bytes: Float64Array): Promise<Int32Array> {
+    const s = p.stats;
+    s.records_in += rows.length;
+    s.bytes_in += sumAt(bytes, rows);
+    const removed: { row: number; why: Exclusion }[] = [];
+    const t0 = performance.now();
+    p.run(batch, rows, (row, why) => removed.push({ row, why }));
+    s.ms += performance.now() - t0;
+    if (removed.length > 0) {
+      const gone = new Set<number>();
+      for (const { row, why } of removed) {
+        gone.add(row);
+        addExclusion(s, why.reason);
+        if (this.out.excludedWriter) await this.out.excludedWriter.write(excludedRow(batch, row, p.key, why, bytes[row]));
+      }
+      rows = rows.filter((r) => !gone.has(r));
+    }
+    if (p.rewritesContent) contentBytes(batch, this.ctx.pipeline.env.contentColumn, rows, bytes);
+    s.records_out += rows.length;
+    s.bytes_out += sumAt(bytes, rows);
+    return rows;
+  }
+}
+
+function countThrough(s: StageStats, records: number, bytes: number): void {
+  s.records_in += records;
+  s.records_out += records;
   s.bytes_in += bytes;
   s.bytes_out += bytes;
 }
 
 /** One task of a segment: read, run the fused stages, observe for the next barrier, write. */
 export async function runSegment(ctx: TaskContext, segment: Segment, last: boolean, info: TaskInfo, progress?: ProgressSlots): Promise<SegmentResult> {
-  const content = ctx.pipeline.env.contentColumn;
-  const recordFiles = ctx.pipeline.spec.input.type !== 'directory';
   const { processors, observer } = await openProcessors(ctx, segment, info);
-  const { writer, excludedWriter } = openOutputs(ctx, segment, last, info.rank);
-  const read = emptyStageStats('read');
-  const write = emptyStageStats('write');
-  let seen = 0;
-  let bytesSeen = 0;
-  let written = 0;
+  const out = openOutputs(ctx, segment, last, info.rank);
+  const run = new SegmentRun(ctx, segment, last, processors, observer, out);
   const outputs: WrittenFile[] = [];
   try {
-    for await (const item of segmentSource(ctx, segment, info.rank)) {
-      if (item.excluded) {
-        countReadExclusion(read, item.excluded, recordFiles);
-        if (excludedWriter) await excludedWriter.write({ ...item.excluded, stage: 'read' } as unknown as DataRecord);
-        bytesSeen += item.excluded.bytes;
-      } else {
-        const record = item.record;
-        const bytesIn = byteLength(record[content]);
-        if (segment.index === 0) countThrough(read, bytesIn);
-        bytesSeen += bytesIn;
-        const { bytes, excludedBy } = processRecord(record, processors, content, bytesIn);
-        if (excludedBy) {
-          if (excludedWriter) await excludedWriter.write(toExcludedRow(record, excludedBy.p.key, excludedBy.result, bytes));
-        } else {
-          observer?.observe(record);
-          if (last) countThrough(write, bytes);
-          await writer.write(record);
-          written += 1;
-        }
-      }
-      if (++seen % PROGRESS_EVERY === 0) progress?.set(info.rank, seen, bytesSeen);
+    const source = segmentSource(ctx, segment, info.rank)[Symbol.asyncIterator]();
+    for (;;) {
+      const t0 = performance.now();
+      const next: IteratorResult<SourceChunk> = await source.next();
+      run.read.ms += performance.now() - t0;
+      if (next.done) break;
+      await run.readExclusions(next.value.excluded);
+      if (next.value.batch) await run.batch(next.value.batch);
+      progress?.set(info.rank, run.seen, run.bytesSeen);
     }
     for (const p of processors) await p.close?.();
     await observer?.finish();
-    outputs.push(...(await writer.close()));
-    outputs.push(...((await excludedWriter?.close()) ?? []));
+    const t0 = performance.now();
+    outputs.push(...(await out.writer.close()));
+    outputs.push(...((await out.excludedWriter?.close()) ?? []));
+    run.write.ms += performance.now() - t0;
   } catch (err) {
-    await writer.abort();
-    await excludedWriter?.abort();
+    await out.writer.abort();
+    await out.excludedWriter?.abort();
     throw err;
   }
-  progress?.set(info.rank, seen, bytesSeen);
   const stages: Record<string, StageStats> = {};
-  if (segment.index === 0) stages.read = read;
+  if (segment.index === 0) stages.read = run.read;
   for (const p of processors) {
     if (p.counters) p.stats.counters = p.counters();
     stages[p.key] = p.stats;
   }
-  if (last) stages.write = write;
-  return { stages, written, outputs };
+  if (last) stages.write = run.write;
+  return { stages, written: run.written, outputs };
 }

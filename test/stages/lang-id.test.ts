@@ -11,6 +11,7 @@ import { readShards } from '../../src/engine/shard-reader.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { thresher } from '../helpers/cli.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
+import { processOne } from '../../src/core/processor.js';
 
 /** Short caption-like sentences written for this test, three per language. */
 const LABELLED: [string, string][] = [
@@ -64,7 +65,7 @@ test('lid.176 labels sentences in 13 languages', async (t) => {
   const wrong: string[] = [];
   for (const [lang, text] of LABELLED) {
     const r = { id: text, text: `${text}\n` } as DataRecord;
-    assert.equal(s.process(r), undefined);
+    assert.equal(processOne(s, r), undefined);
     if (r.language === lang) right++;
     else wrong.push(`${lang}→${String(r.language)}: ${text}`);
     assert.ok(typeof r.language_score === 'number' && r.language_score > 0 && r.language_score <= 1);
@@ -73,11 +74,11 @@ test('lid.176 labels sentences in 13 languages', async (t) => {
   t.diagnostic(`accuracy ${right}/${LABELLED.length} = ${(100 * accuracy).toFixed(1)}%${wrong.length ? `; wrong: ${wrong.join(' | ')}` : ''}`);
   assert.ok(accuracy >= 0.9, wrong.join('\n'));
   const empty = { id: 'e', text: '   ' } as DataRecord;
-  s.process(empty);
+  processOne(s, empty);
   assert.equal(empty.language, null);
   const strict = await stage({ min_score: 0.999999 });
   const r = { id: 'x', text: 'ok' } as DataRecord;
-  strict.process(r);
+  processOne(strict, r);
   assert.equal(r.language, null, 'below min_score the language is null');
 });
 
@@ -85,7 +86,7 @@ test('on 10,000 real alt-texts: mostly English', needsShared, async (t) => {
   const s = await stage();
   const alt = gunzipSync(readFileSync(sharedPath('data', 'metaclip', 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT);
   const t0 = performance.now();
-  for (const text of alt) s.process({ id: 'a', text });
+  for (const text of alt) processOne(s, { id: 'a', text });
   const seconds = (performance.now() - t0) / 1000;
   const counts = Object.entries(s.counters!()).sort((a, b) => b[1] - a[1]);
   t.diagnostic(`${(alt.length / seconds).toFixed(0)} texts/s; top: ${counts.slice(0, 8).map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
@@ -121,12 +122,12 @@ test('lang_id: newlines inside a text are spaces, not the end of the text; colum
   );
   // fastText stops at the first newline: unreplaced, "photo" alone would decide (en).
   const r = { id: 'nl', text: 'ignored', caption: 'photo\r\nUn chien brun court le long de la plage au coucher du soleil.' } as DataRecord;
-  s.process(r);
+  processOne(s, r);
   assert.equal(r.lang, 'fr');
   assert.ok(typeof r.lang_p === 'number' && r.lang_p > 0.5);
   assert.equal(r.language, undefined, 'the default column is not written');
   const missing = { id: 'm', caption: null } as DataRecord;
-  s.process(missing);
+  processOne(s, missing);
   assert.equal(missing.lang, null);
   assert.equal(missing.lang_p, null);
   assert.deepEqual(s.counters!(), { 'lang_id:fr': 1, 'lang_id:unknown': 1 });

