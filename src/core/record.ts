@@ -38,6 +38,11 @@ export function recordPosition(record: DataRecord): string {
   return `${String(record.source ?? '')}\u0000${String(record.source_row ?? '')}`;
 }
 
+/** The provenance columns of a reader whose content ids are made in `mode` (none: no column). */
+export function provenanceColumns(mode: 'swh' | 'xxh3' | 'none'): ColumnSpec[] {
+  return mode === 'none' ? PROVENANCE_COLUMNS.filter((c) => c.name !== 'content_id') : PROVENANCE_COLUMNS;
+}
+
 /** A record a stage (or a reader) removed, with why. Never dropped silently. */
 export interface Exclusion {
   reason: string;

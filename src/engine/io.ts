@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
+import type { ContentIdMode } from '../core/hashing.js';
 import { ThresherError } from '../core/errors.js';
 import { openReader, openWriter, readerSpecSchema } from '../io/open.js';
 import type { Reader, RecordWriter } from '../io/types.js';
@@ -36,9 +37,21 @@ function resolveInputPaths(p: string | string[], baseDir: string): string | stri
   return Array.isArray(p) ? p.map((x) => path.resolve(baseDir, x)) : path.resolve(baseDir, p);
 }
 
+/**
+ * `content_id` when the pipeline does not say: code keeps the Software Heritage id (files are
+ * traced to git hosts by it); a record pool pays for an id only when a stage needs one (exact
+ * dedup's key), and then the cheaper xxh3.
+ */
+export function defaultContentId(pipeline: LoadedPipeline): ContentIdMode {
+  if (pipeline.spec.input.type === 'directory') return 'swh';
+  const needed = pipeline.stages.some((s) => (s.definition.requires?.(s.params, pipeline.env) ?? []).includes('content_id'));
+  return needed ? 'xxh3' : 'none';
+}
+
 /** The reader the pipeline names, with paths resolved against the pipeline file's folder. */
 export function createReader(pipeline: LoadedPipeline): Reader {
   const input = camelize(pipeline.spec.input as Record<string, unknown>);
+  input.contentId ??= defaultContentId(pipeline);
   input.path = resolveInputPaths(pipeline.spec.input.path, pipeline.baseDir);
   return openReader(input as Parameters<typeof openReader>[0]);
 }

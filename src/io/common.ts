@@ -1,7 +1,11 @@
+import { z } from 'zod';
 import { TextDecoder } from 'node:util';
 import { InputError } from '../core/errors.js';
 import type { ExcludedRecord } from '../core/record.js';
 import type { BadInputPolicy, InputSlice, ReadItem } from './types.js';
+
+/** Every reader's `content_id` option (see core/hashing.ts ContentIdMode). */
+export const contentIdSchema = z.enum(['swh', 'xxh3', 'none']).default('swh');
 
 /** `stage` of every exclusion a reader makes. */
 export const READ_STAGE = 'read';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type Value } from '../core/record.js';
+import { PROVENANCE_COLUMNS, provenanceColumns, type ColumnSpec, type ColumnType, type Value } from '../core/record.js';
+import type { ContentIdMode } from '../core/hashing.js';
 
 export const columnTypeSchema = z.enum(['string', 'int64', 'float64', 'bool', 'int32[]', 'float32[]', 'string[]']);
 export const columnSpecSchema = z.strictObject({ name: z.string().min(1), type: columnTypeSchema });
@@ -117,6 +118,6 @@ export function planColumns(fields: { field: string; type: ColumnType }[], conte
   return plans;
 }
 
-export function columnsOf(plans: FieldPlan[]): ColumnSpec[] {
-  return [...PROVENANCE_COLUMNS, ...plans.filter((p) => p.column !== 'id').map((p) => ({ name: p.column, type: p.type }))];
+export function columnsOf(plans: FieldPlan[], contentId: ContentIdMode = 'swh'): ColumnSpec[] {
+  return [...provenanceColumns(contentId), ...plans.filter((p) => p.column !== 'id').map((p) => ({ name: p.column, type: p.type }))];
 }

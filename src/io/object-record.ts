@@ -1,4 +1,4 @@
-import { swhContentIdOfText } from '../core/hashing.js';
+import { contentIdOfText, type ContentIdMode } from '../core/hashing.js';
 import type { DataRecord } from '../core/record.js';
 import { badInput, excluded } from './common.js';
 import { coerce, type FieldPlan } from './fields.js';
@@ -7,6 +7,7 @@ import type { BadInputPolicy, ReadItem } from './types.js';
 export interface ObjectFields {
   contentField: string;
   idField?: string;
+  contentId: ContentIdMode;
 }
 
 /**
@@ -29,7 +30,8 @@ export function objectToItem(obj: unknown, src: string, row: number, bytes: numb
     if (v === null || v === undefined || typeof v === 'object') return bad(`id field "${idf}" is ${v === undefined ? 'missing' : 'not a string or number'}`);
     id = String(v);
   }
-  const record: DataRecord = { id, source: src, source_row: row, content_id: swhContentIdOfText(content) };
+  const record: DataRecord = { id, source: src, source_row: row };
+  if (f.contentId !== 'none') record.content_id = contentIdOfText(content, f.contentId);
   for (const p of plans) {
     if (p.column === 'id') continue;
     const c = coerce(o[p.field], p.type);

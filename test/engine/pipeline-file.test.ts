@@ -98,7 +98,7 @@ test('a stage whose required column nothing gives fails at validate, naming the 
   assert.equal(v.status, 1);
   assert.equal(
     v.stderr,
-    `thresher: ${file}:6:5: stages[1].metaclip_balance: needs column "metaclip_matches", which neither the input (id, source, source_row, content_id, input_id, text) nor an earlier stage gives\n`,
+    `thresher: ${file}:6:5: stages[1].metaclip_balance: needs column "metaclip_matches", which neither the input (id, source, source_row, input_id, text) nor an earlier stage gives\n`,
   );
   const run = thresher(['run', file, '-q']);
   assert.equal(run.status, 1, 'run refuses before reading any record');

@@ -3,9 +3,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { swhContentId } from '../../core/hashing.js';
+import { swhContentId, xxh3ContentId } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
-import { badInput, excluded, oneLine, strictDecoder } from '../common.js';
+import { badInput, contentIdSchema, excluded, oneLine, strictDecoder } from '../common.js';
 import { PatternSet } from '../glob.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
@@ -23,6 +23,8 @@ export const directoryReaderOptionsSchema = z.strictObject({
    * use only that rule (falling back to `top`).
    */
   repoFrom: z.enum(['auto', 'package', 'git', 'top']).default('auto'),
+  /** How `content_id` is made: swh (git blob sha1: the id code is traced by), xxh3, or none. */
+  contentId: contentIdSchema,
 });
 export type DirectoryReaderOptions = z.input<typeof directoryReaderOptionsSchema>;
 
@@ -43,7 +45,10 @@ const BINARY_SNIFF_BYTES = 8192;
  * be listed is listed itself and read as `unreadable`.
  */
 export class DirectoryReader implements Reader {
-  readonly columns = DIRECTORY_COLUMNS;
+  get columns(): ColumnSpec[] {
+    return this.opts.contentId === 'none' ? DIRECTORY_COLUMNS.filter((c) => c.name !== 'content_id') : DIRECTORY_COLUMNS;
+  }
+
   readonly contentColumn = 'content';
   readonly root: string;
   private readonly opts: z.output<typeof directoryReaderOptionsSchema>;
@@ -194,7 +199,7 @@ export class DirectoryReader implements Reader {
       id: rel,
       source: rel,
       source_row: null,
-      content_id: swhContentId(bytes),
+      ...(this.opts.contentId === 'none' ? {} : { content_id: this.opts.contentId === 'swh' ? swhContentId(bytes) : xxh3ContentId(bytes) }),
       path: rel,
       repo: this.repoOf(rel),
       size: bytes.length,

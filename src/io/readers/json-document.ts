@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
-import { excluded, isFsError, oneLine, readListed, strictDecoder } from '../common.js';
+import { excluded, isFsError, oneLine, readListed, strictDecoder, contentIdSchema } from '../common.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
 import { compressionOf, openBytes, StreamDamage } from '../lines.js';
@@ -13,6 +13,8 @@ export const jsonDocumentReaderOptionsSchema = z.strictObject({
   /** Dot path to the record array inside the document (e.g. `annotations`); default: the document is the array. */
   recordsPath: z.string().min(1).optional(),
   idField: z.string().min(1).optional(),
+  /** How `content_id` is made: swh (git blob sha1), xxh3, or none (no column). */
+  contentId: contentIdSchema,
   contentField: z.string().min(1).default('text'),
   columns: z.array(columnSpecSchema).optional(),
   inferRows: z.number().int().positive().default(1000),
@@ -61,7 +63,7 @@ export class JsonDocumentReader implements Reader {
   }
 
   get columns(): ColumnSpec[] {
-    return columnsOf(this.plans ?? planColumns([], this.opts.contentField, this.opts.idField));
+    return columnsOf(this.plans ?? planColumns([], this.opts.contentField, this.opts.idField), this.opts.contentId);
   }
 
   private async records(file: InputFile): Promise<unknown[]> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
-import { badInput, isFsError, oneLine, readListed, strictDecoder } from '../common.js';
+import { badInput, isFsError, oneLine, readListed, strictDecoder, contentIdSchema } from '../common.js';
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
@@ -12,6 +12,8 @@ import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '..
 export const jsonlReaderOptionsSchema = z.strictObject({
   /** Field holding the record id; else id = `<source>:<row>`. */
   idField: z.string().min(1).optional(),
+  /** How `content_id` is made: swh (git blob sha1), xxh3, or none (no column). */
+  contentId: contentIdSchema,
   /** Field holding the text; must be a string. null/missing: excluded as `no_content`. */
   contentField: z.string().min(1).default('text'),
   /** A longer line is a bad record (skipped without being held in memory). */
@@ -59,7 +61,7 @@ export class JsonlReader implements Reader {
 
   /** Final after listFiles() when columns are inferred. */
   get columns(): ColumnSpec[] {
-    return columnsOf(this.plans ?? planColumns([], this.opts.contentField, this.opts.idField));
+    return columnsOf(this.plans ?? planColumns([], this.opts.contentField, this.opts.idField), this.opts.contentId);
   }
 
   async listFiles(): Promise<InputFile[]> {

@@ -1,9 +1,9 @@
 import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult, type JS } from '@duckdb/node-api';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { swhContentIdOfText } from '../../core/hashing.js';
+import { contentIdOfText } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type DataRecord } from '../../core/record.js';
-import { badInput, excluded, readListed } from '../common.js';
+import { badInput, excluded, readListed, contentIdSchema } from '../common.js';
 import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
 import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
 import { expandInputs } from '../inputs.js';
@@ -13,6 +13,8 @@ import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '..
 export const parquetReaderOptionsSchema = z.strictObject({
   /** Column holding the record id; else id = `<source>:<row>`. */
   idField: z.string().min(1).optional(),
+  /** How `content_id` is made: swh (git blob sha1), xxh3, or none (no column). */
+  contentId: contentIdSchema,
   /** Column holding the text; must be a string. null: excluded as `no_content`. */
   contentField: z.string().min(1).default('text'),
   /**
@@ -63,7 +65,7 @@ export class ParquetReader implements Reader {
 
   /** Final after listFiles(). */
   get columns(): ColumnSpec[] {
-    return columnsOf(this.plans ?? this.planFor([]));
+    return columnsOf(this.plans ?? this.planFor([]), this.opts.contentId);
   }
 
   async listFiles(): Promise<InputFile[]> {
@@ -212,8 +214,9 @@ export class ParquetReader implements Reader {
             id: String(id),
             source: source === null ? null : String(source),
             source_row: sourceRow === null ? null : Number(sourceRow),
-            content_id: contentId === null ? swhContentIdOfText(content) : String(contentId),
           };
+          if (contentId !== null) record.content_id = String(contentId);
+          else if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
         } else {
           let id = rowId;
           if (idAt !== undefined || this.opts.idField !== undefined) {
@@ -224,7 +227,8 @@ export class ParquetReader implements Reader {
             }
             id = String(v);
           }
-          record = { id, source: src, source_row: row, content_id: swhContentIdOfText(content) };
+          record = { id, source: src, source_row: row };
+          if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
         }
         for (let p = 0; p < plans.length; p++) {
           const plan = plans[p];
