@@ -1,11 +1,14 @@
-import type { Manifest } from './manifest.js';
+import type { CardSource } from './manifest.js';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-/** The dataset card: written from the manifest alone, so it can never disagree with it. */
-export function renderCard(m: Manifest): string {
+/**
+ * The dataset card: written from the manifest alone, so it can never disagree with it. It takes
+ * the manifest without `card` and `digest`, which are computed from the card's bytes.
+ */
+export function renderCard(m: CardSource): string {
   const lines: string[] = [];
   lines.push(`# ${m.name} — ${m.version}`, '');
   if (m.description) lines.push(m.description, '');

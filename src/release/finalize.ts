@@ -9,7 +9,7 @@ import { mergeStats, type RunStats } from '../engine/stats.js';
 import { statsOrder } from '../engine/plan.js';
 import { releaseVersions } from '../engine/run-state.js';
 import { renderCard } from './card.js';
-import { describeFile, type Manifest, type ManifestFile } from './manifest.js';
+import { describeFile, sealManifest, type Manifest, type ManifestFile } from './manifest.js';
 
 export interface ReleaseResult {
   dir: string;
@@ -142,10 +142,13 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
       : null,
     files: described,
   };
-  writeFileAtomic(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
-  writeFileAtomic(path.join(staging, 'README.md'), renderCard(manifest));
+  // The card first: the manifest records its checksum, then a digest over all of itself.
+  const card = Buffer.from(renderCard(manifest), 'utf8');
+  writeFileAtomic(path.join(staging, 'README.md'), card);
+  const sealed = sealManifest(manifest, card, 'README.md');
+  writeFileAtomic(path.join(staging, 'manifest.json'), JSON.stringify(sealed, null, 1) + '\n');
   const dir = layout.releaseDir(version);
   renameSync(staging, dir); // the release appears whole, or not at all
   removeIfExists(layout.workDir);
-  return { dir, manifest, stats };
+  return { dir, manifest: sealed, stats };
 }

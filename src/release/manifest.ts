@@ -33,6 +33,54 @@ export interface Manifest {
   previous: null | { version: string; run_id: string; output_records: number; pipeline_sha256: string; input_fingerprint: string };
   changes: null | { records_added: number; pipeline_changed: boolean; input_changed: boolean; files_same: number; files_changed: number };
   files: ManifestFile[];
+  /** Checksum of the dataset card (README.md). Absent in releases made by an older thresher. */
+  card?: ManifestCard;
+  /**
+   * sha256 (hex) of `canonicalJson` of every other field: makes the manifest self-checking, so an
+   * edit to any field shows. An integrity check, not a signature: whoever can write the folder
+   * can recompute it. Absent in releases made by an older thresher.
+   */
+  digest?: string;
+}
+
+export interface ManifestCard {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** What the card is rendered from: everything but the two fields that depend on the card itself. */
+export type CardSource = Omit<Manifest, 'card' | 'digest'>;
+
+/**
+ * The canonical form the digest is taken over: JSON without whitespace, object keys sorted by
+ * UTF-16 code units at every level, arrays in order, numbers and strings as JSON.stringify writes
+ * them (for the values a manifest holds this is RFC 8785, JCS). Key order and indentation of
+ * manifest.json then do not matter, so tools may reformat it without breaking the digest.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The digest a manifest should carry: over every field except `digest` itself. */
+export function manifestDigest(m: Manifest): string {
+  const { digest: _digest, ...rest } = m;
+  void _digest;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/**
+ * Adds the card checksum, then the digest over everything else. The card was rendered from the
+ * manifest without these two fields, so it never has to contain its own hash.
+ */
+export function sealManifest(m: CardSource, card: Uint8Array, cardPath = 'README.md'): Manifest {
+  const withCard: Manifest = { ...m, card: { path: cardPath, sha256: createHash('sha256').update(card).digest('hex'), bytes: card.byteLength } };
+  return { ...withCard, digest: manifestDigest(withCard) };
 }
 
 export async function sha256File(file: string): Promise<string> {
