@@ -37,7 +37,7 @@ export function writeDemoPipeline(outDir: string, input: string, tasks: number):
   if (!existsSync(input)) throw new ThresherError(`${input}: demo input not found (run \`npm ci\` first, or pass --input DIR)`);
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'pipeline.yaml');
-  const text = demoPipeline(path.resolve(input), tasks);
+  const text = demoPipeline(path.relative(outDir, path.resolve(input)) || '.', tasks); // relative: the pipeline is released with the data
   if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
   return file;
 }

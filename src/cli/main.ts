@@ -125,7 +125,8 @@ program
   .description('re-check every file of a release against its manifest; exits 1 naming each bad file')
   .argument('<release>', 'release folder, e.g. out/v1')
   .action(async (dir: string) => {
-    const { problems, checked, manifest } = await verifyRelease(path.resolve(dir));
+    const { problems, warnings, checked, manifest } = await verifyRelease(path.resolve(dir), { warn: () => undefined });
+    for (const w of warnings) console.log(`WARN ${w.file}: ${w.problem}`);
     for (const p of problems) console.log(`BAD ${p.file}: ${p.problem}`);
     if (problems.length) {
       console.log(`${dir}: ${problems.length} problem${problems.length > 1 ? 's' : ''} in ${checked} files`);

@@ -31,8 +31,9 @@ interface InputOpts {
 }
 
 /** Reader spec from CLI flags: the file's extension picks JSONL, JSON or Parquet. */
-function inputSpec(o: InputOpts): Record<string, unknown> {
-  const p = path.resolve(o.input);
+function inputSpec(o: InputOpts, relativeTo?: string): Record<string, unknown> {
+  const abs = path.resolve(o.input);
+  const p = relativeTo ? path.relative(relativeTo, abs) : abs;
   const type = /\.parquet$/i.test(p) ? 'parquet' : /\.json(\.gz|\.zst)?$/i.test(p) ? 'json' : 'jsonl';
   return { type, path: p, content_field: o.textField, ...(o.idField ? { id_field: o.idField } : {}), ...(o.recordsPath ? { records_path: o.recordsPath } : {}) };
 }
@@ -182,10 +183,13 @@ export function metaclipCommand(): Command {
     .action(async (o: InputOpts & { metadata: string; out: string; t?: number; tailShare?: number; targetSize?: number; mode: string; imageField: string; seed: number; tasks: number; workers?: number; quiet?: boolean }) => {
       const choices = [o.t, o.tailShare, o.targetSize].filter((x) => x !== undefined).length;
       if (choices !== 1) throw new ThresherError('give exactly one of --t, --tail-share, --target-size');
-      const metadata = path.resolve(o.metadata);
+      // Paths relative to the pipeline's folder: the pipeline file is released with the data,
+      // and a local absolute path (/home/...) has no business in a published dataset.
+      const outDir = path.resolve(o.out);
+      const metadata = path.relative(outDir, path.resolve(o.metadata));
       const spec = {
         name: 'metaclip-curation',
-        input: inputSpec(o),
+        input: inputSpec(o, outDir),
         stages: [
           { metaclip_match: { metadata } },
           {

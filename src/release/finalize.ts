@@ -25,6 +25,12 @@ function readManifest(dir: string): Manifest | undefined {
   }
 }
 
+/** Inputs named relative to the pipeline file: an absolute local path must not leak into a published card. */
+function relativeInputPath(p: string | string[], baseDir: string): string | string[] {
+  const rel = (x: string) => (path.isAbsolute(x) ? path.relative(baseDir, x) || '.' : x);
+  return Array.isArray(p) ? p.map(rel) : rel(p);
+}
+
 /** Hard link when possible (no copy of big shards), else copy. */
 function place(from: string, to: string): void {
   try {
@@ -118,7 +124,7 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
     created_at: new Date().toISOString(),
     thresher_version: THRESHER_VERSION,
     pipeline: { file: 'pipeline.yaml', source: pipeline.file, sha256: pipeline.sha256 },
-    input: { type: input.type, path: input.path, files: run.input.files, bytes: run.input.bytes, fingerprint: run.input.fingerprint },
+    input: { type: input.type, path: relativeInputPath(input.path, pipeline.baseDir), files: run.input.files, bytes: run.input.bytes, fingerprint: run.input.fingerprint },
     execution: { tasks: run.world_size, seed: run.seed },
     schema: outputColumns(pipeline, run.input_columns),
     counts: {
