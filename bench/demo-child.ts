@@ -1,28 +1,16 @@
 /**
- * One measured run of the demo pipeline in a fresh process, so peak RSS belongs to it alone.
- * argv: <input dir> <out dir> <workers> <tasks>; prints one JSON line.
+ * thresher's CLI (dist/src/cli/main.js) in this fresh process, e.g.
+ * `node dist/bench/demo-child.js demo -i DIR -o OUT -w 2 -q`, then at exit one line
+ * `BENCH {"peak_rss_mb":…,"cpu_s":…}` on stdout, so peak RSS and CPU time (worker threads
+ * included) belong to this one CLI run. argv: the CLI's own arguments.
  */
-import { rmSync } from 'node:fs';
-import { runPipeline } from '../src/executors/run-pipeline.js';
-import { writeDemoPipeline } from '../src/cli/demo.js';
+import { writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const [input, out, workers, tasks] = process.argv.slice(2);
-rmSync(out, { recursive: true, force: true });
-const file = writeDemoPipeline(out, input, Number(tasks));
-const t0 = performance.now();
-const result = await runPipeline(file, { workers: Number(workers) });
-const seconds = (performance.now() - t0) / 1000;
-const read = result.stats.stages.read;
-console.log(
-  JSON.stringify({
-    seconds,
-    workers: Number(workers),
-    tasks: Number(tasks),
-    files_in: result.manifest.counts.input_records,
-    bytes_in: read?.bytes_in ?? 0,
-    files_out: result.manifest.counts.output_records,
-    duplicates: result.manifest.counts.excluded.duplicate ?? 0,
-    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-    stage_ms: Object.fromEntries(Object.entries(result.stats.stages).map(([k, s]) => [k, s.ms])),
-  }),
-);
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+process.on('exit', () => {
+  const u = process.resourceUsage();
+  writeSync(1, `BENCH ${JSON.stringify({ peak_rss_mb: u.maxRSS / 1024, cpu_s: (u.userCPUTime + u.systemCPUTime) / 1e6 })}\n`);
+});
+process.argv = [process.argv[0], cli, ...process.argv.slice(2)];
+await import(cli);

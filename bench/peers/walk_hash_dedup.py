@@ -1,8 +1,9 @@
-"""Peer for the demo benchmark: the same work in plain single-threaded Python, the way a
-datatrove-style script would do it: walk, read, skip binary/oversize, tag language by extension,
-git-blob sha1, exact dedup by hash, and write the kept records as Parquet-free JSONL (no pyarrow
-here). Prints one JSON line."""
-import hashlib, json, os, resource, sys, time
+"""Bare I/O floor for the demo benchmark, in plain single-threaded Python: walk, read, skip
+binary/oversize/non-UTF-8, tag language by extension, git-blob sha1, exact dedup by hash
+(first seen wins), and write the kept records as JSONL (no pyarrow here). No filters, no repo
+priority: less work than the pipeline, a floor. bench/peers/same_work.py does the same work.
+argv: <input dir> <out file> [ext->language JSON]. Prints one JSON line."""
+import hashlib, json, os, resource, stat, sys, time
 
 root, out = sys.argv[1], sys.argv[2]
 ext_lang = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else {}
@@ -15,12 +16,16 @@ for d, dirs, files in os.walk(root):
         paths.append(os.path.join(d, f))
 with open(out, "w") as w:
     for p in paths:
-        if os.path.islink(p):
+        st = os.lstat(p)
+        if not stat.S_ISREG(st.st_mode):
             continue
-        b = open(p, "rb").read()
         files_in += 1
-        bytes_in += len(b)
-        if len(b) > 1 << 20 or b"\0" in b[:8192]:
+        bytes_in += st.st_size
+        if st.st_size > 1 << 20:  # too large: not read, as thresher's reader does
+            continue
+        with open(p, "rb") as f:
+            b = f.read()
+        if b"\0" in b[:8192]:
             continue
         try:
             text = b.decode("utf-8")
@@ -34,5 +39,6 @@ with open(out, "w") as w:
         seen[h] = p
         kept += 1
         w.write(json.dumps({"path": p, "language": lang, "content_id": h, "content": text}) + "\n")
-print(json.dumps({"seconds": time.time() - t0, "files_in": files_in, "bytes_in": bytes_in, "files_out": kept,
-                  "duplicates": dups, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.time() - t0, "cpu_s": ru.ru_utime + ru.ru_stime, "files_in": files_in, "bytes_in": bytes_in, "files_out": kept,
+                  "duplicates": dups, "peak_rss_mb": ru.ru_maxrss / 1024}))
