@@ -23,7 +23,7 @@ export const BATCH_ROWS = 4096;
  * Readers name files by their source name (relative to the input root, as provenance
  * keeps them); an error that stops the run names the path the user can open.
  */
-async function* withFullPaths(items: AsyncIterable<ReadItem>, files: InputFile[]): AsyncGenerator<ReadItem> {
+async function* withFullPaths<T>(items: AsyncIterable<T>, files: InputFile[]): AsyncGenerator<T> {
   try {
     yield* items;
   } catch (err) {
@@ -33,20 +33,26 @@ async function* withFullPaths(items: AsyncIterable<ReadItem>, files: InputFile[]
   }
 }
 
+async function* inArrays(items: AsyncIterable<ReadItem>): AsyncGenerator<ReadItem[]> {
+  for await (const item of items) yield [item];
+}
+
 /** Reader items grouped into batches; exclusions travel with the batch they came before. */
-async function* batched(items: AsyncIterable<ReadItem>, columns: readonly string[]): AsyncGenerator<SourceChunk> {
+async function* batched(chunks: AsyncIterable<ReadItem[]>, columns: readonly string[]): AsyncGenerator<SourceChunk> {
   const builder = new BatchBuilder(columns, BATCH_ROWS);
   let excluded: ExcludedRecord[] = [];
-  for await (const item of items) {
-    if (item.excluded) {
-      excluded.push(item.excluded);
-      if (excluded.length >= BATCH_ROWS) {
-        yield { excluded };
+  for await (const items of chunks) {
+    for (const item of items) {
+      if (item.excluded) {
+        excluded.push(item.excluded);
+        if (excluded.length >= BATCH_ROWS) {
+          yield { excluded };
+          excluded = [];
+        }
+      } else if (builder.add(item.record)) {
+        yield { batch: builder.take(), excluded };
         excluded = [];
       }
-    } else if (builder.add(item.record)) {
-      yield { batch: builder.take(), excluded };
-      excluded = [];
     }
   }
   if (builder.count > 0 || excluded.length > 0) yield { batch: builder.count > 0 ? builder.take() : undefined, excluded };
@@ -60,7 +66,9 @@ async function* readInput(ctx: TaskContext, rank: number): AsyncGenerator<Source
   const mine = new Set(slices.map((s) => s.file));
   const follow = followsLinks(ctx.pipeline);
   checkFilesUnchanged(mine, follow);
-  yield* batched(withFullPaths(reader.read(slices, ctx.pipeline.spec.on_bad_input), files), ctx.run.input_columns.map((c) => c.name));
+  const policy = ctx.pipeline.spec.on_bad_input;
+  const chunks = reader.readChunks ? reader.readChunks(slices, policy) : inArrays(reader.read(slices, policy));
+  yield* batched(withFullPaths(chunks, files), ctx.run.input_columns.map((c) => c.name));
   checkFilesUnchanged(mine, follow);
 }
 

@@ -66,11 +66,11 @@ const BAD_BYTES: ReadonlySet<ReadExclusionReason> = new Set(['bad_record', 'trun
  * (InputFile.problem): it is never opened and gives one exclusion, or under `fail` an
  * InputError when the problem is bad bytes. Shared by the readers that use expandInputs.
  */
-export async function* readListed(
+export async function* readListed<T = ReadItem>(
   slices: readonly InputSlice[],
   policy: BadInputPolicy,
-  readSlice: (slice: InputSlice) => AsyncIterable<ReadItem>,
-): AsyncGenerator<ReadItem> {
+  readSlice: (slice: InputSlice) => AsyncIterable<T>,
+): AsyncGenerator<T | ReadItem> {
   for (const slice of slices) {
     const { path: src, bytes, problem } = slice.file;
     if (!problem) yield* readSlice(slice);

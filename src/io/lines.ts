@@ -89,14 +89,17 @@ export interface Line {
 }
 
 /**
- * Split a byte stream into lines. A line longer than `maxLineBytes` is not kept in memory:
- * it is skipped up to its newline and reported with `bytes: null`.
+ * Split a byte stream into lines, one array per chunk read (a line that spans chunks comes
+ * with the chunk that ends it): a consumer pays one await per megabyte, not per line. A line
+ * longer than `maxLineBytes` is not kept in memory: it is skipped up to its newline and
+ * reported with `bytes: null`.
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Line> {
+export async function* splitLineBatches(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Line[]> {
   let parts: Buffer[] = [];
   let partLen = 0;
   let overflow = false;
   for await (const chunk of chunks) {
+    const out: Line[] = [];
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(10, pos);
@@ -111,7 +114,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
       if (nl < 0) break;
       let bytes: Buffer | null = null;
       if (!overflow) bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, partLen);
-      yield { bytes, length: partLen, newline: true };
+      out.push({ bytes, length: partLen, newline: true });
       parts = [];
       partLen = 0;
       overflow = false;
@@ -121,10 +124,16 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     if (parts.length > 0 && parts[parts.length - 1].buffer === chunk.buffer) {
       parts[parts.length - 1] = Buffer.from(parts[parts.length - 1]);
     }
+    if (out.length > 0) yield out;
   }
   if (partLen > 0 || parts.length > 0) {
-    yield { bytes: overflow ? null : Buffer.concat(parts, partLen), length: partLen, newline: false };
+    yield [{ bytes: overflow ? null : Buffer.concat(parts, partLen), length: partLen, newline: false }];
   }
+}
+
+/** Lines one at a time (see splitLineBatches). */
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Line> {
+  for await (const lines of splitLineBatches(chunks, maxLineBytes)) yield* lines;
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -134,6 +143,17 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * dropped from the first line's bytes: it marks the encoding, it is not data. `length` keeps
  * the BOM, so byte offsets (and the rows of split slices) stay those of the file.
  */
+/** The first line of the first batch without a leading UTF-8 BOM. */
+export async function* withoutBomBatches(batches: AsyncIterable<Line[]>): AsyncGenerator<Line[]> {
+  let first = true;
+  for await (const lines of batches) {
+    const line = lines[0];
+    if (first && line?.bytes?.subarray(0, 3).equals(BOM)) lines[0] = { ...line, bytes: line.bytes.subarray(3) };
+    first = false;
+    yield lines;
+  }
+}
+
 export async function* withoutBom(lines: AsyncIterable<Line>): AsyncGenerator<Line> {
   let first = true;
   for await (const line of lines) {

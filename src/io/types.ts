@@ -50,6 +50,8 @@ export interface Reader {
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[];
   /** Stream the records of the slices, in a deterministic order. */
   read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem>;
+  /** The same items in arrays (one per read chunk): what a fast reader gives the engine. */
+  readChunks?(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem[]>;
 }
 
 /** Writes records of a fixed schema; output appears only on close(), atomically. */

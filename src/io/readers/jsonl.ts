@@ -5,7 +5,7 @@ import { badInput, isFsError, oneLine, readListed, strictDecoder, contentIdSchem
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
-import { compressionOf, countNewlines, openBytes, splitLines, StreamDamage, withoutBom, type Line } from '../lines.js';
+import { compressionOf, countNewlines, openBytes, splitLineBatches, splitLines, StreamDamage, withoutBom, withoutBomBatches, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
@@ -125,12 +125,17 @@ export class JsonlReader implements Reader {
   }
 
   async *read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem> {
-    if (!this.plans) throw new Error('JsonlReader.read() before listFiles()');
-    const plans = this.plans;
-    yield* readListed(slices, policy, (slice) => this.readSlice(slice, policy, plans));
+    for await (const items of this.readChunks(slices, policy)) yield* items;
   }
 
-  private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+  /** The items of the slices in arrays of one read chunk each: one await per megabyte. */
+  async *readChunks(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem[]> {
+    if (!this.plans) throw new Error('JsonlReader.read() before listFiles()');
+    const plans = this.plans;
+    for await (const item of readListed(slices, policy, (slice) => this.readSlice(slice, policy, plans))) yield Array.isArray(item) ? item : [item];
+  }
+
+  private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem[]> {
     const src = slice.file.path;
     const abs = slice.file.absPath;
     const compression = compressionOf(src);
@@ -139,50 +144,58 @@ export class JsonlReader implements Reader {
     let row = 0;
     let offset = 0;
     let skipFirst = false;
-    let lines: AsyncGenerator<Line>;
+    let batches: AsyncGenerator<Line[]>;
     try {
       if (byteStart > 0) {
         row = await countNewlines(abs, byteStart - 1);
         offset = byteStart - 1;
         skipFirst = true;
       }
-      lines = splitLines(openBytes(abs, compression, offset), this.opts.maxLineBytes);
-      if (offset === 0) lines = withoutBom(lines);
+      batches = splitLineBatches(openBytes(abs, compression, offset), this.opts.maxLineBytes);
+      if (offset === 0) batches = withoutBomBatches(batches);
     } catch (err) {
-      yield badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes);
+      yield [badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes)];
       return;
     }
     const dec = strictDecoder();
     try {
       for (;;) {
-        let next: IteratorResult<Line>;
+        let next: IteratorResult<Line[]>;
         try {
-          next = await lines.next();
+          next = await batches.next();
         } catch (err) {
           if (err instanceof StreamDamage) {
-            yield badInput(policy, src, row, err.kind, err.message, `${src}:${row}`, 0);
+            yield [badInput(policy, src, row, err.kind, err.message, `${src}:${row}`, 0)];
           } else if (isFsError(err)) {
-            yield badInput(policy, src, row, 'unreadable', `unreadable: ${oneLine(err)}`, `${src}:${row}`, 0);
+            yield [badInput(policy, src, row, 'unreadable', `unreadable: ${oneLine(err)}`, `${src}:${row}`, 0)];
           } else {
             throw err;
           }
           return;
         }
         if (next.done) return;
-        const line = next.value;
-        const lineStart = offset;
-        offset += line.length + (line.newline ? 1 : 0);
-        if (lineStart >= byteEnd) return;
-        const thisRow = row++;
-        if (skipFirst) {
-          skipFirst = false;
-          continue;
+        const items: ReadItem[] = [];
+        let ended = false;
+        for (const line of next.value) {
+          const lineStart = offset;
+          offset += line.length + (line.newline ? 1 : 0);
+          if (lineStart >= byteEnd) {
+            ended = true;
+            break;
+          }
+          const thisRow = row++;
+          if (skipFirst) {
+            skipFirst = false;
+            continue;
+          }
+          const item = this.parseLine(line, src, thisRow, policy, plans, dec);
+          if (item) items.push(item);
         }
-        const item = this.parseLine(line, src, thisRow, policy, plans, dec);
-        if (item) yield item;
+        if (items.length > 0) yield items;
+        if (ended) return;
       }
     } finally {
-      await lines.return(undefined);
+      await batches.return(undefined);
     }
   }
 
