@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { perCore } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -16,10 +17,10 @@ interface Measured {
   workers?: number;
 }
 
-function perCore(m: Measured, cores: number) {
+function rates(m: Measured, cores: number) {
   return {
-    files_per_s_per_core: Math.round(m.files_in / m.seconds / cores),
-    mb_per_s_per_core: Number((m.bytes_in / 1e6 / m.seconds / cores).toFixed(2)),
+    files_per_s_per_core: perCore(m.files_in, m.seconds, cores),
+    mb_per_s_per_core: perCore(m.bytes_in / 1e6, m.seconds, cores, 2),
   };
 }
 
@@ -31,13 +32,13 @@ export function benchDemo(): Record<string, unknown> {
   for (const workers of [1, 2]) {
     const line = execFileSync(process.execPath, [path.join(here, 'demo-child.js'), input, path.join(tmp, `w${workers}`), String(workers), '8'], { encoding: 'utf8' });
     const m = JSON.parse(line.trim().split('\n').pop()!) as Measured;
-    runs.push({ ...m, ...perCore(m, workers) });
+    runs.push({ ...m, ...rates(m, workers) });
   }
   let peer: Record<string, unknown> = { skipped: 'python3 not found' };
   try {
     const line = execFileSync('python3', [path.join(repo, 'bench', 'peers', 'walk_hash_dedup.py'), input, path.join(tmp, 'peer.jsonl')], { encoding: 'utf8' });
     const m = JSON.parse(line) as Measured;
-    peer = { name: 'python single-thread walk+sha1+dedup+jsonl', ...m, ...perCore(m, 1) };
+    peer = { name: 'python single-thread walk+sha1+dedup+jsonl', ...m, ...rates(m, 1) };
   } catch (err) {
     peer = { skipped: String((err as Error).message).split('\n')[0] };
   }
