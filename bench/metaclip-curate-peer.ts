@@ -73,6 +73,11 @@ async function writePool(file: string, texts: string[], n: number): Promise<numb
   return statSync(file).size;
 }
 
+/** The benchmark's pool of `n` lines at `file` (for profiling runs outside the benchmark); returns its size in bytes. */
+export async function makePool(file: string, n: number): Promise<number> {
+  return writePool(file, sourceTexts().texts, n);
+}
+
 function summarise(m: Measured, texts: number, kept: number, workers: number) {
   return {
     wall_s: Math.round(m.seconds * 100) / 100,
@@ -130,6 +135,7 @@ export async function benchMetaclipCuratePeer(sizes = [1_000_000]): Promise<Reco
     try {
       const pool = path.join(dir, 'pool.jsonl');
       const bytes = await writePool(pool, texts, n);
+      const loadBefore = Number(os.loadavg()[0].toFixed(2));
       process.stderr.write(`  ${n} texts, ${(bytes / 1e6).toFixed(0)} MB pool; thresher…\n`);
       const thresher = await runThresher(pool, path.join(dir, 'thresher-out'), n);
       let peer: Record<string, unknown> | { skipped: string };
@@ -139,7 +145,7 @@ export async function benchMetaclipCuratePeer(sizes = [1_000_000]): Promise<Reco
         process.stderr.write('  peer…\n');
         peer = await runPeer(pool, path.join(dir, 'peer-out.jsonl'), n);
       }
-      const run: Record<string, unknown> = { texts: n, pool_mb: Math.round(bytes / 1e6), thresher, peer };
+      const run: Record<string, unknown> = { texts: n, pool_mb: Math.round(bytes / 1e6), load_avg_1m: { before: loadBefore, after: Number(os.loadavg()[0].toFixed(2)) }, thresher, peer };
       if ('wall_s' in peer) {
         const p = peer as ReturnType<typeof summarise>;
         run.time_ratio_thresher_over_peer = Number((thresher.wall_s / p.wall_s).toFixed(3));
@@ -162,6 +168,7 @@ export async function benchMetaclipCuratePeer(sizes = [1_000_000]): Promise<Reco
     measurement: 'wall time from spawn to exit; peak RSS = max over time of the summed VmRSS of the process tree, polled from /proc every 50 ms; time_v_max_rss_mb = /usr/bin/time -v maximum RSS of the largest single process',
     kept_similar_means: 'relative difference ≤ 1%: both keep each text with probability 1 − Π(1 − t/max(count,t)) but draw different random numbers',
     cores: os.availableParallelism(),
+    note: 'load_avg_1m: other processes on the machine share its cores; wall times above a load of `cores` are inflated',
     runs,
     ...flat,
   };
