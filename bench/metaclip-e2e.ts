@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sharedPath } from '../test/helpers/shared.js';
+import { perCore } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = sharedPath('data', 'metaclip');
@@ -41,7 +42,7 @@ export async function benchMetaclipE2E(sizes = [1_000_000, 10_000_000]): Promise
     );
     const line = execFileSync(process.execPath, [path.join(here, 'pipeline-child.js'), file, String(os.availableParallelism())], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const m = JSON.parse(line.trim().split('\n').pop()!) as { seconds: number; peak_rss_mb: number; records_in: number; records_out: number };
-    runs.push({ texts: n, ...m, texts_per_s: Math.round(n / m.seconds), texts_per_s_per_core: Math.round(n / m.seconds / os.availableParallelism()) });
+    runs.push({ texts: n, ...m, texts_per_s: Math.round(n / m.seconds), texts_per_s_per_core: perCore(n, m.seconds, os.availableParallelism()) });
     rmSync(dir, { recursive: true, force: true });
   }
   return { benchmark: 'metaclip-match-count-balance-e2e', metadata: 'metadata-wn30 (86,671 entries)', cores: os.availableParallelism(), runs };

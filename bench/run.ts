@@ -10,6 +10,7 @@ import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
 import { benchDemo } from './demo.js';
 import { benchLanguage } from './language.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
+import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,9 +23,10 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'metaclip-match': () => benchMetaclipMatch(),
   'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
   language: () => benchLanguage(),
+  'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
-const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language']);
+const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer']);
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   if (needShared.has(name) && !hasShared) {
