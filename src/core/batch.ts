@@ -51,6 +51,11 @@ export class RecordBatch {
   }
 }
 
+/** recordPosition (core/record.ts) of row `i`: source and row, unique within a run. */
+export function batchPosition(batch: RecordBatch, i: number): string {
+  return `${String(batch.column('source')?.[i] ?? '')}\u0000${String(batch.column('source_row')?.[i] ?? '')}`;
+}
+
 /** Every row index of a batch: the selection a batch starts with. */
 export function allRows(length: number): Int32Array {
   const rows = new Int32Array(length);

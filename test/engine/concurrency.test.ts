@@ -21,7 +21,7 @@ function exitOf(child: ReturnType<typeof thresherAsync>): Promise<{ code: number
 
 test('the same task started twice at once: the second is refused with one line, the first completes', async () => {
   const dir = tempDir();
-  const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 60_000);
+  const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 400_000);
   const pipeline = jsonlPipeline(dir, pool, { tasks: 1, stages: '  - file_filter: {}' });
   assert.equal(thresher(['plan', pipeline]).status, 0);
   const lock = path.join(dir, 'out', '.thresher', 'work', 'steps', 'segment-0', 'locks', '00000.lock');
@@ -35,12 +35,12 @@ test('the same task started twice at once: the second is refused with one line, 
   assert.match(second.stderr, new RegExp(`^thresher: segment-0/0: already running \\(pid ${first.pid} on ${os.hostname()}, since .*\\); lock .*00000\\.lock\\n$`));
   const fin = thresher(['finalize', pipeline]);
   assert.equal(fin.status, 0, fin.stderr);
-  assert.equal(readManifest(path.join(dir, 'out', 'v1')).counts.input_records, 60_000);
+  assert.equal(readManifest(path.join(dir, 'out', 'v1')).counts.input_records, 400_000);
 });
 
 test('plan --fresh while a run is going is refused instead of wiping its work', async () => {
   const dir = tempDir();
-  const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 60_000);
+  const pool = writeJsonlPool(path.join(dir, 'pool.jsonl'), 400_000);
   const pipeline = jsonlPipeline(dir, pool, { tasks: 2 });
   const run = thresherAsync(['run', pipeline, '-w', '1']);
   const runExit = exitOf(run);

@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { ThresherError } from '../../core/errors.js';
 import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
+import { allRows, type RecordBatch } from '../../core/batch.js';
 import { duckMessage, openDuck, sqlIdent, sqlString } from '../duck.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
@@ -111,6 +112,31 @@ export class ParquetWriter implements RecordWriter {
     if (this.buffered >= BATCH) this.flushBatch();
   }
 
+  /**
+   * The rows of a batch, column by column: no record object per row. Values are converted and
+   * checked per column; shards still roll over at the same row and byte limits as write().
+   */
+  async writeBatch(batch: RecordBatch, rows?: Int32Array): Promise<void> {
+    if (this.state !== 'open') throw new ThresherError(`ParquetWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
+    const selected = rows ?? allRows(batch.length);
+    const columns = this.columns.map((c) => batch.column(c.name));
+    for (let k = 0; k < selected.length; k++) {
+      const i = selected[k];
+      let bytes = 0;
+      for (let c = 0; c < columns.length; c++) bytes += valueBytes(columns[c]?.[i]);
+      if (this.shardRows > 0 && (this.shardRows + 1 > this.opts.maxRows || this.shardBytes + bytes > this.opts.maxBytes)) await this.finishShard();
+      if (!this.appender) await this.startShard();
+      for (let c = 0; c < columns.length; c++) {
+        const v = columns[c]?.[i];
+        this.buffer[c].push(v === null || v === undefined ? null : toDuck(undefined, this.columns[c], v, () => batch.record(i)));
+      }
+      this.buffered++;
+      this.shardRows++;
+      this.shardBytes += bytes;
+      if (this.buffered >= BATCH) this.flushBatch();
+    }
+  }
+
   private async startShard(): Promise<void> {
     if (!this.duck) this.duck = await openDuck();
     const cols = this.columns.map((c) => `${sqlIdent(c.name)} ${DUCK_TYPES[c.type].sql}`).join(', ');
@@ -180,7 +206,7 @@ export class ParquetWriter implements RecordWriter {
   }
 }
 
-function toDuck(record: DataRecord, col: ColumnSpec, v: unknown): DuckDBValue {
+function toDuck(record: DataRecord | undefined, col: ColumnSpec, v: unknown, recordOf?: () => DataRecord): DuckDBValue {
   if (v === null || v === undefined) return null;
   switch (col.type) {
     case 'string':
@@ -206,5 +232,5 @@ function toDuck(record: DataRecord, col: ColumnSpec, v: unknown): DuckDBValue {
       if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'string')) return listValue(v);
       break;
   }
-  throw typeMismatch(record, col, v);
+  throw typeMismatch(record ?? recordOf!(), col, v);
 }

@@ -6,7 +6,8 @@ import { ThresherError } from '../../core/errors.js';
 import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
 import { recordPosition, type DataRecord } from '../../core/record.js';
 import { ExchangeWriter, readExchange } from '../../core/exchange.js';
-import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv } from '../../core/stage.js';
+import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv, type StageResult } from '../../core/stage.js';
+import { batchPosition } from '../../core/batch.js';
 import {
   curateImage,
   entryProbabilities,
@@ -108,6 +109,24 @@ class BalanceStage implements GlobalStage {
         if (shuffle && ids.length) {
           const image = String(record[this.p.image_column] ?? '');
           shuffle.push(bucketOf(image, task.worldSize), JSON.stringify([image, record.id, ids, task.rank, recordPosition(record)]));
+        }
+      },
+      observeBatch: (batch, rows) => {
+        const matches = batch.column(this.p.matches_column);
+        if (!matches) throw new ThresherError(`metaclip_balance: the records have no ${this.p.matches_column} column (put metaclip_match before it)`);
+        const images = shuffle ? batch.column(this.p.image_column) : undefined;
+        const ids = batch.column('id');
+        for (let k = 0; k < rows.length; k++) {
+          const i = rows[k];
+          const m = (matches[i] ?? []) as number[];
+          texts++;
+          if (m.length) matched++;
+          counts.add(m);
+          lists?.add(m);
+          if (shuffle && m.length) {
+            const image = String(images?.[i] ?? '');
+            shuffle.push(bucketOf(image, task.worldSize), JSON.stringify([image, String(ids?.[i]), m, task.rank, batchPosition(batch, i)]));
+          }
         }
       },
       finish: async () => {
@@ -229,32 +248,43 @@ class BalanceStage implements GlobalStage {
         byPosition.set(position, code);
       }
     }
+    const decide = (ids: number[], id: string, position: () => string): StageResult => {
+      if (ids.length === 0) {
+        tally.no_match++;
+        return { reason: 'no_match' };
+      }
+      let keep: boolean;
+      if (byPosition) {
+        const code = byPosition.get(position());
+        if (code === NOT_CHOSEN) {
+          tally.not_chosen++;
+          return { reason: 'not_chosen' };
+        }
+        keep = code === KEEP;
+      } else {
+        tally.expected += keepProbability(ids, probs);
+        keep = keepText(ids, probs, seed, id);
+      }
+      if (!keep) {
+        tally.balanced_out++;
+        return { reason: 'balanced_out' };
+      }
+      tally.kept++;
+      after.add(ids);
+      return undefined;
+    };
+    const column = this.p.matches_column;
     return {
-      process: (record) => {
-        const ids = this.matches(record);
-        if (ids.length === 0) {
-          tally.no_match++;
-          return { reason: 'no_match' };
+      process: (record) => decide(this.matches(record), record.id, () => recordPosition(record)),
+      processBatch: (batch, rows, exclude) => {
+        const matches = batch.column(column);
+        if (!matches) throw new ThresherError(`metaclip_balance: the records have no ${column} column (put metaclip_match before it)`);
+        const ids = batch.column('id')!;
+        for (let k = 0; k < rows.length; k++) {
+          const i = rows[k];
+          const why = decide((matches[i] ?? []) as number[], String(ids[i]), () => batchPosition(batch, i));
+          if (why) exclude(i, why);
         }
-        let keep: boolean;
-        if (byPosition) {
-          const code = byPosition.get(recordPosition(record));
-          if (code === NOT_CHOSEN) {
-            tally.not_chosen++;
-            return { reason: 'not_chosen' };
-          }
-          keep = code === KEEP;
-        } else {
-          tally.expected += keepProbability(ids, probs);
-          keep = keepText(ids, probs, seed, record.id);
-        }
-        if (!keep) {
-          tally.balanced_out++;
-          return { reason: 'balanced_out' };
-        }
-        tally.kept++;
-        after.add(ids);
-        return undefined;
       },
       counters: () => ({ 'metaclip:kept': tally.kept, 'metaclip:balanced_out': tally.balanced_out }),
       finish: async () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { MetaclipMatcher } from '../../metaclip/index.js';
-import { defineStage, type MapStage } from '../../core/stage.js';
-import type { DataRecord } from '../../core/record.js';
+import { defineStage, type ExcludeRow, type MapStage, type StageResult } from '../../core/stage.js';
+import type { RecordBatch } from '../../core/batch.js';
+import type { DataRecord, Value } from '../../core/record.js';
 import { cachedMatcher, metadataLayout, type MetadataLayout } from './matcher-cache.js';
 
 /**
@@ -52,28 +53,45 @@ class MatchStage implements MapStage {
     this.layout.languages?.forEach((l, k) => this.byLanguage.set(l, k));
   }
 
-  process(record: DataRecord) {
-    const text = record[this.textColumn];
-    let ids: number[] = [];
-    if (typeof text === 'string') {
-      let k = 0;
-      if (this.layout.languages) {
-        const lang = record[this.p.language_column];
-        k = this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
-      }
-      if (k >= 0) {
-        const view = this.matchers[k].matchView(text);
-        const offset = this.layout.offsets[k];
-        ids = new Array<number>(view.length);
-        for (let i = 0; i < view.length; i++) ids[i] = view[i] + offset;
-      }
+  /** The entry ids a text matches, in the metadata of its language. */
+  private match(text: Value | undefined, lang: Value | undefined): number[] {
+    if (typeof text !== 'string') return [];
+    let k = 0;
+    if (this.layout.languages) {
+      k = this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
     }
-    record[this.p.column] = ids;
+    if (k < 0) return [];
+    const view = this.matchers[k].matchView(text);
+    const offset = this.layout.offsets[k];
+    const ids = new Array<number>(view.length);
+    for (let i = 0; i < view.length; i++) ids[i] = view[i] + offset;
+    return ids;
+  }
+
+  private count(ids: number[]): StageResult {
     this.texts++;
     if (ids.length > 0) this.matched++;
     this.matchesTotal += ids.length;
-    if (ids.length === 0 && this.p.drop_unmatched) return { reason: 'no_match' };
-    return undefined;
+    return ids.length === 0 && this.p.drop_unmatched ? { reason: 'no_match' } : undefined;
+  }
+
+  process(record: DataRecord): StageResult {
+    const ids = this.match(record[this.textColumn], record[this.p.language_column]);
+    record[this.p.column] = ids;
+    return this.count(ids);
+  }
+
+  processBatch(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void {
+    const texts = batch.column(this.textColumn);
+    const langs = this.layout.languages ? batch.column(this.p.language_column) : undefined;
+    const out = batch.columnForWrite(this.p.column);
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k];
+      const ids = this.match(texts?.[i], langs?.[i]);
+      out[i] = ids;
+      const excluded = this.count(ids);
+      if (excluded) exclude(i, excluded);
+    }
   }
 
   counters() {
