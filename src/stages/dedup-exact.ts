@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bucketOf } from '../core/bucket.js';
 import { ExchangeWriter, readExchange } from '../core/exchange.js';
 import { recordPosition, type DataRecord } from '../core/record.js';
+import { batchPosition } from '../core/batch.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
 import { DuplicateResolver, type DedupEntry } from '../dedup/exact.js';
 
@@ -40,6 +41,19 @@ class ExactDedupStage implements GlobalStage {
         const entry: DedupEntry = [k, cols.map((c) => record[c] ?? null), record.id, task.rank, recordPosition(record)];
         out.push(bucketOf(k, task.worldSize), JSON.stringify(entry));
       },
+      observeBatch: (batch, rows) => {
+        const keys = batch.column(key);
+        if (!keys) return;
+        const ids = batch.column('id');
+        const prio = cols.map((c) => batch.column(c));
+        for (let k = 0; k < rows.length; k++) {
+          const i = rows[k];
+          const kv = keys[i];
+          if (typeof kv !== 'string' || kv === '') continue;
+          const entry: DedupEntry = [kv, prio.map((p) => p?.[i] ?? null), String(ids?.[i]), task.rank, batchPosition(batch, i)];
+          out.push(bucketOf(kv, task.worldSize), JSON.stringify(entry));
+        }
+      },
       finish: async () => out.publish(),
     };
   }
@@ -63,6 +77,13 @@ class ExactDedupStage implements GlobalStage {
       process: (record) => {
         const kept = keptFor.get(recordPosition(record));
         return kept === undefined ? undefined : { reason: 'duplicate', detail: kept };
+      },
+      processBatch: (batch, rows, exclude) => {
+        if (keptFor.size === 0) return;
+        for (let k = 0; k < rows.length; k++) {
+          const kept = keptFor.get(batchPosition(batch, rows[k]));
+          if (kept !== undefined) exclude(rows[k], { reason: 'duplicate', detail: kept });
+        }
       },
     };
   }
