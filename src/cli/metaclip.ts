@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { openReader } from '../io/open.js';
-import { camelize } from '../engine/io.js';
+import { camelize } from '../pipeline/input-spec.js';
 import { buildMetadata, entryProbabilities, keepText, loadMetadataSync, MetaclipMatcher, tailShare, thresholdForTailShare } from '../metaclip/index.js';
 import { runPipeline } from '../executors/run-pipeline.js';
 import { createProgress, silentProgress } from '../executors/progress.js';

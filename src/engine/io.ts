@@ -1,37 +1,13 @@
 import path from 'node:path';
-import type { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
 import type { ContentIdMode } from '../core/hashing.js';
 import { ThresherError } from '../core/errors.js';
-import { openReader, openWriter, readerSpecSchema } from '../io/open.js';
+import { openReader, openWriter } from '../io/open.js';
+import { camelize } from '../pipeline/input-spec.js';
 import type { Reader, RecordWriter } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { shardName } from './layout.js';
 import { ColumnarWriter } from '../io/columnar/format.js';
-
-/** Pipeline files use snake_case keys; the io option schemas use camelCase. */
-export function camelKey(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-export function snakeKey(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-export function camelize(spec: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [camelKey(k), v]));
-}
-
-/** Validates the pipeline's input section with the reader's own schema; issues use pipeline keys. */
-export function checkInputSpec(input: Record<string, unknown>): z.core.$ZodIssue[] {
-  const result = readerSpecSchema.safeParse(camelize(input));
-  if (result.success) return [];
-  return result.error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'string' ? snakeKey(p) : p));
-    if (issue.code === 'unrecognized_keys') return { ...issue, path, keys: issue.keys.map(snakeKey) };
-    return { ...issue, path } as z.core.$ZodIssue;
-  });
-}
 
 function resolveInputPaths(p: string | string[], baseDir: string): string | string[] {
   return Array.isArray(p) ? p.map((x) => path.resolve(baseDir, x)) : path.resolve(baseDir, p);

@@ -7,7 +7,7 @@ import { sha256Hex } from '../core/hashing.js';
 import type { StageDefinition, StageEnv } from '../core/stage.js';
 import { findStage, stageNames } from '../stages/registry.js';
 import { describeIssues, yamlLocator, type PathSegment } from './errors.js';
-import { checkInputSpec } from '../engine/io.js';
+import { checkInputSpec } from './input-spec.js';
 import { outputInsideInput } from './output-check.js';
 import { pipelineSchema, type PipelineSpec } from './schema.js';
 
