@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlIdent, sqlString, withDuck } from '../io/duck.js';
 import { ThresherError } from '../core/errors.js';
 
 /** The project's own installed packages: real code, many licences, real duplicates. */
@@ -43,14 +43,9 @@ export function writeDemoPipeline(outDir: string, input: string, tasks: number):
 }
 
 export async function topValues(releaseDir: string, column: string, limit: number): Promise<{ value: string | null; count: number }[]> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
-  try {
-    const glob = path.join(releaseDir, 'data', '*.parquet').replaceAll("'", "''");
-    const reader = await connection.runAndReadAll(`SELECT "${column}" AS v, count(*) AS n FROM read_parquet('${glob}') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`);
+  return withDuck(async (connection) => {
+    const glob = sqlString(path.join(releaseDir, 'data', '*.parquet'));
+    const reader = await connection.runAndReadAll(`SELECT ${sqlIdent(column)} AS v, count(*) AS n FROM read_parquet(${glob}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`);
     return reader.getRows().map((r) => ({ value: r[0] === null ? null : String(r[0]), count: Number(r[1]) }));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }

@@ -1,4 +1,5 @@
-import { DuckDBInstance, DuckDBListValue } from '@duckdb/node-api';
+import { DuckDBListValue } from '@duckdb/node-api';
+import { openDuck } from '../io/duck.js';
 import type { DataRecord, Value } from '../core/record.js';
 import { InputError } from '../core/errors.js';
 
@@ -15,8 +16,8 @@ function toValue(v: unknown): Value {
  */
 export async function* readShards(files: string[]): AsyncGenerator<DataRecord> {
   if (files.length === 0) return;
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
+  const duck = await openDuck();
+  const connection = duck.connection;
   try {
     const list = files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ');
     let result;
@@ -37,7 +38,6 @@ export async function* readShards(files: string[]): AsyncGenerator<DataRecord> {
       }
     }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    duck.close();
   }
 }

@@ -15,6 +15,16 @@ export async function openDuck(): Promise<{ instance: DuckDBInstance; connection
   };
 }
 
+/** Run `fn` on a fresh one-thread DuckDB and close it whatever happens. */
+export async function withDuck<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const duck = await openDuck();
+  try {
+    return await fn(duck.connection);
+  } finally {
+    duck.close();
+  }
+}
+
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }

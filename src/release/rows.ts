@@ -1,19 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString, withDuck } from '../io/duck.js';
 
 /** Row count of a release file: Parquet from its footer, JSONL by counting lines. */
 export async function countRows(file: string): Promise<number | null> {
   if (file.endsWith('.parquet')) {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const connection = await instance.connect();
-    try {
-      const reader = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${file.replaceAll("'", "''")}')`);
+    return withDuck(async (connection) => {
+      const reader = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(file)})`);
       return Number(reader.getRows()[0][0]);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
+    });
   }
   if (file.endsWith('.jsonl') || file.endsWith('.jsonl.gz')) {
     let lines = 0;
