@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
+import { walkTree } from '../core/walk.js';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { oneLine } from './common.js';
@@ -27,14 +28,12 @@ interface Walked {
 }
 
 async function walk(dir: string, out: Walked): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const e of entries) {
-    if (e.name === '.git' || e.name.startsWith('.')) continue; // hidden files and our own temporaries
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, out);
+  const hidden = (name: string) => name.startsWith('.'); // hidden files, .git and our own temporaries
+  for (const e of walkTree(dir, { skip: hidden })) {
+    if (e.kind === 'dir') continue;
     // not followed (a loop, or the same files twice), but counted whatever its name
-    else if (e.isSymbolicLink() && (await stat(full).then((st) => st.isDirectory(), () => false))) out.dirLinks.push(full);
-    else out.files.push(full); // FIFOs, sockets and devices too: describe() marks them, so they are counted
+    if (e.kind === 'symlink' && (await stat(e.abs).then((st) => st.isDirectory(), () => false))) out.dirLinks.push(e.abs);
+    else out.files.push(e.abs); // FIFOs, sockets and devices too: describe() marks them, so they are counted
   }
 }
 

@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
+import { walkTree } from '../core/walk.js';
 import path from 'node:path';
 import { sha256File, type Manifest } from './manifest.js';
 import { checkCounts, checkDigest, manifestShapeProblem } from './integrity.js';
@@ -33,24 +34,19 @@ interface Tree {
   unreadable: { rel: string; message: string }[];
 }
 
-function scanTree(root: string, rel = '', tree: Tree = { files: new Set(), dirs: [], links: [], others: [], unreadable: [] }): Tree {
-  let names: string[];
+function scanTree(root: string): Tree {
+  const tree: Tree = { files: new Set(), dirs: [], links: [], others: [], unreadable: [] };
+  const unreadable = (rel: string, _abs: string, err: Error) => void tree.unreadable.push({ rel, message: err.message });
   try {
-    names = readdirSync(path.join(root, rel)).sort();
+    // a symlink (dangling, looping, or to a perfect copy) is reported, not followed
+    for (const e of walkTree(root, { unreadable })) {
+      if (e.kind === 'symlink') tree.links.push(e.rel);
+      else if (e.kind === 'dir') tree.dirs.push(e.rel);
+      else if (e.kind === 'file') tree.files.add(e.rel);
+      else tree.others.push(e.rel);
+    }
   } catch (err) {
-    tree.unreadable.push({ rel, message: (err as Error).message });
-    return tree;
-  }
-  for (const name of names) {
-    const r = rel ? `${rel}/${name}` : name;
-    // lstat: a symlink (dangling, looping, or to a perfect copy) is reported, not followed.
-    const st = lstatSync(path.join(root, r));
-    if (st.isSymbolicLink()) tree.links.push(r);
-    else if (st.isDirectory()) {
-      tree.dirs.push(r);
-      scanTree(root, r, tree);
-    } else if (st.isFile()) tree.files.add(r);
-    else tree.others.push(r);
+    tree.unreadable.push({ rel: '', message: (err as Error).message });
   }
   return tree;
 }

@@ -7,6 +7,7 @@ import { swhContentId, xxh3ContentId } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
 import { badInput, contentIdSchema, excluded, oneLine, strictDecoder } from '../common.js';
 import { PatternSet } from '../glob.js';
+import { walkTree } from '../../core/walk.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
@@ -74,39 +75,28 @@ export class DirectoryReader implements Reader {
     }
     if (!st.isDirectory()) throw new InputError(this.root, 'not a directory');
     const out: InputFile[] = [];
-    this.walk('', out);
+    this.walk(out);
     const keyed = out.map((f) => ({ f, k: Buffer.from(f.path, 'utf8') }));
     keyed.sort((a, b) => Buffer.compare(a.k, b.k));
     return keyed.map((x) => x.f);
   }
 
-  private walk(dirRel: string, out: InputFile[]): void {
-    const dirAbs = dirRel === '' ? this.root : path.join(this.root, dirRel);
-    let entries;
+  private walk(out: InputFile[]): void {
+    const skip = (name: string, rel: string) => name === '.git' || this.exclude.matches(rel);
+    // a folder that cannot be listed is listed as itself; read() reports it as unreadable
+    const unreadable = (rel: string, abs: string) => void out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 });
     try {
-      entries = readdirSync(dirAbs, { withFileTypes: true });
+      for (const e of walkTree(this.root, { skip, unreadable })) {
+        if (e.kind === 'dir' || (!this.include.empty && !this.include.matches(e.rel))) continue;
+        try {
+          const st = lstatSync(e.abs);
+          out.push({ path: e.rel, absPath: e.abs, bytes: st.size, mtimeMs: st.mtimeMs });
+        } catch {
+          out.push({ path: e.rel, absPath: e.abs, bytes: 0, mtimeMs: 0 }); // vanished: read() reports it
+        }
+      }
     } catch (err) {
-      if (dirRel === '') throw new InputError(this.root, oneLine(err));
-      // listed as itself; read() reports it as unreadable
-      out.push({ path: dirRel, absPath: dirAbs, bytes: 0, mtimeMs: 0 });
-      return;
-    }
-    for (const e of entries) {
-      if (e.name === '.git') continue;
-      const rel = dirRel === '' ? e.name : `${dirRel}/${e.name}`;
-      if (this.exclude.matches(rel)) continue;
-      const abs = path.join(dirAbs, e.name);
-      if (e.isDirectory()) {
-        this.walk(rel, out);
-        continue;
-      }
-      if (!this.include.empty && !this.include.matches(rel)) continue;
-      try {
-        const st = lstatSync(abs);
-        out.push({ path: rel, absPath: abs, bytes: st.size, mtimeMs: st.mtimeMs });
-      } catch {
-        out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 }); // vanished: read() reports it
-      }
+      throw new InputError(this.root, oneLine(err));
     }
   }
 
