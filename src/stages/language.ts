@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { DataRecord } from '../core/record.js';
-import { defineStage, type MapStage, type StageResult } from '../core/stage.js';
+import type { RecordBatch } from '../core/batch.js';
+import type { DataRecord, Value } from '../core/record.js';
+import { defineStage, type ExcludeRow, type MapStage, type StageResult } from '../core/stage.js';
 import { LanguageDetector, type Strategy } from './linguist/detect.js';
 import { languageTable } from './linguist/table.js';
 
@@ -46,6 +47,18 @@ export const languageStage = defineStage<LanguageParams>({
     const perLanguage = new Map<string, number>();
     const perStrategy = new Map<Strategy | 'unknown', number>();
     const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+    type Detection = ReturnType<LanguageDetector['detect']> | { language: null; strategy: null };
+    const detect = (path: Value | undefined, content: Value | undefined): Detection =>
+      typeof path === 'string' ? detector.detect(path, typeof content === 'string' ? content : null) : { language: null, strategy: null };
+    /** Count the detection; the exclusion it makes under `unknown` and `languages`, if any. */
+    const decide = (d: Detection): StageResult => {
+      const name = d.language?.name ?? null;
+      bump(perLanguage, name ?? 'unknown');
+      bump(perStrategy, d.strategy ?? 'unknown');
+      if (name === null) return p.unknown === 'exclude' ? { reason: 'unknown_language' } : undefined;
+      if (allowed && !allowed.has(name)) return { reason: 'language_not_selected', detail: name };
+      return undefined;
+    };
     return {
       kind: 'map',
       columns: [
@@ -53,20 +66,24 @@ export const languageStage = defineStage<LanguageParams>({
         { name: 'language_type', type: 'string' },
       ],
       process(record: DataRecord): StageResult {
-        const path = record[p.path_column];
-        const content = record[env.contentColumn];
-        const d =
-          typeof path === 'string'
-            ? detector.detect(path, typeof content === 'string' ? content : null)
-            : { language: null, strategy: null };
-        const name = d.language?.name ?? null;
-        record.language = name;
+        const d = detect(record[p.path_column], record[env.contentColumn]);
+        record.language = d.language?.name ?? null;
         record.language_type = d.language?.type ?? null;
-        bump(perLanguage, name ?? 'unknown');
-        bump(perStrategy, d.strategy ?? 'unknown');
-        if (name === null) return p.unknown === 'exclude' ? { reason: 'unknown_language' } : undefined;
-        if (allowed && !allowed.has(name)) return { reason: 'language_not_selected', detail: name };
-        return undefined;
+        return decide(d);
+      },
+      processBatch(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void {
+        const paths = batch.column(p.path_column);
+        const contents = batch.column(env.contentColumn);
+        const names = batch.columnForWrite('language');
+        const types = batch.columnForWrite('language_type');
+        for (let k = 0; k < rows.length; k++) {
+          const i = rows[k];
+          const d = detect(paths?.[i], contents?.[i]);
+          names[i] = d.language?.name ?? null;
+          types[i] = d.language?.type ?? null;
+          const why = decide(d);
+          if (why) exclude(i, why);
+        }
       },
       counters() {
         const out: Record<string, number> = {};
