@@ -1,4 +1,5 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tempNameFor } from '../core/fs.js';
 import os from 'node:os';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
@@ -44,7 +45,7 @@ export function lockIsLive(file: string): TaskLockInfo | undefined {
   } catch {
     return undefined;
   }
-  if (!info) return Date.now() - mtime < STALE_MS ? { host: '?', pid: 0, attempt: '?', started: '?' } : undefined;
+  if (!info) return undefined; // locks appear whole (linked from a written file): an unreadable one is debris
   if (info.host === os.hostname()) return processAlive(info.pid) ? info : undefined;
   return Date.now() - mtime < STALE_MS ? info : undefined;
 }
@@ -70,16 +71,17 @@ export class TaskLock {
     mkdirSync(path.dirname(file), { recursive: true });
     const info: TaskLockInfo = { host: os.hostname(), pid: process.pid, attempt, started: new Date().toISOString() };
     for (let tries = 0; tries < 3; tries++) {
+      // Written aside, then linked into place: the lock appears with its content or not at all,
+      // so a holder killed at any instant never leaves an empty lock that looks alive.
+      const tmp = `${tempNameFor(file)}-${attempt}`;
+      writeFileSync(tmp, JSON.stringify(info));
       try {
-        const fd = openSync(file, 'wx');
-        try {
-          writeSync(fd, JSON.stringify(info));
-        } finally {
-          closeSync(fd);
-        }
+        linkSync(tmp, file);
         return new TaskLock(file, info);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        rmSync(tmp, { force: true });
       }
       const holder = lockIsLive(file);
       if (holder) {

@@ -63,6 +63,8 @@ test('task locks: a live holder blocks, a dead one on this host or a silent one 
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 12345, attempt: 'dead', started: 'then' }));
   TaskLock.acquire(file, 'seg/0', 'a3').release();
+  writeFileSync(file, ''); // debris of an older thresher killed between create and write
+  TaskLock.acquire(file, 'seg/0', 'a3b').release();
 
   writeFileSync(file, JSON.stringify({ host: 'another-node', pid: 1, attempt: 'far', started: 'now' }));
   assert.throws(() => TaskLock.acquire(file, 'seg/0', 'a4'), /already running \(pid 1 on another-node/);
