@@ -3,14 +3,7 @@ import { ensureDir } from '../core/fs.js';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './task-lock.js';
 
 /**
  * One `thresher run` per output folder at a time: two would race on the same tasks and
@@ -29,7 +22,7 @@ export function lockOutput(outputRoot: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
         throw new ThresherError(`${outputRoot}: another thresher run (pid ${pid}) is using this output folder`);
       }
       rmSync(file, { force: true }); // stale: its run was killed

@@ -16,7 +16,8 @@ export interface TaskLockInfo {
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid lives on this host (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
