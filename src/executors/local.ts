@@ -44,10 +44,13 @@ function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'by
  * Runs every step's pending tasks on a pool of worker threads, one step after another.
  * Completed tasks (those with a marker) are skipped, so a rerun resumes where a run stopped.
  */
-export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions): Promise<void> {
-  const worldSize = ctx.run.world_size;
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), worldSize));
-  const pool = new Piscina({
+/**
+ * The worker threads of a run. Made before the run is planned, so that the threads load their
+ * modules (DuckDB, the stage registry: about 0.7 s) while the main thread lists the input.
+ */
+export function createWorkerPool(requested: number | undefined, worldSize: number): Piscina {
+  const workers = Math.max(1, Math.min(requested ?? defaultWorkers(), worldSize));
+  return new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
@@ -55,6 +58,12 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
     // A larger young generation: batches allocate many short-lived strings; fewer scavenges (measured: bench/metaclip-curate-peer).
     resourceLimits: { maxYoungGenerationSizeMb: 64 },
   });
+}
+
+export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions, started?: Piscina): Promise<void> {
+  const worldSize = ctx.run.world_size;
+  const pool = started ?? createWorkerPool(options.workers, worldSize);
+  const workers = pool.options.maxThreads;
   const slots = new ProgressSlots(worldSize);
   try {
     // Each step's markers must name the step before as it is now; a stale one (its inputs
@@ -112,6 +121,6 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
       after = finished.digest!;
     }
   } finally {
-    await pool.destroy();
+    if (!started) await pool.destroy(); // a pool handed in belongs to the caller
   }
 }

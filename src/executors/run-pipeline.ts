@@ -6,7 +6,8 @@ import { planRun } from '../engine/run-state.js';
 import { loadTaskContext } from '../engine/task.js';
 import type { TaskStats } from '../engine/stats.js';
 import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
-import { runLocal } from './local.js';
+import type { Piscina } from 'piscina';
+import { createWorkerPool, runLocal } from './local.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
 export interface RunOptions {
@@ -30,6 +31,15 @@ export async function runPipeline(pipelineFile: string, options: RunOptions = {}
 }
 
 async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions): Promise<ReleaseResult & { resumed: boolean }> {
+  const pool = createWorkerPool(options.workers, pipeline.spec.execution.tasks); // its threads start while the input is listed
+  try {
+    return await planAndRun(pipeline, layout, options, pool);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+async function planAndRun(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions, pool: Piscina): Promise<ReleaseResult & { resumed: boolean }> {
   const { state, resumed } = await planRun(pipeline, layout, options.fresh ?? false);
   options.log?.(
     resumed
@@ -37,7 +47,7 @@ async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: R
       : `planned run ${state.run_id} → v${state.version}: ${state.input.files} input files, ${(state.input.bytes / 1e6).toFixed(1)} MB, ${state.world_size} tasks per step`,
   );
   const ctx = loadTaskContext(pipeline, layout.outputRoot);
-  await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone });
+  await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone }, pool);
   const release = await finalizeRelease(ctx);
   return { ...release, resumed };
 }
