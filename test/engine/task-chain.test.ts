@@ -23,18 +23,22 @@ function runAllTasks(pipeline: string, steps: string[], ranks = 4): void {
   }
 }
 
+/** A reference release of a pool, and the same pipeline planned (not run) in a second folder. */
+function referenceAndPlanned(records: number): { ref: ReturnType<typeof setup>; cut: ReturnType<typeof setup> } {
+  const pool = writeJsonlPool(path.join(tempDir(), 'pool.jsonl'), records);
+  const ref = setup('ref', pool);
+  assert.equal(thresher(['run', ref.pipeline, '-q']).status, 0);
+  const cut = setup('cut', pool);
+  assert.equal(thresher(['plan', cut.pipeline]).status, 0);
+  return { ref, cut };
+}
+
 function marker(out: string, step: string, rank: number): string {
   return path.join(out, '.thresher', 'work', 'steps', step, 'done', `${String(rank).padStart(5, '0')}.json`);
 }
 
 test('a forced task killed after it removed its outputs leaves no marker: the resumed run loses no record', async () => {
-  const root = tempDir();
-  const pool = writeJsonlPool(path.join(root, 'pool.jsonl'), 40_000);
-  const ref = setup('ref', pool);
-  assert.equal(thresher(['run', ref.pipeline, '-q']).status, 0);
-
-  const cut = setup('cut', pool);
-  assert.equal(thresher(['plan', cut.pipeline]).status, 0);
+  const { ref, cut } = referenceAndPlanned(40_000);
   runAllTasks(cut.pipeline, STEPS.slice(0, 2));
   // Force segment-0/1 again and kill it once its old marker is gone (its outputs go next).
   const child = thresherAsync(['task', cut.pipeline, '--step', 'segment-0', '--rank', '1', '--force']);
@@ -72,12 +76,7 @@ test('a task whose upstream step is incomplete refuses to run instead of committ
 });
 
 test('a task redone upstream makes its downstream tasks stale: finalize refuses, run redoes them, the release is unchanged', () => {
-  const root = tempDir();
-  const pool = writeJsonlPool(path.join(root, 'pool.jsonl'), 6_000);
-  const ref = setup('ref', pool);
-  assert.equal(thresher(['run', ref.pipeline, '-q']).status, 0);
-  const cut = setup('cut', pool);
-  assert.equal(thresher(['plan', cut.pipeline]).status, 0);
+  const { ref, cut } = referenceAndPlanned(6_000);
   runAllTasks(cut.pipeline, STEPS);
   const redo = thresher(['task', cut.pipeline, '--step', 'segment-0', '--rank', '2', '--force']);
   assert.equal(redo.status, 0, redo.stderr);
