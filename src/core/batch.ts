@@ -51,7 +51,10 @@ export class RecordBatch {
   }
 }
 
-/** recordPosition (core/record.ts) of row `i`: source and row, unique within a run. */
+/**
+ * Where row `i` came from (input file and row): unique within a run whatever its id. Global
+ * stages address their per-record decisions by it, since ids from the data may repeat.
+ */
 export function batchPosition(batch: RecordBatch, i: number): string {
   return `${String(batch.column('source')?.[i] ?? '')}\u0000${String(batch.column('source_row')?.[i] ?? '')}`;
 }

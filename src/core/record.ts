@@ -30,14 +30,6 @@ export const PROVENANCE_COLUMNS: ColumnSpec[] = [
   { name: 'content_id', type: 'string' },
 ];
 
-/**
- * Where a record came from (input file and row), unique within a run whatever its id: global
- * stages address their per-record decisions by it, since ids from the data may repeat.
- */
-export function recordPosition(record: DataRecord): string {
-  return `${String(record.source ?? '')}\u0000${String(record.source_row ?? '')}`;
-}
-
 /** The provenance columns of a reader whose content ids are made in `mode` (none: no column). */
 export function provenanceColumns(mode: 'swh' | 'xxh3' | 'none'): ColumnSpec[] {
   return mode === 'none' ? PROVENANCE_COLUMNS.filter((c) => c.name !== 'content_id') : PROVENANCE_COLUMNS;

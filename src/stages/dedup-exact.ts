@@ -2,7 +2,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { bucketOf } from '../core/bucket.js';
 import { ExchangeWriter, readExchange } from '../core/exchange.js';
-import { recordPosition, type DataRecord } from '../core/record.js';
 import { batchPosition } from '../core/batch.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
 import { DuplicateResolver, type DedupEntry } from '../dedup/exact.js';
@@ -35,12 +34,6 @@ class ExactDedupStage implements GlobalStage {
     const { key } = this.p;
     const cols = priorityColumns(this.p);
     return {
-      observe: (record: DataRecord) => {
-        const k = record[key];
-        if (typeof k !== 'string' || k === '') return; // no key: never a duplicate
-        const entry: DedupEntry = [k, cols.map((c) => record[c] ?? null), record.id, task.rank, recordPosition(record)];
-        out.push(bucketOf(k, task.worldSize), JSON.stringify(entry));
-      },
       observeBatch: (batch, rows) => {
         const keys = batch.column(key);
         if (!keys) return;
@@ -49,7 +42,7 @@ class ExactDedupStage implements GlobalStage {
         for (let k = 0; k < rows.length; k++) {
           const i = rows[k];
           const kv = keys[i];
-          if (typeof kv !== 'string' || kv === '') continue;
+          if (typeof kv !== 'string' || kv === '') continue; // no key: never a duplicate
           const entry: DedupEntry = [kv, prio.map((p) => p?.[i] ?? null), String(ids?.[i]), task.rank, batchPosition(batch, i)];
           out.push(bucketOf(kv, task.worldSize), JSON.stringify(entry));
         }
@@ -74,10 +67,6 @@ class ExactDedupStage implements GlobalStage {
       keptFor.set(removed, kept);
     }
     return {
-      process: (record) => {
-        const kept = keptFor.get(recordPosition(record));
-        return kept === undefined ? undefined : { reason: 'duplicate', detail: kept };
-      },
       processBatch: (batch, rows, exclude) => {
         if (keptFor.size === 0) return;
         for (let k = 0; k < rows.length; k++) {

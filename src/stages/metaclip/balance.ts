@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { bucketOf } from '../../core/bucket.js';
 import { ThresherError } from '../../core/errors.js';
 import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
-import { recordPosition, type DataRecord } from '../../core/record.js';
 import { ExchangeWriter, readExchange } from '../../core/exchange.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv, type StageResult } from '../../core/stage.js';
 import { batchPosition } from '../../core/batch.js';
@@ -86,12 +85,6 @@ class BalanceStage implements GlobalStage {
     private readonly env: StageEnv,
   ) {}
 
-  private matches(record: DataRecord): number[] {
-    const m = record[this.p.matches_column];
-    if (m === undefined) throw new ThresherError(`metaclip_balance: record ${record.id} has no ${this.p.matches_column} column (put metaclip_match before it)`);
-    return (m ?? []) as number[];
-  }
-
   async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
     const dir = ensureDir(path.join(task.stageDir, 'observe'));
     const counts = new CountArray();
@@ -100,17 +93,6 @@ class BalanceStage implements GlobalStage {
     const lists = this.p.target_size !== undefined ? new MatchListWriter(path.join(dir, `matches-${task.rank}.i32`)) : undefined;
     const shuffle = this.p.mode === 'image' ? new ExchangeWriter(path.join(task.stageDir, 'shuffle'), task.rank, task.worldSize) : undefined;
     return {
-      observe: (record) => {
-        const ids = this.matches(record);
-        texts++;
-        if (ids.length) matched++;
-        counts.add(ids);
-        lists?.add(ids);
-        if (shuffle && ids.length) {
-          const image = String(record[this.p.image_column] ?? '');
-          shuffle.push(bucketOf(image, task.worldSize), JSON.stringify([image, record.id, ids, task.rank, recordPosition(record)]));
-        }
-      },
       observeBatch: (batch, rows) => {
         const matches = batch.column(this.p.matches_column);
         if (!matches) throw new ThresherError(`metaclip_balance: the records have no ${this.p.matches_column} column (put metaclip_match before it)`);
@@ -275,7 +257,6 @@ class BalanceStage implements GlobalStage {
     };
     const column = this.p.matches_column;
     return {
-      process: (record) => decide(this.matches(record), record.id, () => recordPosition(record)),
       processBatch: (batch, rows, exclude) => {
         const matches = batch.column(column);
         if (!matches) throw new ThresherError(`metaclip_balance: the records have no ${column} column (put metaclip_match before it)`);
