@@ -101,11 +101,27 @@ export class ParquetWriter implements RecordWriter {
       row[i] = toDuck(record, col, v);
       bytes += valueBytes(v);
     }
-    if (this.shardRows > 0 && (this.shardRows + 1 > this.opts.maxRows || this.shardBytes + bytes > this.opts.maxBytes)) {
-      await this.finishShard();
-    }
-    if (!this.appender) await this.startShard();
+    if (this.needsRoom(bytes)) await this.makeRoom(bytes);
     for (let i = 0; i < row.length; i++) this.buffer[i].push(row[i]);
+    this.rowAdded(bytes);
+  }
+
+  private full(bytes: number): boolean {
+    return this.shardRows > 0 && (this.shardRows + 1 > this.opts.maxRows || this.shardBytes + bytes > this.opts.maxBytes);
+  }
+
+  /** Whether a row of `bytes` needs makeRoom first: checked synchronously, so the hot path awaits nothing. */
+  private needsRoom(bytes: number): boolean {
+    return !this.appender || this.full(bytes);
+  }
+
+  /** Roll over to a new shard when one more row of `bytes` would pass a limit; open one if none is. */
+  private async makeRoom(bytes: number): Promise<void> {
+    if (this.full(bytes)) await this.finishShard();
+    if (!this.appender) await this.startShard();
+  }
+
+  private rowAdded(bytes: number): void {
     this.buffered++;
     this.shardRows++;
     this.shardBytes += bytes;
@@ -124,16 +140,12 @@ export class ParquetWriter implements RecordWriter {
       const i = selected[k];
       let bytes = 0;
       for (let c = 0; c < columns.length; c++) bytes += valueBytes(columns[c]?.[i]);
-      if (this.shardRows > 0 && (this.shardRows + 1 > this.opts.maxRows || this.shardBytes + bytes > this.opts.maxBytes)) await this.finishShard();
-      if (!this.appender) await this.startShard();
+      if (this.needsRoom(bytes)) await this.makeRoom(bytes);
       for (let c = 0; c < columns.length; c++) {
         const v = columns[c]?.[i];
         this.buffer[c].push(v === null || v === undefined ? null : toDuck(undefined, this.columns[c], v, () => batch.record(i)));
       }
-      this.buffered++;
-      this.shardRows++;
-      this.shardBytes += bytes;
-      if (this.buffered >= BATCH) this.flushBatch();
+      this.rowAdded(bytes);
     }
   }
 
