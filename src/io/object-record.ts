@@ -15,17 +15,17 @@ export interface ObjectFields {
  * InputError. Shared by the JSONL and JSON-document readers so both treat fields alike.
  */
 export function objectToItem(obj: unknown, src: string, row: number, bytes: number, policy: BadInputPolicy, plans: FieldPlan[], f: ObjectFields): ReadItem {
-  const rowId = `${src}:${row}`;
-  const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, rowId, bytes);
+  const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, `${src}:${row}`, bytes);
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return bad('not a JSON object');
   const o = obj as Record<string, unknown>;
   const cf = f.contentField;
   const content = o[cf];
-  if (content === null || content === undefined) return excluded(rowId, src, row, 'no_content', bytes, `field "${cf}" is ${content === null ? 'null' : 'missing'}`);
+  if (content === null || content === undefined) return excluded(`${src}:${row}`, src, row, 'no_content', bytes, `field "${cf}" is ${content === null ? 'null' : 'missing'}`);
   if (typeof content !== 'string') return bad(`field "${cf}" is not a string`);
-  let id = rowId;
+  let id: string;
   const idf = f.idField;
-  if (idf !== undefined) {
+  if (idf === undefined) id = `${src}:${row}`;
+  else {
     const v = o[idf];
     if (v === null || v === undefined || typeof v === 'object') return bad(`id field "${idf}" is ${v === undefined ? 'missing' : 'not a string or number'}`);
     id = String(v);

@@ -87,3 +87,14 @@ test('a truncated or corrupted columnar file is an error naming it, never a shor
   writeFileSync(path.join(dir, 'other.tcol'), 'PAR1 not ours');
   assert.throws(() => readAll(path.join(dir, 'other.tcol')), /not a thresher intermediate file|truncated/);
 });
+
+test('columnar strings: a lone surrogate becomes U+FFFD (as in any UTF-8 file) without shifting the rows after it', async () => {
+  const dir = tempDir();
+  const records = rows(200);
+  records[3].text = 'before \ud800 after';
+  records[4].text = '\udfff';
+  const back = readAll(await writeFile(dir, records));
+  assert.equal(back[3].text, 'before \ufffd after');
+  assert.equal(back[4].text, '\ufffd');
+  assert.deepEqual(back.slice(5), records.slice(5));
+});

@@ -245,3 +245,24 @@ test('parquet: id_field with provenance: columns is refused, naming the pipeline
     (err: unknown) => err instanceof InputError && err.message === 'x.parquet: id_field cannot be used with provenance: columns',
   );
 });
+
+test('parquet: edge values survive the direct chunk fill (inline string limit, non-ASCII, int64 range, empty lists)', async (t) => {
+  const dir = tempDir(t);
+  const strings = ['', 'a', 'exactly12chr', 'thirteen-char', 'é', 'ünïcödé', '𝄞𝄞𝄞', 'x'.repeat(5000)];
+  const ints = [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, -(2 ** 32), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  const recs: DataRecord[] = Array.from({ length: 5000 }, (_, i) => ({
+    id: strings[i % strings.length] + i,
+    text: strings[i % strings.length],
+    n: ints[i % ints.length],
+    x: i % 11 === 0 ? null : -i / 3,
+    flag: i % 5 === 0 ? null : i % 2 === 0,
+    tokens: i % 13 === 0 ? [] : [i, -2147483648],
+    emb: i % 7 === 0 ? null : [i / 8],
+    langs: [strings[i % strings.length], 'en'],
+  }));
+  await writeAll(ALL_TYPES, recs, () => path.join(dir, 'e.parquet'));
+  const { records } = await collect(new ParquetReader(path.join(dir, 'e.parquet'), { idField: 'id' }), 'fail');
+  const strip = (r: DataRecord) => ({ ...r, source: undefined, source_row: undefined, content_id: undefined });
+  assert.deepEqual(records.map(strip), recs.map(strip));
+  await assert.rejects(writeAll(ALL_TYPES, [{ id: 'big', n: 2 ** 64 }], () => path.join(dir, 'f.parquet')), /record big: column "n" \(int64\)/);
+});

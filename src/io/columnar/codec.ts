@@ -4,7 +4,8 @@ import type { ColumnType, Value } from '../../core/record.js';
  * Column encodings of thresher's intermediate files (see format.ts). Every section starts on
  * an 8-byte boundary so a reader can view it as a typed array without copying.
  *   null bitmap: ceil(n/8) bytes, bit set = value present
- *   string:      int32 offsets[n+1], UTF-8 bytes
+ *   string:      int32 offsets[n+1] in UTF-16 code units, u32 UTF-8 byte length, padding to 8,
+ *                the column's strings joined, as UTF-8
  *   int64/float64: float64[n] (int64 values are exact below 2^53, as everywhere in thresher)
  *   bool:        uint8[n]
  *   int32[]/float32[]: int32 offsets[n+1] into the list data, int32|float32 data
@@ -58,30 +59,33 @@ function nullBitmap(values: Value[], rows: Int32Array): Uint8Array {
   return bits;
 }
 
+/**
+ * A column's strings are joined and encoded in one call, and decoded in one call whose result
+ * each row takes a substring of: a per-string encode and decode cost more than the rest of the
+ * file's work together. Offsets count UTF-16 code units, which is what substring() takes; a
+ * lone surrogate becomes U+FFFD, also one unit, so offsets stay aligned.
+ */
 function encodeStrings(sink: ByteSink, values: Value[], rows: Int32Array, asText: (v: Value) => string): void {
   const offsets = new Int32Array(rows.length + 1);
-  let bytes = 0;
   const texts = new Array<string>(rows.length);
+  let units = 0;
   for (let k = 0; k < rows.length; k++) {
     const v = values[rows[k]];
     const t = v === null || v === undefined ? '' : asText(v);
     texts[k] = t;
-    bytes += t.length * 3; // upper bound of UTF-8 bytes
+    offsets[k] = units;
+    units += t.length;
   }
+  offsets[rows.length] = units;
+  const joined = texts.join('');
+  sink.typed(offsets);
+  const lengthAt = sink.used;
+  sink.reserve(8 + units * 3); // upper bound of the UTF-8 bytes
+  sink.used += 4;
   sink.pad();
-  const offsetsAt = sink.used;
-  sink.reserve(offsets.byteLength + bytes);
-  sink.used += offsets.byteLength;
-  sink.pad();
-  const base = sink.used;
-  let at = base;
-  for (let k = 0; k < rows.length; k++) {
-    offsets[k] = at - base;
-    at += (sink.buf as FastBuffer).utf8Write(texts[k], at);
-  }
-  offsets[rows.length] = at - base;
-  sink.buf.set(new Uint8Array(offsets.buffer), offsetsAt);
-  sink.used = at;
+  const written = (sink.buf as FastBuffer).utf8Write(joined, sink.used);
+  sink.buf.writeUInt32LE(written, lengthAt);
+  sink.used += written;
 }
 
 function encodeNumbers(sink: ByteSink, values: Value[], rows: Int32Array, type: ColumnType): void {
@@ -158,18 +162,19 @@ export class ByteSource {
 
 function decodeStrings(src: ByteSource, n: number, present: (k: number) => boolean, parse?: (t: string) => Value): Value[] {
   const offsets = src.int32(n + 1);
-  src.pos = align8(src.pos);
-  const base = src.pos;
+  const bytes = src.buf.readUInt32LE(src.pos);
+  src.pos = align8(src.pos + 4);
+  const joined = (src.buf as FastBuffer).utf8Slice(src.pos, src.pos + bytes);
+  src.pos += bytes;
+  if (joined.length !== offsets[n]) throw new Error(`string column holds ${joined.length} UTF-16 units, offsets say ${offsets[n]}`);
   const out = new Array<Value>(n);
-  const buf = src.buf as FastBuffer;
   for (let k = 0; k < n; k++) {
     if (!present(k)) out[k] = null;
     else {
-      const t = buf.utf8Slice(base + offsets[k], base + offsets[k + 1]);
+      const t = joined.substring(offsets[k], offsets[k + 1]);
       out[k] = parse ? parse(t) : t;
     }
   }
-  src.pos = base + offsets[n];
   return out;
 }
 

@@ -11,12 +11,12 @@ import { ByteSink, ByteSource, align8, decodeColumn, encodeColumn } from './code
  * thresher's intermediate files: what one task writes only for the next step of the same run.
  * Parquet through DuckDB costs a JS→C++ copy and a decode per value each way; this costs a
  * UTF-8 encode and decode. Layout:
- *   "THRCOL1\n", u32 schema length, schema JSON (ColumnSpec[]), padding to 8
+ *   "THRCOL2\n", u32 schema length, schema JSON (ColumnSpec[]), padding to 8
  *   blocks: u32 rows, u32 payload bytes, u32 crc32(payload), u32 0, payload (columns, codec.ts)
  *   end:    u32 0, u32 0, u32 total rows, u32 0
  * A block's checksum is verified on read; a file without its end record is truncated.
  */
-const MAGIC = Buffer.from('THRCOL1\n');
+const MAGIC = Buffer.from('THRCOL2\n');
 const HEADER = 16;
 const BLOCK_ROWS = 8192;
 

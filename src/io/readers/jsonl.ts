@@ -5,7 +5,7 @@ import { badInput, isFsError, oneLine, readListed, strictDecoder, contentIdSchem
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
-import { compressionOf, countNewlines, openBytes, splitLineBatches, splitLines, StreamDamage, withoutBom, withoutBomBatches, type Line } from '../lines.js';
+import { compressionOf, countNewlines, decodeLines, openBytes, splitLineBatches, splitLines, StreamDamage, withoutBom, withoutBomBatches, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
@@ -176,19 +176,29 @@ export class JsonlReader implements Reader {
         if (next.done) return;
         const items: ReadItem[] = [];
         let ended = false;
-        for (const line of next.value) {
+        let lines = next.value;
+        let firstRow = row;
+        let from = 0;
+        let to = lines.length;
+        for (let k = 0; k < lines.length; k++) {
           const lineStart = offset;
-          offset += line.length + (line.newline ? 1 : 0);
+          offset += lines[k].length + (lines[k].newline ? 1 : 0);
           if (lineStart >= byteEnd) {
             ended = true;
+            to = k;
             break;
           }
-          const thisRow = row++;
-          if (skipFirst) {
-            skipFirst = false;
-            continue;
-          }
-          const item = this.parseLine(line, src, thisRow, policy, plans, dec);
+          row++;
+        }
+        if (skipFirst && to > 0) {
+          skipFirst = false; // the line the previous slice ends with
+          from = 1;
+          firstRow++;
+        }
+        if (from > 0 || to < lines.length) lines = lines.slice(from, to);
+        const texts = decodeLines(lines, dec);
+        for (let k = 0; k < lines.length; k++) {
+          const item = this.parseText(texts[k], lines[k].length, src, firstRow + k, policy, plans);
           if (item) items.push(item);
         }
         if (items.length > 0) yield items;
@@ -199,23 +209,17 @@ export class JsonlReader implements Reader {
     }
   }
 
-  private parseLine(line: Line, src: string, row: number, policy: BadInputPolicy, plans: FieldPlan[], dec: ReturnType<typeof strictDecoder>): ReadItem | undefined {
-    const rowId = `${src}:${row}`;
-    const bad = (problem: string) => badInput(policy, src, row, 'bad_record', problem, rowId, line.length);
-    if (!line.bytes) return bad(`line of ${line.length} bytes is longer than max_line_bytes ${this.opts.maxLineBytes}`);
-    let text: string;
-    try {
-      text = dec.decode(line.bytes);
-    } catch {
-      return bad('invalid UTF-8');
-    }
+  /** One line's text (null: not UTF-8, undefined: too long) → a record, an exclusion, or nothing for a blank line. */
+  private parseText(text: string | null | undefined, bytes: number, src: string, row: number, policy: BadInputPolicy, plans: FieldPlan[]): ReadItem | undefined {
+    if (text === undefined) return badInput(policy, src, row, 'bad_record', `line of ${bytes} bytes is longer than max_line_bytes ${this.opts.maxLineBytes}`, `${src}:${row}`, bytes);
+    if (text === null) return badInput(policy, src, row, 'bad_record', 'invalid UTF-8', `${src}:${row}`, bytes);
     let obj: unknown;
     try {
       obj = JSON.parse(text);
     } catch (err) {
       if (text.trim() === '') return undefined; // blank line: not a record
-      return bad(`invalid JSON: ${oneLine(err)}`);
+      return badInput(policy, src, row, 'bad_record', `invalid JSON: ${oneLine(err)}`, `${src}:${row}`, bytes);
     }
-    return objectToItem(obj, src, row, line.length, policy, plans, this.opts);
+    return objectToItem(obj, src, row, bytes, policy, plans, this.opts);
   }
 }

@@ -1,24 +1,12 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  DuckDBDataChunk,
-  FLOAT,
-  INTEGER,
-  LIST,
-  listValue,
-  VARCHAR,
-  type DuckDBAppender,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, LIST, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 import { z } from 'zod';
 import { ThresherError } from '../../core/errors.js';
-import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
+import type { ColumnSpec, ColumnType, DataRecord, Value } from '../../core/record.js';
 import { allRows, type RecordBatch } from '../../core/batch.js';
 import { duckMessage, openDuck, sqlIdent, sqlString } from '../duck.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
+import { ChunkShape, fits } from './duck-chunk.js';
 import { typeMismatch, valueBytes } from './values.js';
 
 export const parquetWriterOptionsSchema = z.strictObject({
@@ -66,10 +54,11 @@ export class ParquetWriter implements RecordWriter {
   readonly columns: ColumnSpec[];
   private readonly pathFor: (seq: number) => string;
   private readonly opts: z.output<typeof parquetWriterOptionsSchema>;
-  private readonly types: DuckDBType[];
+  private readonly shape: ChunkShape;
   private duck: Duck | undefined;
   private appender: DuckDBAppender | undefined;
-  private buffer: DuckDBValue[][];
+  /** rows not yet appended, column by column, as given (checked with fits()) */
+  private buffer: Value[][];
   private buffered = 0;
   private shardRows = 0;
   private shardBytes = 0;
@@ -87,22 +76,23 @@ export class ParquetWriter implements RecordWriter {
     this.columns = columns;
     this.pathFor = pathFor;
     this.opts = parquetWriterOptionsSchema.parse(options);
-    this.types = columns.map((c) => DUCK_TYPES[c.type].type);
+    this.shape = new ChunkShape(
+      columns.map((c) => c.type),
+      columns.map((c) => DUCK_TYPES[c.type].type),
+    );
     this.buffer = columns.map(() => []);
   }
 
   async write(record: DataRecord): Promise<void> {
     if (this.state !== 'open') throw new ThresherError(`ParquetWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
     let bytes = 0;
-    const row: DuckDBValue[] = new Array(this.columns.length);
-    for (let i = 0; i < this.columns.length; i++) {
-      const col = this.columns[i];
+    for (const col of this.columns) {
       const v = record[col.name];
-      row[i] = toDuck(record, col, v);
+      if (v !== null && v !== undefined && !fits(col.type, v)) throw typeMismatch(record, col, v);
       bytes += valueBytes(v);
     }
     if (this.needsRoom(bytes)) await this.makeRoom(bytes);
-    for (let i = 0; i < row.length; i++) this.buffer[i].push(row[i]);
+    for (let c = 0; c < this.columns.length; c++) this.buffer[c].push(record[this.columns[c].name] ?? null);
     this.rowAdded(bytes);
   }
 
@@ -139,12 +129,13 @@ export class ParquetWriter implements RecordWriter {
     for (let k = 0; k < selected.length; k++) {
       const i = selected[k];
       let bytes = 0;
-      for (let c = 0; c < columns.length; c++) bytes += valueBytes(columns[c]?.[i]);
-      if (this.needsRoom(bytes)) await this.makeRoom(bytes);
       for (let c = 0; c < columns.length; c++) {
         const v = columns[c]?.[i];
-        this.buffer[c].push(v === null || v === undefined ? null : toDuck(undefined, this.columns[c], v, () => batch.record(i)));
+        if (v !== null && v !== undefined && !fits(this.columns[c].type, v)) throw typeMismatch(batch.record(i), this.columns[c], v);
+        bytes += valueBytes(v);
       }
+      if (this.needsRoom(bytes)) await this.makeRoom(bytes);
+      for (let c = 0; c < columns.length; c++) this.buffer[c].push(columns[c]?.[i] ?? null);
       this.rowAdded(bytes);
     }
   }
@@ -158,9 +149,7 @@ export class ParquetWriter implements RecordWriter {
 
   private flushBatch(): void {
     if (this.buffered === 0 || !this.appender) return;
-    const chunk = DuckDBDataChunk.create(this.types, this.buffered);
-    chunk.setColumns(this.buffer);
-    this.appender.appendDataChunk(chunk);
+    this.appender.appendDataChunk(new DuckDBDataChunk(this.shape.fill(this.buffer, this.buffered)));
     this.buffer = this.columns.map(() => []);
     this.buffered = 0;
   }
@@ -216,33 +205,4 @@ export class ParquetWriter implements RecordWriter {
     this.duck = undefined;
     for (const p of this.done) await removeQuietly(p.tmp);
   }
-}
-
-function toDuck(record: DataRecord | undefined, col: ColumnSpec, v: unknown, recordOf?: () => DataRecord): DuckDBValue {
-  if (v === null || v === undefined) return null;
-  switch (col.type) {
-    case 'string':
-      if (typeof v === 'string') return v;
-      break;
-    case 'int64':
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-      if (typeof v === 'bigint') return v;
-      break;
-    case 'float64':
-      if (typeof v === 'number') return v;
-      break;
-    case 'bool':
-      if (typeof v === 'boolean') return v;
-      break;
-    case 'int32[]':
-      if (Array.isArray(v) && v.every((x) => x === null || (Number.isInteger(x) && x >= -2147483648 && x <= 2147483647))) return listValue(v);
-      break;
-    case 'float32[]':
-      if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'number')) return listValue(v);
-      break;
-    case 'string[]':
-      if (Array.isArray(v) && v.every((x) => x === null || typeof x === 'string')) return listValue(v);
-      break;
-  }
-  throw typeMismatch(record ?? recordOf!(), col, v);
 }

@@ -1,0 +1,181 @@
+import duckdb from '@duckdb/node-bindings';
+import type { DuckDBType } from '@duckdb/node-api';
+import type { ColumnType, Value } from '../../core/record.js';
+
+/**
+ * Fills DuckDB data chunks straight from column arrays. The generic vector classes of
+ * @duckdb/node-api cache every value, convert numbers to BigInt and cross into C++ once per
+ * string; here fixed-width data is built in typed arrays and copied once per vector, strings
+ * of up to 12 ASCII bytes are written inline into DuckDB's 16-byte string_t slots, and only
+ * longer strings cost a call each. (That was most of the time of writing a release.)
+ */
+
+const INLINE = 12; // DuckDB keeps strings of up to 12 bytes inside string_t
+const TWO_32 = 4294967296;
+
+const isInt32 = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= -2147483648 && x <= 2147483647;
+const isNumber = (x: unknown) => typeof x === 'number';
+const isString = (x: unknown) => typeof x === 'string';
+
+/** Whether a non-null value can be stored in a column of `type` (checked when a row is taken, so errors name it). */
+export function fits(type: ColumnType, v: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'int64':
+      return typeof v === 'bigint' ? BigInt.asIntN(64, v) === v : typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 63;
+    case 'float64':
+      return typeof v === 'number';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'int32[]':
+      return Array.isArray(v) && v.every((x) => x === null || isInt32(x));
+    case 'float32[]':
+      return Array.isArray(v) && v.every((x) => x === null || isNumber(x));
+    case 'string[]':
+      return Array.isArray(v) && v.every((x) => x === null || isString(x));
+  }
+}
+
+function validityOf(values: readonly Value[], count: number): Uint8Array | undefined {
+  let bits: Uint8Array | undefined;
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (v !== null && v !== undefined) continue;
+    bits ??= new Uint8Array(Math.ceil(count / 64) * 8).fill(0xff);
+    bits[k >> 3] &= ~(1 << (k & 7));
+  }
+  return bits;
+}
+
+function applyValidity(vector: duckdb.Vector, bits: Uint8Array | undefined): void {
+  if (!bits) return;
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, bits.buffer as ArrayBuffer, bits.byteOffset, bits.byteLength);
+}
+
+function copyInto(vector: duckdb.Vector, data: ArrayBufferView): void {
+  if (data.byteLength > 0) duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+}
+
+/** Strings: inline the short ASCII ones in one copy, assign the rest one by one after it. */
+function fillStrings(vector: duckdb.Vector, values: readonly Value[], count: number): void {
+  const slots = new Uint8Array(count * 16);
+  const view = new DataView(slots.buffer);
+  let long: number[] | undefined;
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (v === null || v === undefined) continue;
+    const s = v as string;
+    const n = s.length;
+    let ascii = n <= INLINE;
+    for (let i = 0; ascii && i < n; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+    if (!ascii) {
+      (long ??= []).push(k);
+      continue;
+    }
+    const at = k * 16;
+    view.setUint32(at, n, true);
+    for (let i = 0; i < n; i++) slots[at + 4 + i] = s.charCodeAt(i);
+  }
+  copyInto(vector, slots);
+  if (long) for (const k of long) duckdb.vector_assign_string_element(vector, k, values[k] as string);
+}
+
+function fillInt64(vector: duckdb.Vector, values: readonly Value[], count: number): void {
+  const words = new Int32Array(count * 2); // little-endian int64 as (low, high) words: no BigInt per value
+  for (let k = 0; k < count; k++) {
+    const v = values[k] as unknown;
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'bigint') {
+      words[2 * k] = Number(BigInt.asUintN(32, v)) | 0;
+      words[2 * k + 1] = Number(BigInt.asIntN(32, v >> 32n));
+    } else {
+      words[2 * k] = (v as number) >>> 0;
+      words[2 * k + 1] = Math.floor((v as number) / TWO_32) | 0;
+    }
+  }
+  copyInto(vector, words);
+}
+
+function fillFloat64(vector: duckdb.Vector, values: readonly Value[], count: number): void {
+  const out = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (v === null || v === undefined) continue;
+    out[k] = v as number;
+  }
+  copyInto(vector, out);
+}
+
+function fillBool(vector: duckdb.Vector, values: readonly Value[], count: number): void {
+  const out = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (v === null || v === undefined) continue;
+    out[k] = v === true ? 1 : 0;
+  }
+  copyInto(vector, out);
+}
+
+
+/** Lists: (offset, length) entries, then the child vector filled like a column of its own. */
+function fillList(vector: duckdb.Vector, values: readonly Value[], count: number, type: 'int32[]' | 'float32[]' | 'string[]'): void {
+  const entries = new Uint32Array(count * 4); // u64 offset, u64 length: high words stay 0
+  let total = 0;
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (v === null || v === undefined) continue;
+    const list = v as unknown[];
+    entries[4 * k] = total;
+    entries[4 * k + 2] = list.length;
+    total += list.length;
+  }
+  copyInto(vector, entries);
+  duckdb.list_vector_reserve(vector, total);
+  duckdb.list_vector_set_size(vector, total);
+  const child = duckdb.list_vector_get_child(vector);
+  const flat = new Array<Value>(total);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const v = values[k];
+    if (Array.isArray(v)) for (const x of v) flat[at++] = x as Value;
+  }
+  if (type === 'string[]') fillStrings(child, flat, total);
+  else {
+    const data = type === 'int32[]' ? new Int32Array(total) : new Float32Array(total);
+    for (let i = 0; i < total; i++) if (flat[i] !== null) data[i] = flat[i] as number;
+    copyInto(child, data);
+  }
+  applyValidity(child, validityOf(flat, total));
+}
+
+/** Types of a chunk's columns, made once per writer. */
+export class ChunkShape {
+  private readonly logical: duckdb.LogicalType[];
+
+  constructor(
+    readonly types: readonly ColumnType[],
+    duckTypes: readonly DuckDBType[],
+  ) {
+    this.logical = duckTypes.map((t) => t.toLogicalType().logical_type);
+  }
+
+  /** A data chunk of `count` rows (at most DuckDB's vector size) holding the first `count` values of each column; values were checked with fits(). */
+  fill(columns: readonly (readonly Value[])[], count: number): duckdb.DataChunk {
+    const chunk = duckdb.create_data_chunk(this.logical);
+    duckdb.data_chunk_set_size(chunk, count);
+    for (let c = 0; c < this.types.length; c++) {
+      const vector = duckdb.data_chunk_get_vector(chunk, c);
+      const values = columns[c];
+      const type = this.types[c];
+      if (type === 'string') fillStrings(vector, values, count);
+      else if (type === 'int64') fillInt64(vector, values, count);
+      else if (type === 'float64') fillFloat64(vector, values, count);
+      else if (type === 'bool') fillBool(vector, values, count);
+      else fillList(vector, values, count, type);
+      applyValidity(vector, validityOf(values, count));
+    }
+    return chunk;
+  }
+}
