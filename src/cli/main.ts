@@ -3,24 +3,21 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
-import { loadPipelineFile } from '../pipeline/load.js';
-import { allStages } from '../stages/registry.js';
-import { RunLayout } from '../engine/layout.js';
-import { outputRootOf } from '../engine/output-root.js';
-import { planRun } from '../engine/run-state.js';
-import { loadTaskContext, runTask, taskReadiness } from '../engine/task.js';
-import { chainState } from '../engine/markers.js';
-import { createReader } from '../engine/io.js';
-import { checkRequiredColumns } from '../pipeline/columns-check.js';
-import { lockOutput } from '../engine/lock.js';
-import { finalizeRelease } from '../release/finalize.js';
-import { verifyRelease } from '../release/verify.js';
-import { runPipeline } from '../executors/run-pipeline.js';
-import { createProgress, silentProgress } from '../executors/progress.js';
-import { defaultWorkers } from '../executors/local.js';
-import { defaultDemoInput, topValues, writeDemoPipeline } from './demo.js';
-import { printRunSummary } from './summary.js';
 import { metaclipCommand } from './metaclip.js';
+
+// Every command imports what it needs when it runs: `thresher --help` and the start of a run
+// should not pay for DuckDB, Linguist's tables and every stage (about half a second).
+const load = {
+  pipeline: () => import('../pipeline/load.js'),
+  runPipeline: () => import('../executors/run-pipeline.js'),
+  progress: () => import('../executors/progress.js'),
+  summary: () => import('./summary.js'),
+};
+
+async function runWithProgress(file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean }) {
+  const [{ runPipeline }, { createProgress, silentProgress }] = await Promise.all([load.runPipeline(), load.progress()]);
+  return runPipeline(file, { workers: opts.workers, fresh: opts.fresh, progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -49,8 +46,8 @@ program
   .option('--fresh', 'discard an unfinished run of another pipeline in the same output folder')
   .option('-q, --quiet', 'no progress output')
   .action(async (file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean }) => {
-    const result = await runPipeline(file, { workers: opts.workers, fresh: opts.fresh, progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
-    printRunSummary(result);
+    const result = await runWithProgress(file, opts);
+    (await load.summary()).printRunSummary(result);
   });
 
 program
@@ -58,7 +55,8 @@ program
   .description('check a pipeline file against the schema and the stage registry')
   .argument('<pipeline>')
   .action(async (file: string) => {
-    const p = loadPipelineFile(file);
+    const [{ loadPipelineFile }, { createReader }, { checkRequiredColumns }] = await Promise.all([load.pipeline(), import('../engine/io.js'), import('../pipeline/columns-check.js')]);
+    const p = await loadPipelineFile(file);
     const reader = createReader(p);
     if (p.spec.input.type !== 'directory') await reader.listFiles(); // record inputs learn their columns from the data
     checkRequiredColumns(p, reader.columns.map((c) => c.name));
@@ -71,7 +69,16 @@ program
   .argument('<pipeline>')
   .option('--fresh', 'discard an unfinished run of another pipeline')
   .action(async (file: string, opts: { fresh?: boolean }) => {
-    const pipeline = loadPipelineFile(file);
+    const [{ loadPipelineFile }, { RunLayout }, { outputRootOf }, { lockOutput }, { planRun }, { loadTaskContext }, { chainState }] = await Promise.all([
+      load.pipeline(),
+      import('../engine/layout.js'),
+      import('../engine/output-root.js'),
+      import('../engine/lock.js'),
+      import('../engine/run-state.js'),
+      import('../engine/task.js'),
+      import('../engine/markers.js'),
+    ]);
+    const pipeline = await loadPipelineFile(file);
     const layout = new RunLayout(outputRootOf(pipeline));
     const unlock = lockOutput(layout.outputRoot); // a plan --fresh must not wipe a running run's work
     try {
@@ -93,7 +100,8 @@ program
   .requiredOption('--rank <r>', 'rank in 0..world_size-1', nonNegativeInt)
   .option('--force', 'run even if the task is already complete')
   .action(async (file: string, opts: { step: string; rank: number; force?: boolean }) => {
-    const pipeline = loadPipelineFile(file);
+    const [{ loadPipelineFile }, { outputRootOf }, { loadTaskContext, runTask, taskReadiness }] = await Promise.all([load.pipeline(), import('../engine/output-root.js'), import('../engine/task.js')]);
+    const pipeline = await loadPipelineFile(file);
     const ctx = loadTaskContext(pipeline, outputRootOf(pipeline));
     const { done, after } = taskReadiness(ctx, opts.step, opts.rank);
     if (!opts.force && done) {
@@ -109,7 +117,15 @@ program
   .description('turn a run whose tasks are all complete into the next release')
   .argument('<pipeline>')
   .action(async (file: string) => {
-    const pipeline = loadPipelineFile(file);
+    const [{ loadPipelineFile }, { outputRootOf }, { lockOutput }, { loadTaskContext }, { finalizeRelease }, { printRunSummary }] = await Promise.all([
+      load.pipeline(),
+      import('../engine/output-root.js'),
+      import('../engine/lock.js'),
+      import('../engine/task.js'),
+      import('../release/finalize.js'),
+      load.summary(),
+    ]);
+    const pipeline = await loadPipelineFile(file);
     const root = outputRootOf(pipeline);
     const unlock = lockOutput(root);
     try {
@@ -125,6 +141,7 @@ program
   .description('re-check every file of a release against its manifest; exits 1 naming each bad file')
   .argument('<release>', 'release folder, e.g. out/v1')
   .action(async (dir: string) => {
+    const { verifyRelease } = await import('../release/verify.js');
     const { problems, warnings, checked, manifest } = await verifyRelease(path.resolve(dir), { warn: () => undefined });
     for (const w of warnings) console.log(`WARN ${w.file}: ${w.problem}`);
     for (const p of problems) console.log(`BAD ${p.file}: ${p.problem}`);
@@ -145,9 +162,10 @@ program
   .option('-t, --tasks <n>', 'tasks per step (world size)', positiveInt, 8)
   .option('-q, --quiet', 'no progress output')
   .action(async (opts: { out: string; input?: string; workers?: number; tasks: number; quiet?: boolean }) => {
+    const [{ defaultDemoInput, topValues, writeDemoPipeline }, { defaultWorkers }, { printRunSummary }] = await Promise.all([import('./demo.js'), import('../executors/local.js'), load.summary()]);
     const file = writeDemoPipeline(path.resolve(opts.out), opts.input ?? defaultDemoInput(), opts.tasks);
     const started = performance.now();
-    const result = await runPipeline(file, { workers: opts.workers ?? defaultWorkers(), progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
+    const result = await runWithProgress(file, { ...opts, workers: opts.workers ?? defaultWorkers() });
     printRunSummary(result, (performance.now() - started) / 1000);
     const top = await topValues(result.dir, 'language', 8);
     console.log(`top languages: ${top.map((t) => `${t.value ?? 'unknown'} ${t.count}`).join(', ')}`);
@@ -156,8 +174,9 @@ program
 program
   .command('stages')
   .description('list the stages a pipeline can use')
-  .action(() => {
-    for (const s of allStages()) console.log(`${s.name.padEnd(16)} ${s.kind.padEnd(7)} ${s.description}`);
+  .action(async () => {
+    const { allStages } = await import('../stages/registry.js');
+    for (const s of await allStages()) console.log(`${s.name.padEnd(16)} ${s.kind.padEnd(7)} ${s.description}`);
   });
 
 program.addCommand(metaclipCommand());

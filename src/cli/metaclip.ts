@@ -1,15 +1,11 @@
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { stringify } from 'yaml';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
-import { openReader } from '../io/open.js';
-import { camelize } from '../pipeline/input-spec.js';
-import { buildMetadata, entryProbabilities, keepText, loadMetadataSync, MetaclipMatcher, tailShare, thresholdForTailShare } from '../metaclip/index.js';
-import { runPipeline } from '../executors/run-pipeline.js';
-import { createProgress, silentProgress } from '../executors/progress.js';
-import { printRunSummary } from './summary.js';
+
+/** Loaded when a command runs (see main.ts). */
+const metaclip = () => import('../metaclip/index.js');
 
 function num(value: string): number {
   const n = Number(value);
@@ -40,6 +36,7 @@ function inputSpec(o: InputOpts, relativeTo?: string): Record<string, unknown> {
 
 /** Every text of the input in order, with its id; bad records stop with one line. */
 async function* texts(o: InputOpts): AsyncGenerator<{ id: string; text: string | null }> {
+  const [{ openReader }, { camelize }] = await Promise.all([import('../io/open.js'), import('../pipeline/input-spec.js')]);
   const reader = openReader(camelize(inputSpec(o)) as Parameters<typeof openReader>[0]);
   const files = await reader.listFiles();
   const column = reader.contentColumn ?? o.textField;
@@ -77,6 +74,7 @@ export function metaclipCommand(): Command {
     .option('--titles <file>', 'title<TAB>views')
     .option('--min-title-views <n>', 'keep titles with at least this many views', intArg, 70)
     .action(async (o: { out: string; wordnet?: string | false; unigrams?: string; minUnigramCount: number; bigrams?: string; minPmi: number; titles?: string; minTitleViews: number }) => {
+      const { buildMetadata } = await metaclip();
       if (o.bigrams && !o.unigrams) throw new ThresherError('--bigrams needs --unigrams (PMI uses unigram counts)');
       const built = await buildMetadata({
         wordnetDir: o.wordnet === false ? null : o.wordnet,
@@ -94,6 +92,7 @@ export function metaclipCommand(): Command {
     .requiredOption('-m, --metadata <file>', "MetaCLIP metadata.json (list of entries; .gz accepted)")
     .option('-o, --out <file>', 'output JSONL (default: stdout)')
     .action(async (o: InputOpts & { metadata: string; out?: string }) => {
+      const { loadMetadataSync, MetaclipMatcher } = await metaclip();
       const matcher = MetaclipMatcher.build(loadMetadataSync(path.resolve(o.metadata)));
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       for await (const { id, text } of texts(o)) {
@@ -107,6 +106,7 @@ export function metaclipCommand(): Command {
     .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
     .requiredOption('-o, --out <file>', 'entry_counts.json to write')
     .action(async (o: InputOpts & { metadata: string; out: string }) => {
+      const { loadMetadataSync, MetaclipMatcher } = await metaclip();
       const entries = loadMetadataSync(path.resolve(o.metadata));
       const matcher = MetaclipMatcher.build(entries);
       const counts = new Uint32Array(entries.length);
@@ -135,6 +135,7 @@ export function metaclipCommand(): Command {
     .option('--seed <n>', 'seed of the per-record draws', intArg, 0)
     .option('-o, --out <file>', 'kept lines (default: stdout)')
     .action(async (o: { matches: string; counts: string; metadata: string; t: number; seed: number; out?: string }) => {
+      const { entryProbabilities, keepText, loadMetadataSync } = await metaclip();
       const entries = loadMetadataSync(path.resolve(o.metadata));
       const byEntry = JSON.parse(readFileSync(o.counts, 'utf8')) as Record<string, number>;
       const probs = entryProbabilities(entries.map((e) => byEntry[e] ?? 0), o.t);
@@ -158,7 +159,8 @@ export function metaclipCommand(): Command {
     .requiredOption('--counts <file>', 'entry_counts.json')
     .option('-t, --t <t>', 'print the tail share of this t', num)
     .option('-p, --tail-share <p>', 'print the t whose tail share is closest to p', num)
-    .action((o: { counts: string; t?: number; tailShare?: number }) => {
+    .action(async (o: { counts: string; t?: number; tailShare?: number }) => {
+      const { tailShare, thresholdForTailShare } = await metaclip();
       const counts = Object.values(JSON.parse(readFileSync(o.counts, 'utf8')) as Record<string, number>);
       if (o.t !== undefined) console.log(JSON.stringify({ t: o.t, tail_share: tailShare(counts, o.t) }));
       if (o.tailShare !== undefined) {
@@ -206,6 +208,12 @@ export function metaclipCommand(): Command {
       };
       mkdirSync(path.resolve(o.out), { recursive: true });
       const file = path.join(path.resolve(o.out), 'pipeline.yaml');
+      const [{ stringify }, { runPipeline }, { createProgress, silentProgress }, { printRunSummary }] = await Promise.all([
+        import('yaml'),
+        import('../executors/run-pipeline.js'),
+        import('../executors/progress.js'),
+        import('./summary.js'),
+      ]);
       writeFileSync(file, stringify(spec));
       const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
       printRunSummary(result);

@@ -13,7 +13,7 @@ import { loadPipelineFile } from '../pipeline/load.js';
  * global steps across any number of ranks, and for debugging a stage with breakpoints.
  */
 export async function runInline(pipelineFile: string, options: { fresh?: boolean } = {}): Promise<ReleaseResult> {
-  const pipeline = loadPipelineFile(pipelineFile);
+  const pipeline = await loadPipelineFile(pipelineFile);
   const layout = new RunLayout(outputRootOf(pipeline));
   const unlock = lockOutput(layout.outputRoot);
   try {

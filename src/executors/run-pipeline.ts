@@ -20,7 +20,7 @@ export interface RunOptions {
 
 /** Plan (or resume), run every task on the local executor, and release. */
 export async function runPipeline(pipelineFile: string, options: RunOptions = {}): Promise<ReleaseResult & { resumed: boolean }> {
-  const pipeline = loadPipelineFile(pipelineFile);
+  const pipeline = await loadPipelineFile(pipelineFile);
   const layout = new RunLayout(outputRootOf(pipeline));
   const unlock = lockOutput(layout.outputRoot);
   try {

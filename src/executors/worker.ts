@@ -26,7 +26,7 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRep
     const key = `${task.pipelineFile}\0${task.outputRoot}`;
     let ctx = contexts.get(key);
     if (!ctx) {
-      ctx = loadTaskContext(loadPipelineFile(task.pipelineFile), task.outputRoot);
+      ctx = loadTaskContext(await loadPipelineFile(task.pipelineFile), task.outputRoot);
       contexts.set(key, ctx);
     }
     const stats = await runTask(ctx, task.step, task.rank, { after: task.after, progress: new ProgressSlots(task.worldSize, task.progress) });

@@ -36,7 +36,7 @@ export interface LoadedPipeline {
 }
 
 /** Read and validate a pipeline file; every problem becomes one line in a PipelineError. */
-export function loadPipelineFile(file: string): LoadedPipeline {
+export async function loadPipelineFile(file: string): Promise<LoadedPipeline> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -48,7 +48,7 @@ export function loadPipelineFile(file: string): LoadedPipeline {
 }
 
 /** `shown` is how messages name the file: the path as the user gave it. */
-export function parsePipeline(text: string, file: string, baseDir: string, shown = file): LoadedPipeline {
+export async function parsePipeline(text: string, file: string, baseDir: string, shown = file): Promise<LoadedPipeline> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -79,11 +79,13 @@ export function parsePipeline(text: string, file: string, baseDir: string, shown
     problems.push(`${shown}${locate(['output', 'path'])}: output.path ${JSON.stringify(spec.output.path)} is inside input ${JSON.stringify(overlapping)}: runs would read their own output; put the output elsewhere`);
   }
   const stages: ResolvedStage[] = [];
+  const names = spec.stages.map((entry) => (typeof entry === 'string' ? entry : Object.keys(entry)[0]));
+  const definitions = await Promise.all(names.map((name) => findStage(name)));
   spec.stages.forEach((entry, index) => {
-    const name = typeof entry === 'string' ? entry : Object.keys(entry)[0];
+    const name = names[index];
     const rawParams = typeof entry === 'string' ? {} : ((entry as Record<string, unknown>)[name] ?? {});
     const at: PathSegment[] = typeof entry === 'string' ? ['stages', index] : ['stages', index, name];
-    const definition = findStage(name);
+    const definition = definitions[index];
     if (!definition) {
       problems.push(`${shown}${locate(['stages', index])}: stages[${index}]: unknown stage ${JSON.stringify(name)} (known: ${stageNames().join(', ')})`);
       return;

@@ -1,25 +1,29 @@
 import type { StageDefinition } from '../core/stage.js';
-import { exactDedupStage } from './dedup-exact.js';
-import { fileFilterStage } from './file-filter.js';
-import { langIdStage } from './lang-id.js';
-import { languageStage } from './language.js';
-import { metaclipBalanceStage } from './metaclip/balance.js';
-import { metaclipMatchStage } from './metaclip/match.js';
+
+type AnyStage = StageDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * Every stage a pipeline file can name. Adding a stage is one line here; the engine never
- * needs to know what a stage does.
+ * Every stage a pipeline file can name, loaded only when a pipeline names it: a stage's
+ * dependencies (Linguist's tables, fastText, DuckDB) cost a run that does not use it nothing.
+ * Adding a stage is one line here; the engine never needs to know what a stage does.
  */
-const STAGES: StageDefinition<any>[] = [languageStage, fileFilterStage, exactDedupStage, metaclipMatchStage, metaclipBalanceStage, langIdStage]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const STAGES: Record<string, () => Promise<AnyStage>> = {
+  language: async () => (await import('./language.js')).languageStage,
+  file_filter: async () => (await import('./file-filter.js')).fileFilterStage,
+  dedup_exact: async () => (await import('./dedup-exact.js')).exactDedupStage,
+  metaclip_match: async () => (await import('./metaclip/match.js')).metaclipMatchStage,
+  metaclip_balance: async () => (await import('./metaclip/balance.js')).metaclipBalanceStage,
+  lang_id: async () => (await import('./lang-id.js')).langIdStage,
+};
 
-export function findStage(name: string): StageDefinition<unknown> | undefined {
-  return STAGES.find((s) => s.name === name);
+export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
+  return Object.hasOwn(STAGES, name) ? STAGES[name]() : undefined;
 }
 
 export function stageNames(): string[] {
-  return STAGES.map((s) => s.name);
+  return Object.keys(STAGES);
 }
 
-export function allStages(): readonly StageDefinition<unknown>[] {
-  return STAGES;
+export async function allStages(): Promise<readonly StageDefinition<unknown>[]> {
+  return Promise.all(Object.values(STAGES).map((load) => load()));
 }

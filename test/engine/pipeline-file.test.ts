@@ -7,11 +7,11 @@ import { PipelineError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { thresher } from '../helpers/cli.js';
 
-function loadText(text: string, name = 'p.yaml'): { error?: string; ok?: ReturnType<typeof loadPipelineFile> } {
+async function loadText(text: string, name = 'p.yaml'): Promise<{ error?: string; ok?: Awaited<ReturnType<typeof loadPipelineFile>> }> {
   const file = path.join(tempDir(), name);
   writeFileSync(file, text);
   try {
-    return { ok: loadPipelineFile(file) };
+    return { ok: await loadPipelineFile(file) };
   } catch (err) {
     assert.ok(err instanceof PipelineError, `expected a PipelineError, got ${String(err)}`);
     return { error: (err as Error).message };
@@ -27,8 +27,8 @@ output:
   path: out
 `;
 
-test('a valid pipeline loads with defaults filled', () => {
-  const { ok } = loadText(base('  - language: {}\n  - dedup_exact:\n      priority: [path]'));
+test('a valid pipeline loads with defaults filled', async () => {
+  const { ok } = await loadText(base('  - language: {}\n  - dedup_exact:\n      priority: [path]'));
   assert.ok(ok);
   assert.equal(ok.spec.execution.tasks, 8);
   assert.equal(ok.spec.on_bad_input, 'quarantine');
@@ -37,27 +37,27 @@ test('a valid pipeline loads with defaults filled', () => {
   assert.equal(ok.env.contentColumn, 'content');
 });
 
-test('an unknown stage is an error naming the line, the stage and the known ones', () => {
-  const { error } = loadText(base('  - language: {}\n  - dedupe_exact: {}'));
+test('an unknown stage is an error naming the line, the stage and the known ones', async () => {
+  const { error } = await loadText(base('  - language: {}\n  - dedupe_exact: {}'));
   assert.ok(error);
   assert.match(error, /p\.yaml:6:5: stages\[1\]: unknown stage "dedupe_exact" \(known: .*dedup_exact/);
   assert.equal(error.split('\n').length, 1);
 });
 
-test('an unknown stage parameter is an error with its path inside the document', () => {
-  const { error } = loadText(base('  - dedup_exact:\n      priorty: [path]'));
+test('an unknown stage parameter is an error with its path inside the document', async () => {
+  const { error } = await loadText(base('  - dedup_exact:\n      priorty: [path]'));
   assert.ok(error);
   assert.match(error, /p\.yaml:6:7: stages\[0\]\.dedup_exact: unknown key "priorty"/);
 });
 
-test('a wrong type says what was expected and what was found', () => {
-  const { error } = loadText(base('  - dedup_exact:\n      priority: path'));
+test('a wrong type says what was expected and what was found', async () => {
+  const { error } = await loadText(base('  - dedup_exact:\n      priority: path'));
   assert.ok(error);
   assert.match(error, /p\.yaml:6:17: stages\[0\]\.dedup_exact\.priority: expected array, found the string "path"/);
 });
 
-test('unknown top-level keys and bad enum values are errors', () => {
-  const { error } = loadText(`${base('  - language')}on_bad_input: ignore\nworkers: 3\n`);
+test('unknown top-level keys and bad enum values are errors', async () => {
+  const { error } = await loadText(`${base('  - language')}on_bad_input: ignore\nworkers: 3\n`);
   assert.ok(error);
   const lines = error.split('\n');
   assert.equal(lines.length, 2);
@@ -65,19 +65,19 @@ test('unknown top-level keys and bad enum values are errors', () => {
   assert.ok(lines.some((l) => /on_bad_input: .*(fail|quarantine)/.test(l) && /:8:15:/.test(l)), lines.join('\n'));
 });
 
-test('malformed YAML names the file, line and column', () => {
-  const { error } = loadText('input:\n  type: directory\n   path: [unclosed\n');
+test('malformed YAML names the file, line and column', async () => {
+  const { error } = await loadText('input:\n  type: directory\n   path: [unclosed\n');
   assert.ok(error);
   assert.match(error, /p\.yaml:\d+:\d+: not valid YAML\/JSON/);
 });
 
-test('JSON pipelines work too', () => {
-  const { ok } = loadText(JSON.stringify({ input: { type: 'jsonl', path: 'x.jsonl' }, stages: ['language'], output: { path: 'o' } }), 'p.json');
+test('JSON pipelines work too', async () => {
+  const { ok } = await loadText(JSON.stringify({ input: { type: 'jsonl', path: 'x.jsonl' }, stages: ['language'], output: { path: 'o' } }), 'p.json');
   assert.ok(ok);
   assert.equal(ok.env.contentColumn, 'text');
 });
 
-test('the CLI prints one line and exits 1 for a missing or malformed pipeline file', () => {
+test('the CLI prints one line and exits 1 for a missing or malformed pipeline file', async () => {
   const missing = thresher(['run', '/nonexistent/pipeline.yaml']);
   assert.equal(missing.status, 1);
   assert.equal(missing.stderr.trim(), 'thresher: /nonexistent/pipeline.yaml: cannot read pipeline file (no such file)');
@@ -89,7 +89,7 @@ test('the CLI prints one line and exits 1 for a missing or malformed pipeline fi
   assert.match(bad.stderr, /bad\.yaml:\d+:\d+: not valid YAML/);
 });
 
-test('a stage whose required column nothing gives fails at validate, naming the stage and the line', () => {
+test('a stage whose required column nothing gives fails at validate, naming the stage and the line', async () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'pool.jsonl'), '{"id": "a", "text": "a dog on a beach"}\n');
   const file = path.join(dir, 'p.yaml');
