@@ -249,14 +249,19 @@ function tally(map: Map<string, { n: number; examples: string[] }>, key: string,
 }
 
 const sorted = (map: Map<string, { n: number; examples: string[] }>, limit: number) =>
-  [...map].sort((a, b) => b[1].n - a[1].n).slice(0, limit).map(([k, v]) => ({ thresher_to_peer: k, files: v.n, examples: v.examples }));
+  [...map]
+    .sort((a, b) => b[1].n - a[1].n)
+    .slice(0, limit)
+    .map(([k, v]) => ({ thresher_to_peer: k, files: v.n, examples: v.examples }));
 
 /** Counts by reason, and file by file, of thresher's release against the same-work peer's output. */
 async function sameWorkCheck(manifest: Manifest, release: string, peer: PeerLine, peerOut: string): Promise<Record<string, unknown>> {
   const t = { kept: manifest.counts.output_records, ...manifest.counts.excluded };
   const p: Record<string, number> = { kept: peer.files_out, ...(peer.excluded ?? {}) };
   const reasons = [...new Set([...Object.keys(t), ...Object.keys(p)])];
-  const by_reason = Object.fromEntries(reasons.map((r) => [r, { thresher: (t as Record<string, number>)[r] ?? 0, peer: p[r] ?? 0, peer_minus_thresher: (p[r] ?? 0) - ((t as Record<string, number>)[r] ?? 0) }]));
+  const by_reason = Object.fromEntries(
+    reasons.map((r) => [r, { thresher: (t as Record<string, number>)[r] ?? 0, peer: p[r] ?? 0, peer_minus_thresher: (p[r] ?? 0) - ((t as Record<string, number>)[r] ?? 0) }]),
+  );
 
   const decision = new Map<string, string>();
   const language = new Map<string, string>();
@@ -324,7 +329,10 @@ export async function benchDemo(): Promise<Record<string, unknown>> {
     const build_s = round((performance.now() - t0) / 1000, 1);
     inputs['1x'] = base;
     inputs[BIG] = big;
-    for (const [label, input] of [['1x', base], [BIG, big]] as const) {
+    for (const [label, input] of [
+      ['1x', base],
+      [BIG, big],
+    ] as const) {
       const repeats = label === '1x' ? REPEATS_1X : 1;
       let release: { release: string; manifest: Manifest } | undefined;
       for (const workers of [1, 2]) {

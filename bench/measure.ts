@@ -81,7 +81,10 @@ export async function measureCommand(cmd: string, args: string[], opts: { cwd?: 
   const poll = () => {
     if (child.pid === undefined) return;
     const pids = tree(child.pid).filter((p) => !(useTime && p === child.pid));
-    peak = Math.max(peak, pids.reduce((s, p) => s + rssKiB(p), 0));
+    peak = Math.max(
+      peak,
+      pids.reduce((s, p) => s + rssKiB(p), 0),
+    );
   };
   const timer = setInterval(poll, pollMs);
   const code = await new Promise<number | null>((resolve, reject) => {

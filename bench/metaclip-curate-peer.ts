@@ -47,7 +47,9 @@ function sourceTexts(): { texts: string[]; sources: Record<string, number> } {
   const shared = sharedPath('data', 'metaclip');
   const coco = (JSON.parse(gunzipSync(readFileSync(path.join(shared, 'coco-captions-val2017.json.gz'))).toString('utf8')) as { annotations: { caption: string }[] }).annotations.map((a) => a.caption);
   const alt: string[] = [];
-  for (const l of gunzipSync(readFileSync(path.join(shared, 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n')) {
+  for (const l of gunzipSync(readFileSync(path.join(shared, 'web-alt-text-10k.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')) {
     if (!l.trim()) continue;
     const t = (JSON.parse(l) as { TEXT?: string | null }).TEXT;
     if (typeof t === 'string') alt.push(t);
@@ -94,7 +96,26 @@ function summarise(m: Measured, texts: number, kept: number, workers: number) {
 
 async function runThresher(pool: string, out: string, n: number) {
   const metadata = sharedPath('data', 'metaclip', 'metadata-wn30.json.gz');
-  const args = [path.join(repo, 'dist', 'src', 'cli', 'main.js'), 'metaclip', 'curate', '-i', pool, '--text-field', 'text', '--id-field', 'id', '-m', metadata, '-t', String(T), '-o', out, '-w', '1', '-q'];
+  const args = [
+    path.join(repo, 'dist', 'src', 'cli', 'main.js'),
+    'metaclip',
+    'curate',
+    '-i',
+    pool,
+    '--text-field',
+    'text',
+    '--id-field',
+    'id',
+    '-m',
+    metadata,
+    '-t',
+    String(T),
+    '-o',
+    out,
+    '-w',
+    '1',
+    '-q',
+  ];
   const m = await measureCommand(process.execPath, args, { cwd: repo });
   const line = m.stdout.split('\n').find((l) => l.startsWith('metaclip: '));
   const summary = line ? (JSON.parse(line.slice('metaclip: '.length)) as Record<string, unknown>) : {};
@@ -150,7 +171,7 @@ export async function benchMetaclipCuratePeer(sizes = [1_000_000]): Promise<Reco
         const p = peer as ReturnType<typeof summarise>;
         run.time_ratio_thresher_over_peer = Number((thresher.wall_s / p.wall_s).toFixed(3));
         run.time_ratio_target = 0.5;
-        run.time_ratio_met = run.time_ratio_thresher_over_peer as number <= 0.5;
+        run.time_ratio_met = (run.time_ratio_thresher_over_peer as number) <= 0.5;
         run.kept_relative_difference = Number((Math.abs(thresher.kept - p.kept) / p.kept).toFixed(4));
         run.kept_similar = (run.kept_relative_difference as number) <= 0.01;
       }
@@ -165,7 +186,8 @@ export async function benchMetaclipCuratePeer(sizes = [1_000_000]): Promise<Reco
     metadata: 'metadata-wn30',
     t: T,
     pool: { sources, cycle_length: texts.length, order: 'COCO val2017 captions, web alt-texts (nulls skipped), node_modules package.json descriptions (sorted paths), cycled; ids p0..p<n-1>' },
-    measurement: 'wall time from spawn to exit; peak RSS = max over time of the summed VmRSS of the process tree, polled from /proc every 50 ms; time_v_max_rss_mb = /usr/bin/time -v maximum RSS of the largest single process',
+    measurement:
+      'wall time from spawn to exit; peak RSS = max over time of the summed VmRSS of the process tree, polled from /proc every 50 ms; time_v_max_rss_mb = /usr/bin/time -v maximum RSS of the largest single process',
     kept_similar_means: 'relative difference ≤ 1%: both keep each text with probability 1 − Π(1 − t/max(count,t)) but draw different random numbers',
     cores: os.availableParallelism(),
     note: 'load_avg_1m: other processes on the machine share its cores; wall times above a load of `cores` are inflated',

@@ -14,14 +14,20 @@ const shared = sharedPath('data', 'metaclip');
 /** A pool of `n` texts cycling through the 35,014 real captions, as one Parquet file. */
 async function makePool(file: string, n: number): Promise<void> {
   const coco = JSON.parse(gunzipSync(readFileSync(path.join(shared, 'coco-captions-val2017.json.gz'))).toString('utf8')) as { annotations: { caption: string }[] };
-  const alt = gunzipSync(readFileSync(path.join(shared, 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT ?? '');
+  const alt = gunzipSync(readFileSync(path.join(shared, 'web-alt-text-10k.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT ?? '');
   const texts = [...coco.annotations.map((a) => a.caption), ...alt];
   const list = path.join(path.dirname(file), 'captions.json');
   writeFileSync(list, JSON.stringify(texts.map((text, k) => ({ k, text }))));
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run(`CREATE TABLE caps AS SELECT * FROM read_json('${list}')`);
-  await con.run(`COPY (SELECT 'r' || i AS id, caps.text AS text FROM range(${n}) r(i) JOIN caps ON caps.k = i % ${texts.length} ORDER BY i) TO '${file}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+  await con.run(
+    `COPY (SELECT 'r' || i AS id, caps.text AS text FROM range(${n}) r(i) JOIN caps ON caps.k = i % ${texts.length} ORDER BY i) TO '${file}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+  );
   con.closeSync();
   db.closeSync();
 }

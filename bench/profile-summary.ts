@@ -57,7 +57,13 @@ function main(argv: string[]): void {
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') top = Number(argv[++i]);
-    else if (statSync(argv[i]).isDirectory()) files.push(...readdirSync(argv[i]).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => path.join(argv[i], f)));
+    else if (statSync(argv[i]).isDirectory())
+      files.push(
+        ...readdirSync(argv[i])
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .sort()
+          .map((f) => path.join(argv[i], f)),
+      );
     else files.push(argv[i]);
   }
   if (!files.length) throw new Error('usage: profile-summary <file.cpuprofile | dir>... [--top N]');

@@ -45,7 +45,9 @@ export function benchmarkTexts(sharedDir: string): string[] {
     annotations: { caption: string }[];
   };
   const texts = coco.annotations.map((a) => a.caption);
-  for (const line of gunzipSync(readFileSync(path.join(dir, 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n')) {
+  for (const line of gunzipSync(readFileSync(path.join(dir, 'web-alt-text-10k.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')) {
     if (!line) continue;
     const row = JSON.parse(line) as { TEXT: string | null };
     if (typeof row.TEXT === 'string') texts.push(row.TEXT);
@@ -57,7 +59,9 @@ function referenceMatches(sharedDir: string): number[][] {
   const dir = path.join(sharedDir, 'data', 'metaclip', 'reference');
   const out: number[][] = [];
   for (const f of ['coco-captions-val2017.matches.jsonl.gz', 'web-alt-text-10k.matches.jsonl.gz']) {
-    for (const line of gunzipSync(readFileSync(path.join(dir, f))).toString('utf8').split('\n')) {
+    for (const line of gunzipSync(readFileSync(path.join(dir, f)))
+      .toString('utf8')
+      .split('\n')) {
       if (line) out.push((JSON.parse(line) as { matches: number[] }).matches);
     }
   }
@@ -139,7 +143,10 @@ function runPeer(python: string, entries: string[], texts: string[], repeats: nu
     const r = spawnSync(python, [script, metaFile, textFile, String(repeats), checkFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) return { error: `${python} ${path.basename(script)} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
-    const results = readFileSync(checkFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as number[]);
+    const results = readFileSync(checkFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as number[]);
     return { summary, results };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,9 @@ function allWordnetLemmas(dir: string): string[] {
 function ngramsByFrequency(texts: readonly string[], n: number, minCount: number): string[] {
   const counts = new Map<string, number>();
   for (const t of texts) {
-    const words = spacing(t).split(' ').filter((w) => w.length > 0 && !/^[,.;:?!`]$/.test(w));
+    const words = spacing(t)
+      .split(' ')
+      .filter((w) => w.length > 0 && !/^[,.;:?!`]$/.test(w));
     for (let i = 0; i + n <= words.length; i++) {
       const g = words.slice(i, i + n).join(' ');
       counts.set(g, (counts.get(g) ?? 0) + 1);

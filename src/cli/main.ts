@@ -33,10 +33,7 @@ function nonNegativeInt(value: string): number {
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
-const program = new Command('thresher')
-  .description('Curate raw data pools into training sets: ingest, annotate, filter, dedup, release.')
-  .version(THRESHER_VERSION)
-  .showHelpAfterError();
+const program = new Command('thresher').description('Curate raw data pools into training sets: ingest, annotate, filter, dedup, release.').version(THRESHER_VERSION).showHelpAfterError();
 
 program
   .command('run')
@@ -59,7 +56,10 @@ program
     const p = await loadPipelineFile(file);
     const reader = createReader(p);
     if (p.spec.input.type !== 'directory') await reader.listFiles(); // record inputs learn their columns from the data
-    checkRequiredColumns(p, reader.columns.map((c) => c.name));
+    checkRequiredColumns(
+      p,
+      reader.columns.map((c) => c.name),
+    );
     console.log(`${file}: valid (${p.stages.length} stages: ${p.stages.map((s) => s.name).join(', ') || 'none'})`);
   });
 

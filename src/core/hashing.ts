@@ -30,7 +30,9 @@ export function swhContentId(bytes: Uint8Array): string {
 
 /** Same id for a text's UTF-8 bytes, without copying the text into a buffer first (hot path). */
 export function swhContentIdOfText(text: string): string {
-  return `swh:1:cnt:${createHash('sha1').update(`blob ${Buffer.byteLength(text, 'utf8')}\0${text}`, 'utf8').digest('hex')}`;
+  return `swh:1:cnt:${createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text, 'utf8')}\0${text}`, 'utf8')
+    .digest('hex')}`;
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {

@@ -18,9 +18,7 @@ export interface Segment {
   observes?: ResolvedGlobal;
 }
 
-export type Step =
-  | { name: string; kind: 'segment'; segment: Segment; last: boolean }
-  | { name: string; kind: 'reduce'; stage: ResolvedGlobal };
+export type Step = { name: string; kind: 'segment'; segment: Segment; last: boolean } | { name: string; kind: 'reduce'; stage: ResolvedGlobal };
 
 export function stageKey(stage: ResolvedStage): string {
   return `${stage.index}:${stage.name}`;

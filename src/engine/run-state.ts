@@ -66,7 +66,10 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
   removeIfExists(layout.workDir);
   const reader = createReader(pipeline);
   const files = await reader.listFiles();
-  checkRequiredColumns(pipeline, reader.columns.map((c) => c.name));
+  checkRequiredColumns(
+    pipeline,
+    reader.columns.map((c) => c.name),
+  );
   writeFileAtomic(layout.inputsFile, JSON.stringify(files));
   const versions = releaseVersions(layout.outputRoot);
   const state: RunState = {

@@ -68,7 +68,10 @@ async function* readInput(ctx: TaskContext, rank: number): AsyncGenerator<Source
   checkFilesUnchanged(mine, follow);
   const policy = ctx.pipeline.spec.on_bad_input;
   const chunks = reader.readChunks ? reader.readChunks(slices, policy) : inArrays(reader.read(slices, policy));
-  yield* batched(withFullPaths(chunks, files), ctx.run.input_columns.map((c) => c.name));
+  yield* batched(
+    withFullPaths(chunks, files),
+    ctx.run.input_columns.map((c) => c.name),
+  );
   checkFilesUnchanged(mine, follow);
 }
 

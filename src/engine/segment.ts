@@ -51,7 +51,14 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
     await stage.open?.(info);
     const key = stageKey(resolved);
     const writes = stage.columns.map((c) => c.name);
-    processors.push({ key, run: asBatchProcessor(stage, writes), counters: stage.counters?.bind(stage), close: stage.close?.bind(stage), rewritesContent: writes.includes(content), stats: emptyStageStats(key) });
+    processors.push({
+      key,
+      run: asBatchProcessor(stage, writes),
+      counters: stage.counters?.bind(stage),
+      close: stage.close?.bind(stage),
+      rewritesContent: writes.includes(content),
+      stats: emptyStageStats(key),
+    });
   }
   let observer: GlobalObserver | undefined;
   if (segment.observes) {
@@ -92,7 +99,15 @@ function addExclusion(s: StageStats, reason: string): void {
 
 function excludedRow(batch: RecordBatch, i: number, stage: string, why: Exclusion, bytes: number): DataRecord {
   const sourceRow = batch.column('source_row')?.[i];
-  const row: ExcludedRecord = { id: String(batch.column('id')?.[i] ?? ''), source: String(batch.column('source')?.[i] ?? ''), source_row: typeof sourceRow === 'number' ? sourceRow : null, stage, reason: why.reason, detail: why.detail, bytes };
+  const row: ExcludedRecord = {
+    id: String(batch.column('id')?.[i] ?? ''),
+    source: String(batch.column('source')?.[i] ?? ''),
+    source_row: typeof sourceRow === 'number' ? sourceRow : null,
+    stage,
+    reason: why.reason,
+    detail: why.detail,
+    bytes,
+  };
   return row as unknown as DataRecord;
 }
 

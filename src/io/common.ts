@@ -16,26 +16,9 @@ export const READ_STAGE = 'read';
  * (`binary`, `too_large`, `invalid_utf8` files in a tree, `symlink`, `special_file`,
  * `no_content`) and are excluded under either policy.
  */
-export type ReadExclusionReason =
-  | 'binary'
-  | 'too_large'
-  | 'invalid_utf8'
-  | 'symlink'
-  | 'special_file'
-  | 'unreadable'
-  | 'bad_record'
-  | 'truncated'
-  | 'corrupt'
-  | 'no_content';
+export type ReadExclusionReason = 'binary' | 'too_large' | 'invalid_utf8' | 'symlink' | 'special_file' | 'unreadable' | 'bad_record' | 'truncated' | 'corrupt' | 'no_content';
 
-export function excluded(
-  id: string,
-  source: string,
-  sourceRow: number | null,
-  reason: ReadExclusionReason,
-  bytes: number,
-  detail?: string,
-): ReadItem {
+export function excluded(id: string, source: string, sourceRow: number | null, reason: ReadExclusionReason, bytes: number, detail?: string): ReadItem {
   const ex: ExcludedRecord = { id, source, source_row: sourceRow, stage: READ_STAGE, bytes, reason };
   if (detail !== undefined) ex.detail = detail;
   return { excluded: ex };
@@ -45,15 +28,7 @@ export function excluded(
  * Bad input: under `fail` throws an InputError naming file and row; under `quarantine`
  * returns the exclusion to yield.
  */
-export function badInput(
-  policy: BadInputPolicy,
-  file: string,
-  row: number | null,
-  reason: ReadExclusionReason,
-  problem: string,
-  id: string,
-  bytes: number,
-): ReadItem {
+export function badInput(policy: BadInputPolicy, file: string, row: number | null, reason: ReadExclusionReason, problem: string, id: string, bytes: number): ReadItem {
   if (policy === 'fail') throw new InputError(file, problem, row === null ? {} : { row });
   return excluded(id, file, row, reason, bytes, problem);
 }
@@ -66,11 +41,7 @@ const BAD_BYTES: ReadonlySet<ReadExclusionReason> = new Set(['bad_record', 'trun
  * (InputFile.problem): it is never opened and gives one exclusion, or under `fail` an
  * InputError when the problem is bad bytes. Shared by the readers that use expandInputs.
  */
-export async function* readListed<T = ReadItem>(
-  slices: readonly InputSlice[],
-  policy: BadInputPolicy,
-  readSlice: (slice: InputSlice) => AsyncIterable<T>,
-): AsyncGenerator<T | ReadItem> {
+export async function* readListed<T = ReadItem>(slices: readonly InputSlice[], policy: BadInputPolicy, readSlice: (slice: InputSlice) => AsyncIterable<T>): AsyncGenerator<T | ReadItem> {
   for (const slice of slices) {
     const { path: src, bytes, problem } = slice.file;
     if (!problem) yield* readSlice(slice);

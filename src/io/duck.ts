@@ -36,7 +36,10 @@ export function sqlIdent(s: string): string {
 /** DuckDB's message without its SQL excerpt, on one line. */
 export function duckMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split(/\n\s*\nLINE \d+:/)[0].replace(/\s*\n\s*/g, ' ').trim();
+  return msg
+    .split(/\n\s*\nLINE \d+:/)[0]
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 const INT_IDS = new Set<DuckDBTypeId>([
@@ -74,8 +77,7 @@ export function columnTypeOf(t: DuckDBType): ColumnType {
 function jsonReplacer(_k: string, v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data))
-    return Buffer.from((v as { data: number[] }).data).toString('base64');
+  if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) return Buffer.from((v as { data: number[] }).data).toString('base64');
   return v;
 }
 

@@ -85,8 +85,7 @@ export function coerce(v: unknown, type: ColumnType): { value: Value } | { error
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { value: v as string[] };
       break;
     case 'int32[]':
-      if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= -2147483648 && x <= 2147483647))
-        return { value: v as number[] };
+      if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= -2147483648 && x <= 2147483647)) return { value: v as number[] };
       break;
     case 'float32[]':
       if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return { value: v as number[] };

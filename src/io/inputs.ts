@@ -32,7 +32,14 @@ async function walk(dir: string, out: Walked): Promise<void> {
   for (const e of walkTree(dir, { skip: hidden })) {
     if (e.kind === 'dir') continue;
     // not followed (a loop, or the same files twice), but counted whatever its name
-    if (e.kind === 'symlink' && (await stat(e.abs).then((st) => st.isDirectory(), () => false))) out.dirLinks.push(e.abs);
+    if (
+      e.kind === 'symlink' &&
+      (await stat(e.abs).then(
+        (st) => st.isDirectory(),
+        () => false,
+      ))
+    )
+      out.dirLinks.push(e.abs);
     else out.files.push(e.abs); // FIFOs, sockets and devices too: describe() marks them, so they are counted
   }
 }

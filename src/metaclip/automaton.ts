@@ -59,9 +59,7 @@ const ASCII_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 /** MetaCLIP 2's `additional_punctuation` (full-width and CJK punctuation). */
 const ADDITIONAL_PUNCTUATION = '，。、；：？！“”‘’（）【】《》〈〉「」『』～—';
 
-const PUNCTUATION_CODE_POINTS: ReadonlySet<number> = new Set(
-  [...(ASCII_PUNCTUATION + ADDITIONAL_PUNCTUATION)].map((c) => c.codePointAt(0) as number),
-);
+const PUNCTUATION_CODE_POINTS: ReadonlySet<number> = new Set([...(ASCII_PUNCTUATION + ADDITIONAL_PUNCTUATION)].map((c) => c.codePointAt(0) as number));
 
 /**
  * MetaCLIP 2's `is_cjk_or_similar`, code point ranges copied from the reference
@@ -276,9 +274,7 @@ export class MetaclipMatcher {
       layout.push({ name, type: a.constructor.name, length: a.length, offset });
       offset += Math.ceil(a.byteLength / 8) * 8;
     }
-    const header = new TextEncoder().encode(
-      JSON.stringify({ format: 'thresher-metaclip-matcher/1', padding: this.padding, entryCount: this.entryCount, arrays: layout }),
-    );
+    const header = new TextEncoder().encode(JSON.stringify({ format: 'thresher-metaclip-matcher/1', padding: this.padding, entryCount: this.entryCount, arrays: layout }));
     const headerBytes = Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8;
     const out = new Uint8Array(headerBytes + offset);
     out.set(MAGIC, 0);
@@ -317,9 +313,7 @@ export class MetaclipMatcher {
       const byteLength = a.length * ctor.BYTES_PER_ELEMENT;
       if (headerBytes + a.offset + byteLength > bytes.length) bad('truncated');
       arrays[a.name] =
-        start % ctor.BYTES_PER_ELEMENT === 0
-          ? new ctor(bytes.buffer, start, a.length)
-          : new ctor(bytes.slice(headerBytes + a.offset, headerBytes + a.offset + byteLength).buffer, 0, a.length);
+        start % ctor.BYTES_PER_ELEMENT === 0 ? new ctor(bytes.buffer, start, a.length) : new ctor(bytes.slice(headerBytes + a.offset, headerBytes + a.offset + byteLength).buffer, 0, a.length);
     }
     return MetaclipMatcher.fromTransferable({
       format: header.format as MatcherTransferable['format'],
@@ -348,9 +342,14 @@ export class MetaclipMatcher {
       tails: this.tailEntry.length,
       tailCodes: this.tailCodes.length,
       bytes:
-        this.charToCode.byteLength + this.trie.byteLength + this.slotEntry.byteLength +
-        this.tailCodes.byteLength + this.tailStart.byteLength + this.tailEntry.byteLength +
-        this.duplicateNext.byteLength + this.startsKey.byteLength,
+        this.charToCode.byteLength +
+        this.trie.byteLength +
+        this.slotEntry.byteLength +
+        this.tailCodes.byteLength +
+        this.tailStart.byteLength +
+        this.tailEntry.byteLength +
+        this.duplicateNext.byteLength +
+        this.startsKey.byteLength,
     };
   }
 

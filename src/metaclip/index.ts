@@ -4,16 +4,7 @@
  * of the threshold t. Pure functions and classes; the pipeline stages live elsewhere.
  */
 export { spacing } from './spacing.js';
-export {
-  MetaclipMatcher,
-  paddedKey,
-  isUnpaddedCodePoint,
-  transferList,
-  type MatcherOptions,
-  type MatcherStats,
-  type MatcherTransferable,
-  type PaddingRule,
-} from './automaton.js';
+export { MetaclipMatcher, paddedKey, isUnpaddedCodePoint, transferList, type MatcherOptions, type MatcherStats, type MatcherTransferable, type PaddingRule } from './automaton.js';
 export {
   loadMetadata,
   loadMetadataSync,
@@ -33,15 +24,7 @@ export {
   type MetadataSource,
 } from './metadata.js';
 export { drawKey, uniform, uniformForEntry, fnv1a64, CHOICE_STREAM, KEEP_STREAM, type DrawKey } from './draw.js';
-export {
-  entryProbabilities,
-  keepProbability,
-  keepText,
-  curateImage,
-  addCounts,
-  type ImageText,
-  type ImageDecision,
-} from './balance.js';
+export { entryProbabilities, keepProbability, keepText, curateImage, addCounts, type ImageText, type ImageDecision } from './balance.js';
 export {
   tailShare,
   thresholdForTailShare,

@@ -188,7 +188,7 @@ export async function thresholdForTextLevelSize(
   if (target <= 0) return { t: 1, expected: NaN, reachable: true, passes };
   {
     const first = [hi];
-    const step = hi / (perPass);
+    const step = hi / perPass;
     for (let k = 1; k < perPass; k++) {
       const t = Math.round(k * step);
       if (t > lo && t < hi && !first.includes(t)) first.push(t);

@@ -34,13 +34,7 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
  * Turns zod issues into lines a user can act on: where (file:line:col and the path inside the
  * document), what was expected, what was found.
  */
-export function describeIssues(
-  file: string,
-  issues: readonly z.core.$ZodIssue[],
-  data: unknown,
-  locate: (path: readonly PathSegment[]) => string,
-  prefix: readonly PathSegment[] = [],
-): string[] {
+export function describeIssues(file: string, issues: readonly z.core.$ZodIssue[], data: unknown, locate: (path: readonly PathSegment[]) => string, prefix: readonly PathSegment[] = []): string[] {
   return issues.map((issue) => {
     const path = [...prefix, ...(issue.path as PathSegment[])];
     const where = `${file}${locate(path)}: ${formatPath(path)}`;

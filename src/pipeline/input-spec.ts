@@ -24,4 +24,3 @@ export function checkInputSpec(input: Record<string, unknown>): z.core.$ZodIssue
     return { ...issue, path } as z.core.$ZodIssue;
   });
 }
-

@@ -42,7 +42,7 @@ export async function loadPipelineFile(file: string): Promise<LoadedPipeline> {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PipelineError(`${file}: cannot read pipeline file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+    throw new PipelineError(`${file}: cannot read pipeline file (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
   }
   return parsePipeline(text, path.resolve(file), path.dirname(path.resolve(file)), file);
 }
@@ -76,7 +76,9 @@ export async function parsePipeline(text: string, file: string, baseDir: string,
   problems.push(...describeIssues(shown, inputIssues, spec.input, locate, ['input']));
   const overlapping = outputInsideInput(spec.input.path, spec.output.path, baseDir);
   if (overlapping !== undefined) {
-    problems.push(`${shown}${locate(['output', 'path'])}: output.path ${JSON.stringify(spec.output.path)} is inside input ${JSON.stringify(overlapping)}: runs would read their own output; put the output elsewhere`);
+    problems.push(
+      `${shown}${locate(['output', 'path'])}: output.path ${JSON.stringify(spec.output.path)} is inside input ${JSON.stringify(overlapping)}: runs would read their own output; put the output elsewhere`,
+    );
   }
   const stages: ResolvedStage[] = [];
   const names = spec.stages.map((entry) => (typeof entry === 'string' ? entry : Object.keys(entry)[0]));

@@ -18,7 +18,11 @@ export const outputSchema = z.strictObject({
   path: z.string().min(1),
   format: z.enum(['parquet', 'jsonl', 'jsonl.gz']).default('parquet'),
   max_rows_per_shard: z.number().int().positive().default(100_000),
-  max_bytes_per_shard: z.number().int().positive().default(256 * 1024 * 1024),
+  max_bytes_per_shard: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   /** Also write the excluded records (without content) with their reasons. */
   excluded: z.boolean().default(true),
   /** A line for the dataset card. */

@@ -31,7 +31,10 @@ export function renderCard(m: CardSource): string {
     '|---|---:|---:|---|---:|',
   );
   for (const s of m.counts.stages) {
-    const ex = Object.entries(s.excluded).map(([r, n]) => `${r}: ${n}`).join(', ') || '—';
+    const ex =
+      Object.entries(s.excluded)
+        .map(([r, n]) => `${r}: ${n}`)
+        .join(', ') || '—';
     lines.push(`| ${s.stage} | ${s.records_in} | ${s.records_out} | ${ex} | ${(s.ms / 1000).toFixed(1)} s |`);
   }
   lines.push('', '## Exclusions by reason', '');

@@ -67,7 +67,11 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
   for (const t of tasks) for (const o of t.outputs ?? []) rowsOf.set(path.join(layout.workDir, o.path), o.rows);
   const dataSrc = layout.outputDataDir;
   ensureDir(path.join(staging, 'data'));
-  for (const name of existsSync(dataSrc) ? readdirSync(dataSrc).filter((n) => !n.startsWith('.')).sort() : []) {
+  for (const name of existsSync(dataSrc)
+    ? readdirSync(dataSrc)
+        .filter((n) => !n.startsWith('.'))
+        .sort()
+    : []) {
     place(path.join(dataSrc, name), path.join(staging, 'data', name));
     files.push({ abs: path.join(staging, 'data', name), rel: `data/${name}`, rows: rowsOf.get(path.join(dataSrc, name)) });
   }
@@ -75,7 +79,9 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
   for (let k = 0; k < segments; k++) {
     const src = layout.segmentExcludedDir(k);
     if (!existsSync(src)) continue;
-    for (const name of readdirSync(src).filter((n) => !n.startsWith('.')).sort()) {
+    for (const name of readdirSync(src)
+      .filter((n) => !n.startsWith('.'))
+      .sort()) {
       const rel = `excluded/segment-${k}-${name}`;
       ensureDir(path.join(staging, 'excluded'));
       place(path.join(src, name), path.join(staging, rel));

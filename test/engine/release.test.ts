@@ -78,7 +78,12 @@ test('a run on real code ends in a verified, versioned release', async (t) => {
     const before = readFileSync(path.join(v1, 'manifest.json'), 'utf8');
     const again = thresher(['run', pipeline, '--workers', '1']);
     assert.equal(again.status, 0, again.stderr);
-    assert.deepEqual(readdirSync(out).filter((n) => /^v\d+$/.test(n)).sort(), ['v1', 'v2']);
+    assert.deepEqual(
+      readdirSync(out)
+        .filter((n) => /^v\d+$/.test(n))
+        .sort(),
+      ['v1', 'v2'],
+    );
     assert.equal(readFileSync(path.join(v1, 'manifest.json'), 'utf8'), before);
     const m2 = JSON.parse(readFileSync(path.join(out, 'v2', 'manifest.json'), 'utf8')) as Manifest;
     assert.equal(m2.previous?.version, 'v1');

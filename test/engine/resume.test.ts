@@ -76,7 +76,10 @@ test('plan + one task per (step, rank) + finalize gives the same release as run'
   const plan = thresher(['plan', path.join(b, 'pipeline.yaml')]);
   assert.equal(plan.status, 0, plan.stderr);
   const steps = (JSON.parse(plan.stdout) as { steps: { name: string; ranks: number }[] }).steps;
-  assert.deepEqual(steps.map((s) => s.name), ['segment-0', 'reduce-2-dedup_exact', 'segment-1']);
+  assert.deepEqual(
+    steps.map((s) => s.name),
+    ['segment-0', 'reduce-2-dedup_exact', 'segment-1'],
+  );
   for (const s of steps) {
     for (let r = s.ranks - 1; r >= 0; r--) {
       const t = thresher(['task', path.join(b, 'pipeline.yaml'), '--step', s.name, '--rank', String(r)]);

@@ -81,7 +81,11 @@ test('a task redone upstream makes its downstream tasks stale: finalize refuses,
   const redo = thresher(['task', cut.pipeline, '--step', 'segment-0', '--rank', '2', '--force']);
   assert.equal(redo.status, 0, redo.stderr);
   const plan = JSON.parse(thresher(['plan', cut.pipeline]).stdout) as { steps: { name: string; done: number }[] };
-  assert.deepEqual(plan.steps.map((s) => s.done), [4, 0, 0], 'every downstream task is stale');
+  assert.deepEqual(
+    plan.steps.map((s) => s.done),
+    [4, 0, 0],
+    'every downstream task is stale',
+  );
   const finalize = thresher(['finalize', cut.pipeline]);
   assert.equal(finalize.status, 1);
   assert.match(finalize.stderr, /reduce-0-dedup_exact\/0 is stale/);

@@ -30,10 +30,13 @@ input:
   path: ${JSON.stringify(input)}
 on_bad_input: ${extra.onBad ?? 'quarantine'}
 stages:
-${extra.stages ?? `  - language: {}
+${
+  extra.stages ??
+  `  - language: {}
   - file_filter: {}
   - dedup_exact:
-      priority: [repo, path]`}
+      priority: [repo, path]`
+}
 output:
   path: ${extra.output ?? 'out'}
 execution:

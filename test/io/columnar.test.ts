@@ -36,7 +36,11 @@ function rows(n: number): Record<string, Value>[] {
 
 function toBatch(records: Record<string, Value>[]): RecordBatch {
   const b = new RecordBatch(records.length);
-  for (const c of COLUMNS) b.setColumn(c.name, records.map((r) => r[c.name]));
+  for (const c of COLUMNS)
+    b.setColumn(
+      c.name,
+      records.map((r) => r[c.name]),
+    );
   return b;
 }
 
@@ -68,7 +72,10 @@ test('columnar writer keeps only the selected rows, in order', async () => {
   const records = rows(3000);
   const selection = Int32Array.from({ length: 1000 }, (_, k) => k * 3 + 1);
   const file = await writeFile(dir, records, selection);
-  assert.deepEqual(readAll(file), [...selection].map((i) => records[i]));
+  assert.deepEqual(
+    readAll(file),
+    [...selection].map((i) => records[i]),
+  );
 });
 
 test('a truncated or corrupted columnar file is an error naming it, never a shorter input', async () => {

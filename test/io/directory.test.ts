@@ -40,7 +40,10 @@ test('directory: one record per file, repo attribution, sorted byte-wise, conten
   const { records, excluded } = await collect(reader, 'fail');
   assert.equal(excluded.length, 0);
   const ids = records.map((r) => r.id);
-  assert.deepEqual(ids, [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  assert.deepEqual(
+    ids,
+    [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+  );
   assert.ok(!ids.some((id) => id.includes('.git/')), '.git is skipped');
   assert.equal(records.length, REAL_FILES.length + 3);
   const byId = new Map(records.map((r) => [r.id, r]));
@@ -62,7 +65,9 @@ test('directory: one record per file, repo attribution, sorted byte-wise, conten
   assert.equal(r.content, bytes.toString('utf8'));
   assert.equal(r.content_id, swhContentId(bytes));
   if (hasCommand('git')) {
-    const git = spawnSync('git', ['hash-object', path.join(root, 'loose/notes.txt')]).stdout.toString().trim();
+    const git = spawnSync('git', ['hash-object', path.join(root, 'loose/notes.txt')])
+      .stdout.toString()
+      .trim();
     assert.equal(byId.get('loose/notes.txt')!.content_id, `swh:1:cnt:${git}`);
   }
   assert.deepEqual(
@@ -118,7 +123,7 @@ test('directory: a file that cannot be read fails under fail, is excluded under 
   const slices = reader.slices(files, 0, 1);
   await assert.rejects(
     async () => {
-      for await (const it of reader.read(slices, "fail")) assert.ok(it);
+      for await (const it of reader.read(slices, 'fail')) assert.ok(it);
     },
     (err) => err instanceof InputError && err.file === 'gone.txt' && oneLineNaming(err, 'gone.txt') && /ENOENT/.test(err.message),
   );
@@ -200,9 +205,16 @@ test('directory: ranks get contiguous, disjoint slices balanced by bytes, same f
   for (const world of [1, 2, 3, 5, 40]) {
     const parts = await collectAllRanks(reader, world);
     const ids = parts.flat().map((i) => (i.record ?? i.excluded)!.id);
-    assert.deepEqual(ids, files.map((f) => f.path), `world ${world}`);
+    assert.deepEqual(
+      ids,
+      files.map((f) => f.path),
+      `world ${world}`,
+    );
     const again = reader.slices(files, world - 1, world).map((s) => s.file.path);
-    assert.deepEqual(again, reader.slices(files, world - 1, world).map((s) => s.file.path));
+    assert.deepEqual(
+      again,
+      reader.slices(files, world - 1, world).map((s) => s.file.path),
+    );
     if (world === 2) {
       const bytes = parts.map((p) => p.reduce((s, i) => s + (i.record ? (i.record.size as number) : 0), 0));
       const largest = Math.max(...files.map((f) => f.bytes));

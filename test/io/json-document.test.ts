@@ -34,13 +34,23 @@ test('COCO captions: 25,014 records from the annotations array, same for any wor
   );
   for (const w of [3, 8]) {
     const items = await readAll(new JsonDocumentReader(COCO, { recordsPath: 'annotations', contentField: 'caption', idField: 'id' }), w);
-    assert.deepEqual(items.map((i) => i.record!.id), one.map((i) => i.record!.id), `world size ${w}`);
+    assert.deepEqual(
+      items.map((i) => i.record!.id),
+      one.map((i) => i.record!.id),
+      `world size ${w}`,
+    );
   }
 });
 
 test('damaged documents: one line naming the file under fail, an exclusion under quarantine', async () => {
   const dir = tempDir();
-  const doc = JSON.stringify({ annotations: [{ id: 1, caption: 'a dog' }, { id: 2, caption: 'a cat' }, { id: 3, caption: 7 }] });
+  const doc = JSON.stringify({
+    annotations: [
+      { id: 1, caption: 'a dog' },
+      { id: 2, caption: 'a cat' },
+      { id: 3, caption: 7 },
+    ],
+  });
   writeFileSync(path.join(dir, 'good.json'), doc);
   const gz = gzipSync(doc);
   writeFileSync(path.join(dir, 'truncated.json.gz'), gz.subarray(0, gz.length - 10));
@@ -52,13 +62,19 @@ test('damaged documents: one line naming the file under fail, an exclusion under
     ['invalid.json', 'corrupt', /invalid JSON/],
     ['nopath.json', 'corrupt', /no "annotations"/],
   ] as const) {
-    await assert.rejects(readAll(new JsonDocumentReader(path.join(dir, name), opts), 1), (err: unknown) => err instanceof InputError && err.message.startsWith(`${name}: `) && message.test(err.message));
+    await assert.rejects(
+      readAll(new JsonDocumentReader(path.join(dir, name), opts), 1),
+      (err: unknown) => err instanceof InputError && err.message.startsWith(`${name}: `) && message.test(err.message),
+    );
     const items = await readAll(new JsonDocumentReader(path.join(dir, name), opts), 2, 'quarantine');
     assert.equal(items.length, 1);
     assert.equal(items[0].excluded?.reason, kind);
   }
   const good = await readAll(new JsonDocumentReader(path.join(dir, 'good.json'), opts), 2, 'quarantine');
-  assert.deepEqual(good.map((i) => i.record?.id ?? i.excluded?.reason), ['1', '2', 'bad_record']);
+  assert.deepEqual(
+    good.map((i) => i.record?.id ?? i.excluded?.reason),
+    ['1', '2', 'bad_record'],
+  );
 });
 
 test('a leading UTF-8 byte order mark is not part of the document', async () => {

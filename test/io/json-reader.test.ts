@@ -83,13 +83,13 @@ test('json: nested dot path; missing or non-array path and bad bytes damage the 
   ];
   for (const [name, body, recordsPath, reason, message] of cases) {
     const file = w(name, body);
-    await assert.rejects(collect(openReader({ type: 'json', path: file, recordsPath }), 'fail'), (err: unknown) => err instanceof InputError && oneLineNaming(err, name) && message.test(err.message), name);
-    const q = await collect(openReader({ type: 'json', path: file, recordsPath }), 'quarantine');
-    assert.deepEqual(
-      q.items.map(show),
-      [`!${reason} ${name} ${name}:null`],
+    await assert.rejects(
+      collect(openReader({ type: 'json', path: file, recordsPath }), 'fail'),
+      (err: unknown) => err instanceof InputError && oneLineNaming(err, name) && message.test(err.message),
       name,
     );
+    const q = await collect(openReader({ type: 'json', path: file, recordsPath }), 'quarantine');
+    assert.deepEqual(q.items.map(show), [`!${reason} ${name} ${name}:null`], name);
   }
 });
 
@@ -99,7 +99,10 @@ test('json: maxDocumentBytes counts uncompressed bytes and refuses larger docume
   const file = path.join(dir, 'big.json.gz');
   writeFileSync(file, gzipSync(body));
   assert.ok(readFileSync(file).length < 200);
-  await assert.rejects(collect(openReader({ type: 'json', path: file, maxDocumentBytes: 500 }), 'fail'), (err: unknown) => err instanceof InputError && oneLineNaming(err, 'big.json.gz') && /max_document_bytes \(500 bytes\)/.test(err.message));
+  await assert.rejects(
+    collect(openReader({ type: 'json', path: file, maxDocumentBytes: 500 }), 'fail'),
+    (err: unknown) => err instanceof InputError && oneLineNaming(err, 'big.json.gz') && /max_document_bytes \(500 bytes\)/.test(err.message),
+  );
   assert.equal((await collect(openReader({ type: 'json', path: file, maxDocumentBytes: body.length }), 'fail')).records.length, 1);
 });
 
@@ -126,7 +129,8 @@ test('json: plain, gzip and zstd documents give the same records', needsShared, 
 
 test('json: several documents, one damaged, one empty: identical items for world sizes 1, 2, 3, 5, 8, 40', async (t) => {
   const dir = tempDir(t);
-  const doc = (n: number, tag: string) => JSON.stringify({ annotations: Array.from({ length: n }, (_, i) => (i % 7 === 3 ? { id: `${tag}${i}` } : { id: `${tag}${i}`, caption: `${tag} caption ${i}`, image_id: i })) });
+  const doc = (n: number, tag: string) =>
+    JSON.stringify({ annotations: Array.from({ length: n }, (_, i) => (i % 7 === 3 ? { id: `${tag}${i}` } : { id: `${tag}${i}`, caption: `${tag} caption ${i}`, image_id: i })) });
   writeFileSync(path.join(dir, 'a.json'), doc(11, 'a'));
   writeFileSync(path.join(dir, 'b.json.gz'), gzipSync(doc(2, 'b')).subarray(0, 20));
   writeFileSync(path.join(dir, 'c.json'), doc(0, 'c'));
@@ -140,7 +144,11 @@ test('json: several documents, one damaged, one empty: identical items for world
   for (const w of [2, 3, 5, 8, 40]) {
     const ranks = await collectAllRanks(open(), w);
     assert.deepEqual(ranks.flat().map(show), one, `world size ${w}`);
-    if (w <= 8) assert.ok(ranks.every((r) => r.length > 0), `every rank of ${w} has work`);
+    if (w <= 8)
+      assert.ok(
+        ranks.every((r) => r.length > 0),
+        `every rank of ${w} has work`,
+      );
   }
 });
 

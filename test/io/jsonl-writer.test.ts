@@ -28,7 +28,10 @@ test('jsonl writer: gzip output is deterministic (no name, mtime 0) and reads ba
   assert.deepEqual([...bytes.subarray(0, 4)], [0x1f, 0x8b, 8, 0], 'gzip header without FNAME');
   assert.deepEqual([...bytes.subarray(4, 8)], [0, 0, 0, 0], 'mtime 0');
   const first = JSON.parse(gunzipSync(bytes).toString('utf8').split('\n')[0]);
-  assert.deepEqual(Object.keys(first), reader.columns.map((c) => c.name));
+  assert.deepEqual(
+    Object.keys(first),
+    reader.columns.map((c) => c.name),
+  );
   // provenance columns come back as input_<name>; everything else is equal
   const back = await collect(new JsonlReader(a[0].path, { contentField: 'TEXT', idField: 'id' }), 'fail');
   assert.equal(back.records.length, 10_000);
@@ -62,10 +65,19 @@ test('jsonl writer: plain files roll by rows and bytes, appear at close, abort c
       ['part-2.jsonl', 5],
     ],
   );
-  assert.equal(readFileSync(files[2].path, 'utf8'), recs.slice(20).map((r) => JSON.stringify(r) + '\n').join(''));
+  assert.equal(
+    readFileSync(files[2].path, 'utf8'),
+    recs
+      .slice(20)
+      .map((r) => JSON.stringify(r) + '\n')
+      .join(''),
+  );
   const byBytes = await writeAll(cols, recs, (i) => path.join(dir, 'bytes', `part-${i}.jsonl`), { maxBytes: 200 });
   for (const f of byBytes) assert.ok(readFileSync(f.path).length <= 200 || f.rows === 1);
-  assert.equal(byBytes.reduce((s, f) => s + f.rows, 0), 25);
+  assert.equal(
+    byBytes.reduce((s, f) => s + f.rows, 0),
+    25,
+  );
 
   const w2 = new JsonlWriter(cols, (i) => path.join(dir, 'ab', `part-${i}.jsonl.gz`), { maxRows: 10 });
   for (const r of recs) await w2.write(r);

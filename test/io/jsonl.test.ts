@@ -109,7 +109,12 @@ test('jsonl: declared columns; a value of the wrong type is a bad record', async
   const dir = tempDir(t);
   const file = path.join(dir, 'typed.jsonl');
   writeFileSync(file, ['{"text": "a", "n": 1, "v": [0.5, 1]}', '{"text": "b", "n": 1.5}', '{"text": "c", "n": 3, "zzz": 1}'].join('\n') + '\n');
-  const reader = new JsonlReader(file, { columns: [{ name: 'n', type: 'int64' }, { name: 'v', type: 'float32[]' }] });
+  const reader = new JsonlReader(file, {
+    columns: [
+      { name: 'n', type: 'int64' },
+      { name: 'v', type: 'float32[]' },
+    ],
+  });
   assert.deepEqual(
     reader.columns.map((c) => c.name),
     ['id', 'source', 'source_row', 'content_id', 'text', 'n', 'v'],
@@ -265,7 +270,10 @@ test('jsonl: a big plain file split by byte ranges across ranks keeps exact rows
     const reader = new JsonlReader(dir, opts);
     const files = await reader.listFiles();
     const slices = Array.from({ length: world }, (_, r) => reader.slices(files, r, world));
-    assert.ok(slices.some((s) => s.some((x) => x.byteStart !== undefined && x.byteStart > 0)), 'file is split');
+    assert.ok(
+      slices.some((s) => s.some((x) => x.byteStart !== undefined && x.byteStart > 0)),
+      'file is split',
+    );
     const parts = await collectAllRanks(reader, world);
     assert.deepEqual(summary(parts.flat()), whole, `world ${world}`);
   }
@@ -290,7 +298,10 @@ test('jsonl: a UTF-8 BOM at byte 0 is not data (plain, gzip, split across ranks)
     const reader = new JsonlReader(path.join(dir, name));
     const { records, excluded } = await collect(reader, 'fail');
     assert.deepEqual(excluded, []);
-    assert.ok(reader.columns.some((c) => c.name === 'lang'), `${name}: lang inferred`);
+    assert.ok(
+      reader.columns.some((c) => c.name === 'lang'),
+      `${name}: lang inferred`,
+    );
     check(records, name);
   }
   for (const world of [2, 3, 7]) {
@@ -298,6 +309,9 @@ test('jsonl: a UTF-8 BOM at byte 0 is not data (plain, gzip, split across ranks)
     const files = await reader.listFiles();
     assert.ok(reader.slices(files, 1, world)[0].byteStart! > 0, 'file is split');
     const items = (await collectAllRanks(reader, world, 'fail')).flat();
-    check(items.map((it) => it.record!), `world ${world}`);
+    check(
+      items.map((it) => it.record!),
+      `world ${world}`,
+    );
   }
 });

@@ -93,7 +93,10 @@ test('parquet: every column type round-trips; nulls stay null', async (t) => {
     ['id:string', 'source:string', 'source_row:int64', 'content_id:string', 'text:string', 'n:int64', 'x:float64', 'flag:bool', 'tokens:int32[]', 'emb:float32[]', 'langs:string[]'],
   );
   const strip = (r: DataRecord) => ({ ...r, source: undefined, source_row: undefined, content_id: undefined });
-  assert.deepEqual(records.map(strip), recs.map((r) => strip({ ...r, tokens: r.tokens ?? null })));
+  assert.deepEqual(
+    records.map(strip),
+    recs.map((r) => strip({ ...r, tokens: r.tokens ?? null })),
+  );
 });
 
 test('parquet: the same records give byte-identical files (also across a roll-over)', needsShared, async (t) => {
@@ -122,7 +125,10 @@ test('parquet: shards roll over by rows and by bytes', needsShared, async (t) =>
   const maxBytes = 256 * 1024;
   const byBytes = await writeAll(columns, records, (i) => path.join(dir, 'bytes', `part-${i}.parquet`), { maxBytes });
   assert.ok(byBytes.length > 3, `${byBytes.length} shards`);
-  assert.equal(byBytes.reduce((s, f) => s + f.rows, 0), 10_000);
+  assert.equal(
+    byBytes.reduce((s, f) => s + f.rows, 0),
+    10_000,
+  );
   // reading the shards back in name order gives the records in order
   const back = await collect(new ParquetReader(path.join(dir, 'rows'), { contentField: 'TEXT', provenance: 'columns' }), 'fail');
   assert.deepEqual(
@@ -205,7 +211,10 @@ test('parquet: null and missing content; split by row ranges across ranks', asyn
     const reader = new ParquetReader(dir, { splitMinBytes: 1 });
     const files = await reader.listFiles();
     assert.equal(files[0].rows, 5000);
-    assert.ok(reader.slices(files, 0, world).some((s) => s.rowEnd !== undefined), 'split by rows');
+    assert.ok(
+      reader.slices(files, 0, world).some((s) => s.rowEnd !== undefined),
+      'split by rows',
+    );
     const parts = await collectAllRanks(reader, world);
     assert.deepEqual(ids(parts.flat()), ids(whole), `world ${world}`);
   }
@@ -264,5 +273,8 @@ test('parquet: edge values survive the direct chunk fill (inline string limit, n
   const { records } = await collect(new ParquetReader(path.join(dir, 'e.parquet'), { idField: 'id' }), 'fail');
   const strip = (r: DataRecord) => ({ ...r, source: undefined, source_row: undefined, content_id: undefined });
   assert.deepEqual(records.map(strip), recs.map(strip));
-  await assert.rejects(writeAll(ALL_TYPES, [{ id: 'big', n: 2 ** 64 }], () => path.join(dir, 'f.parquet')), /record big: column "n" \(int64\)/);
+  await assert.rejects(
+    writeAll(ALL_TYPES, [{ id: 'big', n: 2 ** 64 }], () => path.join(dir, 'f.parquet')),
+    /record big: column "n" \(int64\)/,
+  );
 });

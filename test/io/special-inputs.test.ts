@@ -38,12 +38,15 @@ const FORMATS: { ext: string; make: (file: string) => Promise<void>; reader: (in
 
 /** Lists, then reads from the listing as the engine does (a JSON round trip), all in 5 s. */
 async function readAll(reader: Reader, policy: BadInputPolicy): Promise<{ files: InputFile[]; items: ReadItem[] }> {
-  return within(5000, (async () => {
-    const files = JSON.parse(JSON.stringify(await reader.listFiles())) as InputFile[];
-    const items: ReadItem[] = [];
-    for await (const it of reader.read(reader.slices(files, 0, 1), policy)) items.push(it);
-    return { files, items };
-  })());
+  return within(
+    5000,
+    (async () => {
+      const files = JSON.parse(JSON.stringify(await reader.listFiles())) as InputFile[];
+      const items: ReadItem[] = [];
+      for await (const it of reader.read(reader.slices(files, 0, 1), policy)) items.push(it);
+      return { files, items };
+    })(),
+  );
 }
 
 function exclusions(items: ReadItem[]): Pick<ExcludedRecord, 'source' | 'reason' | 'detail'>[] {
@@ -90,9 +93,16 @@ test('inputs: FIFOs and sockets in an input folder are listed and each excluded 
     for (const policy of ['fail', 'quarantine'] as const) {
       const { files, items } = await readAll(reader(dir), policy);
       // the fingerprint (path, bytes, mtime) covers them too
-      assert.deepEqual(files.map((f) => f.path), [`a-fifo.${ext}`, `b-good.${ext}`, `c-sock.${ext}`, `d-link.${ext}`]);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        [`a-fifo.${ext}`, `b-good.${ext}`, `c-sock.${ext}`, `d-link.${ext}`],
+      );
       assert.ok(files.every((f) => Number.isFinite(f.bytes) && f.mtimeMs > 0));
-      assert.deepEqual(items.flatMap((i) => (i.record ? [i.record.text] : [])), ['good'], `${ext} ${policy}`);
+      assert.deepEqual(
+        items.flatMap((i) => (i.record ? [i.record.text] : [])),
+        ['good'],
+        `${ext} ${policy}`,
+      );
       assert.deepEqual(exclusions(items), [
         { source: `a-fifo.${ext}`, reason: 'special_file', detail: 'not a regular file (a FIFO)' },
         { source: `c-sock.${ext}`, reason: 'special_file', detail: 'not a regular file (a socket)' },
@@ -110,7 +120,10 @@ test('inputs: a symlink loop or dangling symlink in an input folder: one unreada
     symlinkSync(`missing.${ext}`, path.join(dir, `a-dangling.${ext}`));
     const { files, items } = await readAll(reader(dir), 'quarantine');
     assert.equal(files.length, 3);
-    assert.deepEqual(items.flatMap((i) => (i.record ? [i.record.text] : [])), ['good']);
+    assert.deepEqual(
+      items.flatMap((i) => (i.record ? [i.record.text] : [])),
+      ['good'],
+    );
     assert.deepEqual(exclusions(items), [
       { source: `a-dangling.${ext}`, reason: 'unreadable', detail: 'dangling symlink' },
       { source: `c-loop.${ext}`, reason: 'unreadable', detail: 'symlink loop (ELOOP)' },
@@ -136,10 +149,13 @@ test('inputs: a symlink to a directory in an input folder is not followed but ex
   symlinkSync('../v3', path.join(data, 'v3.jsonl'));
   for (const policy of ['fail', 'quarantine'] as const) {
     const { items } = await readAll(new JsonlReader(data), policy);
-    assert.deepEqual(items.flatMap((i) => (i.record ? [[i.record.source, i.record.text]] : [])), [
-      ['a.jsonl', 'a'],
-      ['file-link.jsonl', 'linked file'],
-    ]);
+    assert.deepEqual(
+      items.flatMap((i) => (i.record ? [[i.record.source, i.record.text]] : [])),
+      [
+        ['a.jsonl', 'a'],
+        ['file-link.jsonl', 'linked file'],
+      ],
+    );
     assert.deepEqual(exclusions(items), [
       { source: 'latest', reason: 'symlink', detail: 'symlink to a directory (not followed)' },
       { source: 'v3.jsonl', reason: 'symlink', detail: 'symlink to a directory (not followed)' },
@@ -147,5 +163,8 @@ test('inputs: a symlink to a directory in an input folder is not followed but ex
   }
   // a glob counts only the directory links it names
   const { items } = await readAll(new JsonlReader(`${data}/*.jsonl`), 'quarantine');
-  assert.deepEqual(exclusions(items).map((e) => e.source), ['v3.jsonl']);
+  assert.deepEqual(
+    exclusions(items).map((e) => e.source),
+    ['v3.jsonl'],
+  );
 });

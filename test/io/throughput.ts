@@ -16,7 +16,9 @@ import { METACLIP_JSONL_GZ, REPO } from './helpers.js';
 
 const MB = 1024 * 1024;
 const fmt = (label: string, n: number, bytes: number, ms: number) =>
-  console.log(`${label.padEnd(34)} ${String(n).padStart(7)} rec ${(bytes / MB).toFixed(1).padStart(7)} MB ${ms.toFixed(0).padStart(6)} ms  ${((n / ms) * 1000).toFixed(0).padStart(8)} rec/s ${((bytes / MB / ms) * 1000).toFixed(1).padStart(7)} MB/s`);
+  console.log(
+    `${label.padEnd(34)} ${String(n).padStart(7)} rec ${(bytes / MB).toFixed(1).padStart(7)} MB ${ms.toFixed(0).padStart(6)} ms  ${((n / ms) * 1000).toFixed(0).padStart(8)} rec/s ${((bytes / MB / ms) * 1000).toFixed(1).padStart(7)} MB/s`,
+  );
 
 async function main() {
   const dirs = process.argv.slice(2).length ? process.argv.slice(2) : [path.join(REPO, 'node_modules'), '/usr/lib/node_modules'];
@@ -72,10 +74,11 @@ async function main() {
     n = 0;
     let tb = 0;
     const mr = new JsonlReader(METACLIP_JSONL_GZ, { contentField: 'TEXT' });
-    for await (const it of mr.read(mr.slices(await mr.listFiles(), 0, 1), 'fail')) if (it.record) {
-      n++;
-      tb += (it.record.TEXT as string).length + (it.record.URL as string).length;
-    }
+    for await (const it of mr.read(mr.slices(await mr.listFiles(), 0, 1), 'fail'))
+      if (it.record) {
+        n++;
+        tb += (it.record.TEXT as string).length + (it.record.URL as string).length;
+      }
     fmt('jsonl.gz read (MetaCLIP 10k)', n, tb, performance.now() - t0);
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -22,7 +22,17 @@ test('unmatched texts are never kept, texts with a tail entry always are', () =>
     assert.equal(keepText([], probs, 1, `r${i}`), false);
     assert.equal(keepText([1, 2, 0], probs, 1, `r${i}`), true);
     assert.equal(curateImage([{ matches: [], probs }], 1, `r${i}`).keep, false);
-    assert.equal(curateImage([{ matches: [0], probs }, { matches: [], probs }], 1, `r${i}`).keep, true);
+    assert.equal(
+      curateImage(
+        [
+          { matches: [0], probs },
+          { matches: [], probs },
+        ],
+        1,
+        `r${i}`,
+      ).keep,
+      true,
+    );
   }
 });
 
@@ -75,7 +85,10 @@ test('decisions depend only on (seed, record id, matches): order and sharding do
   // 7 "workers", each with an interleaved shard, processing in reverse order
   const sharded = new Array<boolean>(matches.length);
   for (let w = 0; w < 7; w++) {
-    const mine = matches.map((_, i) => i).filter((i) => i % 7 === w).reverse();
+    const mine = matches
+      .map((_, i) => i)
+      .filter((i) => i % 7 === w)
+      .reverse();
     for (const i of mine) sharded[i] = keepText(matches[i], probs, 123, drawKey(123, `rec-${i}`));
   }
   assert.deepEqual(sharded, whole);

@@ -27,10 +27,7 @@ export interface ReferenceRow {
 
 export function referenceRows(): ReferenceRow[] {
   const dir = path.join(metaclipData, 'reference');
-  return [
-    ...readJsonlGz<ReferenceRow>(path.join(dir, 'coco-captions-val2017.matches.jsonl.gz')),
-    ...readJsonlGz<ReferenceRow>(path.join(dir, 'web-alt-text-10k.matches.jsonl.gz')),
-  ];
+  return [...readJsonlGz<ReferenceRow>(path.join(dir, 'coco-captions-val2017.matches.jsonl.gz')), ...readJsonlGz<ReferenceRow>(path.join(dir, 'web-alt-text-10k.matches.jsonl.gz'))];
 }
 
 /** The reference loop: every entry, substring test on the spaced text. */

@@ -22,7 +22,10 @@ test('matches every reference text exactly (35,014 COCO and alt-text captions, 8
     }
   }
   assert.deepEqual(mismatches.slice(0, 10), []);
-  assert.equal(total, rows.reduce((s, r) => s + r.matches.length, 0));
+  assert.equal(
+    total,
+    rows.reduce((s, r) => s + r.matches.length, 0),
+  );
 
   // The same through the transferable form and through bytes (aligned and not).
   const copies = [MetaclipMatcher.fromTransferable(matcher.toTransferable({ shared: true })), MetaclipMatcher.fromBytes(matcher.toBytes())];

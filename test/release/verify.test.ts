@@ -36,7 +36,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Json).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -57,7 +60,10 @@ function verify(release: string): CliResult {
 function assertBad(r: CliResult, file: string, problem: RegExp): void {
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const lines = r.stdout.split('\n').filter((l) => l.startsWith(`BAD ${file}: `));
-  assert.ok(lines.some((l) => problem.test(l.slice(`BAD ${file}: `.length))), `expected BAD ${file}: ${problem}\n${r.stdout}`);
+  assert.ok(
+    lines.some((l) => problem.test(l.slice(`BAD ${file}: `.length))),
+    `expected BAD ${file}: ${problem}\n${r.stdout}`,
+  );
 }
 
 const manifestOf = (release: string) => readManifest(release) as unknown as Manifest;

@@ -84,12 +84,21 @@ test('lid.176 labels sentences in 13 languages', async (t) => {
 
 test('on 10,000 real alt-texts: mostly English', needsShared, async (t) => {
   const s = await stage();
-  const alt = gunzipSync(readFileSync(sharedPath('data', 'metaclip', 'web-alt-text-10k.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT);
+  const alt = gunzipSync(readFileSync(sharedPath('data', 'metaclip', 'web-alt-text-10k.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { TEXT: string | null }).TEXT);
   const t0 = performance.now();
   for (const text of alt) processOne(s, { id: 'a', text });
   const seconds = (performance.now() - t0) / 1000;
   const counts = Object.entries(s.counters!()).sort((a, b) => b[1] - a[1]);
-  t.diagnostic(`${(alt.length / seconds).toFixed(0)} texts/s; top: ${counts.slice(0, 8).map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
+  t.diagnostic(
+    `${(alt.length / seconds).toFixed(0)} texts/s; top: ${counts
+      .slice(0, 8)
+      .map(([k, v]) => `${k.slice(8)} ${v}`)
+      .join(', ')}`,
+  );
   assert.equal(counts[0][0], 'lang_id:en', 'web alt-texts are mostly English');
 });
 

@@ -205,9 +205,7 @@ test('accuracy on Linguist samples (folder name = label)', needsShared, (t) => {
     ambiguous_extension_name_only: { ...ambiguousNameOnly, accuracy: rate(ambiguousNameOnly) },
     exact_filename: { ...byFilename, accuracy: rate(byFilename) },
     no_known_extension: { ...noExtension, accuracy: rate(noExtension) },
-    per_language: Object.fromEntries(
-      Object.entries(perLanguage).map(([k, v]) => [k, { n: v.n, ok: v.ok, accuracy: rate(v), errors: v.errors }]),
-    ),
+    per_language: Object.fromEntries(Object.entries(perLanguage).map(([k, v]) => [k, { n: v.n, ok: v.ok, accuracy: rate(v), errors: v.errors }])),
   };
   const out = join(tmpdir(), 'thresher-language-accuracy.json');
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
@@ -241,5 +239,8 @@ test('stage processes every sample (speed: bench/language.ts)', needsShared, () 
     assert.ok('language' in r && 'language_type' in r, s.rel);
   }
   const perLanguage = Object.entries(stage.counters!()).filter(([k]) => k.startsWith('language:'));
-  assert.equal(perLanguage.reduce((n, [, v]) => n + v, 0), samples.length);
+  assert.equal(
+    perLanguage.reduce((n, [, v]) => n + v, 0),
+    samples.length,
+  );
 });

@@ -52,7 +52,11 @@ test('MetaCLIP 2 per-image mode on COCO: one matched caption drawn per image, th
   assert.equal(kept.length + excluded.length, coco.annotations.length);
   assert.equal(reasons.get('not_chosen'), summary.not_chosen);
   // Every image with a matched caption had exactly one caption drawn: kept or balanced out.
-  const reference = gunzipSync(readFileSync(path.join(DATA, 'reference', 'coco-captions-val2017.matches.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; matches: number[] });
+  const reference = gunzipSync(readFileSync(path.join(DATA, 'reference', 'coco-captions-val2017.matches.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; matches: number[] });
   const matchedCaptions = new Set(reference.filter((x) => x.matches.length > 0).map((x) => Number(x.id)));
   const matchedImages = new Set(coco.annotations.filter((x) => matchedCaptions.has(x.id)).map((x) => x.image_id));
   assert.equal(summary.kept + summary.balanced_out, matchedImages.size);
@@ -69,7 +73,10 @@ test('MetaCLIP 2 multilingual: per-language metadata chosen by a language column
   writeFileSync(path.join(dir, 'texts.jsonl'), texts.map((t) => JSON.stringify(t)).join('\n') + '\n');
   const match = `  - metaclip_match:\n      metadata: { en: en.json, zh: zh.json }\n      language_column: lang\n`;
   const balance = `  - metaclip_balance:\n      t: 50\n      anchor_language: en\n      metadata: { en: en.json, zh: zh.json }\n`;
-  for (const [name, stages] of [['matched', match], ['out', match + balance]]) {
+  for (const [name, stages] of [
+    ['matched', match],
+    ['out', match + balance],
+  ]) {
     writeFileSync(path.join(dir, `${name}.yaml`), `input:\n  type: jsonl\n  path: texts.jsonl\n  id_field: id\nstages:\n${stages}output:\n  path: ${name}\n`);
     const r = thresher(['run', path.join(dir, `${name}.yaml`), '-q']);
     assert.equal(r.status, 0, r.stderr);

@@ -40,7 +40,11 @@ test('metaclip_match in a pipeline returns the reference ids for all 10,000 real
   assert.equal(thresher(['run', pipeline(dir, 'match', match, 3), '-q']).status, 0);
   const { rows } = await release(path.join(dir, 'match'));
   assert.equal(rows.length, 10_000);
-  const reference = gunzipSync(readFileSync(path.join(DATA, 'reference', 'web-alt-text-10k.matches.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; matches: number[] });
+  const reference = gunzipSync(readFileSync(path.join(DATA, 'reference', 'web-alt-text-10k.matches.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; matches: number[] });
   // The reference is keyed by the dataset's own index column (row 10 of the original is absent).
   const byRow = new Map(rows.map((r) => [r.__index_level_0__ as number, r.metaclip_matches as number[]]));
   let same = 0;

@@ -32,7 +32,10 @@ export class ColumnarWriter implements RecordWriter {
     private readonly path: string,
   ) {
     this.tmp = tempPathFor(path);
-    this.builder = new BatchBuilder(columns.map((c) => c.name), BLOCK_ROWS);
+    this.builder = new BatchBuilder(
+      columns.map((c) => c.name),
+      BLOCK_ROWS,
+    );
   }
 
   private async open(): Promise<number> {

@@ -13,7 +13,11 @@ import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '..
 
 export const directoryReaderOptionsSchema = z.strictObject({
   /** Files larger than this are excluded with reason `too_large`. */
-  maxBytes: z.number().int().positive().default(1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Only files matching one of these globs (a pattern without `/` matches the file name). */
   include: z.array(z.string()).default([]),
   /** Files and directories matching one of these globs are not part of the input. */

@@ -58,7 +58,12 @@ export class JsonDocumentReader implements Reader {
   constructor(inputs: string | readonly string[], options: JsonDocumentReaderOptions = {}) {
     this.inputs = inputs;
     this.opts = jsonDocumentReaderOptionsSchema.parse(options);
-    if (this.opts.columns) this.plans = planColumns(this.opts.columns.map((c) => ({ field: c.name, type: c.type })), this.opts.contentField, this.opts.idField);
+    if (this.opts.columns)
+      this.plans = planColumns(
+        this.opts.columns.map((c) => ({ field: c.name, type: c.type })),
+        this.opts.contentField,
+        this.opts.idField,
+      );
     this.contentColumn = (this.plans ?? planColumns([], this.opts.contentField, this.opts.idField)).find((p) => p.field === this.opts.contentField)!.column;
   }
 
@@ -164,4 +169,3 @@ export class JsonDocumentReader implements Reader {
     }
   }
 }
-

@@ -55,7 +55,12 @@ export class JsonlReader implements Reader {
   constructor(inputs: string | readonly string[], options: JsonlReaderOptions = {}) {
     this.inputs = inputs;
     this.opts = jsonlReaderOptionsSchema.parse(options);
-    if (this.opts.columns) this.plans = planColumns(this.opts.columns.map((c) => ({ field: c.name, type: c.type })), this.opts.contentField, this.opts.idField);
+    if (this.opts.columns)
+      this.plans = planColumns(
+        this.opts.columns.map((c) => ({ field: c.name, type: c.type })),
+        this.opts.contentField,
+        this.opts.idField,
+      );
     this.contentColumn = (this.plans ?? planColumns([], this.opts.contentField, this.opts.idField)).find((p) => p.field === this.opts.contentField)!.column;
   }
 

@@ -118,7 +118,6 @@ function fillBool(vector: duckdb.Vector, values: readonly Value[], count: number
   copyInto(vector, out);
 }
 
-
 /** Lists: (offset, length) entries, then the child vector filled like a column of its own. */
 function fillList(vector: duckdb.Vector, values: readonly Value[], count: number, type: 'int32[]' | 'float32[]' | 'string[]'): void {
   const entries = new Uint32Array(count * 4); // u64 offset, u64 length: high words stay 0

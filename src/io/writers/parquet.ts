@@ -166,9 +166,7 @@ export class ParquetWriter implements RecordWriter {
     await ensureParent(finalPath);
     const o = this.opts;
     try {
-      await this.duck.connection.run(
-        `COPY shard TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION ${o.compression}, ROW_GROUP_SIZE ${o.rowGroupSize})`,
-      );
+      await this.duck.connection.run(`COPY shard TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION ${o.compression}, ROW_GROUP_SIZE ${o.rowGroupSize})`);
     } catch (err) {
       throw new ThresherError(`${finalPath}: writing Parquet failed: ${duckMessage(err)}`);
     }

@@ -118,10 +118,7 @@ export class LanguageDetector {
       // Generic content rules: XML and JSON announce themselves in their first character.
       const start = firstNonSpace(window);
       if (left.some(isXmlLike)) {
-        const xml =
-          window.startsWith('<?xml', start) ||
-          window.startsWith('<!DOCTYPE', start) ||
-          (window.charCodeAt(start) === 60 && isLetter(window.charCodeAt(start + 1)));
+        const xml = window.startsWith('<?xml', start) || window.startsWith('<!DOCTYPE', start) || (window.charCodeAt(start) === 60 && isLetter(window.charCodeAt(start + 1)));
         const picked = pick(left, isXmlLike, xml);
         if (picked.decided) return { language: picked.decided, strategy: 'content', candidates: names };
         left = picked.left;
@@ -179,7 +176,10 @@ export class LanguageDetector {
   private interpreter(text: string): readonly LanguageInfo[] | undefined {
     let end = text.indexOf('\n');
     if (end < 0) end = text.length;
-    const tokens = text.slice(2, end).trim().split(/[ \t]+/);
+    const tokens = text
+      .slice(2, end)
+      .trim()
+      .split(/[ \t]+/);
     let i = 0;
     let name = basenameOf(tokens[0] ?? '');
     if (name === 'env') {
@@ -192,7 +192,12 @@ export class LanguageDetector {
       for (const line of head(text, 5, MODELINE_WINDOW).split('\n').slice(1)) {
         const t = line.trim();
         if (t.startsWith('exec ') && t.includes('$0')) {
-          name = basenameOf(t.slice(5).trim().split(/[ \t]+/)[0]);
+          name = basenameOf(
+            t
+              .slice(5)
+              .trim()
+              .split(/[ \t]+/)[0],
+          );
           break;
         }
       }
@@ -215,11 +220,7 @@ export class LanguageDetector {
   }
 }
 
-function pick(
-  list: readonly LanguageInfo[],
-  like: (l: LanguageInfo) => boolean,
-  yes: boolean,
-): { decided?: LanguageInfo; left: readonly LanguageInfo[] } {
+function pick(list: readonly LanguageInfo[], like: (l: LanguageInfo) => boolean, yes: boolean): { decided?: LanguageInfo; left: readonly LanguageInfo[] } {
   if (yes) return { decided: list.find(like), left: list };
   const rest = list.filter((l) => !like(l));
   return { left: rest.length > 0 ? rest : list };

@@ -41,8 +41,22 @@ export const RULES: ReadonlyMap<string, readonly Rule[]> = new Map<string, Rule[
       { language: 'Wolfram Language', all: [/^\s*\(\*/m, /\*\)\s*$/m], none: [/[;{}]\s*$/m] },
     ],
   ],
-  ['.pl', [{ language: 'Raku', any: RAKU }, { language: 'Perl', any: PERL }, { language: 'Prolog', any: [/^[^#\n]*:-/m] }]],
-  ['.pm', [{ language: 'Raku', any: RAKU }, { language: 'Perl', any: PERL }, { language: 'X PixMap', any: [/\/\*\s*XPM\s*\*\//] }]],
+  [
+    '.pl',
+    [
+      { language: 'Raku', any: RAKU },
+      { language: 'Perl', any: PERL },
+      { language: 'Prolog', any: [/^[^#\n]*:-/m] },
+    ],
+  ],
+  [
+    '.pm',
+    [
+      { language: 'Raku', any: RAKU },
+      { language: 'Perl', any: PERL },
+      { language: 'X PixMap', any: [/\/\*\s*XPM\s*\*\//] },
+    ],
+  ],
   [
     '.t',
     [
@@ -68,25 +82,9 @@ export const RULES: ReadonlyMap<string, readonly Rule[]> = new Map<string, Rule[
   ],
   ['.es', [{ language: 'Erlang', any: [/^\s*(?:%%|-module\s*\(|main\s*\([^)]*\)\s*->)/m] }, { language: 'JavaScript' }]],
   ['.cs', [{ language: 'Smalltalk', any: [/![\w\s]+methodsFor: /] }, { language: 'C#' }]],
-  [
-    '.fs',
-    [
-      { language: 'Forth', any: [/^: \S/m] },
-      { language: 'GLSL', any: GLSL },
-      { language: 'Filterscript', any: [/#pragma\s+(?:rs|version)\b/] },
-      { language: 'F#' },
-    ],
-  ],
+  ['.fs', [{ language: 'Forth', any: [/^: \S/m] }, { language: 'GLSL', any: GLSL }, { language: 'Filterscript', any: [/#pragma\s+(?:rs|version)\b/] }, { language: 'F#' }]],
   ['.frag', [{ language: 'GLSL', any: GLSL }, { language: 'JavaScript' }]],
-  [
-    '.gs',
-    [
-      { language: 'GLSL', any: GLSL },
-      { language: 'Gosu', any: [/^uses\s+(?:java|gw)\./m] },
-      { language: 'Genie', any: [/^\[indent=\d+\]/m] },
-      { language: 'JavaScript' },
-    ],
-  ],
+  ['.gs', [{ language: 'GLSL', any: GLSL }, { language: 'Gosu', any: [/^uses\s+(?:java|gw)\./m] }, { language: 'Genie', any: [/^\[indent=\d+\]/m] }, { language: 'JavaScript' }]],
   ['.rs', [{ language: 'RenderScript', any: [/#pragma\s+(?:rs|version)\b/] }, { language: 'Rust' }]],
   [
     '.re',
@@ -132,14 +130,7 @@ export const RULES: ReadonlyMap<string, readonly Rule[]> = new Map<string, Rule[
     ],
   ],
   ['.i', [{ language: 'Motorola 68K Assembly', any: M68K }, { language: 'SWIG', any: [/^[ \t]*%[a-z_]+\b/m, /^%[{}]\s*$/m] }, { language: 'Assembly' }]],
-  [
-    '.s',
-    [
-      { language: 'Unix Assembly', any: [/\bmov[lqwb]?\s+[%$]/i, /^\s*\.(?:globl|text|section|type)\b/m] },
-      { language: 'Motorola 68K Assembly', any: M68K },
-      { language: 'Assembly' },
-    ],
-  ],
+  ['.s', [{ language: 'Unix Assembly', any: [/\bmov[lqwb]?\s+[%$]/i, /^\s*\.(?:globl|text|section|type)\b/m] }, { language: 'Motorola 68K Assembly', any: M68K }, { language: 'Assembly' }]],
   ['.asm', [{ language: 'Motorola 68K Assembly', any: M68K }, { language: 'Assembly' }]],
   ['.sc', [{ language: 'SuperCollider', any: [/\bSynthDef\b/, /^\s*~\w+\s*=/m] }, { language: 'Scala' }]],
   ['.scd', [{ language: 'SuperCollider', any: [/\bSynthDef\b/, /^\s*~\w+\s*=/m] }, { language: 'Markdown' }]],

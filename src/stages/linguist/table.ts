@@ -26,13 +26,71 @@ export interface LanguageInfo {
  * A language not listed ranks after all listed ones.
  */
 export const PREFERRED_LANGUAGES: readonly string[] = [
-  'JavaScript', 'Python', 'Java', 'C', 'C++', 'Objective-C', 'C#', 'PHP', 'TypeScript', 'TSX', 'Shell',
-  'Ruby', 'Go', 'Rust', 'Perl', 'Kotlin', 'Swift', 'Scala', 'R', 'Lua', 'SQL', 'HTML', 'CSS', 'Markdown',
-  'JSON', 'YAML', 'XML', 'Text', 'TeX', 'Makefile', 'CMake', 'Dockerfile', 'PowerShell', 'Batchfile',
-  'Assembly', 'Fortran', 'MATLAB', 'Haskell', 'OCaml', 'F#', 'Elixir', 'Erlang', 'Clojure', 'Julia',
-  'Dart', 'Groovy', 'Verilog', 'Puppet', 'Pascal', 'Prolog', 'Common Lisp', 'Scheme', 'GLSL',
-  'CoffeeScript', 'Vue', 'TOML', 'Java Properties', 'INI', 'Emacs Lisp', 'Vim Script', 'D',
-  'Smalltalk', 'Forth', 'Raku', 'Objective-C++',
+  'JavaScript',
+  'Python',
+  'Java',
+  'C',
+  'C++',
+  'Objective-C',
+  'C#',
+  'PHP',
+  'TypeScript',
+  'TSX',
+  'Shell',
+  'Ruby',
+  'Go',
+  'Rust',
+  'Perl',
+  'Kotlin',
+  'Swift',
+  'Scala',
+  'R',
+  'Lua',
+  'SQL',
+  'HTML',
+  'CSS',
+  'Markdown',
+  'JSON',
+  'YAML',
+  'XML',
+  'Text',
+  'TeX',
+  'Makefile',
+  'CMake',
+  'Dockerfile',
+  'PowerShell',
+  'Batchfile',
+  'Assembly',
+  'Fortran',
+  'MATLAB',
+  'Haskell',
+  'OCaml',
+  'F#',
+  'Elixir',
+  'Erlang',
+  'Clojure',
+  'Julia',
+  'Dart',
+  'Groovy',
+  'Verilog',
+  'Puppet',
+  'Pascal',
+  'Prolog',
+  'Common Lisp',
+  'Scheme',
+  'GLSL',
+  'CoffeeScript',
+  'Vue',
+  'TOML',
+  'Java Properties',
+  'INI',
+  'Emacs Lisp',
+  'Vim Script',
+  'D',
+  'Smalltalk',
+  'Forth',
+  'Raku',
+  'Objective-C++',
 ];
 
 const TYPE_ORDER: Record<LanguageType, number> = { programming: 0, markup: 1, data: 2, prose: 3 };
@@ -70,13 +128,7 @@ function preference(name: string): number {
  */
 export function rankCandidates(list: LanguageInfo[], extension?: string): LanguageInfo[] {
   const primary = (l: LanguageInfo) => (extension !== undefined && l.extensions[0]?.toLowerCase() === extension ? 0 : 1);
-  return list.sort(
-    (a, b) =>
-      preference(a.name) - preference(b.name) ||
-      primary(a) - primary(b) ||
-      TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
-      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  return list.sort((a, b) => preference(a.name) - preference(b.name) || primary(a) - primary(b) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function push(map: Map<string, LanguageInfo[]>, key: string, lang: LanguageInfo): void {

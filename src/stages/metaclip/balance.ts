@@ -206,7 +206,11 @@ class BalanceStage implements GlobalStage {
     for (const [image, texts] of images) {
       // Order the texts by id (then position) so the draw does not depend on which shard came first.
       texts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-      const d = curateImage(texts.map((x) => ({ matches: x.ids, probs })), seed, image);
+      const d = curateImage(
+        texts.map((x) => ({ matches: x.ids, probs })),
+        seed,
+        image,
+      );
       if (d.keep) kept++;
       texts.forEach((x, i) => out.push(x.rank, JSON.stringify([x.position, i === d.chosen ? (d.keep ? KEEP : BALANCED_OUT) : NOT_CHOSEN])));
     }
@@ -305,9 +309,7 @@ class BalanceStage implements GlobalStage {
       kept: tally.kept,
       balanced_out: tally.balanced_out,
       not_chosen: tally.not_chosen,
-      ...(decision.t_by_language
-        ? { t_by_language: Object.fromEntries(Object.entries(decision.t_by_language).map(([l, x]) => [l, { t: x.t, tail_share: x.tail_share }])) }
-        : {}),
+      ...(decision.t_by_language ? { t_by_language: Object.fromEntries(Object.entries(decision.t_by_language).map(([l, x]) => [l, { t: x.t, tail_share: x.tail_share }])) } : {}),
     };
     await writeBalanceReport(path.join(task.stageDir, 'artifacts'), summary, before, after, this.p.metadata, this.env.baseDir);
   }

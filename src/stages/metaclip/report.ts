@@ -32,7 +32,9 @@ function entryCountsJson(counts: Uint32Array, names: string[] | null): string {
 
 /** Entry counts sorted descending, sampled at log-spaced ranks: the curve of the paper's figure. */
 function rankCurve(counts: Uint32Array): [number, number][] {
-  const sorted = Array.from(counts).filter((c) => c > 0).sort((a, b) => b - a);
+  const sorted = Array.from(counts)
+    .filter((c) => c > 0)
+    .sort((a, b) => b - a);
   const points: [number, number][] = [];
   let last = -1;
   for (let k = 0; k <= 400; k++) {
@@ -57,7 +59,8 @@ export function entryCountsSvg(before: Uint32Array, after: Uint32Array, t: numbe
   const y = (c: number) => H - m.b - (Math.log10(Math.max(c, 1)) / Math.log10(maxCount)) * (H - m.t - m.b);
   const line = (pts: [number, number][]) => pts.map(([r, c], i) => `${i ? 'L' : 'M'}${x(r).toFixed(1)},${y(c).toFixed(1)}`).join('');
   const ticks: string[] = [];
-  for (let p = 0; Math.pow(10, p) <= maxCount; p++) ticks.push(`<text x="${m.l - 6}" y="${y(10 ** p) + 4}" text-anchor="end">1e${p}</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(10 ** p)}" y2="${y(10 ** p)}" stroke="#eee"/>`);
+  for (let p = 0; Math.pow(10, p) <= maxCount; p++)
+    ticks.push(`<text x="${m.l - 6}" y="${y(10 ** p) + 4}" text-anchor="end">1e${p}</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(10 ** p)}" y2="${y(10 ** p)}" stroke="#eee"/>`);
   for (let p = 0; Math.pow(10, p) <= maxRank; p++) ticks.push(`<text x="${x(10 ** p)}" y="${H - m.b + 16}" text-anchor="middle">1e${p}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="white"/>
