@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { RecordBatch } from '../core/batch.js';
 import type { DataRecord, Value } from '../core/record.js';
 import { defineStage, type ExcludeRow, type MapStage, type StageResult } from '../core/stage.js';
-import { LanguageDetector, type Strategy } from './linguist/detect.js';
-import { languageTable } from './linguist/table.js';
+import { LanguageDetector, type Strategy } from '../linguist/detect.js';
+import { languageTable } from '../linguist/table.js';
 
 /**
  * `language`: the programming language of a source file from its name and, where the name is
