@@ -43,7 +43,7 @@ const LATIN1_LETTER: Uint8Array = (() => {
   return t;
 })();
 
-const BEYOND_LATIN1 = /[^\x00-\xff]/;
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/; // eslint-disable-line no-control-regex
 type Latin1Buffer = Buffer & { latin1Write(text: string, offset: number): number }; // public since Node 0.x, untyped
 let scratch = Buffer.allocUnsafe(1 << 16) as Latin1Buffer;
 
