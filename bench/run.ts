@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
+import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
 import { benchLanguage } from './language.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
@@ -20,6 +21,7 @@ const only = process.argv[2];
 const machine = { node: process.version, cpus: os.cpus()[0]?.model, cores: os.availableParallelism(), memory_gb: Math.round(os.totalmem() / 2 ** 30) };
 const benches: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   demo: benchDemo,
+  'code-stages': benchCodeStages,
   'metaclip-match': () => benchMetaclipMatch(),
   'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
   language: () => benchLanguage(),
