@@ -47,7 +47,7 @@ const BINARY_SNIFF_BYTES = 8192;
 export const PEER_GAPS: readonly string[] = [
   'language: the peer looks up the exact file name, then the longest Linguist extension, and takes the first-ranked language (the table is dumped from thresher). It does not port modelines, shebangs, the XML/JSON first-character content rule or the per-extension heuristics (linguist/heuristics.ts); the language only matters to file_filter through the long-line exempt and data-format lists.',
   "dedup: the peer hashes only files that pass the filters (thresher's reader hashes every decoded file); same kept set.",
-  'file_filter: every rule ported (size, NUL, line count, long lines with the exempt list, alphabetic share, auto-generated markers, base64/hex/unicode-escape runs, data formats over 512 lines) with lengths in UTF-16 code units as JavaScript counts them, JavaScript \\s spelled out for the hex pattern and \\b kept ASCII. The generated_column flag is not ported: the demo records have no such column. The unicode-escape scan is skipped when the text has no "\\u" (same result).',
+  'file_filter: every rule ported (empty, size, NUL, line count, long lines with the exempt list, alphabetic or alphanumeric share, auto-generated markers in the first five LF/CRLF/CR lines, base64/hex/unicode-escape runs with overlaps counted once, data formats over 512 lines, HTML visible text, Text file names). Python is the reference of these rules (code points, Unicode \\b and \\s), so the peer uses its own len and re. The generated_column flag is not ported: the demo records have no such column.',
 ];
 
 interface InputStats {

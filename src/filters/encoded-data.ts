@@ -1,8 +1,14 @@
 /**
  * The Stack v2's encoded-data rule: a base64, hex or unicode-escape run longer than 1,024
- * characters, or such runs making up over half of a file, mark it as data, not code.
+ * characters, or such runs covering over half of a file, mark it as data, not code.
+ *
+ * The reference is BigCode's Python tooling, so the patterns mean what Python's `re` makes of
+ * them: `\b` and `\s` are Unicode-aware there (a hex digit right after `ß` is not at a word
+ * boundary) and ASCII-only in JavaScript. Pure-ASCII texts, nearly all code, take the plain
+ * JavaScript patterns; others take spelled-out equivalents of Python's classes. Lengths are in
+ * code points. Where runs of two kinds overlap (hex digits are base64 characters too), a
+ * character counts once toward the half-of-the-file share.
  */
-
 import { latin1Bytes } from './latin1.js';
 
 /** `[a-zA-Z0-9+/\n=]`: the characters of Stack v2's base64 pattern, over Latin-1 code units. */
@@ -12,86 +18,107 @@ const BASE64_CHAR: Uint8Array = (() => {
   return t;
 })();
 
-interface Runs {
-  longest: number;
-  total: number;
-}
-
-/** Folds one finished run of `run` base64 characters into `acc` (runs under 64 do not count). */
-function endRun(acc: Runs, run: number): void {
-  if (run < 64) return;
-  acc.total += run;
-  if (run > acc.longest) acc.longest = run;
+/** A run as [start, end) in UTF-16 units, and its length in code points. */
+interface Run {
+  start: number;
+  end: number;
+  kind: string;
 }
 
 /**
- * Runs of `[a-zA-Z0-9+/\n=]{64,}` in one linear pass (the regex rescans from every start
- * inside a long run and cost 4× the whole filter on real code), over bytes when the text is
- * Latin-1. Returns the longest run and the characters in runs.
+ * Runs of `[a-zA-Z0-9+/\n=]{64,}` in one linear pass (the regex rescans from every start inside
+ * a long run), over bytes when the text is Latin-1. The characters are ASCII, so units are code points.
  */
-function base64Runs(text: string): Runs {
-  const acc = { longest: 0, total: 0 };
-  let run = 0;
+function base64Runs(text: string, out: Run[]): void {
   const bytes = latin1Bytes(text);
-  if (bytes) {
-    for (let i = 0; i < bytes.length; i++) {
-      if (BASE64_CHAR[bytes[i]] === 1) run++;
-      else {
-        endRun(acc, run);
-        run = 0;
-      }
-    }
-  } else {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 256 && BASE64_CHAR[c] === 1) run++;
-      else {
-        endRun(acc, run);
-        run = 0;
-      }
+  const n = text.length;
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 0 : bytes ? bytes[i] : text.charCodeAt(i);
+    if (c < 256 && BASE64_CHAR[c] === 1) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= 64) out.push({ start, end: i, kind: 'base64' });
+      start = -1;
     }
   }
-  endRun(acc, run);
-  return acc;
 }
 
-const HEX_RUN = /(?:\b(?:0x|\\x)?[0-9a-fA-F]{2}(?:,|\b\s*)){8,}/g;
+// Python's \w and \s for str patterns, spelled out for JavaScript (with the `u` flag).
+const PY_WORD = '[\\p{L}\\p{N}_]';
+const PY_B = `(?:(?<=${PY_WORD})(?!${PY_WORD})|(?<!${PY_WORD})(?=${PY_WORD}))`;
+const PY_S = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+
+const hexRun = (b: string, s: string, flags: string) => new RegExp(`(?:${b}(?:0x|\\\\x)?[0-9a-fA-F]{2}(?:,|${b}${s}*)){8,}`, flags);
 /**
  * Four hex tokens in a row without the leading `\b`. Every hex run's first four tokens match it
- * at the run's first digit, so where it finds nothing the hex run pattern finds nothing either,
- * and no run starts more than two characters (a `0x` or `\x`) before its first match. It runs
- * twice as fast: a pattern that starts with `\b` is tried at every position.
+ * at the run's first digit, so where it finds nothing the run pattern finds nothing either, and
+ * no run starts more than two characters (a `0x` or `\x`) before it. It is twice as fast: a
+ * pattern that starts with `\b` is tried at every position.
  */
-const HEX_GATE = /[0-9a-fA-F]{2}(?:,|\b\s*)(?:0x|\\x)?[0-9a-fA-F]{2}(?:,|\b\s*)(?:0x|\\x)?[0-9a-fA-F]{2}(?:,|\b\s*)(?:0x|\\x)?[0-9a-fA-F]{2}/;
+const hexGate = (b: string, s: string, flags: string) => {
+  const token = `(?:0x|\\\\x)?[0-9a-fA-F]{2}`;
+  const sep = `(?:,|${b}${s}*)`;
+  return new RegExp(`[0-9a-fA-F]{2}${sep}${token}${sep}${token}${sep}${token}`, flags);
+};
+
+const ASCII = { run: hexRun('\\b', '\\s', 'g'), gate: hexGate('\\b', '\\s', '') };
+const UNICODE = { run: hexRun(PY_B, PY_S, 'gu'), gate: hexGate(PY_B, PY_S, 'u') };
+/** Where JavaScript's `\b`/`\s` and Python's differ: any non-ASCII character, and \x1c-\x1f (whitespace to Python). */
+const NOT_PLAIN_ASCII = /[^\u0000-\u001b\u0020-\u007f]/; // eslint-disable-line no-control-regex
 const UNICODE_ESCAPE_RUN = /(?:\\u[0-9a-fA-F]{4}){8,}/g;
 
-/** Lengths of every match of a global pattern from `from` on (stops early past `stopAbove`). */
-function runLengths(re: RegExp, text: string, from: number, stopAbove: number): number[] {
-  const out: number[] = [];
+function matches(re: RegExp, text: string, from: number, kind: string, out: Run[]): void {
   re.lastIndex = from;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    out.push(m[0].length);
-    if (m[0].length > stopAbove) break;
-  }
-  return out;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ start: m.index, end: m.index + m[0].length, kind });
 }
 
-/** Why `text` counts as encoded data (a run over 1,024 characters, or runs over half of it), if it does. */
-export function encodedData(text: string): string | undefined {
-  const b64 = base64Runs(text);
-  if (b64.longest > 1024) return `base64 run of ${b64.longest} characters`;
-  let total = b64.total;
-  const gate = HEX_GATE.exec(text);
-  const hex = gate ? runLengths(HEX_RUN, text, Math.max(0, gate.index - 2), 1024) : [];
-  const escapes = text.includes('\\u') ? runLengths(UNICODE_ESCAPE_RUN, text, 0, 1024) : [];
-  for (const [kind, lengths] of [
-    ['hex', hex],
-    ['unicode-escape', escapes],
-  ] as const) {
-    for (const n of lengths) {
-      if (n > 1024) return `${kind} run of ${n} characters`;
-      total += n;
+/** Code points in text[start, end). */
+function codePoints(text: string, start: number, end: number): number {
+  let n = end - start;
+  for (let i = start; i < end - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
     }
   }
-  return total > text.length / 2 ? `encoded runs are ${Math.round((100 * total) / text.length)}% of the file` : undefined;
+  return n;
+}
+
+/** Every base64, hex and unicode-escape run of `text`, in that order. */
+export function encodedRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  base64Runs(text, runs);
+  const p = NOT_PLAIN_ASCII.test(text) ? UNICODE : ASCII;
+  const gate = p.gate.exec(text);
+  if (gate) matches(p.run, text, Math.max(0, gate.index - 2), 'hex', runs);
+  if (text.includes('\\u')) matches(UNICODE_ESCAPE_RUN, text, 0, 'unicode-escape', runs);
+  return runs;
+}
+
+/** Code points covered by at least one run. */
+function covered(text: string, runs: Run[]): number {
+  const sorted = [...runs].sort((a, b) => a.start - b.start);
+  let total = 0;
+  let end = 0;
+  for (const r of sorted) {
+    const from = Math.max(r.start, end);
+    if (r.end > from) total += codePoints(text, from, r.end);
+    end = Math.max(end, r.end);
+  }
+  return total;
+}
+
+/** Why `text` counts as encoded data (a run over 1,024 characters, or runs covering over half of it), if it does. */
+export function encodedData(text: string): string | undefined {
+  const runs = encodedRuns(text);
+  for (const r of runs) {
+    const n = codePoints(text, r.start, r.end);
+    if (n > 1024) return `${r.kind} run of ${n} characters`;
+  }
+  if (runs.length === 0) return undefined;
+  const all = codePoints(text, 0, text.length);
+  const total = covered(text, runs);
+  return total > all / 2 ? `encoded runs cover ${Math.round((100 * total) / all)}% of the file` : undefined;
 }

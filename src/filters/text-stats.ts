@@ -2,80 +2,83 @@ import { latin1Bytes } from './latin1.js';
 
 /**
  * Line and character statistics of a text, as The Stack v2's file filters use them. Lengths
- * are in UTF-16 code units (what JavaScript counts; characters for all but astral text).
+ * count code points (Python's `len`, which BigCode's tooling used): an emoji is one character,
+ * not two UTF-16 units. A line ends at LF, CRLF or a lone CR, everywhere in thresher (see
+ * lines.ts).
  */
 export interface TextStats {
-  /** Number of lines: line breaks (LF, CRLF, lone CR), plus one for a last line without one. */
+  /** Number of lines: line breaks, plus one for a last line without one. */
   lines: number;
+  /** Longest line in code points, its line break excluded. */
   maxLineLength: number;
-  /** Characters outside line breaks divided by lines; 0 for empty content. */
+  /** Code points outside line breaks divided by lines; 0 for empty content. */
   meanLineLength: number;
-  /** Unicode letters / all UTF-16 code units; 0 for empty content. */
+  /** Letters (Unicode category L, Python's `isalpha`) / code points; 0 for empty content. */
   alphaFraction: number;
+  /** Letters and numbers (categories L and N, Python's `isalnum`) / code points; 0 for empty content. */
+  alnumFraction: number;
   hasNul: boolean;
+  codePoints: number;
 }
 
-/** 0 = not yet known, 1 = letter, 2 = not a letter; for BMP code units. */
-const letterCache = new Uint8Array(65536);
 const LETTER = /^\p{L}$/u;
-const astralLetters = new Map<number, boolean>();
+const NUMBER = /^\p{N}$/u;
+/** Per BMP code unit: 0 = not yet known, else 1 + (letter ? 1 : 0) + (number ? 2 : 0). */
+const bmpClass = new Uint8Array(65536);
+const astralClass = new Map<number, number>();
 
-function isBmpLetter(c: number): boolean {
-  let k = letterCache[c];
-  if (k === 0) {
-    k = LETTER.test(String.fromCharCode(c)) ? 1 : 2;
-    letterCache[c] = k;
-  }
-  return k === 1;
+function classOf(ch: string): number {
+  return 1 + (LETTER.test(ch) ? 1 : 0) + (NUMBER.test(ch) ? 2 : 0);
 }
 
-function isAstralLetter(cp: number): boolean {
-  let isL = astralLetters.get(cp);
-  if (isL === undefined) {
-    isL = LETTER.test(String.fromCodePoint(cp));
-    astralLetters.set(cp, isL);
-  }
-  return isL;
+function bmp(c: number): number {
+  let k = bmpClass[c];
+  if (k === 0) bmpClass[c] = k = classOf(String.fromCharCode(c));
+  return k;
 }
 
-/** Letters among the 256 Latin-1 code units (ASCII letters, ª µ º, À–ÿ but × ÷). */
-const LATIN1_LETTER: Uint8Array = (() => {
+function astral(cp: number): number {
+  let k = astralClass.get(cp);
+  if (k === undefined) astralClass.set(cp, (k = classOf(String.fromCodePoint(cp))));
+  return k;
+}
+
+/** Class bits of the 256 Latin-1 code units: 1 letter, 2 number (digits, ¹ ² ³ ¼ ½ ¾). */
+const LATIN1: Uint8Array = (() => {
   const t = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) t[c] = isBmpLetter(c) ? 1 : 0;
+  for (let c = 0; c < 256; c++) t[c] = bmp(c) - 1;
   return t;
 })();
 
-/** Letters in a text whose code units are all below 256, counted over its bytes. */
-function latin1Letters(bytes: Uint8Array): number {
-  let alpha = 0;
-  for (let i = 0; i < bytes.length; i++) alpha += LATIN1_LETTER[bytes[i]];
-  return alpha;
+interface Counts {
+  letters: number;
+  alnum: number;
 }
 
-/** Letters in any text: a surrogate pair that is a letter counts its two code units. */
-function anyLetters(text: string): number {
-  let alpha = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 256) alpha += LATIN1_LETTER[c];
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        if (isAstralLetter(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000)) alpha += 2;
-        i++;
-      } else if (isBmpLetter(c)) alpha++;
-    } else if (isBmpLetter(c)) alpha++;
+/** Letters and letters-or-numbers of a Latin-1 text, over its bytes (code points = bytes). */
+function latin1Counts(bytes: Uint8Array): Counts {
+  let letters = 0;
+  let alnum = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const k = LATIN1[bytes[i]];
+    letters += k & 1;
+    alnum += k === 0 ? 0 : 1;
   }
-  return alpha;
+  return { letters, alnum };
 }
 
-/** Line count and lengths; `\n` found natively when the text holds no `\r` (almost always). */
-function lineShape(text: string): { lines: number; maxLen: number; breaks: number } {
+interface Shape {
+  lines: number;
+  maxLen: number;
+  /** code points that are line breaks (CRLF is two) */
+  breaks: number;
+}
+
+/** Line count and lengths of a text whose code units are code points; `\n` found natively when there is no `\r`. */
+function unitLineShape(text: string): Shape {
   const n = text.length;
   let lines = 0;
   let maxLen = 0;
-  let breaks = 0; // code units that are line breaks
   if (text.indexOf('\r') < 0) {
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
@@ -83,45 +86,78 @@ function lineShape(text: string): { lines: number; maxLen: number; breaks: numbe
       lines++;
       start = nl + 1;
     }
-    breaks = lines;
+    const breaks = lines;
     if (start < n) {
       lines++;
       if (n - start > maxLen) maxLen = n - start;
     }
     return { lines, maxLen, breaks };
   }
+  return codePointScan(text, false).shape;
+}
+
+/** One pass over code points: line shape, and (when asked) letters and numbers. */
+function codePointScan(text: string, count: boolean): { shape: Shape; counts: Counts; codePoints: number } {
+  const n = text.length;
+  let lines = 0;
+  let maxLen = 0;
+  let breaks = 0;
   let lineLen = 0;
+  let letters = 0;
+  let alnum = 0;
+  let codePoints = 0;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
+    codePoints++;
     if (c === 10 || c === 13) {
       breaks++;
       if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) {
         i++;
         breaks++;
+        codePoints++;
       }
       lines++;
       if (lineLen > maxLen) maxLen = lineLen;
       lineLen = 0;
-    } else lineLen++;
+      continue;
+    }
+    lineLen++;
+    if (!count) continue;
+    let k: number;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00) + 0x10000;
+      k = astral(c) - 1;
+    } else k = c < 256 ? LATIN1[c] : bmp(c) - 1;
+    letters += k & 1;
+    alnum += k === 0 ? 0 : 1;
   }
   if (lineLen > 0) {
     lines++;
     if (lineLen > maxLen) maxLen = lineLen;
   }
-  return { lines, maxLen, breaks };
+  return { shape: { lines, maxLen, breaks }, counts: { letters, alnum }, codePoints };
 }
 
-/** The statistics of `text`: line shape from native searches, letters from one typed loop. */
+/** The statistics of `text`: Latin-1 texts by native searches and a byte loop, others in one code point pass. */
 export function textStats(text: string): TextStats {
-  const n = text.length;
-  const { lines, maxLen, breaks } = lineShape(text);
   const bytes = latin1Bytes(text);
-  const alpha = bytes ? latin1Letters(bytes) : anyLetters(text);
+  let shape: Shape;
+  let counts: Counts;
+  let codePoints: number;
+  if (bytes) {
+    shape = unitLineShape(text);
+    counts = latin1Counts(bytes);
+    codePoints = text.length;
+  } else {
+    ({ shape, counts, codePoints } = codePointScan(text, true));
+  }
   return {
-    lines,
-    maxLineLength: maxLen,
-    meanLineLength: lines > 0 ? (n - breaks) / lines : 0,
-    alphaFraction: n > 0 ? alpha / n : 0,
+    lines: shape.lines,
+    maxLineLength: shape.maxLen,
+    meanLineLength: shape.lines > 0 ? (codePoints - shape.breaks) / shape.lines : 0,
+    alphaFraction: codePoints > 0 ? counts.letters / codePoints : 0,
+    alnumFraction: codePoints > 0 ? counts.alnum / codePoints : 0,
     hasNul: text.indexOf('\0') >= 0,
+    codePoints,
   };
 }

@@ -12,12 +12,12 @@ import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
 
 export const directoryReaderOptionsSchema = z.strictObject({
-  /** Files larger than this are excluded with reason `too_large`. */
+  /** Files larger than this are excluded with reason `too_large`. Default 10 MiB: The Stack v2 kept files under 10 MiB. */
   maxBytes: z
     .number()
     .int()
     .positive()
-    .default(1024 * 1024),
+    .default(10 * 1024 * 1024),
   /** Only files matching one of these globs (a pattern without `/` matches the file name). */
   include: z.array(z.string()).default([]),
   /** Files and directories matching one of these globs are not part of the input. */
