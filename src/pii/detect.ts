@@ -31,7 +31,7 @@ const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])
 const PLACEHOLDER_EMAIL =
   /@(?:[\w-]+\.)*(?:example|test|invalid|localhost|domain|email)\.[a-z]+$|@[\w.-]+\.(?:test|example|invalid|localhost)$|^(?:user|username|name|you|your[._-]?\w*|someone|somebody|me|foo|bar|test|email|example|john\.?doe|jane\.?doe|no-?reply|do-?not-?reply)@/i;
 /** Numbers right after these words are versions, not addresses. */
-const VERSION_BEFORE = /(?:\bv|version|ver\.?|release|rev)[\s:=@"']{0,3}$/i;
+const VERSION_BEFORE = /\b(?:v|version|ver\.?|release|rev)[\s:=@"']{0,3}$/i;
 
 const REPLACEMENT: Record<Exclude<PiiType, 'IP_ADDRESS'>, string> = { EMAIL: '<EMAIL>', PHONE: '<PHONE>', CREDIT_CARD: '<CREDIT_CARD>', NAME: '<NAME>' };
 
@@ -48,9 +48,15 @@ export class PiiDetector {
     const spans: Span[] = [];
     if (this.level.EMAIL !== 'off') this.emails(text, spans);
     if (this.level.IP_ADDRESS !== 'off') this.ips(text, spans);
-    if (this.level.CREDIT_CARD !== 'off') this.cards(text, spans);
+    const cards: Span[] = [];
+    if (this.level.CREDIT_CARD !== 'off' || this.level.PHONE !== 'off') this.cards(text, cards);
+    if (this.level.CREDIT_CARD !== 'off') spans.push(...cards);
     if (this.level.PHONE !== 'off') {
-      for (const p of findPhones(text, this.options.defaultCountry ?? 'US', this.level.PHONE === 'aggressive')) spans.push({ ...p, type: 'PHONE', rule: 'phone', replacement: REPLACEMENT.PHONE });
+      // a digit run already read as a card number or an IP address is not also a phone number
+      const taken = [...spans, ...cards];
+      for (const p of findPhones(text, this.options.defaultCountry ?? 'US', this.level.PHONE === 'aggressive')) {
+        if (!taken.some((t) => t.start < p.end && p.start < t.end)) spans.push({ ...p, type: 'PHONE', rule: 'phone', replacement: REPLACEMENT.PHONE });
+      }
     }
     if (this.level.NAME !== 'off') {
       const min = this.level.NAME === 'aggressive' ? 0 : 0.5;
@@ -84,7 +90,7 @@ export class PiiDetector {
   }
 
   private cards(text: string, spans: Span[]): void {
-    const requireIssuer = this.level.CREDIT_CARD === 'conservative';
+    const requireIssuer = this.level.CREDIT_CARD !== 'aggressive';
     for (const m of text.matchAll(CARD_CANDIDATE)) {
       const digits = m[0].replace(/[ -]/g, '');
       if (/[ -]/.test(m[0]) && !/^\d+(?:([ -])\d+)(?:\1\d+)*$/.test(m[0])) continue; // one kind of separator

@@ -26,6 +26,8 @@ const SECRET_NAME = /secret$/i;
 /** A password or secret word anywhere in the name (`SECRET_VALUE`, `password_for_db`): the value must look random. */
 const MENTIONS_SECRET = /pass(?:word|wd)|secret/i;
 const KEY_NAME = /(?:key|token|credentials?|auth|bearer|apikey)$/i;
+/** Names under which a UUID is a credential (Heroku, HubSpot, Snyk keys are UUIDs); under other names a UUID is an id. */
+const UUID_SECRET_NAME = /(?:token|secret|api[_-]?key|apikey|access[_-]?key|auth)$/i;
 /** Values of a password field that are words or labels rather than passwords. */
 const WORDLIKE = /^\p{Lu}?\p{Ll}+$|^[a-z]+(?:[-_][a-z]+)+$|\s/u;
 /** Numeric literals (`0x0B96`, `6201234`: constants and codes, not passwords) and paths (`PWD=/home/me`). */
@@ -122,7 +124,9 @@ export class SecretDetector {
       return { type: 'PASSWORD', rule: 'generic-password' };
     }
     if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
-      if (/\s/.test(value) || isUuid(value) || !looksRandom(value, ratio)) return undefined;
+      if (/\s/.test(value)) return undefined;
+      if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
+      if (!looksRandom(value, ratio)) return undefined;
       return { type: 'KEY', rule: 'generic-key' };
     }
     return this.anyNameKey(value);
