@@ -14,6 +14,8 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   metaclip_match: async () => (await import('./metaclip/match.js')).metaclipMatchStage,
   metaclip_balance: async () => (await import('./metaclip/balance.js')).metaclipBalanceStage,
   lang_id: async () => (await import('./lang-id.js')).langIdStage,
+  secrets: async () => (await import('./secrets.js')).secretsStage,
+  pii: async () => (await import('./pii.js')).piiStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {

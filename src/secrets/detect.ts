@@ -1,0 +1,160 @@
+import type { Span } from '../redact/redact.js';
+import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
+import { isHexDigest, isNeverSecret, isPlaceholder, isPublicName, isUuid } from './filters.js';
+import { KeywordSet } from './keywords.js';
+import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
+
+/**
+ * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
+ * the generic rules: values assigned to password-, key- and token-like names, high-entropy
+ * values assigned to any name, and passwords in URLs. Returns spans for `redact`.
+ */
+export interface SecretOptions {
+  /** Also flag values that look like placeholders (`xxxx`, `changeme`, `<your-key>`, `${TOKEN}`). Default false. */
+  flagPlaceholders?: boolean;
+  /** Run the generic assignment and URL rules (default true). */
+  generic?: boolean;
+  /** Minimum entropy ratio for generic keys (see entropy.ts looksRandom); default 0.85. */
+  randomness?: number;
+}
+
+export const PLACEHOLDER: Record<SecretKind, string> = { KEY: '<KEY>', PASSWORD: '<PASSWORD>' };
+
+/** Secret-bearing names: last word password-like (no randomness needed) or key-like (the value must look random). */
+const PASSWORD_NAME = /(?:pass(?:word|wd|phrase)?|pwd)$|(?:^|[^a-z])pw$/i;
+const SECRET_NAME = /secret$/i;
+/** A password or secret word anywhere in the name (`SECRET_VALUE`, `password_for_db`): the value must look random. */
+const MENTIONS_SECRET = /pass(?:word|wd)|secret/i;
+const KEY_NAME = /(?:key|token|credentials?|auth|bearer|apikey)$/i;
+/** Names under which a UUID is a credential (Heroku, HubSpot, Snyk keys are UUIDs); under other names a UUID is an id. */
+const UUID_SECRET_NAME = /(?:token|secret|api[_-]?key|apikey|access[_-]?key|auth)$/i;
+/** Values of a password field that are words or labels rather than passwords. */
+const WORDLIKE = /^\p{Lu}?\p{Ll}+$|^[a-z]+(?:[-_][a-z]+)+$|\s/u;
+/** Numeric literals (`0x0B96`, `6201234`: constants and codes, not passwords) and paths (`PWD=/home/me`). */
+const NUMBER_OR_PATH = /^(?:0x[0-9a-f]+|[+-]?\d+(?:\.\d+)?)$|^[~.]?\//i;
+/** Bare (unquoted) values that read as code: member access, calls, variables. */
+const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|^\$|[()]/;
+
+/**
+ * `name = value`, `name: value`, `"name": "value"`, `name := value`, `'name' => 'value'`: the
+ * name (group 2) and either a quoted value (group 4) or a bare value running to the end of the
+ * line or a comment (group 5), as in .env, INI and YAML files (a YAML tag such as `!!binary` is skipped).
+ */
+const ASSIGNMENT =
+  /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|\?=|(?<![=!<>+\-*/%&|^])=(?![=>~])|:(?![:=]))[ \t]{0,3}(?:!![\w:]+[ \t]+)?(?:(["'`])((?:(?!\3)[^\\\r\n]|\\.){1,400}?)\3|([^\s'"`,;(){}[\]<>]{4,400})(?=[ \t]*(?:[#;].*)?\r?$))/dgm;
+
+/** scheme://user:password@host */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
+
+export class SecretDetector {
+  private readonly keywords: KeywordSet;
+  private readonly rulesByKeyword: number[][];
+  private readonly alwaysRun: number[];
+
+  constructor(
+    private readonly rules: readonly SecretRule[] = SECRET_RULES,
+    private readonly options: SecretOptions = {},
+  ) {
+    const words = new Map<string, number>();
+    this.rulesByKeyword = [];
+    this.alwaysRun = [];
+    rules.forEach((r, i) => {
+      if (r.keywords.length === 0) this.alwaysRun.push(i);
+      for (const k of r.keywords) {
+        const kw = k.toLowerCase();
+        if (!words.has(kw)) words.set(kw, words.size);
+        (this.rulesByKeyword[words.get(kw)!] ??= []).push(i);
+      }
+    });
+    this.keywords = new KeywordSet(words.keys());
+  }
+
+  /** Spans of the secrets in `text`, provider rules first (they win ties against generic rules). */
+  find(text: string): Span[] {
+    const spans: Span[] = [];
+    const active = new Set(this.alwaysRun);
+    for (const k of this.keywords.find(text)) for (const r of this.rulesByKeyword[k]) active.add(r);
+    for (const i of [...active].sort((a, b) => a - b)) this.runRule(this.rules[i], text, spans);
+    if (this.options.generic !== false) {
+      this.assignments(text, spans);
+      this.urlPasswords(text, spans);
+    }
+    return spans;
+  }
+
+  private runRule(rule: SecretRule, text: string, spans: Span[]): void {
+    rule.regex.lastIndex = 0;
+    for (const m of text.matchAll(rule.regex)) {
+      const g = rule.secretGroup ?? 0;
+      const secret = m[g];
+      const at = m.indices?.[g];
+      if (secret === undefined || !at) continue;
+      if (!this.options.flagPlaceholders && isPlaceholder(secret) && !(rule.id === 'twitter-bearer-token' && !isPlaceholder(secret.slice(22)))) continue;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+      if (rule.validate && !rule.validate(secret)) continue;
+      const kind = rule.kind ?? 'KEY';
+      spans.push({ start: at[0], end: at[1], type: kind, rule: rule.id, replacement: PLACEHOLDER[kind] });
+    }
+  }
+
+  private assignments(text: string, spans: Span[]): void {
+    for (const m of text.matchAll(ASSIGNMENT)) {
+      const name = m[2];
+      const quoted = m[4] !== undefined;
+      const value = quoted ? m[4] : m[5];
+      const at = m.indices?.[quoted ? 4 : 5];
+      if (value === undefined || !at) continue;
+      const kind = this.classify(name, value, quoted);
+      if (kind) spans.push({ start: at[0], end: at[1], type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    }
+  }
+
+  /** What an assigned value is: a password, a key, or nothing (see the module comment for the tests). */
+  classify(name: string, value: string, quoted: boolean): { type: SecretKind; rule: string } | undefined {
+    if (isPublicName(name)) return undefined;
+    const placeholderOk = this.options.flagPlaceholders === true;
+    if ((!placeholderOk && isNeverSecret(value)) || (!quoted && CODE_LIKE.test(value))) return undefined;
+    if (value.length > 500) return undefined;
+    const ratio = this.options.randomness ?? 0.85;
+    const secretName = SECRET_NAME.test(name);
+    if (PASSWORD_NAME.test(name) || secretName) {
+      if (value.length < 4 || WORDLIKE.test(value) || NUMBER_OR_PATH.test(value)) return undefined;
+      if (!quoted && value.toLowerCase().includes(name.toLowerCase().replace(/^.*[^a-z]/, ''))) return undefined;
+      if (secretName && looksRandom(value, ratio)) return { type: 'KEY', rule: 'generic-key' };
+      return { type: 'PASSWORD', rule: 'generic-password' };
+    }
+    if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
+      if (/\s/.test(value)) return undefined;
+      if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
+      if (!looksRandom(value, ratio)) return undefined;
+      return { type: 'KEY', rule: 'generic-key' };
+    }
+    return this.anyNameKey(value);
+  }
+
+  /** A value assigned to a name that says nothing: a key only when it is long, base64-like and plainly random. */
+  private anyNameKey(value: string): { type: SecretKind; rule: string } | undefined {
+    if (value.length < 20 || value.length > 128 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
+    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || isUuid(value)) return undefined;
+    if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return undefined;
+    if (wordCoverage(value) >= 0.3 || !looksRandom(value, 0.9, 20)) return undefined;
+    return { type: 'KEY', rule: 'generic-high-entropy' };
+  }
+
+  private urlPasswords(text: string, spans: Span[]): void {
+    for (const m of text.matchAll(URL_PASSWORD)) {
+      const pw = m[1];
+      const at = m.indices?.[1];
+      if (!at || (!this.options.flagPlaceholders && isNeverSecret(pw)) || /^\d{1,5}$/.test(pw)) continue;
+      spans.push({ start: at[0], end: at[1], type: 'PASSWORD', rule: 'url-password', replacement: PLACEHOLDER.PASSWORD });
+    }
+  }
+}
+
+let shared: SecretDetector | undefined;
+
+/** The secrets in `text` with the default rules and options. */
+export function findSecrets(text: string, options?: SecretOptions): Span[] {
+  if (options) return new SecretDetector(SECRET_RULES, options).find(text);
+  return (shared ??= new SecretDetector()).find(text);
+}

@@ -1,0 +1,59 @@
+/**
+ * What is not a secret although it sits where one could: placeholders, references to a secret
+ * kept elsewhere, hashes, UUIDs, version strings, sequences. Each test looks at the candidate
+ * value (and, where said, the name it is assigned to).
+ */
+
+/** Filler runs (`xxxx`, `****`, `....`, `••••`) and one character repeated six times or more. */
+const FILLER = /x{4,}|X{4,}|\*{3,}|#{4,}|\.{3,}|•{3,}|_{4,}|(.)\1{5,}/;
+/** Templates and references: `<your-key>`, `${TOKEN}`, `{{ secret }}`, `%s`, `$API_KEY`, `process.env.X`, `os.environ[...]`. */
+const TEMPLATE = /^<[^<>]*>$|\$\{|\{\{|\{%|%\(?\w*\)?s\b|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|process\.env|os\.environ|getenv|ENV\[|^\[[A-Z_]+\]$/;
+/** Words that mark a value as an example or a stand-in. */
+const PLACEHOLDER_WORDS =
+  /change[_-]?me|changeit|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd|here)|your[_-]|placeholder|dummy|fake|sample|redacted|insert[_-]?(?:key|your|here)|replace[_-]?(?:me|with|this)|_here\b|^(?:todo|fixme|tbd|n\/?a|none|null|nil|undefined|true|false|empty|test|testing|secret|password|passwd|pass|pwd|token|key|apikey|api_key|value|string|default|required|optional|hidden|example)$/i;
+
+/** A value that stands for a secret rather than being one. */
+export function isPlaceholder(value: string): boolean {
+  return FILLER.test(value) || TEMPLATE.test(value) || PLACEHOLDER_WORDS.test(value);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$/;
+/** Hex digests of the usual lengths (MD5, SHA-1, SHA-224/256/384/512) and prefixed digests (`sha512-...`, `sha256:...`). */
+const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
+const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:~]/i;
+
+export const isUuid = (v: string): boolean => UUID.test(v);
+export const isVersion = (v: string): boolean => VERSION.test(v);
+export const isHexDigest = (v: string): boolean => HEX_DIGEST.test(v);
+export const isPrefixedDigest = (v: string): boolean => PREFIXED_DIGEST.test(v);
+
+/** Names of fields that hold digests, ids and other public values. */
+const PUBLIC_NAME =
+  /(?:hash|sha\d*|md5|checksum|integrity|digest|etag|fingerprint|commit|revision|nonce|salt|uuid|guid|(?:^|[_.\-\s])ids?$|[a-z]Ids?$|public[_-]?key|pub[_-]?key|publishable|client[_-]?id|app[_-]?id|cache[_-]?key|key[_-]?id|keyid|sort[_-]?key|primary[_-]?key|foreign[_-]?key)["']?$/i;
+
+/** Whether a field name says its value is a digest, an id or public (detect-secrets skips names ending in `id` the same way). */
+export function isPublicName(name: string): boolean {
+  return PUBLIC_NAME.test(name);
+}
+
+const SEQUENCES = [
+  '0123456789'.repeat(3),
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.repeat(2),
+  '0123456789ABCDEF'.repeat(2),
+  '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'QWERTYUIOPASDFGHJKLZXCVBNM',
+  'ZYXWVUTSRQPONMLKJIHGFEDCBA',
+  '9876543210'.repeat(2),
+];
+
+/** Keyboard and alphabet runs such as `0123456789a`, `abcdefghijklmnop`, `qwerty`. */
+export function isSequential(value: string): boolean {
+  const v = value.toUpperCase();
+  return v.length >= 6 && SEQUENCES.some((s) => s.includes(v));
+}
+
+/** Not a secret whatever the rule: a placeholder, a UUID, a version, a digest with its algorithm named, a sequence. */
+export function isNeverSecret(value: string): boolean {
+  return isPlaceholder(value) || isVersion(value) || isPrefixedDigest(value) || isSequential(value);
+}
