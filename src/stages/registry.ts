@@ -14,6 +14,8 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   metaclip_match: async () => (await import('./metaclip/match.js')).metaclipMatchStage,
   metaclip_balance: async () => (await import('./metaclip/balance.js')).metaclipBalanceStage,
   lang_id: async () => (await import('./lang-id.js')).langIdStage,
+  optout: async () => (await import('./optout.js')).optoutStage,
+  decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
