@@ -175,7 +175,7 @@ function readRemovals(dir: string, sha256: string): Removal[] {
 /** The manifest section and card paragraph of the opt-out stage. */
 function optoutSection(stamp: RegistryStamp, column: string, byEntry: Record<string, number>, removed: number, idsFile: string): ReleaseSection {
   const card = [
-    `Records whose \`${column}\` an entry of the opt-out registry \`${stamp.file}\` covers are not in this release (registry sha256 \`${stamp.sha256}\`, ${stamp.entries} entries): ${removed} removed.`,
+    `Records whose \`${column}\` an entry of the opt-out registry \`${stamp.file}\` covers are not in this release (registry sha256 \`${stamp.sha256}\`, ${stamp.entries} entr${stamp.entries === 1 ? 'y' : 'ies'}): ${removed} removed.`,
   ];
   const entries = Object.entries(byEntry);
   if (entries.length > 0) {
