@@ -121,15 +121,15 @@ export class SubstringAutomaton {
 
   /** Id of the pattern the normalised `text` contains that starts first (ties: smallest id), or -1. */
   firstMatch(text: string): number {
-    const { codeOf, label, sibling, kids, dense, rows, fail, first } = this;
+    const { codeOf, label, sibling, kids, dense, rows, fail, first, nextSame, collapse, spaceCode } = this;
     let s = 0;
     let prevSpace = false;
     for (let i = 0; i < text.length; i++) {
       let c = codeOf[text.charCodeAt(i)];
       if (c === WS) {
-        if (!this.collapse || prevSpace) continue;
+        if (!collapse || prevSpace) continue;
         prevSpace = true;
-        c = this.spaceCode;
+        c = spaceCode;
       } else prevSpace = false;
       if (c === 0) {
         s = 0;
@@ -155,7 +155,7 @@ export class SubstringAutomaton {
         if (s === 0) break;
         s = fail[s];
       }
-      for (let id = first[s]; id >= 0; id = this.nextSame[id]) if (this.restFollows(text, i + 1, id, prevSpace)) return id;
+      for (let id = first[s]; id >= 0; id = nextSame[id]) if (this.restFollows(text, i + 1, id, prevSpace)) return id;
     }
     return -1;
   }
