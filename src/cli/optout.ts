@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ThresherError } from '../core/errors.js';
@@ -10,8 +10,8 @@ import type { Manifest } from '../release/manifest.js';
  * `thresher optout check <name> <release>`: is anything of an owner, repository or package in
  * a release? Reads the data shards (DuckDB, only the repository column, then the matching
  * rows) and the excluded/ files (rows removed as `opted_out`, whose detail names the
- * repository). Present means: records in data/. Rows in excluded/ carry no content; they are
- * listed as removed.
+ * repository; without excluded/ files, the release's removed.jsonl). Present means: records in
+ * data/. Rows in excluded/ carry no content; they are listed as removed.
  */
 
 export interface Found {
@@ -34,6 +34,8 @@ export interface CheckResult {
   repositories: Record<string, number>;
   /** rows of theirs excluded as opted_out (detail: `<entry> matched <repo>`) */
   removed: { id: string; entry: string; repo: string }[];
+  /** where the release lists removals (ids and repositories, no content) */
+  removedListedIn: string[];
   /** the release's opt-out section, if it has one: which registry applied */
   registrySha256?: string;
   idsFile?: string;
@@ -78,6 +80,17 @@ async function dataMatches(c: DuckDBConnection, dir: string, files: string[], co
   return { present, presentTotal, repositories };
 }
 
+/** The release's list of opt-out removals (artifacts/<i>-optout/removed.jsonl), for releases written without excluded/. */
+function removedFromList(file: string, matcher: OptoutMatcher): CheckResult['removed'] {
+  const out: CheckResult['removed'] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const r = JSON.parse(line) as { id: string; repo: string; entry: string };
+    if (matcher.match(r.repo) >= 0) out.push({ id: r.id, entry: r.entry, repo: r.repo });
+  }
+  return out;
+}
+
 async function removedRows(c: DuckDBConnection, files: string[], matcher: OptoutMatcher): Promise<CheckResult['removed']> {
   if (files.length === 0) return [];
   const rows = (await c.runAndReadAll(`SELECT id, detail FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE reason = 'opted_out' ORDER BY id`)).getRows();
@@ -102,8 +115,10 @@ export async function checkRelease(release: string, query: string, options: { co
   const section = manifest.sections?.optout?.data as { registry?: { sha256?: string }; ids_file?: string } | undefined;
   return withDuck(async (c) => {
     const data = dataFiles.length > 0 ? await dataMatches(c, dir, dataFiles, column, matcher, options.limit ?? 50) : { present: [], presentTotal: 0, repositories: {} };
-    const removed = await removedRows(c, excludedFiles, matcher);
-    return { release, query, column, ...data, removed, registrySha256: section?.registry?.sha256, idsFile: section?.ids_file };
+    const list = section?.ids_file ? path.join(dir, ...section.ids_file.split('/')) : undefined;
+    const removed = excludedFiles.length === 0 && list && existsSync(list) ? removedFromList(list, matcher) : await removedRows(c, excludedFiles, matcher);
+    const removedListedIn = [...(excludedFiles.length > 0 ? ['excluded/'] : []), ...(list && existsSync(list) ? [section!.ids_file!] : [])];
+    return { release, query, column, ...data, removed, removedListedIn, registrySha256: section?.registry?.sha256, idsFile: section?.ids_file };
   });
 }
 
@@ -119,7 +134,7 @@ export function printCheck(r: CheckResult, print: (line: string) => void = conso
   }
   if (r.removed.length > 0) {
     const entries = [...new Set(r.removed.map((x) => x.entry))].join(', ');
-    print(`${r.removed.length} record${r.removed.length > 1 ? 's' : ''} of ${r.query} removed by opt-out (${entries}); listed without content in excluded/${r.idsFile ? ` and ${r.idsFile}` : ''}:`);
+    print(`${r.removed.length} record${r.removed.length > 1 ? 's' : ''} of ${r.query} removed by opt-out (${entries}); ids without content in ${r.removedListedIn.join(' and ')}:`);
     for (const x of r.removed.slice(0, 50)) print(`  ${x.id}\t${x.repo}`);
     if (r.removed.length > 50) print(`  … and ${r.removed.length - 50} more`);
   }

@@ -36,6 +36,15 @@ test('optout check reads JSONL releases too, and names a missing column', async 
     false,
   );
 
+  assert.deepEqual(cp.removedListedIn, ['excluded/', 'artifacts/0-optout/removed.jsonl']);
+
+  // a release written without excluded/ still tells what the opt-out removed, from its list
+  writeFileSync(pipeline, readFileSync(pipeline, 'utf8').replace('  format: jsonl.gz\n', '  format: jsonl.gz\n  excluded: false\n'));
+  const v2 = (await runInline(pipeline)).dir;
+  const cp2 = await checkRelease(v2, 'cli-progress');
+  assert.deepEqual(cp2.removed, cp.removed);
+  assert.deepEqual(cp2.removedListedIn, ['artifacts/0-optout/removed.jsonl']);
+
   await assert.rejects(checkRelease(release, 'fzstd', { column: 'owner' }), /has no column "owner" \(columns: id, source, source_row, content_id, path, repo, size, content\)/);
   await assert.rejects(checkRelease(dir, 'fzstd'), /not a thresher release \(no manifest\.json\)/);
 });
