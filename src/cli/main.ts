@@ -179,6 +179,20 @@ program
     for (const s of await allStages()) console.log(`${s.name.padEnd(16)} ${s.kind.padEnd(7)} ${s.description}`);
   });
 
+const optout = program.command('optout').description('the opt-out registry: who asked to be left out, and whether they still are in a release');
+optout
+  .command('check')
+  .description('is anything of an owner, owner/repo or package in a release? lists it; exits 0 when nothing is there, 1 when something is')
+  .argument('<name>', 'owner, owner/repo or npm package; a bare name means owner or package; or kind:name, e.g. package:left-pad')
+  .argument('<release>', 'release folder, e.g. out/v2')
+  .option('--column <name>', 'column naming the repository or package', 'repo')
+  .option('--limit <n>', 'list at most n records', positiveInt, 50)
+  .action(async (name: string, release: string, opts: { column: string; limit: number }) => {
+    const { checkRelease, printCheck } = await import('./optout.js');
+    const present = printCheck(await checkRelease(release, name, opts));
+    process.exitCode = present ? 1 : 0;
+  });
+
 program.addCommand(metaclipCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

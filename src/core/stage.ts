@@ -12,9 +12,35 @@ export interface TaskInfo {
   seed: number;
 }
 
-/** A global stage's own folder for one run: partials, shuffles and decisions live here. */
+/**
+ * A task as a stage with its own folder for the run sees it: a global stage keeps partials,
+ * shuffles and decisions there, a map stage what it wants released (see `summarize`).
+ */
 export interface GlobalTaskInfo extends TaskInfo {
   stageDir: string;
+}
+
+/** What a map stage's `open` is told: the task, and the stage's own folder for this run. */
+export type MapTaskInfo = GlobalTaskInfo;
+
+/** What `summarize` is told: where the stage's artifacts will sit in the release (`artifacts/<index>-<name>/`). */
+export interface SummaryTaskInfo extends GlobalTaskInfo {
+  artifactsPath: string;
+}
+
+/**
+ * What a stage has to say in a release: a section of manifest.json (under `sections.<key>`)
+ * and a paragraph of the dataset card, rendered from the section alone so the two never disagree.
+ */
+export interface ReleaseSection {
+  /** Key under `sections` in manifest.json, e.g. `optout`. */
+  key: string;
+  /** Heading of the card paragraph. */
+  title: string;
+  /** The paragraph, as Markdown lines. */
+  card: string[];
+  /** The machine-readable record: counts, file paths, hashes. */
+  data: Record<string, unknown>;
 }
 
 /** `undefined` keeps the record (possibly annotated in place); an Exclusion removes it. */
@@ -41,11 +67,17 @@ export interface MapStage extends RecordProcessor {
   /** Columns this stage adds or rewrites. */
   readonly columns: ColumnSpec[];
   /** Called once per task before any record; load models, build automata here. */
-  open?(task: TaskInfo): Promise<void>;
+  open?(task: MapTaskInfo): Promise<void>;
   /** Extra numbers for stats.json (e.g. languages seen); merged by summing. */
   counters?(): Record<string, number>;
   /** Called once per task after the last record. */
   close?(): Promise<void>;
+  /**
+   * Called once when the release is made, after every task: as for a global stage, files
+   * written under `<stageDir>/artifacts/` are released; a returned section goes into the
+   * manifest and the card.
+   */
+  summarize?(task: SummaryTaskInfo): Promise<ReleaseSection | void>;
 }
 
 /** Sees every record upstream of the barrier, in the task that reads it (one of the two forms). */
@@ -77,9 +109,10 @@ export interface GlobalStage {
   /**
    * Called once when the release is made, after every task: turn the partials into files
    * for the release. Everything written under `<stageDir>/artifacts/` is released (and
-   * checksummed) as `artifacts/<index>-<name>/...`.
+   * checksummed) as `artifacts/<index>-<name>/...`; a returned section goes into the manifest
+   * and the card.
    */
-  summarize?(task: GlobalTaskInfo): Promise<void>;
+  summarize?(task: SummaryTaskInfo): Promise<ReleaseSection | void>;
 }
 
 export type Stage = MapStage | GlobalStage;

@@ -48,7 +48,7 @@ async function openProcessors(ctx: TaskContext, segment: Segment, info: TaskInfo
   }
   for (const resolved of segment.maps) {
     const stage = resolved.definition.create(resolved.params, pipeline.env);
-    await stage.open?.(info);
+    await stage.open?.({ ...info, stageDir: layout.stageDir(resolved.index, resolved.name) });
     const key = stageKey(resolved);
     const writes = stage.columns.map((c) => c.name);
     processors.push({

@@ -51,6 +51,10 @@ export function renderCard(m: CardSource): string {
       `- data files: ${m.changes.files_same} identical, ${m.changes.files_changed} new or changed`,
     );
   }
+  for (const section of Object.values(m.sections ?? {})) {
+    lines.push('', `## ${section.title}`, '', ...section.card);
+    if (section.artifacts) lines.push('', `Files of stage \`${section.stage}\`: \`${section.artifacts}\`.`);
+  }
   lines.push('', '## Schema', '', '| column | type |', '|---|---|');
   for (const c of m.schema) lines.push(`| \`${c.name}\` | ${c.type} |`);
   lines.push('', '## Files', '', `${m.files.length} files; checksums in \`manifest.json\`. Check them with \`thresher verify <this folder>\`.`, '');

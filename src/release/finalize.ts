@@ -9,7 +9,8 @@ import { mergeStats, type RunStats } from '../engine/stats.js';
 import { statsOrder } from '../engine/plan.js';
 import { releaseVersions } from '../engine/run-state.js';
 import { renderCard } from './card.js';
-import { describeFile, sealManifest, type Manifest, type ManifestFile } from './manifest.js';
+import type { StageDefinition } from '../core/stage.js';
+import { describeFile, sealManifest, type Manifest, type ManifestFile, type ManifestSection } from './manifest.js';
 
 export interface ReleaseResult {
   dir: string;
@@ -38,6 +39,41 @@ function place(from: string, to: string): void {
   } catch {
     copyFileSync(from, to);
   }
+}
+
+/**
+ * Stages turn their partials into release files (entry counts, plots, lists of removals) and
+ * may add a section to the manifest and the card. Files under `<stageDir>/artifacts/` are
+ * placed in the staging folder as `artifacts/<index>-<name>/...` and added to `files`.
+ */
+async function summarizeStages(ctx: TaskContext, staging: string, files: { abs: string; rel: string; rows?: number | null }[]): Promise<Record<string, ManifestSection>> {
+  const { layout, run, pipeline } = ctx;
+  const sections: Record<string, ManifestSection> = {};
+  for (const resolved of pipeline.stages) {
+    const stage = (resolved.definition as StageDefinition<unknown>).create(resolved.params, pipeline.env);
+    if (!stage.summarize) continue;
+    const stageDir = layout.stageDir(resolved.index, resolved.name);
+    const prefix = `artifacts/${resolved.index}-${resolved.name}/`;
+    const section = await stage.summarize({ step: 'finalize', rank: 0, worldSize: run.world_size, seed: run.seed, stageDir, artifactsPath: prefix });
+    const artifacts = path.join(stageDir, 'artifacts');
+    let placed = false;
+    if (existsSync(artifacts)) {
+      for (const name of (readdirSync(artifacts, { recursive: true }) as string[]).sort()) {
+        const from = path.join(artifacts, name);
+        if (name.split(path.sep).some((part) => part.startsWith('.')) || !statSync(from).isFile()) continue;
+        const rel = prefix + name.split(path.sep).join('/');
+        ensureDir(path.dirname(path.join(staging, rel)));
+        place(from, path.join(staging, rel));
+        files.push({ abs: path.join(staging, rel), rel });
+        placed = true;
+      }
+    }
+    if (!section) continue;
+    const { key, ...rest } = section;
+    const unique = Object.hasOwn(sections, key) ? `${key}-${resolved.index}` : key;
+    sections[unique] = { stage: `${resolved.index}-${resolved.name}`, artifacts: placed ? prefix : null, ...rest };
+  }
+  return sections;
 }
 
 /**
@@ -88,24 +124,7 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
       files.push({ abs: path.join(staging, rel), rel, rows: rowsOf.get(path.join(src, name)) });
     }
   }
-  // Global stages turn their partials into release files (entry counts, plots, summaries).
-  for (const step of ctx.steps) {
-    if (step.kind !== 'reduce') continue;
-    const resolved = step.stage;
-    const stage = resolved.definition.create(resolved.params, pipeline.env);
-    const stageDir = layout.stageDir(resolved.index, resolved.name);
-    await stage.summarize?.({ step: 'finalize', rank: 0, worldSize: run.world_size, seed: run.seed, stageDir });
-    const artifacts = path.join(stageDir, 'artifacts');
-    if (!existsSync(artifacts)) continue;
-    for (const name of (readdirSync(artifacts, { recursive: true }) as string[]).sort()) {
-      const from = path.join(artifacts, name);
-      if (name.split(path.sep).some((part) => part.startsWith('.')) || !statSync(from).isFile()) continue;
-      const rel = `artifacts/${resolved.index}-${resolved.name}/${name.split(path.sep).join('/')}`;
-      ensureDir(path.dirname(path.join(staging, rel)));
-      place(from, path.join(staging, rel));
-      files.push({ abs: path.join(staging, rel), rel });
-    }
-  }
+  const sections = await summarizeStages(ctx, staging, files);
   writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
   writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
   files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml', rows: null }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json', rows: null });
@@ -152,6 +171,7 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
           files_changed: dataFiles.length - sameFiles,
         }
       : null,
+    ...(Object.keys(sections).length > 0 ? { sections } : {}),
     files: described,
   };
   // The card first: the manifest records its checksum, then a digest over all of itself.

@@ -32,6 +32,8 @@ export interface Manifest {
   };
   previous: null | { version: string; run_id: string; output_records: number; pipeline_sha256: string; input_fingerprint: string };
   changes: null | { records_added: number; pipeline_changed: boolean; input_changed: boolean; files_same: number; files_changed: number };
+  /** What stages had to say (e.g. `optout`: the removals and the registry that applied); absent when none did. */
+  sections?: Record<string, ManifestSection>;
   files: ManifestFile[];
   /** Checksum of the dataset card (README.md). Absent in releases made by an older thresher. */
   card?: ManifestCard;
@@ -41,6 +43,17 @@ export interface Manifest {
    * can recompute it. Absent in releases made by an older thresher.
    */
   digest?: string;
+}
+
+/** A stage's section: which stage, where its artifacts are, the card paragraph and the data. */
+export interface ManifestSection {
+  /** `<index>-<name>` of the stage in the pipeline */
+  stage: string;
+  /** folder of the stage's artifacts in the release, or null when it released none */
+  artifacts: string | null;
+  title: string;
+  card: string[];
+  data: Record<string, unknown>;
 }
 
 export interface ManifestCard {

@@ -16,6 +16,8 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   lang_id: async () => (await import('./lang-id.js')).langIdStage,
   secrets: async () => (await import('./secrets.js')).secretsStage,
   pii: async () => (await import('./pii.js')).piiStage,
+  optout: async () => (await import('./optout.js')).optoutStage,
+  decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {

@@ -55,7 +55,7 @@ const LABELLED: [string, string][] = [
 
 async function stage(params: object = {}): Promise<MapStage> {
   const s = langIdStage.create(langIdStage.params.parse(params), { contentColumn: 'text', baseDir: '.' }) as MapStage;
-  await s.open?.({ step: 't', rank: 0, worldSize: 1, seed: 0 });
+  await s.open?.({ step: 't', rank: 0, worldSize: 1, seed: 0, stageDir: '' });
   return s;
 }
 
