@@ -24,7 +24,7 @@ export interface StageRun {
 /** The demo's code stages in the demo's order; params that need files are made in `scratch`. */
 export function codeStages(scratch: string, optOutName: string, benchmarkItems: string[]): StageRun[] {
   const registry = path.join(scratch, 'optout.yaml');
-  writeFileSync(registry, `entries:\n  - name: ${optOutName}\n    date: 2026-11-30\n    reason: benchmark opt-out\n`);
+  writeFileSync(registry, `entries:\n  - package: ${optOutName}\n    date: 2026-11-30\n    reason: benchmark opt-out\n`);
   const items = path.join(scratch, 'benchmark.jsonl');
   writeFileSync(items, benchmarkItems.map((prompt) => JSON.stringify({ prompt })).join('\n') + '\n');
   return [
@@ -73,7 +73,7 @@ async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scr
   const params = (def.params as { parse(v: unknown): unknown }).parse(run.params);
   if (def.kind === 'map') {
     const stage: MapStage = def.create(params, env);
-    await stage.open?.(info('bench'));
+    await stage.open?.({ ...info('bench'), stageDir: mkdtempSync(path.join(scratch, `${run.name}-`)) });
     return {
       processor: asBatchProcessor(
         stage,
