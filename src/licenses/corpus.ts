@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
+import { DEPRECATED_WITH_EXCEPTION } from './expression.js';
 import { licenseWords } from './normalize.js';
 
 /**
  * The reference texts the matcher compares against: every licence of the SPDX list with its
  * full text (the `spdx-license-list` package), normalised once per process and indexed by word
- * bigram. A bigram is the pair of word ids `a·2^21 + b` (exact in a double); the inverted index
+ * bigram. A bigram is the pair of word ids `a·2^15 + b`: a small integer while both words are
+ * in the licences' vocabulary (about 11k words), which keeps Map and Set lookups on the fast
+ * path; words only an input has get larger ids and keys (still exact doubles). The inverted index
  * maps each bigram to the licences whose text holds it, ascending.
  *
  * Deprecated ids are not indexed, except those that name a licence with an exception: their
@@ -29,24 +32,11 @@ export interface ReferenceLicense {
 
 export interface LicenseCorpus {
   licenses: ReferenceLicense[];
-  /** word → id (ids from 1; words not in any licence get ids per text, above `vocabulary.size`). */
+  /** word → id (ids from 1; words not in any licence get ids per text, from BIGRAM_BASE on). */
   vocabulary: Map<string, number>;
   /** bigram → indices into `licenses`, ascending. */
   postings: Map<number, Int32Array>;
 }
-
-/** Deprecated SPDX ids whose text is a licence plus an exception. */
-const DEPRECATED_WITH_EXCEPTION: Record<string, string> = {
-  'GPL-2.0-with-classpath-exception': 'GPL-2.0-only WITH Classpath-exception-2.0',
-  'GPL-2.0-with-GCC-exception': 'GPL-2.0-only WITH GCC-exception-2.0',
-  'GPL-2.0-with-autoconf-exception': 'GPL-2.0-only WITH Autoconf-exception-2.0',
-  'GPL-2.0-with-bison-exception': 'GPL-2.0-only WITH Bison-exception-2.2',
-  'GPL-2.0-with-font-exception': 'GPL-2.0-only WITH Font-exception-2.0',
-  'GPL-3.0-with-GCC-exception': 'GPL-3.0-only WITH GCC-exception-3.1',
-  'GPL-3.0-with-autoconf-exception': 'GPL-3.0-only WITH Autoconf-exception-3.0',
-  'eCos-2.0': 'GPL-2.0-or-later WITH eCos-exception-2.0',
-  wxWindows: 'LGPL-2.0-or-later WITH WxWindows-exception-3.1',
-};
 
 /**
  * The SPDX text of LGPL-3.0 is the LGPL's additional permissions followed by the whole GPL-3.0;
@@ -62,7 +52,7 @@ function ownPart(id: string, text: string): string {
 /** Texts shorter than this (distinct bigrams) are too generic to find inside other text. */
 const MIN_BIGRAMS = 12;
 
-export const BIGRAM_BASE = 2 ** 21;
+export const BIGRAM_BASE = 2 ** 15;
 
 /** Among licences with one text: `-only` before `-or-later`, then the shorter id, then by name. */
 function preferredFirst(a: string, b: string): number {
@@ -78,10 +68,11 @@ export function wordIds(words: string[], vocabulary: Map<string, number>, extra?
     if (id === undefined) {
       if (!extra) {
         id = vocabulary.size + 1;
+        if (id >= BIGRAM_BASE) throw new Error(`licence vocabulary over ${BIGRAM_BASE} words`);
         vocabulary.set(words[i], id);
       } else {
         id = extra.get(words[i]);
-        if (id === undefined) extra.set(words[i], (id = vocabulary.size + 1 + extra.size));
+        if (id === undefined) extra.set(words[i], (id = BIGRAM_BASE + extra.size));
       }
     }
     ids[i] = id;
@@ -89,8 +80,11 @@ export function wordIds(words: string[], vocabulary: Map<string, number>, extra?
   return ids;
 }
 
+/** The bigram at i: `a·2^15 + b` for vocabulary words; a negative key (never in the index) otherwise. */
 export function bigramAt(words: Int32Array, i: number): number {
-  return words[i] * BIGRAM_BASE + words[i + 1];
+  const a = words[i];
+  const b = words[i + 1];
+  return a < BIGRAM_BASE && b < BIGRAM_BASE ? a * BIGRAM_BASE + b : -(a * 2 ** 22 + b);
 }
 
 function distinctBigrams(words: Int32Array): number[] {
@@ -99,29 +93,44 @@ function distinctBigrams(words: Int32Array): number[] {
   return [...seen];
 }
 
-/** SPDX id → full text, without deprecated ids (but with the licence-with-exception ones renamed). */
-function referenceTexts(): Map<string, string> {
+/**
+ * What follows "END OF TERMS AND CONDITIONS" (Apache-2.0's appendix, the GPLs' "How to Apply
+ * These Terms") is optional in the SPDX templates; many copies leave it out, and without it
+ * Apache-2.0 is nearer to Pixar (Apache terms plus a paragraph) than to its own full text. Such
+ * licences are indexed twice, with and without the optional part.
+ */
+function withoutOptionalTail(text: string): string | undefined {
+  const end = text.indexOf('END OF TERMS AND CONDITIONS');
+  return end > 0 && text.length - end > 200 ? text.slice(0, end) : undefined;
+}
+
+/** [SPDX id, text] pairs: no deprecated ids (but the licence-with-exception ones renamed). */
+function referenceTexts(): [string, string][] {
   const full = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
   const current = new Set(require('spdx-license-ids') as string[]); // without deprecated ids and `X+` forms
-  const out = new Map<string, string>();
+  const out: [string, string][] = [];
   for (const [id, entry] of Object.entries(full)) {
-    const renamed = DEPRECATED_WITH_EXCEPTION[id];
-    if (renamed) out.set(renamed, entry.licenseText);
-    else if (current.has(id)) out.set(id, ownPart(id, entry.licenseText));
+    const name = DEPRECATED_WITH_EXCEPTION[id] ?? (current.has(id) ? id : undefined);
+    if (name === undefined) continue;
+    const text = ownPart(id, entry.licenseText);
+    out.push([name, text]);
+    const terms = withoutOptionalTail(text);
+    if (terms) out.push([name, terms]);
   }
   return out;
 }
 
-/** Builds the corpus from the given texts (id → text); `loadCorpus` gives the SPDX one. */
-export function buildCorpus(texts: Map<string, string>): LicenseCorpus {
+/** Builds the corpus from [id, text] pairs; `loadCorpus` gives the SPDX one. */
+export function buildCorpus(texts: Iterable<[string, string]>): LicenseCorpus {
   const vocabulary = new Map<string, number>();
   const byText = new Map<string, { ids: string[]; words: Int32Array }>();
   for (const [id, text] of texts) {
     const words = licenseWords(text);
     const key = words.join(' ');
     const group = byText.get(key);
-    if (group) group.ids.push(id);
-    else byText.set(key, { ids: [id], words: wordIds(words, vocabulary) });
+    if (group) {
+      if (!group.ids.includes(id)) group.ids.push(id);
+    } else byText.set(key, { ids: [id], words: wordIds(words, vocabulary) });
   }
   const licenses: ReferenceLicense[] = [];
   const lists = new Map<number, number[]>();

@@ -50,7 +50,8 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const covered = new Uint8Array(words.length);
   for (const t of texts) covered.fill(1, t.start, t.end);
   const rest = words.filter((_, i) => !covered[i]).join(' ');
-  const notices = findNotices(rest);
+  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant
+  const notices = findNotices(rest).filter((n) => texts.length === 0 || n.versioned !== false);
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);

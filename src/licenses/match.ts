@@ -9,10 +9,12 @@ import { licenseWords } from './normalize.js';
  *
  * Segmentation: the inverted index counts, for every licence, how many of its bigrams the text
  * holds (containment). For the licences that mostly occur (≥ MIN_CONTAINMENT), the densest
- * stretch of the text about the licence's length is taken as its window, and the window's Dice
- * score against the licence decides. The best window at or above the threshold is a match; its
- * words are taken out and the search repeats on the rest, so each licence of a concatenation
- * is found in its own window and a licence is never matched twice on the same words.
+ * stretch of the text about the licence's length is taken as its window (trimmed at gaps when
+ * that raises the score), and the window's Dice score against the licence decides. Among the
+ * windows at or above the threshold, the best score is a match, unless another shares clearly
+ * more bigrams with its licence (a licence present in full beats a shorter one it contains); its words
+ * are taken out and the search repeats on the rest, so each licence of a concatenation is found
+ * in its own window and a licence is never matched twice on the same words.
  */
 
 export interface TextMatch {
@@ -40,6 +42,10 @@ export const DEFAULT_THRESHOLD = 0.88;
 const MIN_CONTAINMENT = 0.5;
 /** Candidates scored per round: the ones with most bigrams in common. */
 const MAX_CANDIDATES = 24;
+/** A window explains clearly more of the text when it shares this many times the bigrams. */
+const MORE_TEXT = 1.1;
+/** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
+const REFINED = 4;
 /** A window may be this much longer than the licence (inserted notes, wrapped headers). */
 const WINDOW_SLACK = 1.3;
 
@@ -48,6 +54,10 @@ interface Candidate {
   start: number;
   end: number;
   score: number;
+  /** Bigrams the window shares with the licence. */
+  common: number;
+  /** Positions in the window holding one of the licence's bigrams. */
+  hits: number[];
 }
 
 /** The licences holding each bigram of the text (undefined: none), position by position. */
@@ -70,7 +80,11 @@ function holds(list: Int32Array | undefined, index: number): boolean {
   return false;
 }
 
-/** Licences holding at least MIN_CONTAINMENT of their bigrams among the live positions, most shared first. */
+/**
+ * Licences holding at least MIN_CONTAINMENT of their bigrams among the live positions, best
+ * possible Dice first (`2s / (s + |L|)` for s shared bigrams: a window holds at least those), so
+ * a short licence is not crowded out by the longer ones that contain it (MIT by its variants).
+ */
 function candidates(corpus: LicenseCorpus, words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array): number[] {
   const shared = new Int32Array(corpus.licenses.length);
   const seen = new Set<number>();
@@ -84,10 +98,25 @@ function candidates(corpus: LicenseCorpus, words: Int32Array, post: (Int32Array 
   }
   const out: number[] = [];
   for (let l = 0; l < shared.length; l++) if (shared[l] >= MIN_CONTAINMENT * corpus.licenses[l].bigramCount) out.push(l);
-  return out.sort((a, b) => shared[b] - shared[a]).slice(0, MAX_CANDIDATES);
+  const bound = (l: number) => (2 * shared[l]) / (shared[l] + corpus.licenses[l].bigramCount);
+  return out.sort((a, b) => bound(b) - bound(a)).slice(0, MAX_CANDIDATES);
 }
 
-/** The stretch about the licence's length holding most of its bigrams, and its Dice score. */
+/** Dice score of the live bigrams in [start, last] against licence `index`, and how many it shares. */
+function diceOf(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, index: number, lic: ReferenceLicense, start: number, last: number) {
+  const inWindow = new Set<number>();
+  let common = 0;
+  for (let i = start; i <= last; i++) {
+    if (!live[i]) continue;
+    const b = bigramAt(words, i);
+    if (inWindow.has(b)) continue;
+    inWindow.add(b);
+    if (holds(post[i], index)) common++;
+  }
+  return { score: (2 * common) / (inWindow.size + lic.bigramCount), common };
+}
+
+/** The stretch about the licence's length holding most of its bigrams, with its hits. */
 function window(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, index: number, lic: ReferenceLicense): Candidate | undefined {
   const hits: number[] = [];
   for (let i = 0; i < post.length; i++) if (live[i] && holds(post[i], index)) hits.push(i);
@@ -99,18 +128,37 @@ function window(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8
     while (b < hits.length && hits[b] - hits[a] <= width) b++;
     if (b - a > best) [best, bestFrom] = [b - a, a];
   }
-  const start = hits[bestFrom];
-  const last = hits[bestFrom + best - 1];
-  const inWindow = new Set<number>();
-  let common = 0;
-  for (let i = start; i <= last; i++) {
-    if (!live[i]) continue;
-    const b = bigramAt(words, i);
-    if (inWindow.has(b)) continue;
-    inWindow.add(b);
-    if (holds(post[i], index)) common++;
+  const inside = hits.slice(bestFrom, bestFrom + best);
+  const { score, common } = diceOf(words, post, live, index, lic, inside[0], inside[inside.length - 1]);
+  return { index, start: inside[0], end: inside[inside.length - 1] + 2, score, common, hits: inside };
+}
+
+/** Gaps of at least this many positions without a hit split a window into pieces trimming may drop. */
+const GAP = 4;
+/** Trimming tries this many cut points at each end. */
+const TRIMS = 3;
+
+/**
+ * A window may begin or end with a stray hit (a title like "The MIT License" above a sentence
+ * the licence lacks); cutting at a gap between hits can raise the score. Tries a few cuts at
+ * the start, then at the end.
+ */
+function trimmed(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, lic: ReferenceLicense, c: Candidate): Candidate {
+  const gapsAfter: number[] = []; // indices k in hits where hits[k+1] - hits[k] > GAP
+  for (let k = 0; k + 1 < c.hits.length; k++) if (c.hits[k + 1] - c.hits[k] > GAP) gapsAfter.push(k);
+  if (gapsAfter.length === 0) return c;
+  let best = c;
+  const last = () => best.end - 2;
+  for (const k of gapsAfter.slice(0, TRIMS)) {
+    const d = diceOf(words, post, live, c.index, lic, c.hits[k + 1], last());
+    if (d.score > best.score) best = { ...best, start: c.hits[k + 1], ...d };
   }
-  return { index, start, end: last + 2, score: (2 * common) / (inWindow.size + lic.bigramCount) };
+  for (const k of gapsAfter.slice(-TRIMS)) {
+    if (c.hits[k] < best.start) continue;
+    const d = diceOf(words, post, live, c.index, lic, best.start, c.hits[k]);
+    if (d.score > best.score) best = { ...best, end: c.hits[k] + 2, ...d };
+  }
+  return best;
 }
 
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
@@ -127,12 +175,18 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
   const live = new Uint8Array(post.length).fill(1);
   const found: TextMatch[] = [];
   while (found.length < (options.maxLicenses ?? 8)) {
-    let best: Candidate | undefined;
-    for (const index of candidates(corpus, ids, post, live)) {
-      const c = window(ids, post, live, index, corpus.licenses[index]);
-      if (c && (!best || c.score > best.score)) best = c;
-    }
-    if (!best || best.score < threshold) break;
+    const windows = candidates(corpus, ids, post, live)
+      .map((index) => window(ids, post, live, index, corpus.licenses[index]))
+      .filter((c): c is Candidate => c !== undefined)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, REFINED)
+      .map((c) => trimmed(ids, post, live, corpus.licenses[c.index], c))
+      .filter((c) => c.score >= threshold);
+    if (windows.length === 0) break;
+    // the best score, unless another licence explains clearly more of the text (a longer licence
+    // that contains a shorter one and is there in full)
+    const top = windows.reduce((a, b) => (b.score > a.score ? b : a));
+    const best = windows.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
     const lic = corpus.licenses[best.index];
     found.push({ id: lic.id, score: best.score, method: isExact(ids, best, lic) ? 'exact' : 'dice', start: best.start, end: best.end });
     live.fill(0, Math.max(0, best.start - 1), Math.min(live.length, best.end));

@@ -10,6 +10,8 @@
 export interface NoticeMatch {
   /** SPDX id */
   id: string;
+  /** False for a GNU licence named without a version ("a copy of the GNU General Public License"). */
+  versioned?: boolean;
   /** Character offset in the normalised text: orders notices and finds "X or Y" pairs. */
   at: number;
   end: number;
@@ -26,7 +28,7 @@ function gnuId(family: 'GPL' | 'LGPL' | 'AGPL', version: string | undefined, lat
   const v = version === undefined ? undefined : version.includes('.') ? version : `${version}.0`;
   const known: Record<string, string[]> = { GPL: ['1.0', '2.0', '3.0'], LGPL: ['2.0', '2.1', '3.0'], AGPL: ['3.0'] };
   if (v !== undefined && !known[family].includes(v)) return null;
-  const fallback = { GPL: '1.0', LGPL: '2.0', AGPL: '3.0' }[family];
+  const fallback = { GPL: '1.0', LGPL: '2.0', AGPL: '3.0' }[family]; // the first version of each
   return `${family}-${v ?? fallback}-${later || v === undefined ? 'or-later' : 'only'}`;
 }
 
@@ -50,10 +52,34 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
       later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
       end += after?.[0].length ?? 0;
     }
-    if (family === 'LGPL' && qualifier === 'library ' && version === undefined) version = '2.0';
-    const id = gnuId(family, version, later);
-    if (id) out.push({ id, at, end });
+    // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
+    const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
+    if (id) out.push({ id, at, end, versioned: version !== undefined });
   }
+}
+
+const GNU_ID = /^(A?GPL|LGPL)-(\d\.\d)-(only|or-later)$/;
+
+/**
+ * One GNU licence is usually named several times in one notice: with its version once, then
+ * without ("You should have received a copy of the GNU General Public License"). An unversioned
+ * name counts only when no name of the same family has a version; a version named once with
+ * "or later" and once without is the "or later" one.
+ */
+function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
+  const family = (n: NoticeMatch) => GNU_ID.exec(n.id)?.[1];
+  const versioned = new Set(notices.filter((n) => n.versioned === true).map(family));
+  const kept = notices.filter((n) => n.versioned !== false || !versioned.has(family(n)));
+  const later = new Set(
+    kept
+      .map((n) => GNU_ID.exec(n.id))
+      .filter((m) => m?.[3] === 'or-later')
+      .map((m) => `${m![1]}-${m![2]}`),
+  );
+  return kept.map((n) => {
+    const m = GNU_ID.exec(n.id);
+    return m && later.has(`${m[1]}-${m[2]}`) ? { ...n, id: `${m[1]}-${m[2]}-or-later` } : n;
+  });
 }
 
 const RULES: Rule[] = [
@@ -68,6 +94,9 @@ const RULES: Rule[] = [
   { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0' },
   { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0' },
   { pattern: /\bisc license\b/g, id: () => 'ISC' },
+  { pattern: new RegExp(`\\bacademic free license,? ${V}(1\\.1|1\\.2|2\\.0|2\\.1|3\\.0)\\b`, 'g'), id: (m) => `AFL-${m[1]}` },
+  { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}` },
+  { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby' },
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense' },
   { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0' },
   { pattern: /\bzlib license\b/g, id: () => 'Zlib' },
@@ -87,24 +116,29 @@ export function findNotices(text: string): NoticeMatch[] {
   out.sort((a, b) => a.at - b.at || b.end - a.end);
   const kept: NoticeMatch[] = [];
   for (const n of out) if (!kept.length || n.at >= kept[kept.length - 1].end) kept.push(n);
-  return kept;
+  return mergeGnu(kept);
 }
 
 /**
- * The notices as one SPDX expression: two notices close together with `or` between them
- * ("dual licensed under the MIT or Apache 2.0 licenses") are alternatives; otherwise all apply.
+ * The notices as one SPDX expression. Two notices close together with `or` between them ("under
+ * the MIT or Apache 2.0 licenses"), or with `and` after "dual licensed" ("dual licensed under
+ * the MIT and GPL licenses"), are alternatives; otherwise all apply. A licence that is one of
+ * the alternatives is not also required on its own (the notice names it twice).
  */
 export function noticeExpression(text: string, notices: NoticeMatch[]): string | null {
   const groups: string[][] = [];
   let prev: NoticeMatch | undefined;
   for (const n of notices) {
     const gap = prev ? text.slice(prev.end, n.at) : '';
-    const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) && !/\band\b/.test(gap);
+    const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
+    const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap);
     if (alternative) groups[groups.length - 1].push(n.id);
     else groups.push([n.id]);
     prev = n;
   }
-  const parts = [...new Set(groups.map((g) => [...new Set(g)]).map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0])))];
+  const choices = groups.map((g) => [...new Set(g)]);
+  const inChoice = new Set(choices.filter((g) => g.length > 1).flat());
+  const parts = [...new Set(choices.filter((g) => g.length > 1 || !inChoice.has(g[0])).map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0])))];
   if (parts.length === 0) return null;
   if (parts.length === 1) return parts[0].replace(/^\((.*)\)$/, '$1');
   return parts.join(' AND ');
