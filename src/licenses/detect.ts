@@ -50,8 +50,11 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const covered = new Uint8Array(words.length);
   for (const t of texts) covered.fill(1, t.start, t.end);
   const rest = words.filter((_, i) => !covered[i]).join(' ');
-  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant
-  const notices = findNotices(rest).filter((n) => texts.length === 0 || n.versioned !== false);
+  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
+  // a notice of the licence whose text is there is the text's own "How to Apply" sample
+  const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
+  const textLicenses = new Set(texts.map((t) => base(t.id)));
+  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !textLicenses.has(base(n.id))));
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);

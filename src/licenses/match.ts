@@ -133,32 +133,52 @@ function window(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8
   return { index, start: inside[0], end: inside[inside.length - 1] + 2, score, common, hits: inside };
 }
 
-/** Gaps of at least this many positions without a hit split a window into pieces trimming may drop. */
-const GAP = 4;
-/** Trimming tries this many cut points at each end. */
-const TRIMS = 3;
+/** Trimming moves each end of a window by at most this share of its length. */
+const MAX_TRIM = 0.4;
 
 /**
- * A window may begin or end with a stray hit (a title like "The MIT License" above a sentence
- * the licence lacks); cutting at a gap between hits can raise the score. Tries a few cuts at
- * the start, then at the end.
+ * The best Dice score over windows that keep one end and move the other inward, one position at
+ * a time (counts per bigram make each step O(1)). Returns the new start (or last position).
  */
-function trimmed(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, lic: ReferenceLicense, c: Candidate): Candidate {
-  const gapsAfter: number[] = []; // indices k in hits where hits[k+1] - hits[k] > GAP
-  for (let k = 0; k + 1 < c.hits.length; k++) if (c.hits[k + 1] - c.hits[k] > GAP) gapsAfter.push(k);
-  if (gapsAfter.length === 0) return c;
-  let best = c;
-  const last = () => best.end - 2;
-  for (const k of gapsAfter.slice(0, TRIMS)) {
-    const d = diceOf(words, post, live, c.index, lic, c.hits[k + 1], last());
-    if (d.score > best.score) best = { ...best, start: c.hits[k + 1], ...d };
+function bestCut(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, index: number, lic: ReferenceLicense, start: number, last: number, fromEnd: boolean) {
+  const counts = new Map<number, number>();
+  let common = 0;
+  for (let i = start; i <= last; i++) {
+    if (!live[i]) continue;
+    const b = bigramAt(words, i);
+    const n = counts.get(b) ?? 0;
+    counts.set(b, n + 1);
+    if (n === 0 && holds(post[i], index)) common++;
   }
-  for (const k of gapsAfter.slice(-TRIMS)) {
-    if (c.hits[k] < best.start) continue;
-    const d = diceOf(words, post, live, c.index, lic, best.start, c.hits[k]);
-    if (d.score > best.score) best = { ...best, end: c.hits[k] + 2, ...d };
+  let best = { at: fromEnd ? last : start, score: (2 * common) / (counts.size + lic.bigramCount) };
+  const steps = Math.floor((last - start) * MAX_TRIM);
+  for (let s = 0; s < steps; s++) {
+    const i = fromEnd ? last - s : start + s;
+    if (!live[i]) continue;
+    const b = bigramAt(words, i);
+    const n = counts.get(b)!;
+    if (n === 1) {
+      counts.delete(b);
+      if (holds(post[i], index)) common--;
+    } else counts.set(b, n - 1);
+    const score = (2 * common) / (counts.size + lic.bigramCount);
+    if (score > best.score) best = { at: fromEnd ? i - 1 : i + 1, score };
   }
   return best;
+}
+
+/**
+ * A window may begin or end with stray hits: a title ("The MIT License") above a sentence the
+ * licence lacks, or the common phrases of a neighbouring licence in a concatenation (a
+ * disclaimer beside Apache-2.0's). The start, then the end, moves inward to where the score is best.
+ */
+function trimmed(words: Int32Array, post: (Int32Array | undefined)[], live: Uint8Array, lic: ReferenceLicense, c: Candidate): Candidate {
+  const last = c.end - 2;
+  const start = bestCut(words, post, live, c.index, lic, c.start, last, false).at;
+  const end = bestCut(words, post, live, c.index, lic, start, last, true).at;
+  if (start === c.start && end === last) return c;
+  const d = diceOf(words, post, live, c.index, lic, start, end);
+  return d.score > c.score ? { ...c, start, end: end + 2, ...d } : c;
 }
 
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {

@@ -44,7 +44,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: or at your option| or| and or)? (?:any )?later(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: or at your option| or| and or)? (?:any )?later(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
