@@ -18,6 +18,7 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   pii: async () => (await import('./pii.js')).piiStage,
   optout: async () => (await import('./optout.js')).optoutStage,
   decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
+  license: async () => (await import('./license.js')).licenseStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {

@@ -1,0 +1,234 @@
+/**
+ * Accuracy of the `license` stage's detection (src/licenses/), three ways:
+ *
+ * 1. Exact SPDX expression on labelled data: licensee's fixtures (per project folder, through
+ *    the same folder resolution as the stage) and ScanCode's licence tests (per file; cases with
+ *    a ScanCode key that has no SPDX id are skipped and counted). Single-licence cases are
+ *    reported apart from multi-licence ones (several licences, or a licence WITH an exception).
+ *    Cases are split by a hash of their name into a tuning half (looked at while developing)
+ *    and a held-out half: the held-out figure is THE figure.
+ * 2. Debian's licensecheck on the same single-licence files in the same run: its accuracy (its
+ *    names mapped to SPDX by a small table, see _licensecheck.ts) and its files/s against ours.
+ * 3. Agreement, for every package in node_modules, of the licence detected from its licence
+ *    files alone (not its manifest) with the `license` its package.json declares; every
+ *    disagreement is listed with its evidence.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadCorpus } from '../../src/licenses/corpus.js';
+import { detectFile, detectText, spdxIdentifiers, type Evidence } from '../../src/licenses/detect.js';
+import { FolderTable, resolveFolder, resolveFolders } from '../../src/licenses/directories.js';
+import { expressionKey, normalizeExpression } from '../../src/licenses/expression.js';
+import { governedDir, isLicenseLike } from '../../src/licenses/files.js';
+import { declaredLicense } from '../../src/licenses/manifests.js';
+import { REPO_ROOT } from '../../test/helpers/cli.js';
+import { hasShared, SHARED_ABSENT } from '../../test/helpers/shared.js';
+import { filesUnder, licenseeCases, scancodeCases, splitOf, type Split } from './_license-data.js';
+import { runLicensecheck, LICENSECHECK } from './_licensecheck.js';
+
+interface Outcome {
+  name: string;
+  expected: string | null;
+  got: string | null;
+  evidence?: unknown;
+}
+
+const FAILURES_SHOWN = 20;
+
+/** Accuracy of outcomes per split, with the first failures of each. */
+function score(outcomes: (Outcome & { split: Split })[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const split of ['held_out', 'tuning'] as const) {
+    const part = outcomes.filter((o) => o.split === split);
+    const wrong = part.filter((o) => expressionKey(o.got) !== expressionKey(o.expected));
+    out[split] = {
+      cases: part.length,
+      correct: part.length - wrong.length,
+      accuracy: part.length ? Number(((part.length - wrong.length) / part.length).toFixed(4)) : null,
+      failures: wrong.slice(0, FAILURES_SHOWN).map(({ name, expected, got, evidence }) => ({ name, expected, got, ...(evidence ? { evidence } : {}) })),
+    };
+  }
+  return out;
+}
+
+/** What the detector says about one file read as licence text (its SPDX lines first). */
+function detectContent(content: string): string | null {
+  return spdxIdentifiers(content) ?? detectText(content)?.expression ?? null;
+}
+
+function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** licensee: the project licence of each fixture folder, as the stage resolves its root. */
+function evaluateLicensee() {
+  const cases = licenseeCases();
+  const outcomes: (Outcome & { split: Split })[] = [];
+  const other: Outcome[] = [];
+  for (const c of cases) {
+    const entries: [string, Evidence][] = [];
+    for (const rel of filesUnder(c.dir)) {
+      const e = detectFile(rel, read(path.join(c.dir, rel)));
+      if (e) entries.push([governedDir(rel), e]);
+    }
+    const found = new FolderTable(resolveFolders(entries)).lookup('');
+    const got = found?.license.expression ?? null;
+    const evidence = found?.license.evidence;
+    if (c.expected === undefined) other.push({ name: c.name, expected: null, got, evidence });
+    else outcomes.push({ name: c.name, expected: c.expected, got, evidence, split: splitOf(c.name) });
+  }
+  return {
+    ...score(outcomes),
+    other_cases: {
+      note: "licensee's `other` (a licence it does not list, or several): not counted; what we answer",
+      cases: other.map((o) => `${o.name}: ${o.got}`),
+    },
+  };
+}
+
+/** ScanCode: each file read as licence text, single- and multi-licence cases apart. */
+function evaluateScancode() {
+  const { cases, skipped, skippedKeys } = scancodeCases();
+  const outcomes = cases.map((c) => ({ name: c.name, expected: c.expected, got: detectContent(read(c.file)), split: splitOf(c.name), single: c.single }));
+  const topSkipped = Object.entries(skippedKeys)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, n]) => `${k} (${n})`);
+  return {
+    skipped: { cases: skipped, reason: 'a ScanCode key without an SPDX id', most_common_keys: topSkipped },
+    single: score(outcomes.filter((o) => o.single)),
+    multi: score(outcomes.filter((o) => !o.single)),
+  };
+}
+
+interface FileCase {
+  name: string;
+  file: string;
+  expected: string;
+  split: Split;
+}
+
+/** The single-licence files: ScanCode's, and licensee fixtures with one licence-like file. */
+function singleLicenseFiles(): FileCase[] {
+  const out: FileCase[] = scancodeCases()
+    .cases.filter((c) => c.single)
+    .map((c) => ({ name: c.name, file: c.file, expected: c.expected, split: splitOf(c.name) }));
+  for (const c of licenseeCases()) {
+    if (!c.expected || / /.test(c.expected)) continue;
+    const files = filesUnder(c.dir).filter((f) => isLicenseLike(f));
+    if (files.length === 1) out.push({ name: `licensee/${c.name}/${files[0]}`, file: path.join(c.dir, files[0]), expected: c.expected, split: splitOf(c.name) });
+  }
+  return out;
+}
+
+/** Ours and licensecheck on the same single-licence files: accuracy and files/s. */
+function headToHead(indexSeconds: number) {
+  const files = singleLicenseFiles();
+  const t0 = performance.now();
+  const ours = files.map((f) => detectContent(read(f.file)));
+  const oursSeconds = (performance.now() - t0) / 1000;
+  const oursScore = score(files.map((f, i) => ({ name: f.name, expected: f.expected, got: ours[i], split: f.split })));
+  const oursSpeed = {
+    files: files.length,
+    seconds: Number(oursSeconds.toFixed(3)),
+    files_per_s: Math.round(files.length / oursSeconds),
+    index_build_seconds: Number(indexSeconds.toFixed(3)),
+    files_per_s_with_index_build: Math.round(files.length / (oursSeconds + indexSeconds)),
+  };
+  const lc = runLicensecheck(files.map((f) => f.file));
+  if (!lc) return { files: files.length, ours: { ...oursScore, speed: oursSpeed }, licensecheck: { skipped: `${LICENSECHECK} is not installed` } };
+  const lcScore = score(files.map((f) => ({ name: f.name, expected: f.expected, got: lc.answers.get(f.file) ?? null, split: f.split })));
+  const lcSpeed = {
+    files: files.length,
+    seconds: Number(lc.seconds.toFixed(3)),
+    files_per_s: Math.round(files.length / lc.seconds),
+    startup_seconds: Number(lc.startupSeconds.toFixed(3)),
+    files_per_s_without_startup: Math.round(files.length / Math.max(1e-3, lc.seconds - lc.startupSeconds)),
+  };
+  return {
+    files: files.length,
+    ours: { ...oursScore, speed: oursSpeed },
+    licensecheck: { ...lcScore, speed: lcSpeed },
+    // one-time costs on both sides (our index build, licensecheck's Perl start-up), and without them
+    speedup_with_startup: Number((lcSpeed.seconds / (oursSeconds + indexSeconds)).toFixed(2)),
+    speedup_steady: Number((oursSpeed.files_per_s / lcSpeed.files_per_s_without_startup).toFixed(2)),
+  };
+}
+
+/** Every installed package folder (with a package.json naming it) under a node_modules. */
+function packages(nodeModules: string, out: string[] = []): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(nodeModules).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const dir = path.join(nodeModules, name);
+    if (name.startsWith('@')) packages(dir, out);
+    else if (statSync(path.join(dir, 'package.json'), { throwIfNoEntry: false })) {
+      out.push(dir);
+      packages(path.join(dir, 'node_modules'), out);
+    }
+  }
+  return out;
+}
+
+/** node_modules: detected (licence files only) against declared (package.json). */
+function evaluateNodeModules() {
+  const root = path.join(REPO_ROOT, 'node_modules');
+  const disagreements: unknown[] = [];
+  const noLicenseFile: string[] = [];
+  let compared = 0;
+  let agree = 0;
+  let undeclared = 0;
+  for (const dir of packages(root)) {
+    const name = path.relative(root, dir);
+    const declaredRaw = declaredLicense('package.json', read(path.join(dir, 'package.json')));
+    const declared = declaredRaw === null ? null : (normalizeExpression(declaredRaw) ?? declaredRaw);
+    if (declared === null) {
+      undeclared++;
+      continue;
+    }
+    const candidates = filesUnder(dir).filter((f) => !f.startsWith('node_modules/') && isLicenseLike(f) && governedDir(f) === '');
+    if (candidates.length === 0) {
+      noLicenseFile.push(`${name} (${declared})`);
+      continue;
+    }
+    const evidence = candidates.map((f) => detectFile(f, read(path.join(dir, f)), { readme: false })).filter((e): e is Evidence => e !== null);
+    const detected = resolveFolder(evidence);
+    compared++;
+    if (expressionKey(detected?.expression ?? null) === expressionKey(declared)) agree++;
+    else
+      disagreements.push({
+        package: name,
+        declared,
+        detected: detected?.expression ?? null,
+        files: candidates,
+        evidence: evidence.map(({ file, expression, method, score }) => ({ file, expression, method, score })),
+      });
+  }
+  return {
+    packages_compared: compared,
+    agree,
+    agreement: compared ? Number((agree / compared).toFixed(4)) : null,
+    disagreements,
+    no_license_file: { count: noLicenseFile.length, packages: noLicenseFile },
+    no_declared_license: undeclared,
+  };
+}
+
+export async function evaluate(): Promise<Record<string, unknown>> {
+  if (!hasShared) return { skipped: SHARED_ABSENT };
+  const t0 = performance.now();
+  loadCorpus();
+  const indexSeconds = (performance.now() - t0) / 1000;
+  return {
+    figure: 'held_out accuracies are the figures; tuning is what the rules and threshold were developed on',
+    licensee_projects: evaluateLicensee(),
+    scancode_files: evaluateScancode(),
+    single_license_files_vs_licensecheck: headToHead(indexSeconds),
+    node_modules: evaluateNodeModules(),
+  };
+}

@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import { DEPRECATED_WITH_EXCEPTION } from './expression.js';
+import { licenseWords } from './normalize.js';
+
+/**
+ * The reference texts the matcher compares against: every licence of the SPDX list with its
+ * full text (the `spdx-license-list` package), normalised once per process and indexed by word
+ * bigram. A bigram is the pair of word ids `a·2^15 + b`: a small integer while both words are
+ * in the licences' vocabulary (about 11k words), which keeps Map and Set lookups on the fast
+ * path; words only an input has get larger ids and keys (still exact doubles). The inverted index
+ * maps each bigram to the licences whose text holds it, ascending.
+ *
+ * Deprecated ids are not indexed, except those that name a licence with an exception: their
+ * text is indexed under the modern expression (`GPL-2.0-with-classpath-exception` →
+ * `GPL-2.0-only WITH Classpath-exception-2.0`). Licences whose normalised texts are identical
+ * (`GPL-2.0-only` and `GPL-2.0-or-later`: the text does not say which) are indexed once, under
+ * the preferred id (see `preferredFirst`), with the others kept as aliases.
+ */
+
+const require = createRequire(import.meta.url);
+
+export interface ReferenceLicense {
+  /** SPDX id, or an expression for deprecated licence-with-exception texts. */
+  id: string;
+  /** Other ids with the same normalised text. */
+  aliases: string[];
+  /** Word ids of the normalised text. */
+  words: Int32Array;
+  /** Distinct bigrams in the text. */
+  bigramCount: number;
+}
+
+export interface LicenseCorpus {
+  licenses: ReferenceLicense[];
+  /** word → id (ids from 1; words not in any licence get ids per text, from BIGRAM_BASE on). */
+  vocabulary: Map<string, number>;
+  /** bigram → indices into `licenses`, ascending. */
+  postings: Map<number, Int32Array>;
+}
+
+/**
+ * The SPDX text of LGPL-3.0 is the LGPL's additional permissions followed by the whole GPL-3.0;
+ * projects ship the two as separate files (COPYING and COPYING.LESSER), so the LGPL part is
+ * indexed alone and a folder holding both reads as LGPL-3.0 (see directories.ts).
+ */
+function ownPart(id: string, text: string): string {
+  if (!id.startsWith('LGPL-3.0')) return text;
+  const gpl = text.indexOf('\nGNU GENERAL PUBLIC LICENSE\nVersion 3');
+  return gpl > 0 ? text.slice(0, gpl) : text;
+}
+
+/** Texts shorter than this (distinct bigrams) are too generic to find inside other text. */
+const MIN_BIGRAMS = 12;
+
+export const BIGRAM_BASE = 2 ** 15;
+
+/** Among licences with one text: `-only` before `-or-later`, then the shorter id, then by name. */
+function preferredFirst(a: string, b: string): number {
+  const rank = (id: string) => (id.includes('-or-later') || id.endsWith('+') ? 1 : 0);
+  return rank(a) - rank(b) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Word ids of `words`; words the vocabulary lacks get fresh ids in `extra` (per text). */
+export function wordIds(words: string[], vocabulary: Map<string, number>, extra?: Map<string, number>): Int32Array {
+  const ids = new Int32Array(words.length);
+  for (let i = 0; i < words.length; i++) {
+    let id = vocabulary.get(words[i]);
+    if (id === undefined) {
+      if (!extra) {
+        id = vocabulary.size + 1;
+        if (id >= BIGRAM_BASE) throw new Error(`licence vocabulary over ${BIGRAM_BASE} words`);
+        vocabulary.set(words[i], id);
+      } else {
+        id = extra.get(words[i]);
+        if (id === undefined) extra.set(words[i], (id = BIGRAM_BASE + extra.size));
+      }
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** The bigram at i: `a·2^15 + b` for vocabulary words; a negative key (never in the index) otherwise. */
+export function bigramAt(words: Int32Array, i: number): number {
+  const a = words[i];
+  const b = words[i + 1];
+  return a < BIGRAM_BASE && b < BIGRAM_BASE ? a * BIGRAM_BASE + b : -(a * 2 ** 22 + b);
+}
+
+function distinctBigrams(words: Int32Array): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i + 1 < words.length; i++) seen.add(bigramAt(words, i));
+  return [...seen];
+}
+
+/**
+ * What follows "END OF TERMS AND CONDITIONS" (Apache-2.0's appendix, the GPLs' "How to Apply
+ * These Terms") is optional in the SPDX templates; many copies leave it out, and without it
+ * Apache-2.0 is nearer to Pixar (Apache terms plus a paragraph) than to its own full text. Such
+ * licences are indexed twice, with and without the optional part.
+ */
+function withoutOptionalTail(text: string): string | undefined {
+  const end = text.indexOf('END OF TERMS AND CONDITIONS');
+  return end > 0 && text.length - end > 200 ? text.slice(0, end) : undefined;
+}
+
+/** [SPDX id, text] pairs: no deprecated ids (but the licence-with-exception ones renamed). */
+function referenceTexts(): [string, string][] {
+  const full = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+  const current = new Set(require('spdx-license-ids') as string[]); // without deprecated ids and `X+` forms
+  const out: [string, string][] = [];
+  for (const [id, entry] of Object.entries(full)) {
+    const name = DEPRECATED_WITH_EXCEPTION[id] ?? (current.has(id) ? id : undefined);
+    if (name === undefined) continue;
+    const text = ownPart(id, entry.licenseText);
+    out.push([name, text]);
+    const terms = withoutOptionalTail(text);
+    if (terms) out.push([name, terms]);
+  }
+  return out;
+}
+
+/** Builds the corpus from [id, text] pairs; `loadCorpus` gives the SPDX one. */
+export function buildCorpus(texts: Iterable<[string, string]>): LicenseCorpus {
+  const vocabulary = new Map<string, number>();
+  const byText = new Map<string, { ids: string[]; words: Int32Array }>();
+  for (const [id, text] of texts) {
+    const words = licenseWords(text);
+    const key = words.join(' ');
+    const group = byText.get(key);
+    if (group) {
+      if (!group.ids.includes(id)) group.ids.push(id);
+    } else byText.set(key, { ids: [id], words: wordIds(words, vocabulary) });
+  }
+  const licenses: ReferenceLicense[] = [];
+  const lists = new Map<number, number[]>();
+  for (const { ids, words } of byText.values()) {
+    const bigrams = distinctBigrams(words);
+    if (bigrams.length < MIN_BIGRAMS) continue;
+    ids.sort(preferredFirst);
+    const index = licenses.length;
+    licenses.push({ id: ids[0], aliases: ids.slice(1), words, bigramCount: bigrams.length });
+    for (const b of bigrams) {
+      const list = lists.get(b);
+      if (list) list.push(index);
+      else lists.set(b, [index]);
+    }
+  }
+  const postings = new Map<number, Int32Array>();
+  for (const [b, list] of lists) postings.set(b, Int32Array.from(list));
+  return { licenses, vocabulary, postings };
+}
+
+let cached: LicenseCorpus | undefined;
+
+/** The SPDX corpus, built on first use and kept for the life of the process (or worker). */
+export function loadCorpus(): LicenseCorpus {
+  return (cached ??= buildCorpus(referenceTexts()));
+}

@@ -1,0 +1,83 @@
+import { conjunction, normalizeExpression } from './expression.js';
+import { isLicenseLike, isReadme } from './files.js';
+import { declaredLicense, isManifest } from './manifests.js';
+import { matchWords, type MatchOptions } from './match.js';
+import { licenseWords } from './normalize.js';
+import { findNotices, noticeExpression } from './notices.js';
+
+/**
+ * What one file says about a licence. Evidence comes, strongest first, from
+ * `SPDX-License-Identifier:` lines, package manifests, licence-like files (full texts by the
+ * matcher, then notices in what no text covers) and, last, READMEs.
+ */
+
+/** How strong a kind of evidence is: a folder takes its licence from the strongest kind it has. */
+export const TIERS = { spdx: 0, manifest: 1, text: 2, readme: 3 } as const;
+export type Tier = keyof typeof TIERS;
+
+export interface Evidence {
+  /** Canonical SPDX expression. */
+  expression: string;
+  /** The file it came from (path relative to the input root or the repo). */
+  file: string;
+  /** `spdx-id`, `manifest`, `exact`, `dice` or `notice`. */
+  method: string;
+  /** 1 for identifiers, manifests and exact texts; the lowest Dice score of the texts otherwise. */
+  score: number;
+  tier: Tier;
+}
+
+const SPDX_LINE = /SPDX-License-Identifier:\s*([^\r\n]*)/g;
+
+/** The expression of a file's `SPDX-License-Identifier:` lines (several: all apply), or null. */
+export function spdxIdentifiers(content: string): string | null {
+  if (!content.includes('SPDX-License-Identifier')) return null; // the cheap test every file takes
+  const found: string[] = [];
+  for (const m of content.matchAll(SPDX_LINE)) {
+    // the value ends where the comment does: `*/`, `-->`, `#}`, a closing quote
+    const value = m[1].replace(/\s*(?:\*\/|-->|#}|%>|"|'|`|\\n).*$/, '').trim();
+    const expression = normalizeExpression(value);
+    if (expression) found.push(expression);
+  }
+  return conjunction(found);
+}
+
+/** Full licence texts and notices in a text, as one expression with how it was found. */
+export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
+  const words = licenseWords(content);
+  const texts = matchWords(words, options);
+  // notices are read only where no licence text is: a GPL text quotes its own notice
+  const covered = new Uint8Array(words.length);
+  for (const t of texts) covered.fill(1, t.start, t.end);
+  const rest = words.filter((_, i) => !covered[i]).join(' ');
+  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
+  // a notice of the licence whose text is there is the text's own "How to Apply" sample
+  const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
+  const textLicenses = new Set(texts.map((t) => base(t.id)));
+  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !textLicenses.has(base(n.id))));
+  const parts = texts.map((t) => t.id);
+  const notice = noticeExpression(rest, notices);
+  if (notice) parts.push(notice);
+  const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
+  if (!expression) return null;
+  const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : 'dice';
+  const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
+  return { expression, method, score: Number(score.toFixed(4)) };
+}
+
+/** The evidence a file gives about its folder, or null (most files: decided by name alone). */
+export function detectFile(path: string, content: string, options: MatchOptions & { readme?: boolean } = {}): Evidence | null {
+  const manifest = isManifest(path);
+  const licenseLike = !manifest && isLicenseLike(path);
+  const readme = !manifest && !licenseLike && options.readme !== false && isReadme(path);
+  if (!manifest && !licenseLike && !readme) return null;
+  const spdx = spdxIdentifiers(content);
+  if (spdx) return { expression: spdx, file: path, method: 'spdx-id', score: 1, tier: 'spdx' };
+  if (manifest) {
+    const declared = declaredLicense(path, content);
+    const expression = declared === null ? null : normalizeExpression(declared);
+    return expression ? { expression, file: path, method: 'manifest', score: 1, tier: 'manifest' } : null;
+  }
+  const found = detectText(content, options);
+  return found ? { ...found, file: path, tier: readme ? 'readme' : 'text' } : null;
+}

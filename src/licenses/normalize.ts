@@ -1,0 +1,113 @@
+/**
+ * Licence text normalisation after the SPDX matching guidelines
+ * (https://spdx.github.io/spdx-spec/v2.3/license-matching-guidelines-and-templates/): what the
+ * guidelines say to ignore is removed, so two copies of a licence that differ only there give
+ * the same word sequence.
+ *
+ * - case (2.1.4): everything is lowercased;
+ * - whitespace (2.1.3), punctuation, quotes, hyphens and dashes (2.1.5-2.1.7): words are runs of
+ *   letters and digits, with the dots inside version numbers kept (`2.1`), so punctuation and
+ *   layout never count;
+ * - markup (2.1.2): HTML tags and entities, Markdown links (the URL goes, the text stays),
+ *   comment leaders and emphasis (`//`, `*`, `#`, `;`, `--`, `>`, `|`, `_`, Fortran's `c`) at the start of each line;
+ * - bullets and list numbering (2.1.8) at the start of a line: `1.`, `(a)`, `iv.`, `*`, `-`, `•`;
+ * - copyright notices (2.1.10): lines that are a copyright statement, and `all rights reserved`;
+ * - template variables: `<<var;...>>` regions and `<placeholder>`s of the plain texts;
+ * - varietal spellings (2.1.11): a small table of British/American pairs (`licence` → `license`)
+ *   and compounds written with or without a hyphen (`noninfringement` = `non-infringement`);
+ * - `http` and `https` are the same word.
+ */
+
+/** `<<var;...>>` and `<<beginOptional>>`-style markers of the SPDX templates. */
+const TEMPLATE_MARKERS = /<<[^>]*>>/g;
+/** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */
+const TAGS = /<[^<>\n]{0,80}>/g;
+const ENTITIES = /&(?:[a-z]{2,8}|#\d{1,5});/g;
+/** `[text](url)` → `text`. */
+const MARKDOWN_LINKS = /\[([^\]\n]*)\]\([^)\n]*\)/g;
+// The patterns below run over the whole lowercased text, line by line through the `m` flag
+// (one native pass each instead of a loop over lines): `[ \t]` never crosses a line end.
+
+/** Comment leaders and quoting at the start of a line, repeated. */
+const LEADERS = /^(?:[ \t]*(?:\/\/+|\/\*+|\*+\/?|#+|;+|--+|%+|>+|\|+|!+|_+|"|'|rem[ \t]|dnl[ \t]|@rem[ \t]|::|c(?=[ \t]|$)))+/gm;
+/** One bullet or list number at the start of a line (after the comment leaders). */
+const BULLET = /^[ \t]*(?:\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)](?=\s)|\([a-z0-9]{1,4}\)|[*•·◦▪‣+–-](?=\s))/gm;
+/**
+ * A copyright statement line: `Copyright (c) 2020 Someone`, `(C) 2001 ...`, `© ...`. Not a line
+ * that only starts with the word inside a sentence ("copyright notice, this list of ...").
+ */
+const COPYRIGHT_LINE = /^[ \t]*(?:copyright\b(?![ \t]*(?:notice|holder|owner|and\b|law|statement|license|licence|protection|,|\.))|\(c\)|©|all rights reserved).*$/gm;
+const RIGHTS_RESERVED = /all rights reserved\.?/g;
+/**
+ * Letters and digits, with version dots (`2.1`). Non-ASCII letters by ranges (Latin-1 letters,
+ * Latin Extended to Greek Extended, CJK and the rest below the surrogates) rather than `\p{L}`,
+ * which is several times slower; the General Punctuation block (dashes, quotes) is left out.
+ */
+const WORDS = /[a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u1fff\u2c00-\ud7ff\uf900-\ufdff\ufe70-\ufeff\uff10-\uffef]+(?:\.\d+)*/g;
+
+/** British → American and other equivalent spellings (SPDX "equivalent words", the common ones). */
+const VARIETAL = new Map<string, string>(
+  Object.entries({
+    licence: 'license',
+    licences: 'licenses',
+    licenced: 'licensed',
+    licencing: 'licensing',
+    sublicence: 'sublicense',
+    sublicences: 'sublicenses',
+    acknowledgement: 'acknowledgment',
+    acknowledgements: 'acknowledgments',
+    analogue: 'analog',
+    authorise: 'authorize',
+    authorised: 'authorized',
+    behaviour: 'behavior',
+    centre: 'center',
+    favour: 'favor',
+    offence: 'offense',
+    organisation: 'organization',
+    organisations: 'organizations',
+    practise: 'practice',
+    recognise: 'recognize',
+    recognised: 'recognized',
+    whilst: 'while',
+    https: 'http',
+  }),
+);
+
+/** Compounds written with or without a hyphen: the unhyphenated form becomes two words. */
+const COMPOUNDS = new Map<string, [string, string]>(
+  Object.entries({
+    nonexclusive: ['non', 'exclusive'],
+    noninfringement: ['non', 'infringement'],
+    noncommercial: ['non', 'commercial'],
+    sublicensable: ['sub', 'licensable'],
+  }) as [string, [string, string]][],
+);
+
+/** The words of a licence text (or any text) as the matcher compares them. */
+export function licenseWords(text: string): string[] {
+  const cleaned = text
+    .toLowerCase()
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\uFEFF/, '')
+    .replace(TEMPLATE_MARKERS, ' ')
+    .replace(MARKDOWN_LINKS, '$1')
+    .replace(TAGS, ' ')
+    .replace(ENTITIES, ' ')
+    .replace(LEADERS, '')
+    .replace(COPYRIGHT_LINE, '')
+    .replace(BULLET, ' ')
+    .replace(RIGHTS_RESERVED, ' ');
+  const words = cleaned.match(WORDS) ?? [];
+  const out: string[] = [];
+  for (const w of words) {
+    const pair = COMPOUNDS.get(w);
+    if (pair) out.push(pair[0], pair[1]);
+    else out.push(VARIETAL.get(w) ?? w);
+  }
+  return out;
+}
+
+/** The normalised text as one string (words joined by single spaces): for exact comparison and notices. */
+export function normalizeLicenseText(text: string): string {
+  return licenseWords(text).join(' ');
+}

@@ -1,0 +1,145 @@
+/**
+ * Licence notices: the short sentences that grant a licence by name instead of quoting it
+ * ("Licensed under the Apache License, Version 2.0", "either version 2 of the License, or (at
+ * your option) any later version", "released under the MIT license"). The full-text matcher
+ * cannot see them (they are a few words against a whole licence), so a small set of rules
+ * reads them from the normalised words (see normalize.ts: lowercase, no punctuation, version
+ * numbers kept as `2.1`).
+ */
+
+export interface NoticeMatch {
+  /** SPDX id */
+  id: string;
+  /** False for a GNU licence named without a version ("a copy of the GNU General Public License"). */
+  versioned?: boolean;
+  /** Character offset in the normalised text: orders notices and finds "X or Y" pairs. */
+  at: number;
+  end: number;
+}
+
+type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null };
+
+const V = '(?:version |v ?|ver )?';
+
+/** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
+const GNU = /\b(?:(gnu )?(lesser |library |affero )?general public license|(a|l)?gpl ?v?(\d(?:\.\d)?)?( or later|\+)?\b)/g;
+
+function gnuId(family: 'GPL' | 'LGPL' | 'AGPL', version: string | undefined, later: boolean): string | null {
+  const v = version === undefined ? undefined : version.includes('.') ? version : `${version}.0`;
+  const known: Record<string, string[]> = { GPL: ['1.0', '2.0', '3.0'], LGPL: ['2.0', '2.1', '3.0'], AGPL: ['3.0'] };
+  if (v !== undefined && !known[family].includes(v)) return null;
+  const fallback = { GPL: '1.0', LGPL: '2.0', AGPL: '3.0' }[family]; // the first version of each
+  return `${family}-${v ?? fallback}-${later || v === undefined ? 'or-later' : 'only'}`;
+}
+
+/** A GNU notice: the version within a few words after (or just before) the licence's name. */
+function gnuNotices(text: string, out: NoticeMatch[]): void {
+  for (const m of text.matchAll(GNU)) {
+    const at = m.index;
+    const named = m[0].includes('general public license');
+    const qualifier = named ? m[2] : m[3];
+    const family = qualifier?.startsWith('l') ? 'LGPL' : qualifier?.startsWith('a') ? 'AGPL' : 'GPL';
+    let version: string | undefined = m[4];
+    let later = Boolean(m[5]);
+    let end = at + m[0].length;
+    if (named) {
+      const after =
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: or at your option| or| and or)? (?:any )?later(?: version)?)?/.exec(
+          text.slice(end, end + 160),
+        );
+      const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
+      version = after?.[1] ?? before?.[1];
+      later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
+      end += after?.[0].length ?? 0;
+    }
+    // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
+    const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
+    if (id) out.push({ id, at, end, versioned: version !== undefined });
+  }
+}
+
+const GNU_ID = /^(A?GPL|LGPL)-(\d\.\d)-(only|or-later)$/;
+
+/**
+ * One GNU licence is usually named several times in one notice: with its version once, then
+ * without ("You should have received a copy of the GNU General Public License"). An unversioned
+ * name counts only when no name of the same family has a version; a version named once with
+ * "or later" and once without is the "or later" one.
+ */
+function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
+  const family = (n: NoticeMatch) => GNU_ID.exec(n.id)?.[1];
+  const versioned = new Set(notices.filter((n) => n.versioned === true).map(family));
+  const kept = notices.filter((n) => n.versioned !== false || !versioned.has(family(n)));
+  const later = new Set(
+    kept
+      .map((n) => GNU_ID.exec(n.id))
+      .filter((m) => m?.[3] === 'or-later')
+      .map((m) => `${m![1]}-${m![2]}`),
+  );
+  return kept.map((n) => {
+    const m = GNU_ID.exec(n.id);
+    return m && later.has(`${m[1]}-${m[2]}`) ? { ...n, id: `${m[1]}-${m[2]}-or-later` } : n;
+  });
+}
+
+const RULES: Rule[] = [
+  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache license\\b(?! ${V}1)`, 'g'), id: () => 'Apache-2.0' },
+  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1' },
+  { pattern: /\b(?:mit license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university)))/g, id: () => 'MIT' },
+  { pattern: /\b(?:bsd 3 clause|3 clause bsd|new bsd license|modified bsd license|revised bsd license)\b/g, id: () => 'BSD-3-Clause' },
+  { pattern: /\b(?:bsd 2 clause|2 clause bsd|simplified bsd license|freebsd license)\b/g, id: () => 'BSD-2-Clause' },
+  { pattern: new RegExp(`\\bmozilla public license,? ${V}(1\\.0|1\\.1|2\\.0)\\b|\\bmpl ${V}(1\\.0|1\\.1|2\\.0)\\b`, 'g'), id: (m) => `MPL-${m[1] ?? m[2]}` },
+  { pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0)\\b|\\bepl ${V}(1\\.0|2\\.0)\\b`, 'g'), id: (m) => `EPL-${m[1] ?? m[2]}` },
+  { pattern: new RegExp(`\\bcommon development and distribution license(?: cddl)?,? ${V}(1\\.0|1\\.1)\\b|\\bcddl ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `CDDL-${m[1] ?? m[2]}` },
+  { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0' },
+  { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0' },
+  { pattern: /\bisc license\b/g, id: () => 'ISC' },
+  { pattern: new RegExp(`\\bacademic free license,? ${V}(1\\.1|1\\.2|2\\.0|2\\.1|3\\.0)\\b`, 'g'), id: (m) => `AFL-${m[1]}` },
+  { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}` },
+  { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby' },
+  { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense' },
+  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0' },
+  { pattern: /\bzlib license\b/g, id: () => 'Zlib' },
+  { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0' },
+];
+
+/** Notices found in normalised text, in text order, overlapping ones dropped. */
+export function findNotices(text: string): NoticeMatch[] {
+  const out: NoticeMatch[] = [];
+  gnuNotices(text, out);
+  for (const rule of RULES) {
+    for (const m of text.matchAll(rule.pattern)) {
+      const id = rule.id(m);
+      if (id) out.push({ id, at: m.index, end: m.index + m[0].length });
+    }
+  }
+  out.sort((a, b) => a.at - b.at || b.end - a.end);
+  const kept: NoticeMatch[] = [];
+  for (const n of out) if (!kept.length || n.at >= kept[kept.length - 1].end) kept.push(n);
+  return mergeGnu(kept);
+}
+
+/**
+ * The notices as one SPDX expression. Two notices close together with `or` between them ("under
+ * the MIT or Apache 2.0 licenses"), or with `and` after "dual licensed" ("dual licensed under
+ * the MIT and GPL licenses"), are alternatives; otherwise all apply. A licence that is one of
+ * the alternatives is not also required on its own (the notice names it twice).
+ */
+export function noticeExpression(text: string, notices: NoticeMatch[]): string | null {
+  const groups: string[][] = [];
+  let prev: NoticeMatch | undefined;
+  for (const n of notices) {
+    const gap = prev ? text.slice(prev.end, n.at) : '';
+    const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
+    const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap);
+    if (alternative) groups[groups.length - 1].push(n.id);
+    else groups.push([n.id]);
+    prev = n;
+  }
+  const choices = groups.map((g) => [...new Set(g)]);
+  const inChoice = new Set(choices.filter((g) => g.length > 1).flat());
+  const parts = [...new Set(choices.filter((g) => g.length > 1 || !inChoice.has(g[0])).map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0])))];
+  if (parts.length === 0) return null;
+  if (parts.length === 1) return parts[0].replace(/^\((.*)\)$/, '$1');
+  return parts.join(' AND ');
+}
