@@ -162,11 +162,16 @@ program
   .option('-t, --tasks <n>', 'tasks per step (world size)', positiveInt, 8)
   .option('-q, --quiet', 'no progress output')
   .action(async (opts: { out: string; input?: string; workers?: number; tasks: number; quiet?: boolean }) => {
-    const [{ defaultDemoInput, topValues, writeDemoPipeline }, { defaultWorkers }, { printRunSummary }] = await Promise.all([import('./demo.js'), import('../executors/local.js'), load.summary()]);
+    const [{ defaultDemoInput, topValues, writeDemoPipeline }, { defaultWorkers }, { printRunSummary, printStageSummary }] = await Promise.all([
+      import('./demo.js'),
+      import('../executors/local.js'),
+      load.summary(),
+    ]);
     const file = writeDemoPipeline(path.resolve(opts.out), opts.input ?? defaultDemoInput(), opts.tasks);
     const started = performance.now();
     const result = await runWithProgress(file, { ...opts, workers: opts.workers ?? defaultWorkers() });
     printRunSummary(result, (performance.now() - started) / 1000);
+    printStageSummary(result);
     const top = await topValues(result.dir, 'language', 8);
     console.log(`top languages: ${top.map((t) => `${t.value ?? 'unknown'} ${t.count}`).join(', ')}`);
   });

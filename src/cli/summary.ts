@@ -22,3 +22,36 @@ export function printRunSummary(result: ReleaseResult & { resumed: boolean }, se
   }
   if (m.counts.stages.some((s) => s.stage.endsWith(':dedup_exact'))) console.log(`duplicates removed: ${m.counts.excluded.duplicate ?? 0}`);
 }
+
+/** Top entries of a counter family (`prefix:<name>`), largest first. */
+function top(counters: Record<string, number>, prefix: string, limit = 4): string {
+  return Object.entries(counters)
+    .filter(([k, v]) => k.startsWith(prefix) && v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([k, v]) => `${k.slice(prefix.length)} ${v}`)
+    .join(', ');
+}
+
+/** One line per stage: what it removed and why, what it redacted, how it classified. */
+export function printStageSummary(result: ReleaseResult): void {
+  for (const s of result.manifest.counts.stages) {
+    if (s.stage === 'read' || s.stage === 'write') continue;
+    const name = s.stage.replace(/^\d+:/, '');
+    const removed = s.records_in - s.records_out;
+    const parts = [
+      removed > 0
+        ? `removed ${removed} (${Object.entries(s.excluded)
+            .map(([r, n]) => `${r} ${n}`)
+            .join(', ')})`
+        : 'removed 0',
+    ];
+    const c = s.counters;
+    for (const prefix of ['secrets', 'pii']) {
+      if (c[`${prefix}:records`] === undefined) continue;
+      parts.push(`redacted ${c[`${prefix}:redacted_records`] ?? 0} files${top(c, `${prefix}:rule:`) ? ` (${top(c, `${prefix}:rule:`)})` : ''}`);
+    }
+    if (top(c, 'license_class:')) parts.push(`classes: ${top(c, 'license_class:')}`);
+    console.log(`  ${name.padEnd(14)} ${parts.join('; ')}`);
+  }
+}
