@@ -99,7 +99,7 @@ test('shebangs and modelines', () => {
   assert.equal(detect('x', 'line\n# vim: set ft=python:\n'), 'Python');
   assert.equal(detect('x.txt', '# -*- coding: utf-8 -*-\nhello\n'), 'Text');
   // content ignored when asked
-  assert.equal(new LanguageDetector(undefined, false).detect('run', '#!/usr/bin/env python3\n').language, null);
+  assert.equal(new LanguageDetector({ useContent: false }).detect('run', '#!/usr/bin/env python3\n').language, null);
 });
 
 test('stage: columns, counters, unknown and allow-list', () => {
@@ -160,7 +160,7 @@ test('accuracy on Linguist samples (folder name = label)', needsShared, (t) => {
   const byFilename: Tally = { n: 0, ok: 0 };
   const noExtension: Tally = { n: 0, ok: 0 };
   const perLanguage: Record<string, Tally & { errors: { file: string; got: string | null; strategy: string | null }[] }> = {};
-  const blind = new LanguageDetector(table, false);
+  const blind = new LanguageDetector({ table, useContent: false });
 
   for (const s of samples) {
     const d = detector.detect(s.name, s.content);
