@@ -13,6 +13,7 @@
  * content (so copies of one content never straddle the split).
  */
 import { createHash } from 'node:crypto';
+import { head, modelineLanguage, shebangLanguages } from '../../src/linguist/hints.js';
 import { npmSamples, type LabelledFile } from '../../src/linguist/samples.js';
 import { extensionsOf, languageTable } from '../../src/linguist/table.js';
 import { loadSamples } from '../../test/helpers/linguist-samples.js';
@@ -36,17 +37,22 @@ export interface StaleLabel {
 }
 
 /**
- * Languages today's table gives the file's name (exact file name, else extension). A 2014 label
- * outside a non-empty list is one Linguist has since changed (`.editorconfig`: INI then,
- * EditorConfig now; `demo.scss` filed under Sass): no detector following today's Linguist can
- * give it, so such files are left out (and listed), whatever either detector answers.
+ * Whether today's Linguist can reach the label at all: it must be among the languages the
+ * file's name gives (exact file name, else extension), or its shebang or modeline names,
+ * or be XML with an XML declaration. A 2014 label that is none of these is one Linguist has
+ * since changed (`.editorconfig`: INI then, EditorConfig now; `demo.scss` filed under Sass;
+ * `.atxt`, no longer an ATS extension): no detector that follows today's Linguist can give it,
+ * so such files are left out (and listed), whatever either detector answers.
  */
-function nameCandidates(name: string): string[] {
+function reachable(f: LabelledFile): { ok: boolean; says: string[] } {
   const table = languageTable();
-  const byName = table.byFilename.get(name);
-  if (byName) return byName.map((l) => l.name);
-  const ext = extensionsOf(name).find((e) => table.byExtension.has(e));
-  return ext === undefined ? [] : table.byExtension.get(ext)!.map((l) => l.name);
+  const ext = extensionsOf(f.name).find((e) => table.byExtension.has(e));
+  const byName = table.byFilename.get(f.name) ?? (ext === undefined ? [] : table.byExtension.get(ext)!);
+  const says = byName.map((l) => l.name);
+  const shebang = f.content.startsWith('#!') ? (shebangLanguages(table, f.content) ?? []) : [];
+  const modeline = modelineLanguage(table, f.content);
+  const xml = f.language === 'XML' && head(f.content, 2, 1_000).includes('<?xml version=');
+  return { ok: xml || says.includes(f.language) || shebang.some((l) => l.name === f.language) || modeline?.name === f.language, says };
 }
 
 function nameKind(name: string): NameKind {
@@ -63,9 +69,9 @@ export function labelledPool(withShared: boolean, stale: StaleLabel[] = []): Eva
   const byContent = new Map<string, EvalFile>();
   const add = (f: LabelledFile, origin: Origin) => {
     if (!table.byName.has(f.language)) throw new Error(`sample label ${f.language} (${f.rel}) is not a Linguist language`);
-    const says = nameCandidates(f.name);
-    if (says.length > 0 && !says.includes(f.language)) {
-      stale.push({ file: f.rel, label: f.language, name_says: says.join(', ') });
+    const reach = reachable(f);
+    if (!reach.ok) {
+      stale.push({ file: f.rel, label: f.language, name_says: reach.says.join(', ') || 'nothing' });
       return;
     }
     const digest = createHash('sha1').update(f.content).digest();
