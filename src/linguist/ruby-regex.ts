@@ -161,3 +161,43 @@ export function rubyRegex(pattern: string): RegExp {
   const { source, flags } = convertRubyRegex(pattern);
   return new RegExp(source, flags);
 }
+
+/** Whether `source` has a `|` outside every group and class. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let k = 0; k < source.length; k++) {
+    const c = source[k];
+    if (c === '\\') k++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+const LEADING_NEGATED_RUN = /^\^\[\^((?:\\.|[^\]\\])*)\]([*+])/;
+
+/**
+ * The same yes/no answer as `source` with less backtracking, for patterns of the form
+ * `^[^X]*R` or `^[^X]+R` (Linguist's Prolog rule `^[^#]*:-`). The run may cross lines, so a
+ * text without a match makes the engine rescan from every line start: quadratic. A match can
+ * always start at the last line start before R instead, where the run holds no newline, so
+ * `^[^X\n]*R` finds the same files; for `+` the run may also be exactly one line ending in the
+ * newline before R. Only for `test()`: the match found may differ, never whether there is one.
+ */
+export function fasterTest(source: string): string {
+  const m = LEADING_NEGATED_RUN.exec(source);
+  if (!m || hasTopLevelAlternation(source)) return source;
+  const cls = `[^${m[1]}\\n]`;
+  const rest = source.slice(m[0].length);
+  return m[2] === '*' ? `^${cls}*${rest}` : `(?:^${cls}+${rest}|^${cls}*\\n${rest})`;
+}
+
+/** A Ruby pattern compiled for yes/no tests (`convertRubyRegex`, then `fasterTest`). */
+export function rubyTest(pattern: string): RegExp {
+  const { source, flags } = convertRubyRegex(pattern);
+  return new RegExp(fasterTest(source), flags);
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RawHeuristics } from '../../src/linguist/data.js';
-import { HEURISTIC_WINDOW, Heuristics, linguistHeuristics } from '../../src/linguist/heuristics.js';
+import { clipLongLines, HEURISTIC_LINE, HEURISTIC_WINDOW, Heuristics, linguistHeuristics } from '../../src/linguist/heuristics.js';
 import { languageTable } from '../../src/linguist/table.js';
 
 const decide = (name: string, text: string) => linguistHeuristics().forName(name)?.decide(text);
@@ -59,4 +59,17 @@ test("rule semantics: Linguist's precedence (and, pattern, negative_pattern, nam
   assert.equal(h.forName('f.y')!.index, 1);
   // Only the first 50 KiB are looked at.
   assert.deepEqual(x.decide(' '.repeat(HEURISTIC_WINDOW) + 'alpha'), ['E']);
+});
+
+test('long lines are cut before the rules run, so no rule backtracks for seconds', () => {
+  assert.equal(clipLongLines('abcdef\nab\nabcdefgh', 3), 'abc\nab\nabc');
+  const short = 'ab\ncd';
+  assert.equal(clipLongLines(short, 3), short);
+  // Text named .d that is neither D, DTrace nor a Makefile: Linguist's Makefile rule for `.d`
+  // backtracks on it for about 25 s uncut (12,000 characters on one line, measured on Node 20).
+  const oneLine = '/a: b\\n'.repeat(2_000);
+  const t0 = performance.now();
+  assert.equal(linguistHeuristics().forName('x.d')!.decide(oneLine), undefined);
+  assert.ok(performance.now() - t0 < 1_000, `${(performance.now() - t0).toFixed(0)} ms`);
+  assert.ok(HEURISTIC_LINE >= 200, 'longer than the lines of hand-written code');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generatedPathPatterns, heuristicsData, vendorPatterns } from '../../src/linguist/data.js';
-import { convertRubyRegex, rubyRegex } from '../../src/linguist/ruby-regex.js';
+import { convertRubyRegex, fasterTest, rubyRegex, rubyTest } from '../../src/linguist/ruby-regex.js';
 
 test('Ruby anchors: ^ and $ are line anchors, \\A \\z \\Z the whole text', () => {
   assert.ok(rubyRegex('^foo$').test('x\nfoo\ny'));
@@ -58,4 +58,25 @@ test("every pattern of Linguist's heuristics.yml, vendor.yml and generated.rb pa
   for (const p of Object.values(h.named_patterns)) add(p);
   assert.ok(patterns.length > 300, `heuristics patterns: ${patterns.length}`);
   for (const p of [...patterns, ...vendorPatterns(), ...generatedPathPatterns()]) assert.doesNotThrow(() => rubyRegex(p), p);
+});
+
+test('fasterTest: ^[^X]* runs stay on one line, with the same yes/no on every text', () => {
+  assert.equal(fasterTest('^[^#]*:-'), '^[^#\\n]*:-');
+  assert.equal(fasterTest('^[^#]+:-'), '(?:^[^#\\n]+:-|^[^#\\n]*\\n:-)');
+  assert.equal(fasterTest('^[^#]*:-|x'), '^[^#]*:-|x', 'left alone with a top-level alternation');
+  assert.equal(fasterTest('^abc'), '^abc');
+  // Differential: every text over a small alphabet up to 7 characters.
+  const alphabet = ['a', '#', '\n', ':', '-'];
+  const texts = [''];
+  for (let len = 1; len <= 7; len++) for (const t of texts.filter((x) => x.length === len - 1)) for (const c of alphabet) texts.push(t + c);
+  for (const p of ['^[^#]*:-', '^[^#]+:-', '^[^#:]+-', '^[^a]*#']) {
+    const slow = rubyRegex(p);
+    const fast = rubyTest(p);
+    for (const t of texts) assert.equal(fast.test(t), slow.test(t), `${p} on ${JSON.stringify(t)}`);
+  }
+  // The point of it: no quadratic rescans on a long text without a match.
+  const text = 'x = 1\n'.repeat(8_000);
+  const t0 = performance.now();
+  assert.equal(rubyTest('^[^#]*:-').test(text), false);
+  assert.ok(performance.now() - t0 < 200, 'linear time');
 });
