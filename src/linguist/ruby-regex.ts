@@ -78,6 +78,46 @@ function escape(next: string, inClass: boolean): string | undefined {
   return undefined;
 }
 
+/** Whether `src[at]` is an unescaped `*`, `+`, `?` or `}` (so a `+` after it makes it possessive). */
+function endsQuantifier(src: string, at: number): boolean {
+  if (at < 0 || !'*+?}'.includes(src[at])) return false;
+  let slashes = 0;
+  for (let j = at - 1; j >= 0 && src[j] === '\\'; j--) slashes++;
+  return slashes % 2 === 0;
+}
+
+/** One character of a class (or a letter range), with both cases inside a case-insensitive group. */
+function classPart(src: string, k: number, folding: boolean): { text: string; length: number } {
+  const c = src[k];
+  const swap = (l: string) => (l === l.toLowerCase() ? l.toUpperCase() : l.toLowerCase());
+  if (folding && isLetter(c) && src[k + 1] === '-' && isLetter(src[k + 2] ?? '')) {
+    return { text: `${c}-${src[k + 2]}${swap(c)}-${swap(src[k + 2])}`, length: 3 };
+  }
+  return { text: folding && isLetter(c) ? c + swap(c) : c, length: 1 };
+}
+
+/**
+ * A `(` and what follows it: `(?i)` (case-insensitive for the rest of the enclosing group),
+ * `(?i:` (a case-insensitive group), `(?>` (atomic, made a plain group), or any other group.
+ * `stack` holds, per open group, whether it is case-insensitive.
+ */
+function groupOpening(src: string, k: number, stack: boolean[]): { text: string; length: number } {
+  const rest = src.slice(k, k + 12);
+  const midFlags = /^\(\?([imx]*)(?:-([imx]+))?\)/.exec(rest);
+  if (midFlags) {
+    if (midFlags[1].includes('i')) stack[stack.length - 1] = true;
+    if (midFlags[2]?.includes('i')) stack[stack.length - 1] = false;
+    return { text: '', length: midFlags[0].length };
+  }
+  const inline = /^\(\?([imx]*)(?:-([imx]+))?:/.exec(rest);
+  if (inline) {
+    stack.push(inline[1].includes('i') || (!inline[2]?.includes('i') && stack[stack.length - 1]));
+    return { text: '(?:', length: inline[0].length };
+  }
+  stack.push(stack[stack.length - 1]);
+  return rest.startsWith('(?>') ? { text: '(?:', length: 3 } : { text: '(', length: 1 };
+}
+
 /** Convert one Ruby pattern; throws (from `RegExp`) only if the result still is not valid. */
 export function convertRubyRegex(pattern: string): ConvertedRegex {
   const lead = leadingFlags(pattern);
@@ -98,14 +138,9 @@ export function convertRubyRegex(pattern: string): ConvertedRegex {
     }
     if (inClass) {
       if (c === ']') inClass = false;
-      const swap = (l: string) => (l === l.toLowerCase() ? l.toUpperCase() : l.toLowerCase());
-      if (folding() && isLetter(c) && src[k + 1] === '-' && isLetter(src[k + 2] ?? '')) {
-        out += `${c}-${src[k + 2]}${swap(c)}-${swap(src[k + 2])}`;
-        k += 2;
-        continue;
-      }
-      out += c;
-      if (folding() && isLetter(c)) out += swap(c);
+      const part = classPart(src, k, folding());
+      out += part.text;
+      k += part.length - 1;
       continue;
     }
     if (lead.x && /\s/.test(c)) continue;
@@ -121,28 +156,9 @@ export function convertRubyRegex(pattern: string): ConvertedRegex {
       continue;
     }
     if (c === '(') {
-      const midFlags = /^\(\?([imx]*)(?:-([imx]+))?\)/.exec(src.slice(k));
-      if (midFlags) {
-        // `(?i)` inside the pattern: the rest of the enclosing group.
-        if (midFlags[1].includes('i')) stack[stack.length - 1] = true;
-        if (midFlags[2]?.includes('i')) stack[stack.length - 1] = false;
-        k += midFlags[0].length - 1;
-        continue;
-      }
-      const inline = /^\(\?([imx]*)(?:-([imx]+))?:/.exec(src.slice(k));
-      if (inline) {
-        stack.push(inline[1].includes('i') || (!inline[2]?.includes('i') && stack[stack.length - 1]));
-        out += '(?:';
-        k += inline[0].length - 1;
-        continue;
-      }
-      stack.push(stack[stack.length - 1]);
-      if (src.startsWith('(?>', k)) {
-        out += '(?:';
-        k += 2;
-        continue;
-      }
-      out += c;
+      const part = groupOpening(src, k, stack);
+      out += part.text;
+      k += part.length - 1;
       continue;
     }
     if (c === ')') {
@@ -150,7 +166,7 @@ export function convertRubyRegex(pattern: string): ConvertedRegex {
       out += c;
       continue;
     }
-    if (c === '+' && k > 0 && '*+?}'.includes(src[k - 1]) && src[k - 2] !== '\\') continue; // possessive
+    if (c === '+' && endsQuantifier(src, k - 1)) continue; // possessive
     out += folding() ? bothCases(c) : c;
   }
   return { source: out, flags: `m${lead.i ? 'i' : ''}${lead.s ? 's' : ''}` };

@@ -37,6 +37,8 @@ test('possessive quantifiers, atomic groups, \\h and \\g<name>', () => {
   assert.ok(call.test('ab;ba;a'));
   assert.ok(!call.test('ab;c'));
   assert.ok(rubyRegex('\\+\\+').test('++'), 'escaped + is not a possessive marker');
+  assert.ok(rubyRegex('a\\++b').test('a++b'), 'a quantifier on an escaped +');
+  assert.equal(convertRubyRegex('\\\\++').source, '\\\\+', 'an escaped backslash, then a possessive +');
 });
 
 test("every pattern of Linguist's heuristics.yml, vendor.yml and generated.rb paths compiles", () => {
