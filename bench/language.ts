@@ -35,7 +35,7 @@ export function benchLanguage(passes = 5, rounds = 100): Record<string, unknown>
     files_per_s_best: Math.round((rounds * samples.length) / best),
     mb_per_s_best: Number(((rounds * bytes) / 1e6 / best).toFixed(2)),
     seconds_per_pass: seconds.map((s) => Number(s.toFixed(3))),
-    note: 'one thread; the language stage (file name, then content rules) as in a pipeline; best pass after a warm-up pass',
+    note: 'one thread; the language stage (Linguist strategies, heuristics.yml, classifier for ties; vendored/generated flags) as in a pipeline; best pass after a warm-up pass (which trains the classifier)',
     cores: os.availableParallelism(),
   };
 }

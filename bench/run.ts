@@ -10,6 +10,7 @@ import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
 import { benchLanguage } from './language.js';
+import { benchLanguagePeer } from './language-peer.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
 import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'metaclip-match': () => benchMetaclipMatch(),
   'metaclip-e2e': () => benchMetaclipE2E(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
   language: () => benchLanguage(),
+  'language-peer': () => benchLanguagePeer(),
   'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */

@@ -1,8 +1,14 @@
-import { applyRules, RULES } from './heuristics.js';
-import { basenameOf, extensionsOf, languageTable, type LanguageInfo, type LanguageTable } from './table.js';
+import type { TokenClassifier } from './classifier.js';
+import { linguistHeuristics, type Disambiguation, type Heuristics } from './heuristics.js';
+import { head, modelineLanguage, shebangLanguages } from './hints.js';
+import { defaultClassifier } from './samples.js';
+import { basenameOf, extensionsOf, languageTable, rankCandidates, type LanguageInfo, type LanguageTable } from './table.js';
 
-/** Which step decided. `preference`: several candidates were left and the tie-break order chose. */
-export type Strategy = 'modeline' | 'filename' | 'shebang' | 'extension' | 'content' | 'heuristic' | 'preference';
+/**
+ * Which step decided. `xml`: Linguist's XML declaration check for files no name matched.
+ * `preference`: several candidates were left and the fixed tie-break order chose.
+ */
+export type Strategy = 'modeline' | 'filename' | 'shebang' | 'extension' | 'xml' | 'heuristics' | 'classifier' | 'preference';
 
 export interface Detection {
   language: LanguageInfo | null;
@@ -11,217 +17,111 @@ export interface Detection {
   candidates: readonly string[];
 }
 
+export interface DetectorOptions {
+  table?: LanguageTable;
+  heuristics?: Heuristics;
+  /** Use content (modelines, shebangs, heuristics, classifier); false: the name alone. */
+  useContent?: boolean;
+  /** Chooses among what the rules leave tied; null: none (tie-break order only). Default: `defaultClassifier()`. */
+  classifier?: TokenClassifier | null;
+}
+
 const UNKNOWN: Detection = { language: null, strategy: null, candidates: [] };
 
-/** Content rules look at this many leading characters at most. */
-export const HEURISTIC_WINDOW = 50_000;
-/** Modelines are looked for in the first and last five lines, within this many characters. */
-const MODELINE_WINDOW = 1_000;
-
-const EMACS = /-\*-(.*?)-\*-/;
-const VIM = /(?:^|[ \t])(?:vi|vim|Vim|ex):(?:[^\n]*?[ \t:])?(?:ft|filetype|syntax)[ \t]*=[ \t]*([\w+#.-]+)/m;
-
-function head(text: string, lines: number, cap: number): string {
-  let at = -1;
-  for (let n = 0; n < lines; n++) {
-    at = text.indexOf('\n', at + 1);
-    if (at < 0 || at >= cap) return text.slice(0, Math.min(text.length, cap));
-  }
-  return text.slice(0, at);
+/** What the file name alone says; the same for every file of that name, so it is cached. */
+interface NameFacts {
+  byFilename: readonly LanguageInfo[] | undefined;
+  byExtension: readonly LanguageInfo[] | undefined;
+  disambiguation: Disambiguation | undefined;
 }
 
-function tail(text: string, lines: number, cap: number): string {
-  let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  let at = end;
-  for (let n = 0; n < lines; n++) {
-    at = text.lastIndexOf('\n', at - 1);
-    if (at < 0) break;
-  }
-  const start = Math.max(at + 1, end - cap, 0);
-  return text.slice(start, end);
-}
-
-function isXmlLike(l: LanguageInfo): boolean {
-  return l.name === 'XML' || l.group === 'XML';
-}
-
-function isJsonLike(l: LanguageInfo): boolean {
-  return l.name === 'JSON' || l.group === 'JSON';
-}
-
-function firstNonSpace(text: string): number {
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) break;
-    i++;
-  }
-  return i;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
+/** Cached file names; the cache is cleared when it reaches this size (names repeat a lot). */
+const NAME_CACHE_LIMIT = 50_000;
 
 /**
- * Language detection after GitHub Linguist's strategy order: modeline, exact file name,
- * shebang, extension (longest compound extension first), then content rules for what is still
- * ambiguous, then a fixed preference order. Each step narrows the candidates the previous left,
- * as Linguist does. All name lookups are Map lookups; regular expressions run only on content
- * of files that are still ambiguous (and for modelines, only when a marker is present).
+ * Language detection in GitHub Linguist's strategy order: modeline, exact file name, shebang,
+ * extension (longest compound extension first), XML declaration (only for files no name
+ * matched), Linguist's heuristics.yml, then a token classifier for what the rules leave tied,
+ * then a fixed preference order. Each step narrows the candidates the previous left, as in
+ * Linguist. Name lookups are Map lookups cached per file name; regular expressions run only on
+ * files whose name leaves several candidates (and modeline patterns only when a marker is there).
  */
 export class LanguageDetector {
-  constructor(
-    private readonly table: LanguageTable = languageTable(),
-    private readonly useContent = true,
-  ) {}
+  private readonly table: LanguageTable;
+  private readonly heuristics: Heuristics;
+  private readonly useContent: boolean;
+  private readonly classifier: TokenClassifier | null | undefined;
+  private readonly names = new Map<string, NameFacts>();
+
+  constructor(options: DetectorOptions = {}) {
+    this.table = options.table ?? languageTable();
+    this.heuristics = options.heuristics ?? linguistHeuristics();
+    this.useContent = options.useContent ?? true;
+    this.classifier = options.classifier;
+  }
 
   detect(path: string, content?: string | null): Detection {
-    const text = this.useContent && typeof content === 'string' ? content : undefined;
-    if (text !== undefined && text.length > 0) {
-      const m = this.modeline(text);
+    const text = this.useContent && typeof content === 'string' && content.length > 0 ? content : undefined;
+    if (text !== undefined) {
+      const m = modelineLanguage(this.table, text);
       if (m) return { language: m, strategy: 'modeline', candidates: [m.name] };
     }
     const base = basenameOf(path);
-    let cands: readonly LanguageInfo[] | undefined;
-
+    const facts = this.nameFacts(base);
+    let cands: readonly LanguageInfo[] = [];
+    /** Linguist's step: a single candidate decides; several narrow; none keeps what was there. */
     const step = (found: readonly LanguageInfo[] | undefined, strategy: Strategy): Detection | undefined => {
       if (!found || found.length === 0) return undefined;
-      const narrowed = cands ? found.filter((l) => cands!.includes(l)) : found;
+      const narrowed = cands.length > 0 ? found.filter((l) => cands.includes(l)) : found;
       if (narrowed.length === 1) return { language: narrowed[0], strategy, candidates: narrowed.map((l) => l.name) };
       if (narrowed.length > 1) cands = narrowed;
       return undefined;
     };
-
-    let done = step(this.table.byFilename.get(base), 'filename');
-    if (done) return done;
-    if (text !== undefined && text.startsWith('#!')) {
-      done = step(this.interpreter(text), 'shebang');
-      if (done) return done;
+    const byName = step(facts.byFilename, 'filename') ?? (text?.startsWith('#!') ? step(shebangLanguages(this.table, text), 'shebang') : undefined) ?? step(facts.byExtension, 'extension');
+    if (byName) return byName;
+    if (cands.length === 0) {
+      if (text !== undefined && head(text, 2, 1_000).includes('<?xml version=')) return { language: this.table.byName.get('XML')!, strategy: 'xml', candidates: ['XML'] };
+      return UNKNOWN;
     }
-    let ext: string | undefined;
-    for (const e of extensionsOf(base)) {
-      const list = this.table.byExtension.get(e);
-      if (list) {
-        ext = e;
-        done = step(list, 'extension');
-        if (done) return done;
-        break;
-      }
-    }
-    if (!cands) return UNKNOWN;
-    let left: readonly LanguageInfo[] = cands;
-    const names = left.map((l) => l.name);
+    const names = cands.map((l) => l.name);
     if (text !== undefined) {
-      const window = text.length > HEURISTIC_WINDOW ? text.slice(0, HEURISTIC_WINDOW) : text;
-      // Generic content rules: XML and JSON announce themselves in their first character.
-      const start = firstNonSpace(window);
-      if (left.some(isXmlLike)) {
-        const xml = window.startsWith('<?xml', start) || window.startsWith('<!DOCTYPE', start) || (window.charCodeAt(start) === 60 && isLetter(window.charCodeAt(start + 1)));
-        const picked = pick(left, isXmlLike, xml);
-        if (picked.decided) return { language: picked.decided, strategy: 'content', candidates: names };
-        left = picked.left;
-      }
-      if (left.some(isJsonLike)) {
-        const c = window.charCodeAt(start);
-        const picked = pick(left, isJsonLike, c === 123 || c === 91);
-        if (picked.decided) return { language: picked.decided, strategy: 'content', candidates: names };
-        left = picked.left;
-      }
-      if (left.length === 1) return { language: left[0], strategy: 'content', candidates: names };
-      const rules = ext !== undefined ? RULES.get(ext) : undefined;
-      if (rules) {
-        const name = applyRules(
-          rules,
-          window,
-          left.map((l) => l.name),
-        );
-        if (name !== undefined) return { language: this.table.byName.get(name)!, strategy: 'heuristic', candidates: names };
-      }
+      const decided = this.fromContent(text, facts.disambiguation, cands);
+      if (decided) return { ...decided, candidates: names };
     }
-    return { language: left[0], strategy: 'preference', candidates: names };
+    return { language: cands[0], strategy: 'preference', candidates: names };
   }
 
-  /** Emacs (`-*- mode: ruby -*-`, `-*- ruby -*-`) or Vim (`vim: set ft=ruby:`) modeline. */
-  private modeline(text: string): LanguageInfo | undefined {
-    for (const part of [head(text, 5, MODELINE_WINDOW), tail(text, 5, MODELINE_WINDOW)]) {
-      if (part.includes('-*-')) {
-        const m = EMACS.exec(part);
-        if (m) {
-          const inner = m[1].trim();
-          let mode: string | undefined;
-          if (inner.includes(':')) {
-            for (const kv of inner.split(';')) {
-              const colon = kv.indexOf(':');
-              if (colon > 0 && kv.slice(0, colon).trim().toLowerCase() === 'mode') mode = kv.slice(colon + 1).trim();
-            }
-          } else if (inner.length > 0 && !inner.includes(' ')) {
-            mode = inner;
-          }
-          const lang = mode ? this.table.byAlias.get(mode.toLowerCase()) : undefined;
-          if (lang) return lang;
-        }
-      }
-      if (part.includes('vi') || part.includes('ex:') || part.includes('Vim')) {
-        const m = VIM.exec(part);
-        const lang = m ? this.table.byAlias.get(m[1].toLowerCase()) : undefined;
-        if (lang) return lang;
-      }
+  /** Heuristics, then the classifier, on a file the name left ambiguous. */
+  private fromContent(text: string, rules: Disambiguation | undefined, cands: readonly LanguageInfo[]): { language: LanguageInfo; strategy: Strategy } | undefined {
+    let left = cands;
+    const said = rules?.decide(text);
+    if (said) {
+      const langs = said.map((n) => this.table.byName.get(n)).filter((l): l is LanguageInfo => l !== undefined);
+      const inCands = langs.filter((l) => cands.includes(l));
+      const picked = inCands.length > 0 ? inCands : langs;
+      if (picked.length === 1) return { language: picked[0], strategy: 'heuristics' };
+      if (picked.length > 1) left = rankCandidates([...picked]);
     }
-    return undefined;
+    const classifier = this.classifier === undefined ? defaultClassifier() : this.classifier;
+    const best = classifier?.classify(
+      text,
+      left.map((l) => l.name),
+    );
+    if (best !== undefined) return { language: this.table.byName.get(best)!, strategy: 'classifier' };
+    return left !== cands ? { language: left[0], strategy: 'heuristics' } : undefined;
   }
 
-  /** Candidates named by the shebang's interpreter (`#!/usr/bin/env -S python3.11 -u` → python3). */
-  private interpreter(text: string): readonly LanguageInfo[] | undefined {
-    let end = text.indexOf('\n');
-    if (end < 0) end = text.length;
-    const tokens = text
-      .slice(2, end)
-      .trim()
-      .split(/[ \t]+/);
-    let i = 0;
-    let name = basenameOf(tokens[0] ?? '');
-    if (name === 'env') {
-      i = 1;
-      while (i < tokens.length && (tokens[i].startsWith('-') || tokens[i].includes('='))) i++;
-      name = basenameOf(tokens[i] ?? '');
+  private nameFacts(base: string): NameFacts {
+    let facts = this.names.get(base);
+    if (facts !== undefined) return facts;
+    let byExtension: readonly LanguageInfo[] | undefined;
+    for (const e of extensionsOf(base)) {
+      byExtension = this.table.byExtension.get(e);
+      if (byExtension) break;
     }
-    if (name === 'sh') {
-      // `#!/bin/sh` + `exec scala "$0" "$@"`: the real interpreter is on a following line.
-      for (const line of head(text, 5, MODELINE_WINDOW).split('\n').slice(1)) {
-        const t = line.trim();
-        if (t.startsWith('exec ') && t.includes('$0')) {
-          name = basenameOf(
-            t
-              .slice(5)
-              .trim()
-              .split(/[ \t]+/)[0],
-          );
-          break;
-        }
-      }
-    }
-    if (name === 'osascript') {
-      // `osascript -l JavaScript` runs JavaScript for Automation.
-      const l = tokens.indexOf('-l', i);
-      if (l >= 0 && tokens[l + 1]) {
-        const lang = this.table.byAlias.get(tokens[l + 1].toLowerCase());
-        if (lang) return [lang];
-      }
-    }
-    if (!name) return undefined;
-    const found = this.table.byInterpreter.get(name);
-    if (found) return found;
-    // python2.7 → python2, as Linguist strips one trailing `.digits`.
-    const dot = name.lastIndexOf('.');
-    if (dot > 0 && /^\d+$/.test(name.slice(dot + 1))) return this.table.byInterpreter.get(name.slice(0, dot));
-    return undefined;
+    facts = { byFilename: this.table.byFilename.get(base), byExtension, disambiguation: this.heuristics.forName(base) };
+    if (this.names.size >= NAME_CACHE_LIMIT) this.names.clear();
+    this.names.set(base, facts);
+    return facts;
   }
-}
-
-function pick(list: readonly LanguageInfo[], like: (l: LanguageInfo) => boolean, yes: boolean): { decided?: LanguageInfo; left: readonly LanguageInfo[] } {
-  if (yes) return { decided: list.find(like), left: list };
-  const rest = list.filter((l) => !like(l));
-  return { left: rest.length > 0 ? rest : list };
 }

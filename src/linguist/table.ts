@@ -19,7 +19,8 @@ export interface LanguageInfo {
 }
 
 /**
- * Tie-break order when Linguist's table and our content rules leave more than one candidate:
+ * Tie-break order when Linguist's rules leave more than one candidate and the classifier
+ * cannot choose (it knows none of them, or content is not used):
  * the most used languages on GitHub and in The Stack v2 first. C precedes C++ and Objective-C
  * (Linguist's own fallback for `.h`), JavaScript precedes Erlang (`.es`) and GLSL (`.frag`,
  * `.gs`), Perl precedes Prolog and Raku (`.pl`, `.pm`, `.t`), SQL precedes its dialects.

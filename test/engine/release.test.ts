@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../../src/release/manifest.js';
 import { readShards } from '../../src/engine/shard-reader.js';
-import { countFiles, makeCodeTree, tempDir, writePipeline } from '../helpers/fixtures.js';
+import { countFiles, makeCodeTree, NESTED_COPY, tempDir, writePipeline } from '../helpers/fixtures.js';
 import { thresher } from '../helpers/cli.js';
 
 const dir = tempDir();
@@ -38,7 +38,7 @@ test('a run on real code ends in a verified, versioned release', async (t) => {
 
   await t.test('exact dedup removed the nested copy and recorded the kept one', async () => {
     const dups = m.counts.excluded.duplicate ?? 0;
-    const nestedFiles = countFiles(path.join(input, 'yaml', 'node_modules', 'commander'));
+    const nestedFiles = countFiles(path.join(input, 'yaml', NESTED_COPY, 'commander'));
     // Every nested copy file is a duplicate unless a filter removed it first.
     assert.ok(dups >= nestedFiles * 0.5 && dups <= nestedFiles + 50, `duplicates ${dups}, nested files ${nestedFiles}`);
     const excludedFiles = m.files.filter((f) => f.path.startsWith('excluded/')).map((f) => path.join(v1, f.path));
@@ -51,10 +51,11 @@ test('a run on real code ends in a verified, versioned release', async (t) => {
       checked++;
       assert.ok(kept.has(String(r.detail)), `kept copy ${r.detail} of ${r.id} is in the release`);
       const id = String(r.id);
-      if (id.startsWith('yaml/node_modules/commander/')) {
+      const nestedPrefix = `yaml/${NESTED_COPY}/commander/`;
+      if (id.startsWith(nestedPrefix)) {
         nested++;
         // Priority [repo, path]: the top-level package (commander@x) sorts before yaml@y.
-        assert.equal(r.detail, id.replace('yaml/node_modules/commander/', 'commander/'));
+        assert.equal(r.detail, id.replace(nestedPrefix, 'commander/'));
       }
     }
     assert.ok(nested > 0 && nested <= nestedFiles);

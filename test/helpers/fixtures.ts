@@ -8,15 +8,22 @@ export function tempDir(prefix = 'thresher-test-'): string {
 }
 
 /**
+ * Where the second copy of the first package goes, inside the second package. Not a nested
+ * `node_modules/`: Linguist calls every file below one generated (and vendored), so the
+ * default pipeline's file_filter would drop the copy before exact dedup sees it.
+ */
+export const NESTED_COPY = 'bundled';
+
+/**
  * A small real code tree: a few installed packages copied from node_modules, one of them
- * twice (as a nested dependency), so exact duplicates are real files.
+ * twice (bundled inside another, see NESTED_COPY), so exact duplicates are real files.
  */
 export function makeCodeTree(root: string, packages = ['commander', 'yaml', 'cli-progress', 'fzstd']): string {
   const nm = path.join(root, 'node_modules');
   mkdirSync(nm, { recursive: true });
   for (const p of packages) cpSync(path.join(REPO_ROOT, 'node_modules', p), path.join(nm, p), { recursive: true });
-  // A nested copy of the first package: every file in it is an exact duplicate.
-  cpSync(path.join(REPO_ROOT, 'node_modules', packages[0]), path.join(nm, packages[1], 'node_modules', packages[0]), { recursive: true });
+  // A second copy of the first package: every file in it is an exact duplicate.
+  cpSync(path.join(REPO_ROOT, 'node_modules', packages[0]), path.join(nm, packages[1], NESTED_COPY, packages[0]), { recursive: true });
   return nm;
 }
 
