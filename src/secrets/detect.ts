@@ -142,6 +142,7 @@ export class SecretDetector {
   }
 
   private urlPasswords(text: string, spans: Span[]): void {
+    if (!text.includes('://') || !text.includes('@')) return; // the pattern needs both: skip its scan of every position
     for (const m of text.matchAll(URL_PASSWORD)) {
       const pw = m[1];
       const at = m.indices?.[1];
