@@ -9,6 +9,7 @@
  * code points. Where runs of two kinds overlap (hex digits are base64 characters too), a
  * character counts once toward the half-of-the-file share.
  */
+import { codePoints } from './code-points.js';
 import { latin1Bytes } from './latin1.js';
 
 /** `[a-zA-Z0-9+/\n=]`: the characters of Stack v2's base64 pattern, over Latin-1 code units. */
@@ -71,19 +72,6 @@ const UNICODE_ESCAPE_RUN = /(?:\\u[0-9a-fA-F]{4}){8,}/g;
 function matches(re: RegExp, text: string, from: number, kind: string, out: Run[]): void {
   re.lastIndex = from;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ start: m.index, end: m.index + m[0].length, kind });
-}
-
-/** Code points in text[start, end). */
-function codePoints(text: string, start: number, end: number): number {
-  let n = end - start;
-  for (let i = start; i < end - 1; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n--;
-      i++;
-    }
-  }
-  return n;
 }
 
 /** Every base64, hex and unicode-escape run of `text`, in that order. */

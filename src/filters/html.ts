@@ -1,3 +1,5 @@
+import { codePoints } from './code-points.js';
+
 /**
  * The Stack v2 keeps an HTML file only when its visible text is at least 100 characters and at
  * least 20% of the file. "Visible text" here: what is left after removing comments, `<script>`
@@ -15,16 +17,10 @@ export function visibleText(html: string): string {
   return html.replace(COMMENT, ' ').replace(SCRIPT_OR_STYLE, ' ').replace(TAG, ' ').replace(SPACE, ' ').trim();
 }
 
-const codePointLength = (s: string) => {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) n--;
-  return n;
-};
-
 /** Why an HTML file has too little visible text, or undefined when it has enough. */
 export function htmlTooLittleText(html: string, minChars: number, minShare: number): string | undefined {
-  const visible = codePointLength(visibleText(html));
-  const all = codePointLength(html);
+  const visible = codePoints(visibleText(html));
+  const all = codePoints(html);
   if (visible < minChars) return `${visible} visible characters < ${minChars}`;
   if (all > 0 && visible / all < minShare) return `visible text ${((100 * visible) / all).toFixed(1)}% < ${100 * minShare}%`;
   return undefined;
