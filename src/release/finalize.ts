@@ -90,7 +90,7 @@ export async function finalizeRelease(ctx: TaskContext): Promise<ReleaseResult> 
   }
   // Global stages turn their partials into release files (entry counts, plots, summaries).
   for (const step of ctx.steps) {
-    if (step.kind !== 'reduce') continue;
+    if (step.kind !== 'reduce' || !step.final) continue; // once per stage, however many reduce steps it has
     const resolved = step.stage;
     const stage = resolved.definition.create(resolved.params, pipeline.env);
     const stageDir = layout.stageDir(resolved.index, resolved.name);

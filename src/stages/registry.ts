@@ -14,6 +14,7 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   metaclip_match: async () => (await import('./metaclip/match.js')).metaclipMatchStage,
   metaclip_balance: async () => (await import('./metaclip/balance.js')).metaclipBalanceStage,
   lang_id: async () => (await import('./lang-id.js')).langIdStage,
+  near_dedup: async () => (await import('./near-dedup.js')).nearDedupStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
