@@ -59,9 +59,9 @@ const params = z
     /** Columns that choose the record to keep in a cluster: ascending, or descending with a leading '-'. Ties: id, then position. */
     priority: z.array(z.string().min(1)).default([]),
     /** Memory per reduce task; a round whose input needs more spills it to partition files. */
-    memory_mb: z.number().min(1).default(2048),
+    memory_mb: z.number().positive().default(2048),
     /** Components rounds planned; rounds after convergence do nothing. Not converged after them: an error naming this. */
-    cc_rounds: z.number().int().min(1).max(64).default(8),
+    cc_rounds: z.number().int().min(1).max(64).default(12),
   })
   .refine((p) => (p.bands === undefined) === (p.rows === undefined), { message: 'give both bands and rows, or neither', path: ['bands'] })
   .refine((p) => p.bands === undefined || p.bands * p.rows! <= p.num_perm, { message: 'bands × rows must not exceed num_perm', path: ['bands'] });
