@@ -22,6 +22,8 @@ stages:
   - file_filter: {}
   - dedup_exact:
       priority: [repo, path]
+  - near_dedup:
+      priority: [repo, path]
 output:
   path: .
   format: parquet

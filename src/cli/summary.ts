@@ -21,4 +21,5 @@ export function printRunSummary(result: ReleaseResult & { resumed: boolean }, se
     );
   }
   if (m.counts.stages.some((s) => s.stage.endsWith(':dedup_exact'))) console.log(`duplicates removed: ${m.counts.excluded.duplicate ?? 0}`);
+  if (m.counts.stages.some((s) => s.stage.endsWith(':near_dedup'))) console.log(`near-duplicates removed: ${m.counts.excluded.near_duplicate ?? 0}`);
 }

@@ -8,9 +8,9 @@ import { createKernel, type MinHashKernel, type Permutations } from './minhash-k
  * signatures), with a_i, b_i drawn from a seed.
  *
  * The hot path allocates nothing per shingle: a word's hash is built code unit by code unit as
- * the text is scanned, a shingle's hash rolls over the last n word (or character) hashes, the
- * distinct hashes are found in an open-addressing table that is reused (stamped, never
- * cleared), and the permutations run in minhash-kernel.ts.
+ * the text is scanned, a shingle's hash rolls over the last n word (or character) hashes, most
+ * repeats are dropped by a small direct-mapped memory (stamped, never cleared), and the
+ * permutations run in minhash-kernel.ts.
  *
  * Words: a word character is a letter, a number or `_` (Python's `\w`, Unicode: \p{L}, \p{N}, _);
  * everything else separates words. Lowercasing maps each UTF-16 code unit through
@@ -192,11 +192,11 @@ export class MinHasher {
   readonly numPerm: number;
   private readonly kernel: MinHashKernel;
   private raw = new Int32Array(4096);
-  private keys = new Int32Array(0);
-  private stamps = new Uint32Array(0);
+  private count = 0;
+  /** A direct-mapped memory of recent hashes: drops most repeats before the kernel, in L1 */
+  private readonly recentKeys = new Int32Array(RECENT);
+  private readonly recentStamps = new Uint32Array(RECENT);
   private stamp = 0;
-  private distinct = new Uint32Array(4096);
-  private distinctCount = 0;
 
   constructor(
     private readonly o: MinHashOptions,
@@ -212,72 +212,67 @@ export class MinHasher {
   }
 
   /**
-   * Writes the signature of `text` into `out` (numPerm values) and returns the number of
-   * distinct shingles; 0 means the text has no shingle (too short) and `out` is untouched.
+   * Writes the signature of `text` into `out` (numPerm values) and returns its number of
+   * shingles, repeats included; 0 means the text has no shingle (too short) and `out` is
+   * untouched.
    */
   signature(text: string, out: Uint32Array): number {
     if (this.raw.length < text.length + 2) this.raw = new Int32Array(Math.ceil(text.length * 1.25) + 2);
-    const n = shingleHashes(text, this.o, this.raw);
-    if (n === 0) return (this.distinctCount = 0);
+    const n = (this.count = shingleHashes(text, this.o, this.raw));
+    if (n === 0) return 0;
     const pairs = this.kernel.reserve(n);
-    const u = this.dedupe(n, pairs);
-    this.kernel.run(u, out);
-    return u;
+    this.kernel.run(this.dropRepeats(n, pairs), out);
+    return n;
   }
 
-  /** The distinct shingle hashes of the last `signature`, sorted ascending (valid until the next call). */
+  /** The distinct shingle hashes of the last `signature`, sorted ascending (a new array). */
   sortedShingles(): Uint32Array {
-    return this.distinct.subarray(0, this.distinctCount).sort();
+    return sortedDistinct(new Uint32Array(this.raw.buffer, 0, this.count));
   }
 
-  /** Distinct hashes of raw[0..n) into `pairs` as (h >>> 16, h & 0xffff) and into `distinct`; returns how many. */
-  private dedupe(n: number, pairs: Float64Array): number {
-    let cap = this.keys.length;
-    if (cap < 2 * n) {
-      cap = 1 << Math.ceil(Math.log2(2 * n));
-      this.keys = new Int32Array(cap);
-      this.stamps = new Uint32Array(cap);
-      this.stamp = 0;
-    }
-    if (this.distinct.length < n) this.distinct = new Uint32Array(Math.ceil(n * 1.25));
+  /**
+   * The hashes of raw[0..n) into `pairs` as (h >>> 16, h & 0xffff), less the repeats the
+   * direct-mapped memory catches; returns how many. A minimum does not change when a value
+   * repeats, so letting a few repeats through is harmless, while an exact set (a hash table
+   * the size of the text) cost more than the repeats it saved: 2.64 → 2.00 CPU s on
+   * node_modules (8.72M hashes reach the kernel instead of the 8.46M distinct ones).
+   */
+  private dropRepeats(n: number, pairs: Float64Array): number {
     if (++this.stamp === 0xffffffff) {
-      this.stamps.fill(0);
+      this.recentStamps.fill(0);
       this.stamp = 1;
     }
-    const { keys, stamps, stamp, raw, distinct } = this;
-    const mask = cap - 1;
+    const { recentKeys, recentStamps, stamp, raw } = this;
     let u = 0;
     for (let j = 0; j < n; j++) {
       const h = raw[j];
-      let slot = h; // already mixed (fmix32): its low bits are as good as any
-      for (;;) {
-        slot &= mask;
-        if (stamps[slot] !== stamp) {
-          stamps[slot] = stamp;
-          keys[slot] = h;
-          const v = h >>> 0;
-          distinct[u] = v;
-          pairs[2 * u] = v >>> 16;
-          pairs[2 * u + 1] = v & 0xffff;
-          u++;
-          break;
-        }
-        if (keys[slot] === h) break;
-        slot++;
-      }
+      const slot = h & (RECENT - 1); // h is already mixed (fmix32): its low bits are as good as any
+      if (recentStamps[slot] === stamp && recentKeys[slot] === h) continue;
+      recentStamps[slot] = stamp;
+      recentKeys[slot] = h;
+      const v = h >>> 0;
+      pairs[2 * u] = v >>> 16;
+      pairs[2 * u + 1] = v & 0xffff;
+      u++;
     }
-    return (this.distinctCount = u);
+    return u;
   }
+}
+
+const RECENT = 8192;
+
+/** Sorted distinct values of `values` (sorted in place). */
+function sortedDistinct(values: Uint32Array): Uint32Array {
+  const sorted = values.sort();
+  let u = 0;
+  for (let j = 0; j < sorted.length; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) sorted[u++] = sorted[j];
+  return sorted.slice(0, u);
 }
 
 /** The sorted distinct shingle hashes of one text (for exact Jaccard). */
 export function shingleSet(text: string, o: ShingleOptions): Uint32Array {
   const raw = new Uint32Array(text.length + 2);
-  const n = shingleHashes(text, o, raw);
-  const sorted = raw.subarray(0, n).sort();
-  let u = 0;
-  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) sorted[u++] = sorted[j];
-  return sorted.slice(0, u);
+  return sortedDistinct(raw.subarray(0, shingleHashes(text, o, raw)));
 }
 
 /** |A ∩ B| / |A ∪ B| of two sorted sets of distinct values (1 for two empty sets). */

@@ -120,7 +120,7 @@ class NearDedupStage implements GlobalStage {
     const hasher = new MinHasher({ unit: s.unit, ngram: s.ngram, lowercase: s.lowercase, emptyWords: p.empty_words, numPerm: p.num_perm, hashBits: p.hash_bits, seed: p.seed ?? task.seed });
     const bands = new RecordExchangeWriter(paths.exchange('bands'), task.rank, task.worldSize, 3);
     const table = new NodeTableWriter(paths, task.rank, p.verify);
-    const counts: ObservedCounts = { records: 0, signatures: 0, too_short: 0, no_content: 0, distinct_shingles: 0 };
+    const counts: ObservedCounts = { records: 0, signatures: 0, too_short: 0, no_content: 0, shingles: 0 };
     const sig = new Uint32Array(p.num_perm);
     const key = new Uint32Array(2);
     const record = new Float64Array(3);
@@ -138,12 +138,12 @@ class NearDedupStage implements GlobalStage {
             counts.no_content++;
             continue;
           }
-          const distinct = hasher.signature(text, sig);
-          if (distinct === 0) {
+          const shingles = hasher.signature(text, sig);
+          if (shingles === 0) {
             counts.too_short++; // fewer words than ngram: never a near-duplicate
             continue;
           }
-          counts.distinct_shingles += distinct;
+          counts.shingles += shingles;
           record[2] = nodeId(task.rank, counts.signatures++);
           for (let b = 0; b < s.bands; b++) {
             bandKey(sig, b, s.rows, key);

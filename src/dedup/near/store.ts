@@ -60,7 +60,7 @@ export interface ObservedCounts {
   signatures: number;
   too_short: number;
   no_content: number;
-  distinct_shingles: number;
+  shingles: number;
 }
 
 /** Writes one rank's node table (and shingle sets), under temporary names until `finish`. */
