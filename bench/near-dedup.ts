@@ -12,7 +12,7 @@
  *   (directory reader, near_dedup, Parquet release) at 1 and 2 workers, peak RSS of the process
  *   tree; datasketch: query + insert per file and union-find, one process.
  *
- * MB: bytes of the regular files of at most 1 MiB (what both read). Per core: per thresher
+ * MB: bytes of the regular files of at most the directory reader's max_bytes, 10 MiB (what both read). Per core: per thresher
  * worker, per process for the peer. The 16× tree is about 2.8 GB on disk and built once.
  */
 import { spawnSync } from 'node:child_process';
@@ -234,7 +234,8 @@ export async function benchNearDedup(sizes = [1, 4, 16]): Promise<Record<string,
   return {
     benchmark: 'near-dedup',
     what: 'near_dedup (word 5-grams, 250 permutations, 25 × 10 bands, threshold 0.7) vs datasketch MinHash + MinHashLSH on the same files and shingles: signatures alone, then end to end at 1×, 4×, 16× node_modules',
-    units: 'MB = 1e6 bytes of regular files ≤ 1 MiB; per core = per thresher worker (-w), per process for datasketch; wall around the process, start-up included; peak RSS of the whole process tree',
+    units:
+      'MB = 1e6 bytes of regular files ≤ the reader max_bytes (10 MiB); per core = per thresher worker (-w), per process for datasketch; wall around the process, start-up included; peak RSS of the whole process tree',
     cores: os.availableParallelism(),
     load_average: { before: load_before, after: os.loadavg().map((x) => round(x)) },
     signature_mb_s_per_core: sig.thresher.mb_per_s,
