@@ -118,3 +118,30 @@ test('killed with SIGKILL inside each reduce round of near_dedup, the resumed ru
   assert.ok((a.counts.excluded.near_duplicate ?? 0) > 20);
   assert.equal(thresher(['verify', path.join(out, 'v1')]).status, 0);
 });
+
+test('reduceOneRank runs every reduce step in order in one process (benchmarks drive global stages so)', async () => {
+  const { nearDedupStage } = await import('../../src/stages/near-dedup.js');
+  const { BatchBuilder, allRows } = await import('../../src/core/batch.js');
+  const { reduceOneRank } = await import('../../src/core/stage.js');
+  const text = Array.from({ length: 300 }, (_, i) => `word${i % 97} value${i} item${i % 13}`).join(' ');
+  const records = [
+    { id: 'a', source: 'a', source_row: 0, content: text },
+    { id: 'b', source: 'b', source_row: 0, content: text.replace('value7 ', 'value7x ') },
+    { id: 'c', source: 'c', source_row: 0, content: 'something else entirely, with enough words to shingle' },
+  ];
+  const builder = new BatchBuilder(['id', 'source', 'source_row', 'content'], 10);
+  for (const r of records) builder.add(r);
+  const batch = builder.take();
+  const stage = nearDedupStage.create(nearDedupStage.params.parse({}), { contentColumn: 'content', baseDir: '.' });
+  const task = { step: 'test', rank: 0, worldSize: 1, seed: 0, stageDir: tempDir() };
+  const observer = await stage.observer(task);
+  observer.observeBatch!(batch, allRows(batch.length));
+  await observer.finish();
+  const counters = await reduceOneRank(stage, task);
+  assert.equal(counters.clusters_decided, 1);
+  assert.equal(counters.near_duplicates, 1);
+  const excluded: string[] = [];
+  (await stage.applier(task)).processBatch!(batch, allRows(batch.length), (row, why) => excluded.push(`${batch.column('id')![row]} ${why.reason} ${why.detail}`));
+  assert.deepEqual(excluded, ['b near_duplicate a']);
+  await assert.rejects(reduceOneRank(stage, { ...task, worldSize: 2 }), /several ranks need the engine's steps/);
+});

@@ -37,9 +37,12 @@ function capacityFor(entries: number): number {
   return 1 << Math.max(4, Math.ceil(Math.log2(Math.max(1, entries) * 2)));
 }
 
-/** Maps float64 keys (node ids) to dense indices 0, 1, 2, … in first-seen order. Bytes per entry: BYTES_PER_NODE. */
+/**
+ * Maps float64 keys (node ids) to dense indices 0, 1, 2, … in first-seen order. Bytes per
+ * entry at most BYTES_PER_NODE (a table of up to 4 slots per entry, as capacityFor rounds up).
+ */
 export class NodeIndex {
-  static readonly BYTES_PER_NODE = 2 * (8 + 4) + 8;
+  static readonly BYTES_PER_NODE = 4 * (8 + 4) + 8;
   private readonly keys: Float64Array;
   private readonly slots: Int32Array;
   readonly ids: Float64Array;
@@ -72,9 +75,9 @@ export class NodeIndex {
   }
 }
 
-/** Maps pairs of float64 keys to dense indices in first-seen order. Bytes per entry: BYTES_PER_PAIR. */
+/** Maps pairs of float64 keys to dense indices in first-seen order. Bytes per entry at most BYTES_PER_PAIR. */
 export class PairIndex {
-  static readonly BYTES_PER_PAIR = 2 * (16 + 4);
+  static readonly BYTES_PER_PAIR = 4 * (16 + 4);
   private readonly a: Float64Array;
   private readonly b: Float64Array;
   private readonly slots: Int32Array;
