@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allRows, BatchBuilder, RecordBatch } from '../src/core/batch.js';
 import { asBatchProcessor, type BatchProcessor } from '../src/core/processor.js';
-import type { GlobalStage, MapStage, StageEnv, TaskInfo } from '../src/core/stage.js';
+import { reduceOneRank, type GlobalStage, type MapStage, type StageEnv, type TaskInfo } from '../src/core/stage.js';
 import { openReader } from '../src/io/open.js';
 import { findStage } from '../src/stages/registry.js';
 
@@ -91,7 +91,7 @@ async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scr
     else for (let k = 0; k < rows.length; k++) observer.observe!(b.record(rows[k]));
   }
   await observer.finish();
-  await stage.reduce(task);
+  await reduceOneRank(stage, task);
   const applier = await stage.applier(task);
   return {
     processor: asBatchProcessor(

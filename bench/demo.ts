@@ -50,7 +50,7 @@ export const PEER_GAPS: readonly string[] = [
   'file_filter: every rule ported (empty, size, NUL, line count, long lines with the exempt list, alphabetic or alphanumeric share, auto-generated markers in the first five LF/CRLF/CR lines, base64/hex/unicode-escape runs with overlaps counted once, data formats over 512 lines, HTML visible text, Text file names). Python is the reference of these rules (code points, Unicode \\b and \\s), so the peer uses its own len and re. The generated_column flag is not ported: the demo records have no such column.',
 ];
 
-interface InputStats {
+export interface InputStats {
   dir: string;
   /** Listed entries, as thresher counts input records (regular files, symlinks, ...). */
   files: number;
@@ -84,7 +84,7 @@ const round = (x: number, d = 2) => Number(x.toFixed(d));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Walks like the directory reader: `.git` skipped, symlinks listed and not followed. */
-function walk(root: string, visit: (rel: string, abs: string, st: Stats) => void, rel = ''): void {
+export function walk(root: string, visit: (rel: string, abs: string, st: Stats) => void, rel = ''): void {
   const dir = rel === '' ? root : path.join(root, rel);
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.name === '.git') continue;
@@ -94,7 +94,7 @@ function walk(root: string, visit: (rel: string, abs: string, st: Stats) => void
   }
 }
 
-function inputStats(dir: string, maxBytes: number): InputStats {
+export function inputStats(dir: string, maxBytes: number): InputStats {
   const s: InputStats = { dir, files: 0, regular_files: 0, bytes_read: 0, bytes_listed: 0 };
   walk(dir, (_rel, _abs, st) => {
     s.files++;
@@ -107,20 +107,20 @@ function inputStats(dir: string, maxBytes: number): InputStats {
 }
 
 /** The folder for the 16× tree: BENCH_TMP or the OS temp folder, if it has room. */
-function scratchRoot(need: number): string {
+export function scratchRoot(need: number, copies = COPIES): string {
   const candidates = [process.env.BENCH_TMP, os.tmpdir()].filter((d): d is string => !!d);
   for (const d of candidates) {
     const fs = statfsSync(d);
     if (fs.bavail * fs.bsize >= need) return d;
   }
-  throw new Error(`bench demo: no room for the ${COPIES}× tree (${(need / 1e9).toFixed(1)} GB) in ${candidates.join(' or ')}; set BENCH_TMP to a folder with room`);
+  throw new Error(`bench: no room for the ${copies}× tree (${(need / 1e9).toFixed(1)} GB) in ${candidates.join(' or ')}; set BENCH_TMP to a folder with room`);
 }
 
-/** COPIES copies of `src` under `dst`/cNN; copy k > 0 edits about half of its editable files. */
-function buildTree(src: string, dst: string): { edited: number; editable: number } {
+/** `copies` copies of `src` under `dst`/cNN; copy k > 0 edits about half of its editable files. */
+export function buildTree(src: string, dst: string, copies = COPIES): { edited: number; editable: number } {
   let edited = 0;
   let editable = 0;
-  for (let k = 0; k < COPIES; k++) {
+  for (let k = 0; k < copies; k++) {
     const copy = path.join(dst, `c${String(k).padStart(2, '0')}`);
     cpSync(src, copy, { recursive: true, verbatimSymlinks: true });
     if (k === 0) continue;

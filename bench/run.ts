@@ -14,6 +14,7 @@ import { benchLanguagePeer } from './language-peer.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
 import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
+import { benchNearDedup } from './near-dedup.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   language: () => benchLanguage(),
   'language-peer': () => benchLanguagePeer(),
   'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
+  'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer']);

@@ -12,7 +12,7 @@ export function defaultDemoInput(): string {
 
 export function demoPipeline(input: string, tasks: number): string {
   return `# The embedded default: curate the code in thresher's own node_modules the way The Stack v2
-# was made: opt-outs, language, licences, file filters, decontamination, exact dedup, then
+# was made: opt-outs, language, licences, file filters, decontamination, exact and near dedup, then
 # secrets and personal data redacted.
 name: node-modules-demo
 input:
@@ -31,12 +31,14 @@ stages:
         - { path: benchmark.jsonl, fields: [prompt] }
   - dedup_exact:
       priority: [repo, path]
+  - near_dedup:
+      priority: [repo, path]
   - secrets: {}
   - pii: {}
 output:
   path: .
   format: parquet
-  description: Source files from thresher's installed npm dependencies, curated the way The Stack v2 was made (opt-outs, permissive licences, file filters, decontamination, exact dedup, secrets and personal data redacted).
+  description: Source files from thresher's installed npm dependencies, curated the way The Stack v2 was made (opt-outs, permissive licences, file filters, decontamination, exact and near dedup, secrets and personal data redacted).
 execution:
   tasks: ${tasks}
   seed: 0

@@ -21,6 +21,7 @@ export function printRunSummary(result: ReleaseResult & { resumed: boolean }, se
     );
   }
   if (m.counts.stages.some((s) => s.stage.endsWith(':dedup_exact'))) console.log(`duplicates removed: ${m.counts.excluded.duplicate ?? 0}`);
+  if (m.counts.stages.some((s) => s.stage.endsWith(':near_dedup'))) console.log(`near-duplicates removed: ${m.counts.excluded.near_duplicate ?? 0}`);
 }
 
 /** Top entries of a counter family (`prefix:<name>`), largest first. */

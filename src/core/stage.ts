@@ -4,7 +4,7 @@ import type { ColumnSpec, DataRecord, Exclusion } from './record.js';
 
 /** What a stage learns about the task it runs in. Tasks share nothing but the filesystem. */
 export interface TaskInfo {
-  /** step name, e.g. `segment-0` or `dedup_exact.reduce` */
+  /** step name, e.g. `segment-0`, `reduce-2-dedup_exact` or `reduce-3-near_dedup-bands` */
   step: string;
   rank: number;
   worldSize: number;
@@ -96,15 +96,32 @@ export interface GlobalApplier extends RecordProcessor {
 }
 
 /**
+ * One reduce round of a global stage: its own step (`reduce-<index>-<stage>-<name>`) of
+ * `worldSize` tasks, after the rounds declared before it. Like every task it reads and writes
+ * files only (under the stage dir) and is idempotent: a rerun after a kill starts from its
+ * inputs again, so it must clear or overwrite what an earlier attempt of the same rank left.
+ */
+export interface ReduceStep {
+  /** lowercase letters, digits, `_`; unique within the stage */
+  readonly name: string;
+  run(task: GlobalTaskInfo): Promise<Record<string, number>>;
+}
+
+/**
  * Global stages need the whole dataset (dedup, MetaCLIP counts and balancing). The engine runs
- * them as map (observe, in the upstream tasks) → reduce (its own step over `worldSize` ranks)
+ * them as map (observe, in the upstream tasks) → reduce (its own steps over `worldSize` ranks)
  * → apply (in the downstream tasks). Every part reads and writes files only.
+ *
+ * A stage gives exactly one of `reduce` (one step, `reduce-<index>-<stage>`) or `reduceSteps`
+ * (a chain of steps in order, e.g. near dedup's bands → components → decisions). The list is
+ * read when the run is planned, so it may depend on the stage's params but not on the data.
  */
 export interface GlobalStage {
   readonly kind: 'global';
   readonly columns: ColumnSpec[];
   observer(task: GlobalTaskInfo): Promise<GlobalObserver>;
-  reduce(task: GlobalTaskInfo): Promise<Record<string, number>>;
+  reduce?(task: GlobalTaskInfo): Promise<Record<string, number>>;
+  readonly reduceSteps?: readonly ReduceStep[];
   applier(task: GlobalTaskInfo): Promise<GlobalApplier>;
   /**
    * Called once when the release is made, after every task: turn the partials into files
@@ -116,6 +133,20 @@ export interface GlobalStage {
 }
 
 export type Stage = MapStage | GlobalStage;
+
+/**
+ * A global stage's whole reduce, in this process, for a run of one rank (`worldSize` 1):
+ * `reduce`, or every reduce step in order, their counters added up. For benchmarks and tests
+ * that drive a stage by hand; with several ranks each step must finish on every rank before
+ * the next starts, which is what the engine's steps do.
+ */
+export async function reduceOneRank(stage: GlobalStage, task: GlobalTaskInfo): Promise<Record<string, number>> {
+  if (task.worldSize !== 1) throw new Error(`reduceOneRank: worldSize is ${task.worldSize}; several ranks need the engine's steps`);
+  const counters: Record<string, number> = {};
+  const steps = stage.reduceSteps ?? [{ name: 'reduce', run: (t: GlobalTaskInfo) => stage.reduce!(t) }];
+  for (const step of steps) for (const [k, v] of Object.entries(await step.run(task))) counters[k] = (counters[k] ?? 0) + v;
+  return counters;
+}
 
 /** What the engine tells a stage factory about the pipeline it is part of. */
 export interface StageEnv {

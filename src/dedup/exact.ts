@@ -1,5 +1,6 @@
 import { ThresherError } from '../core/errors.js';
 import type { Value } from '../core/record.js';
+import { compareStrings, priorityOrder } from './priority.js';
 
 /**
  * Exact dedup: among records with equal keys, keep the one that sorts first by `priority`
@@ -19,26 +20,10 @@ function describePosition(position: string): string {
   return row === '' ? source : `${source} row ${row}`;
 }
 
-function compareValues(a: Value, b: Value): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return 1; // missing values lose
-  if (b === null || b === undefined) return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
-
 /** Orders entries by priority columns (a leading '-' sorts descending), then id. */
 export function makeComparator(priority: string[]): (a: DedupEntry, b: DedupEntry) => number {
-  const descending = priority.map((p) => p.startsWith('-'));
-  return (a, b) => {
-    for (let i = 0; i < priority.length; i++) {
-      const c = compareValues(a[1][i], b[1][i]);
-      if (c !== 0) return descending[i] ? -c : c;
-    }
-    return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0;
-  };
+  const byPriority = priorityOrder(priority);
+  return (a, b) => byPriority(a[1], b[1]) || compareStrings(a[2], b[2]);
 }
 
 /** Keeps the best entry per key as entries arrive; memory is one entry per distinct key. */

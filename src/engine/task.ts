@@ -80,7 +80,7 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
     const started = performance.now();
     const info: TaskInfo = { step: stepName, rank, worldSize, seed: ctx.run.seed };
     const { stages, written, outputs } =
-      step.kind === 'segment' ? await runSegment(ctx, step.segment, step.last, info, options.progress) : { stages: await runReduce(ctx, step.stage, info), written: 0, outputs: [] };
+      step.kind === 'segment' ? await runSegment(ctx, step.segment, step.last, info, options.progress) : { stages: await runReduce(ctx, step.stage, step.round, info), written: 0, outputs: [] };
     const relative = outputs.map((f) => ({ path: path.relative(ctx.layout.workDir, f.path), rows: f.rows }));
     const stats: TaskStats = { step: stepName, rank, attempt, after: options.after, ms: Math.round(performance.now() - started), records_written: written, outputs: relative, stages };
     if (!lock.owns()) throw new ThresherError(`${stepName}/${rank}: another attempt took this task over while it ran; this attempt's result is discarded`);
@@ -91,10 +91,16 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
   }
 }
 
-async function runReduce(ctx: TaskContext, resolved: ResolvedGlobal, info: TaskInfo): Promise<Record<string, StageStats>> {
+/** One reduce task: the stage's single `reduce`, or its declared round `round`. Its counters add to the stage's. */
+async function runReduce(ctx: TaskContext, resolved: ResolvedGlobal, round: string | undefined, info: TaskInfo): Promise<Record<string, StageStats>> {
   const stage = resolved.definition.create(resolved.params, ctx.pipeline.env);
+  const declared = round === undefined ? undefined : stage.reduceSteps?.find((r) => r.name === round);
+  const task = { ...info, stageDir: ctx.layout.stageDir(resolved.index, resolved.name) };
   const t0 = performance.now();
-  const counters = await stage.reduce({ ...info, stageDir: ctx.layout.stageDir(resolved.index, resolved.name) });
+  let counters: Record<string, number>;
+  if (declared) counters = await declared.run(task);
+  else if (round === undefined && stage.reduce) counters = await stage.reduce(task);
+  else throw new ThresherError(`${info.step}: stage ${resolved.name} has no reduce step ${JSON.stringify(round ?? 'reduce')}`);
   const stats = emptyStageStats(stageKey(resolved));
   stats.counters = counters;
   stats.ms = performance.now() - t0;

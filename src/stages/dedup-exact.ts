@@ -5,6 +5,8 @@ import { ExchangeWriter, readExchange } from '../core/exchange.js';
 import { batchPosition } from '../core/batch.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
 import { DuplicateResolver, type DedupEntry } from '../dedup/exact.js';
+import { priorityColumns } from '../dedup/priority.js';
+import { loadRemovals, removalApplier } from '../dedup/removals.js';
 
 /**
  * `dedup_exact`: exact dedup across all shards. Observe: each record's key (the content hash by
@@ -21,8 +23,6 @@ const params = z.strictObject({
 });
 type Params = z.infer<typeof params>;
 
-const priorityColumns = (p: Params) => p.priority.map((c) => (c.startsWith('-') ? c.slice(1) : c));
-
 class ExactDedupStage implements GlobalStage {
   readonly kind = 'global' as const;
   readonly columns = [];
@@ -32,7 +32,7 @@ class ExactDedupStage implements GlobalStage {
   async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
     const out = new ExchangeWriter(path.join(task.stageDir, 'shuffle'), task.rank, task.worldSize);
     const { key } = this.p;
-    const cols = priorityColumns(this.p);
+    const cols = priorityColumns(this.p.priority);
     return {
       observeBatch: (batch, rows) => {
         const keys = batch.column(key);
@@ -61,20 +61,7 @@ class ExactDedupStage implements GlobalStage {
   }
 
   async applier(task: GlobalTaskInfo): Promise<GlobalApplier> {
-    const keptFor = new Map<string, string>();
-    for (const line of readExchange(path.join(task.stageDir, 'decisions'), task.rank)) {
-      const [removed, kept] = JSON.parse(line) as [string, string];
-      keptFor.set(removed, kept);
-    }
-    return {
-      processBatch: (batch, rows, exclude) => {
-        if (keptFor.size === 0) return;
-        for (let k = 0; k < rows.length; k++) {
-          const kept = keptFor.get(batchPosition(batch, rows[k]));
-          if (kept !== undefined) exclude(rows[k], { reason: 'duplicate', detail: kept });
-        }
-      },
-    };
+    return removalApplier(loadRemovals(path.join(task.stageDir, 'decisions'), task.rank), 'duplicate');
   }
 }
 
@@ -83,6 +70,6 @@ export const exactDedupStage = defineStage<Params>({
   description: 'Exact dedup by content hash across all shards; keeps one copy per key by a configurable priority and records the kept id for each removed one.',
   kind: 'global',
   params,
-  requires: (p) => [p.key, ...priorityColumns(p)],
+  requires: (p) => [p.key, ...priorityColumns(p.priority)],
   create: (p) => new ExactDedupStage(p),
 });

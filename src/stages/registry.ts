@@ -19,6 +19,7 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   optout: async () => (await import('./optout.js')).optoutStage,
   decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
   license: async () => (await import('./license.js')).licenseStage,
+  near_dedup: async () => (await import('./near-dedup.js')).nearDedupStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
