@@ -1,3 +1,4 @@
+import type { EncodedStrings } from './encoded-strings.js';
 import type { DataRecord, Value } from './record.js';
 
 /**
@@ -8,35 +9,78 @@ import type { DataRecord, Value } from './record.js';
  */
 export class RecordBatch {
   private readonly columns = new Map<string, Value[]>();
+  /** String columns still as an intermediate file's bytes: decoded when a stage first asks for them. */
+  private readonly encoded = new Map<string, EncodedStrings>();
 
   constructor(readonly length: number) {}
 
   /** The column's values (index = row), or undefined when no reader or stage set it. */
   column(name: string): Value[] | undefined {
+    const enc = this.encoded.get(name);
+    if (enc) {
+      // from here on the values may change in place: the bytes no longer speak for them
+      this.encoded.delete(name);
+      this.columns.set(name, enc.decodeAll());
+    }
     return this.columns.get(name);
   }
 
   /** The column, created (all null) when absent: for stages that add it row by row. */
   columnForWrite(name: string): Value[] {
-    let values = this.columns.get(name);
+    let values = this.column(name);
     if (!values) this.columns.set(name, (values = new Array<Value>(this.length).fill(null)));
     return values;
   }
 
   setColumn(name: string, values: Value[]): void {
     if (values.length !== this.length) throw new Error(`column ${name}: ${values.length} values for ${this.length} rows`);
+    this.encoded.delete(name);
     this.columns.set(name, values);
   }
 
+  /** A string column kept encoded until a stage reads it (readers of intermediate files). */
+  setEncoded(name: string, strings: EncodedStrings): void {
+    if (strings.length !== this.length) throw new Error(`column ${name}: ${strings.length} values for ${this.length} rows`);
+    this.columns.delete(name);
+    this.encoded.set(name, strings);
+  }
+
+  /**
+   * The column's bytes when no stage has asked for its values and rows can be sliced out of
+   * them (writers copy these instead of encoding strings again); otherwise undefined.
+   */
+  encodedColumn(name: string): (EncodedStrings & { byteOffsets(): Int32Array }) | undefined {
+    const enc = this.encoded.get(name);
+    return enc?.byteOffsets() ? (enc as EncodedStrings & { byteOffsets(): Int32Array }) : undefined;
+  }
+
   names(): string[] {
-    return [...this.columns.keys()];
+    return [...this.columns.keys(), ...this.encoded.keys()];
   }
 
   /** Row `i` as a plain record: for per-record stages, messages and excluded output. */
   record(i: number): DataRecord {
     const r: DataRecord = { id: '' };
     for (const [name, values] of this.columns) r[name] = values[i];
+    for (const name of [...this.encoded.keys()]) {
+      const enc = this.encodedColumn(name);
+      r[name] = enc ? enc.value(i) : this.column(name)![i];
+    }
     return r;
+  }
+
+  /** UTF-8 bytes of the string in `name` at each of `rows`, into out[row] (0 for other values). */
+  byteLengths(name: string, rows: Int32Array, out: Float64Array): void {
+    const enc = this.encodedColumn(name);
+    if (enc) {
+      for (let k = 0; k < rows.length; k++) out[rows[k]] = enc.isPresent(rows[k]) ? enc.byteLength(rows[k]) : 0;
+      return;
+    }
+    const values = this.column(name);
+    for (let k = 0; k < rows.length; k++) {
+      const v = values?.[rows[k]];
+      out[rows[k]] = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0;
+    }
   }
 
   /** Write back the columns a per-record stage may have changed on `record`. */
@@ -46,7 +90,7 @@ export class RecordBatch {
 
   /** The string value of row `i` of a column, or undefined. */
   text(name: string, i: number): string | undefined {
-    const v = this.columns.get(name)?.[i];
+    const v = this.column(name)?.[i];
     return typeof v === 'string' ? v : undefined;
   }
 }

@@ -114,11 +114,7 @@ function excludedRow(batch: RecordBatch, i: number, stage: string, why: Exclusio
 /** UTF-8 bytes of each row's content: measured once per batch, again only after a stage rewrites it. */
 function contentBytes(batch: RecordBatch, content: string, rows: Int32Array, into?: Float64Array): Float64Array {
   const out = into ?? new Float64Array(batch.length);
-  const values = batch.column(content);
-  for (let k = 0; k < rows.length; k++) {
-    const v = values?.[rows[k]];
-    out[rows[k]] = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0;
-  }
+  batch.byteLengths(content, rows, out);
   return out;
 }
 

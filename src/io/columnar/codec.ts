@@ -1,3 +1,4 @@
+import { EncodedStrings } from '../../core/encoded-strings.js';
 import type { ColumnType, Value } from '../../core/record.js';
 
 /**
@@ -88,6 +89,41 @@ function encodeStrings(sink: ByteSink, values: Value[], rows: Int32Array, asText
   sink.used += written;
 }
 
+/**
+ * The rows of a column still in its file encoding: their bytes copied (one copy when every row
+ * is kept), offsets shifted; no string is made.
+ */
+function encodeEncoded(sink: ByteSink, enc: EncodedStrings, at: Int32Array, rows: Int32Array): void {
+  const offsets = new Int32Array(rows.length + 1);
+  const every = rows.length === enc.length;
+  let units = 0;
+  let bytes = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    offsets[k] = units;
+    if (!enc.isPresent(i)) continue;
+    units += enc.units[i + 1] - enc.units[i];
+    bytes += at[i + 1] - at[i];
+  }
+  offsets[rows.length] = units;
+  sink.typed(offsets);
+  const lengthAt = sink.used;
+  sink.reserve(8 + bytes);
+  sink.used += 4;
+  sink.pad();
+  sink.buf.writeUInt32LE(bytes, lengthAt);
+  if (every && bytes === enc.bytes.length) {
+    enc.bytes.copy(sink.buf, sink.used);
+    sink.used += bytes;
+    return;
+  }
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    if (!enc.isPresent(i)) continue;
+    sink.used += enc.bytes.copy(sink.buf, sink.used, at[i], at[i + 1]);
+  }
+}
+
 function encodeNumbers(sink: ByteSink, values: Value[], rows: Int32Array, type: ColumnType): void {
   if (type === 'bool') {
     const out = new Uint8Array(rows.length);
@@ -122,7 +158,18 @@ function encodeLists(sink: ByteSink, values: Value[], rows: Int32Array, type: 'i
 }
 
 /** Append the `rows` of one column to the sink. */
-export function encodeColumn(sink: ByteSink, values: Value[], rows: Int32Array, type: ColumnType): void {
+export function encodeColumn(sink: ByteSink, values: Value[] | EncodedStrings, rows: Int32Array, type: ColumnType): void {
+  if (values instanceof EncodedStrings) {
+    const at = values.byteOffsets();
+    if (type === 'string' && at) {
+      const bits = new Uint8Array((rows.length + 7) >> 3);
+      for (let k = 0; k < rows.length; k++) if (values.isPresent(rows[k])) bits[k >> 3] |= 1 << (k & 7);
+      sink.typed(bits);
+      encodeEncoded(sink, values, at, rows);
+      return;
+    }
+    values = values.decodeAll();
+  }
   sink.typed(nullBitmap(values, rows));
   if (type === 'string') encodeStrings(sink, values, rows, (v) => v as string);
   else if (type === 'string[]') encodeStrings(sink, values, rows, (v) => JSON.stringify(v));
@@ -160,30 +207,25 @@ export class ByteSource {
   }
 }
 
-function decodeStrings(src: ByteSource, n: number, present: (k: number) => boolean, parse?: (t: string) => Value): Value[] {
+/** A string column's sections as they are: the rows stay bytes until a stage asks for them. */
+function encodedStrings(src: ByteSource, n: number, bits: Uint8Array): EncodedStrings {
   const offsets = src.int32(n + 1);
   const bytes = src.buf.readUInt32LE(src.pos);
   src.pos = align8(src.pos + 4);
-  const joined = (src.buf as FastBuffer).utf8Slice(src.pos, src.pos + bytes);
+  const joined = src.buf.subarray(src.pos, src.pos + bytes);
   src.pos += bytes;
-  if (joined.length !== offsets[n]) throw new Error(`string column holds ${joined.length} UTF-16 units, offsets say ${offsets[n]}`);
-  const out = new Array<Value>(n);
-  for (let k = 0; k < n; k++) {
-    if (!present(k)) out[k] = null;
-    else {
-      const t = joined.substring(offsets[k], offsets[k + 1]);
-      out[k] = parse ? parse(t) : t;
-    }
-  }
-  return out;
+  return new EncodedStrings(joined, offsets, bits, n);
 }
 
-/** Decode one column of `n` rows. */
-export function decodeColumn(src: ByteSource, n: number, type: ColumnType): Value[] {
+/** Decode one column of `n` rows; a string column stays encoded (see EncodedStrings). */
+export function decodeColumn(src: ByteSource, n: number, type: ColumnType): Value[] | EncodedStrings {
   const bits = src.bytes((n + 7) >> 3);
   const present = (k: number) => (bits[k >> 3] & (1 << (k & 7))) !== 0;
-  if (type === 'string') return decodeStrings(src, n, present);
-  if (type === 'string[]') return decodeStrings(src, n, present, (t) => JSON.parse(t) as string[]);
+  if (type === 'string') return encodedStrings(src, n, bits);
+  if (type === 'string[]')
+    return encodedStrings(src, n, bits)
+      .decodeAll()
+      .map((t) => (t === null ? null : (JSON.parse(t as string) as string[])));
   const out = new Array<Value>(n);
   if (type === 'int32[]' || type === 'float32[]') {
     const offsets = src.int32(n + 1);

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ThresherError } from '../../core/errors.js';
 import { BatchBuilder, RecordBatch, allRows } from '../../core/batch.js';
+import { EncodedStrings } from '../../core/encoded-strings.js';
 import type { ColumnSpec, DataRecord } from '../../core/record.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from '../writers/atomic.js';
@@ -67,7 +68,7 @@ export class ColumnarWriter implements RecordWriter {
     if (selected.length === 0) return;
     const sink = new ByteSink();
     for (const col of this.columns) {
-      const values = batch.column(col.name) ?? new Array(batch.length).fill(null);
+      const values = (col.type === 'string' ? batch.encodedColumn(col.name) : undefined) ?? batch.column(col.name) ?? new Array(batch.length).fill(null);
       encodeColumn(sink, values, selected, col.type);
     }
     sink.pad();
@@ -144,7 +145,11 @@ export function* readColumnar(file: string): Generator<RecordBatch> {
       if (crc32(payload) !== header.readUInt32LE(8)) throw new ThresherError(`${file}: block checksum mismatch (corrupt intermediate file)`);
       const src = new ByteSource(payload);
       const batch = new RecordBatch(rows);
-      for (const col of columns) batch.setColumn(col.name, decodeColumn(src, rows, col.type));
+      for (const col of columns) {
+        const values = decodeColumn(src, rows, col.type);
+        if (values instanceof EncodedStrings) batch.setEncoded(col.name, values);
+        else batch.setColumn(col.name, values);
+      }
       rowsSeen += rows;
       yield batch;
     }

@@ -1,6 +1,10 @@
 import duckdb from '@duckdb/node-bindings';
 import type { DuckDBType } from '@duckdb/node-api';
+import { EncodedStrings } from '../../core/encoded-strings.js';
 import type { ColumnType, Value } from '../../core/record.js';
+
+/** What a writer buffers for a cell: its value, or the encoded column it still lies in (string columns). */
+export type Cell = Value | EncodedStrings;
 
 /**
  * Fills DuckDB data chunks straight from column arrays. The generic vector classes of
@@ -37,7 +41,7 @@ export function fits(type: ColumnType, v: unknown): boolean {
   }
 }
 
-function validityOf(values: readonly Value[], count: number): Uint8Array | undefined {
+function validityOf(values: readonly Cell[], count: number): Uint8Array | undefined {
   let bits: Uint8Array | undefined;
   for (let k = 0; k < count; k++) {
     const v = values[k];
@@ -58,14 +62,29 @@ function copyInto(vector: duckdb.Vector, data: ArrayBufferView): void {
   if (data.byteLength > 0) duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }
 
-/** Strings: inline the short ASCII ones in one copy, assign the rest one by one after it. */
-function fillStrings(vector: duckdb.Vector, values: readonly Value[], count: number): void {
+/**
+ * Strings: inline the short ones in one copy, assign the rest one by one after it. A cell still
+ * in an encoded column (rows[k] its row there) goes in as its UTF-8 bytes, never as a string.
+ */
+function fillStrings(vector: duckdb.Vector, values: readonly Cell[], count: number, rows?: readonly number[]): void {
   const slots = new Uint8Array(count * 16);
   const view = new DataView(slots.buffer);
   let long: number[] | undefined;
   for (let k = 0; k < count; k++) {
     const v = values[k];
     if (v === null || v === undefined) continue;
+    if (v instanceof EncodedStrings) {
+      const at = v.byteOffsets()!;
+      const i = rows![k];
+      const n = at[i + 1] - at[i];
+      if (n > INLINE) {
+        (long ??= []).push(k);
+        continue;
+      }
+      view.setUint32(k * 16, n, true);
+      v.bytes.copy(slots, k * 16 + 4, at[i], at[i + 1]);
+      continue;
+    }
     const s = v as string;
     const n = s.length;
     let ascii = n <= INLINE;
@@ -79,7 +98,15 @@ function fillStrings(vector: duckdb.Vector, values: readonly Value[], count: num
     for (let i = 0; i < n; i++) slots[at + 4 + i] = s.charCodeAt(i);
   }
   copyInto(vector, slots);
-  if (long) for (const k of long) duckdb.vector_assign_string_element(vector, k, values[k] as string);
+  if (!long) return;
+  for (const k of long) {
+    const v = values[k];
+    if (v instanceof EncodedStrings) {
+      const at = v.byteOffsets()!;
+      const i = rows![k];
+      duckdb.vector_assign_string_element_len(vector, k, v.bytes.subarray(at[i], at[i + 1]));
+    } else duckdb.vector_assign_string_element(vector, k, v as string);
+  }
 }
 
 function fillInt64(vector: duckdb.Vector, values: readonly Value[], count: number): void {
@@ -160,19 +187,22 @@ export class ChunkShape {
     this.logical = duckTypes.map((t) => t.toLogicalType().logical_type);
   }
 
-  /** A data chunk of `count` rows (at most DuckDB's vector size) holding the first `count` values of each column; values were checked with fits(). */
-  fill(columns: readonly (readonly Value[])[], count: number): duckdb.DataChunk {
+  /**
+   * A data chunk of `count` rows (at most DuckDB's vector size) holding the first `count` cells
+   * of each column (values checked with fits(); rows[c][k]: the row of an encoded cell).
+   */
+  fill(columns: readonly (readonly Cell[])[], rows: readonly (readonly number[])[], count: number): duckdb.DataChunk {
     const chunk = duckdb.create_data_chunk(this.logical);
     duckdb.data_chunk_set_size(chunk, count);
     for (let c = 0; c < this.types.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk, c);
       const values = columns[c];
       const type = this.types[c];
-      if (type === 'string') fillStrings(vector, values, count);
-      else if (type === 'int64') fillInt64(vector, values, count);
-      else if (type === 'float64') fillFloat64(vector, values, count);
-      else if (type === 'bool') fillBool(vector, values, count);
-      else fillList(vector, values, count, type);
+      if (type === 'string') fillStrings(vector, values, count, rows[c]);
+      else if (type === 'int64') fillInt64(vector, values as Value[], count);
+      else if (type === 'float64') fillFloat64(vector, values as Value[], count);
+      else if (type === 'bool') fillBool(vector, values as Value[], count);
+      else fillList(vector, values as Value[], count, type);
       applyValidity(vector, validityOf(values, count));
     }
     return chunk;

@@ -1,12 +1,12 @@
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, LIST, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 import { z } from 'zod';
 import { ThresherError } from '../../core/errors.js';
-import type { ColumnSpec, ColumnType, DataRecord, Value } from '../../core/record.js';
+import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
 import { allRows, type RecordBatch } from '../../core/batch.js';
 import { duckMessage, openDuck, sqlIdent, sqlString } from '../duck.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
-import { ChunkShape, fits } from './duck-chunk.js';
+import { ChunkShape, fits, type Cell } from './duck-chunk.js';
 import { typeMismatch, valueBytes } from './values.js';
 
 export const parquetWriterOptionsSchema = z.strictObject({
@@ -57,8 +57,10 @@ export class ParquetWriter implements RecordWriter {
   private readonly shape: ChunkShape;
   private duck: Duck | undefined;
   private appender: DuckDBAppender | undefined;
-  /** rows not yet appended, column by column, as given (checked with fits()) */
-  private buffer: Value[][];
+  /** rows not yet appended, column by column, as given (checked with fits()), or the encoded column holding them */
+  private buffer: Cell[][];
+  /** for cells that are an encoded column: the row in it */
+  private bufferRows: number[][];
   private buffered = 0;
   private shardRows = 0;
   private shardBytes = 0;
@@ -81,6 +83,7 @@ export class ParquetWriter implements RecordWriter {
       columns.map((c) => DUCK_TYPES[c.type].type),
     );
     this.buffer = columns.map(() => []);
+    this.bufferRows = columns.map(() => []);
   }
 
   async write(record: DataRecord): Promise<void> {
@@ -92,7 +95,10 @@ export class ParquetWriter implements RecordWriter {
       bytes += valueBytes(v);
     }
     if (this.needsRoom(bytes)) await this.makeRoom(bytes);
-    for (let c = 0; c < this.columns.length; c++) this.buffer[c].push(record[this.columns[c].name] ?? null);
+    for (let c = 0; c < this.columns.length; c++) {
+      this.buffer[c].push(record[this.columns[c].name] ?? null);
+      this.bufferRows[c].push(0);
+    }
     this.rowAdded(bytes);
   }
 
@@ -125,17 +131,28 @@ export class ParquetWriter implements RecordWriter {
   async writeBatch(batch: RecordBatch, rows?: Int32Array): Promise<void> {
     if (this.state !== 'open') throw new ThresherError(`ParquetWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
     const selected = rows ?? allRows(batch.length);
-    const columns = this.columns.map((c) => batch.column(c.name));
+    // a string column no stage has read goes to DuckDB as the bytes it was read as
+    const encoded = this.columns.map((c) => (c.type === 'string' ? batch.encodedColumn(c.name) : undefined));
+    const columns = this.columns.map((c, j) => (encoded[j] ? undefined : batch.column(c.name)));
     for (let k = 0; k < selected.length; k++) {
       const i = selected[k];
       let bytes = 0;
       for (let c = 0; c < columns.length; c++) {
+        const enc = encoded[c];
+        if (enc) {
+          bytes += enc.byteLength(i);
+          continue;
+        }
         const v = columns[c]?.[i];
         if (v !== null && v !== undefined && !fits(this.columns[c].type, v)) throw typeMismatch(batch.record(i), this.columns[c], v);
         bytes += valueBytes(v);
       }
       if (this.needsRoom(bytes)) await this.makeRoom(bytes);
-      for (let c = 0; c < columns.length; c++) this.buffer[c].push(columns[c]?.[i] ?? null);
+      for (let c = 0; c < columns.length; c++) {
+        const enc = encoded[c];
+        this.buffer[c].push(enc ? (enc.isPresent(i) ? enc : null) : (columns[c]?.[i] ?? null));
+        this.bufferRows[c].push(i);
+      }
       this.rowAdded(bytes);
     }
   }
@@ -149,8 +166,9 @@ export class ParquetWriter implements RecordWriter {
 
   private flushBatch(): void {
     if (this.buffered === 0 || !this.appender) return;
-    this.appender.appendDataChunk(new DuckDBDataChunk(this.shape.fill(this.buffer, this.buffered)));
+    this.appender.appendDataChunk(new DuckDBDataChunk(this.shape.fill(this.buffer, this.bufferRows, this.buffered)));
     this.buffer = this.columns.map(() => []);
+    this.bufferRows = this.columns.map(() => []);
     this.buffered = 0;
   }
 
