@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { allRows, type RecordBatch } from '../core/batch.js';
+import { allRows, RecordBatch } from '../core/batch.js';
 import { asBatchProcessor, type BatchProcessor } from '../core/processor.js';
-import type { ColumnSpec, DataRecord, ExcludedRecord, Exclusion } from '../core/record.js';
+import type { ColumnSpec, DataRecord, ExcludedRecord, Exclusion, Value } from '../core/record.js';
 import type { GlobalObserver, TaskInfo } from '../core/stage.js';
 import type { RecordWriter, WrittenFile } from '../io/types.js';
 import { openExcludedWriter, openShardWriter } from './io.js';
@@ -97,18 +97,42 @@ function addExclusion(s: StageStats, reason: string): void {
   s.excluded[reason] = (s.excluded[reason] ?? 0) + 1;
 }
 
-function excludedRow(batch: RecordBatch, i: number, stage: string, why: Exclusion, bytes: number): DataRecord {
-  const sourceRow = batch.column('source_row')?.[i];
-  const row: ExcludedRecord = {
-    id: String(batch.column('id')?.[i] ?? ''),
-    source: String(batch.column('source')?.[i] ?? ''),
-    source_row: typeof sourceRow === 'number' ? sourceRow : null,
-    stage,
-    reason: why.reason,
-    detail: why.detail,
-    bytes,
-  };
-  return row as unknown as DataRecord;
+/** The excluded-records rows of `removed`, as one batch in EXCLUDED_COLUMNS' shape: one writer call, not one per row. */
+function excludedBatch(batch: RecordBatch, removed: { row: number; why: Exclusion }[], stage: string, bytes: Float64Array): RecordBatch {
+  const ids = batch.column('id');
+  const sources = batch.column('source');
+  const sourceRows = batch.column('source_row');
+  const out = new RecordBatch(removed.length);
+  const column = (f: (row: number, why: Exclusion) => Value) => removed.map(({ row, why }) => f(row, why));
+  out.setColumn(
+    'id',
+    column((row) => String(ids?.[row] ?? '')),
+  );
+  out.setColumn(
+    'source',
+    column((row) => String(sources?.[row] ?? '')),
+  );
+  out.setColumn(
+    'source_row',
+    column((row) => (typeof sourceRows?.[row] === 'number' ? sourceRows[row] : null)),
+  );
+  out.setColumn(
+    'stage',
+    column(() => stage),
+  );
+  out.setColumn(
+    'reason',
+    column((_, why) => why.reason),
+  );
+  out.setColumn(
+    'detail',
+    column((_, why) => why.detail ?? null),
+  );
+  out.setColumn(
+    'bytes',
+    column((row) => bytes[row]),
+  );
+  return out;
 }
 
 /** UTF-8 bytes of each row's content: measured once per batch, again only after a stage rewrites it. */
@@ -191,7 +215,12 @@ class SegmentRun {
       for (const { row, why } of removed) {
         gone.add(row);
         addExclusion(s, why.reason);
-        if (this.out.excludedWriter) await this.out.excludedWriter.write(excludedRow(batch, row, p.key, why, bytes[row]));
+      }
+      const excluded = this.out.excludedWriter;
+      if (excluded?.writeBatch) await excluded.writeBatch(excludedBatch(batch, removed, p.key, bytes));
+      else if (excluded) {
+        const rowsOut = excludedBatch(batch, removed, p.key, bytes);
+        for (let i = 0; i < rowsOut.length; i++) await excluded.write(rowsOut.record(i));
       }
       rows = rows.filter((r) => !gone.has(r));
     }
