@@ -37,12 +37,12 @@ export function addCounts(counts: Float64Array | Uint32Array | Int32Array, match
  */
 export function keepText(matches: ArrayLike<number>, probs: ArrayLike<number>, seed: number, record: string | DrawKey): boolean {
   if (matches.length === 0) return false;
+  // a tail entry keeps the text whatever the draws: no key to hash (most kept texts have one)
+  for (let i = 0; i < matches.length; i++) if (probs[matches[i]] >= 1) return true;
   const key = typeof record === 'string' ? drawKey(seed, record) : record;
   for (let i = 0; i < matches.length; i++) {
     const e = matches[i];
-    const p = probs[e];
-    if (p >= 1) return true; // tail entry: always kept, no draw needed
-    if (uniformForEntry(key, e) < p) return true;
+    if (uniformForEntry(key, e) < probs[e]) return true;
   }
   return false;
 }

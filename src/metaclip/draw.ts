@@ -125,11 +125,16 @@ export function fnv1a64(s: string): bigint {
 }
 
 /** The per-record key; compute once per record, then draw any number of streams. */
+let seedMixed = { seed: -1, hi: 0, lo: 0 };
+
 export function drawKey(seed: number, recordId: string): DrawKey {
-  const [sHi, sLo] = splitU64(seed, 'seed');
-  mix64(sHi, sLo);
-  const mHi = rHi;
-  const mLo = rLo;
+  if (seedMixed.seed !== seed) {
+    const [sHi, sLo] = splitU64(seed, 'seed');
+    mix64(sHi, sLo);
+    seedMixed = { seed, hi: rHi, lo: rLo };
+  }
+  const mHi = seedMixed.hi;
+  const mLo = seedMixed.lo;
   fnv1a64Utf8(recordId);
   mix64((fHi ^ mHi) >>> 0, (fLo ^ mLo) >>> 0);
   return { hi: rHi, lo: rLo };
