@@ -96,9 +96,29 @@ export function shingleHashes(text: string, o: ShingleOptions, out: Uint32Array 
   return o.unit === 'words' ? wordShingles(text, o, out) : charShingles(text, o, out);
 }
 
-function wordShingles(text: string, o: ShingleOptions, out: Uint32Array | Int32Array): number {
+/**
+ * Per BMP code unit: the unit a word hashes (lowercased when asked) for word characters,
+ * SEPARATOR for the rest, SURROGATE for surrogates (decided per code point): one lookup per
+ * character in the hot loop instead of two.
+ */
+const SEPARATOR = -1;
+const SURROGATE = -2;
+const wordUnitTables = new Map<boolean, Int32Array>();
+
+function wordUnits(lowercased: boolean): Int32Array {
+  let table = wordUnitTables.get(lowercased);
+  if (table) return table;
   const word = wordChars();
-  const lower = o.lowercase ? lowercase() : undefined;
+  const lower = lowercase();
+  table = new Int32Array(65536);
+  for (let c = 0; c < 65536; c++) table[c] = word[c] === 2 ? SURROGATE : word[c] === 1 ? (lowercased ? lower[c] : c) : SEPARATOR;
+  wordUnitTables.set(lowercased, table);
+  return table;
+}
+
+function wordShingles(text: string, o: ShingleOptions, out: Uint32Array | Int32Array): number {
+  const units = wordUnits(o.lowercase);
+  const emptyWords = o.emptyWords;
   const n = o.ngram;
   const ring = new Int32Array(n);
   const outPow = rollPower(n - 1);
@@ -109,16 +129,14 @@ function wordShingles(text: string, o: ShingleOptions, out: Uint32Array | Int32A
   let inWord = false;
   const len = text.length;
   for (let i = 0; i <= len; i++) {
-    let c = i < len ? text.charCodeAt(i) : 32; // a separator after the end closes the last word
-    let kind = word[c];
-    if (kind === 2) kind = surrogateIsWord(text, i) ? 1 : 0;
-    if (kind === 1) {
-      if (lower) c = lower[c];
-      h = Math.imul(h ^ c, FNV_PRIME);
+    let u = i < len ? units[text.charCodeAt(i)] : SEPARATOR; // a separator after the end closes the last word
+    if (u === SURROGATE) u = surrogateIsWord(text, i) ? text.charCodeAt(i) : SEPARATOR;
+    if (u >= 0) {
+      h = Math.imul(h ^ u, FNV_PRIME);
       inWord = true;
       continue;
     }
-    if (!inWord && !o.emptyWords) continue;
+    if (!inWord && !emptyWords) continue;
     // a word ends here (with emptyWords, possibly the empty word between two separators)
     const t = fmix32(h);
     const slot = words % n;
