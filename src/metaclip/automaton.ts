@@ -39,7 +39,7 @@
  * code points, so both agree; surrogate pairs need no special handling.
  */
 
-import { ASCII_SPACING_KIND, SPACING_KEEP, SPACING_WRAP } from './spacing.js';
+import { ASCII_SPACING_KIND, SPACING_KEEP, SPACING_WRAP, pythonStrip } from './spacing.js';
 
 /**
  * `metaclip1`: every entry padded with a space on both sides (MetaCLIP 1, English).
@@ -370,7 +370,8 @@ export class MetaclipMatcher {
 
   /** Fill `found[0..n)` with the sorted matched ids; returns n. */
   private collect(text: string): number {
-    const length = this.encode(text);
+    // MetaCLIP 2 strips each text as Python does before spacing; MetaCLIP 1 does not
+    const length = this.encode(this.padding === 'metaclip2' ? pythonStrip(text) : text);
     const codes = this.codes;
     const trie = this.trie;
     const startsKey = this.startsKey;

@@ -10,10 +10,15 @@
 
 import { CHOICE_STREAM, KEEP_STREAM, drawKey, uniform, uniformForEntry, type DrawKey } from './draw.js';
 
-/** `p[e] = t / max(count[e], t)` for every entry (MetaCLIP `count_to_prob`). */
+/**
+ * `p[e] = t / max(count[e], t)` for every entry (MetaCLIP `count_to_prob`). t = 0 (what
+ * MetaCLIP 2's `p_to_t` can give a language) makes every probability 0: nothing is kept, as in
+ * the reference (where 0/0 is NaN and no draw passes it).
+ */
 export function entryProbabilities(counts: ArrayLike<number>, t: number): Float64Array {
-  if (!(t > 0)) throw new RangeError(`threshold t must be > 0, got ${t}`);
+  if (!(t >= 0)) throw new RangeError(`threshold t must be >= 0, got ${t}`);
   const p = new Float64Array(counts.length);
+  if (t === 0) return p;
   for (let e = 0; e < counts.length; e++) p[e] = t / Math.max(counts[e], t);
   return p;
 }

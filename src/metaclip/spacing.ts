@@ -48,3 +48,23 @@ export function spacing(text: string): string {
   out += text.slice(runStart);
   return out + ' ';
 }
+
+/**
+ * Python's `str.strip()` with no argument: removes what Python calls whitespace (`isspace`:
+ * bidirectional class WS, B or S, or category Zs) from both ends. Not JavaScript's `trim()`,
+ * which also strips U+FEFF and keeps U+001C–U+001F and U+0085. MetaCLIP 2 strips each text
+ * before `spacing`. Returns `text` itself when nothing is stripped.
+ */
+export function pythonStrip(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isPythonSpace(text.charCodeAt(start))) start++;
+  while (end > start && isPythonSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+export function isPythonSpace(u: number): boolean {
+  if (u <= 0x20) return u === 0x20 || (u >= 0x09 && u <= 0x0d) || (u >= 0x1c && u <= 0x1f);
+  if (u < 0x85) return false;
+  return u === 0x85 || u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000;
+}

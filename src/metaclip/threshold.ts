@@ -58,20 +58,22 @@ export function thresholdForTailShare(counts: ArrayLike<number>, p: number): num
 
 /**
  * MetaCLIP 2 per-language thresholds: the anchor language (English) keeps its t, every other
- * language gets `p_to_t` of the anchor's tail share (at least 1).
+ * language gets `p_to_t` of the anchor's tail share, at least `minT`. `p_to_t` gives 0 for a
+ * language whose closest cumulative share falls on entries nobody matched; the reference then
+ * keeps nothing of that language (t = 0: every probability is 0), and so does the default
+ * `minT` 0; `minT` 1 keeps such a language's tail instead.
  */
 export function perLanguageThresholds(
   countsByLanguage: ReadonlyMap<string, ArrayLike<number>>,
   anchor: { language: string; t: number } = { language: 'en', t: 170_000 },
+  minT = 0,
 ): Map<string, { t: number; tailShare: number }> {
   const anchorCounts = countsByLanguage.get(anchor.language);
   if (!anchorCounts) throw new RangeError(`no counts for the anchor language ${JSON.stringify(anchor.language)}`);
   const share = tailShare(anchorCounts, anchor.t);
   const out = new Map<string, { t: number; tailShare: number }>();
   for (const [language, counts] of countsByLanguage) {
-    // p_to_t can return 0 for a language whose smallest counts are 0; the reference then
-    // divides 0 by 0. t = 1 is the smallest threshold that keeps anything.
-    const t = language === anchor.language ? anchor.t : Math.max(1, thresholdForTailShare(counts, share));
+    const t = language === anchor.language ? anchor.t : Math.max(minT, thresholdForTailShare(counts, share));
     out.set(language, { t, tailShare: tailShare(counts, t) });
   }
   return out;

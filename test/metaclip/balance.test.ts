@@ -7,7 +7,8 @@ import { rng } from './helpers.js';
 test('p[e] = t / max(count, t): tail entries get 1', () => {
   const p = entryProbabilities([0, 5, 10, 20, 1000], 10);
   assert.deepEqual(Array.from(p), [1, 1, 1, 0.5, 0.01]);
-  assert.throws(() => entryProbabilities([1], 0), /t must be > 0/);
+  assert.deepEqual(Array.from(entryProbabilities([0, 5], 0)), [0, 0], 't = 0 keeps nothing (MetaCLIP 2 p_to_t can give it)');
+  assert.throws(() => entryProbabilities([1], -1), /t must be >= 0/);
   assert.equal(keepProbability([3, 4], p), 1 - 0.5 * 0.99);
   assert.equal(keepProbability([], p), 0);
   const counts = new Uint32Array(5);

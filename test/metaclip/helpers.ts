@@ -31,8 +31,12 @@ export function referenceRows(): ReferenceRow[] {
 }
 
 /** The reference loop: every entry, substring test on the spaced text. */
+/** Python's whitespace (str.isspace), for MetaCLIP 2's `text.strip()` before spacing. */
+const PYTHON_EDGE_SPACE =
+  /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
 export function naiveMatch(entries: readonly string[], text: string, padding: PaddingRule = 'metaclip1'): number[] {
-  const spaced = spacing(text);
+  const spaced = spacing(padding === 'metaclip2' ? text.replace(PYTHON_EDGE_SPACE, '') : text);
   const out: number[] = [];
   entries.forEach((e, i) => {
     if (spaced.includes(paddedKey(e, padding))) out.push(i);

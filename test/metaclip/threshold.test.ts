@@ -62,15 +62,13 @@ test('per-language t gives every language the anchor tail share', () => {
     assert.ok(Math.abs(r.tailShare - share) < 0.02, `${lang}: ${r.tailShare} vs ${share}`);
   }
   assert.throws(() => perLanguageThresholds(counts, { language: 'fr', t: 1 }), /anchor/);
-  // a language whose p_to_t lands on a zero count still gets a usable t
-  const sparse = perLanguageThresholds(
-    new Map([
-      ['en', [1, 2, 1000]],
-      ['xx', [0, 0, 0, 5]],
-    ]),
-    { language: 'en', t: 2 },
-  );
-  assert.equal(sparse.get('xx')?.t, 1);
+  // a language whose p_to_t lands on a zero count gets t = 0 as in the reference (keeps nothing), or the minimum asked for
+  const sparseCounts = new Map([
+    ['en', [1, 2, 1000]],
+    ['xx', [0, 0, 0, 5]],
+  ]);
+  assert.equal(perLanguageThresholds(sparseCounts, { language: 'en', t: 2 }).get('xx')?.t, 0);
+  assert.equal(perLanguageThresholds(sparseCounts, { language: 'en', t: 2 }, 1).get('xx')?.t, 1);
 });
 
 test('t for an entry-level size: smallest integer t with sum min(count, t) >= target', () => {

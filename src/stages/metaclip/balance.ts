@@ -49,6 +49,11 @@ const params = z
      * language gets the t that gives the same tail share
      */
     anchor_language: z.string().optional(),
+    /**
+     * with anchor_language: the smallest t a language gets. 0 (default, as the reference): a
+     * language for which p_to_t gives 0 keeps nothing; 1 keeps its tail entries' texts.
+     */
+    min_language_t: z.number().int().min(0).default(0),
     /** overrides the run's seed */
     seed: z.number().int().nonnegative().optional(),
   })
@@ -163,7 +168,8 @@ class BalanceStage implements GlobalStage {
       where.set(language, { offset, size });
     });
     const out: NonNullable<Decision['t_by_language']> = {};
-    for (const [language, x] of perLanguageThresholds(slices, { language: this.p.anchor_language!, t })) out[language] = { t: x.t, tail_share: x.tailShare, ...where.get(language)! };
+    for (const [language, x] of perLanguageThresholds(slices, { language: this.p.anchor_language!, t }, this.p.min_language_t))
+      out[language] = { t: x.t, tail_share: x.tailShare, ...where.get(language)! };
     return out;
   }
 
