@@ -1,8 +1,9 @@
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
+import type { PaddingRule } from '../metaclip/automaton.js';
 
 /** Loaded when a command runs (see main.ts). */
 const metaclip = () => import('../metaclip/index.js');
@@ -91,9 +92,10 @@ export function metaclipCommand(): Command {
   withInput(cmd.command('match').description('write each text\'s matched entry ids as JSONL {"id","matches"}'))
     .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json (list of entries; .gz accepted)')
     .option('-o, --out <file>', 'output JSONL (default: stdout)')
-    .action(async (o: InputOpts & { metadata: string; out?: string }) => {
+    .addOption(paddingOption())
+    .action(async (o: InputOpts & { metadata: string; out?: string; padding: PaddingRule }) => {
       const { loadMetadataSync, MetaclipMatcher } = await metaclip();
-      const matcher = MetaclipMatcher.build(loadMetadataSync(path.resolve(o.metadata)));
+      const matcher = MetaclipMatcher.build(loadMetadataSync(path.resolve(o.metadata)), { padding: o.padding });
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       for await (const { id, text } of texts(o)) {
         const ids = text === null ? [] : Array.from(matcher.matchView(text));
@@ -105,10 +107,11 @@ export function metaclipCommand(): Command {
   withInput(cmd.command('count').description("count[e] = number of texts matching entry e, in MetaCLIP's entry_counts format"))
     .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
     .requiredOption('-o, --out <file>', 'entry_counts.json to write')
-    .action(async (o: InputOpts & { metadata: string; out: string }) => {
+    .addOption(paddingOption())
+    .action(async (o: InputOpts & { metadata: string; out: string; padding: PaddingRule }) => {
       const { loadMetadataSync, MetaclipMatcher } = await metaclip();
       const entries = loadMetadataSync(path.resolve(o.metadata));
-      const matcher = MetaclipMatcher.build(entries);
+      const matcher = MetaclipMatcher.build(entries, { padding: o.padding });
       const counts = new Uint32Array(entries.length);
       let n = 0;
       let matched = 0;
@@ -181,6 +184,7 @@ export function metaclipCommand(): Command {
     .option('--target-size <n>', 'choose t for this expected number of kept texts', num)
     .option('--mode <mode>', 'text (MetaCLIP 1) or image (MetaCLIP 2: one text per image)', 'text')
     .option('--image-field <name>', 'image mode: field identifying the image', 'url')
+    .addOption(new Option('--padding <rule>', 'entry padding and text stripping (default: metaclip2 in image mode, else metaclip1)').choices(['metaclip1', 'metaclip2']))
     .option('--seed <n>', 'seed', intArg, 0)
     .option('--tasks <n>', 'tasks per step', intArg, 8)
     .option('-w, --workers <n>', 'worker threads (default: all cores)', intArg)
@@ -195,6 +199,7 @@ export function metaclipCommand(): Command {
           targetSize?: number;
           mode: string;
           imageField: string;
+          padding?: PaddingRule;
           seed: number;
           tasks: number;
           workers?: number;
@@ -211,7 +216,7 @@ export function metaclipCommand(): Command {
           name: 'metaclip-curation',
           input: inputSpec(o, outDir),
           stages: [
-            { metaclip_match: { metadata } },
+            { metaclip_match: { metadata, ...(o.padding ? { padding: o.padding } : {}) } },
             {
               metaclip_balance: {
                 ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
@@ -241,4 +246,9 @@ export function metaclipCommand(): Command {
       },
     );
   return cmd;
+}
+
+/** MetaCLIP 1 pads every entry with spaces; MetaCLIP 2 pads by script and strips texts as Python does. */
+function paddingOption(): Option {
+  return new Option('--padding <rule>', 'entry padding: metaclip1 (spaces) or metaclip2 (hybrid, texts stripped as Python)').choices(['metaclip1', 'metaclip2']).default('metaclip1');
 }

@@ -154,6 +154,8 @@ export interface StageEnv {
   contentColumn: string;
   /** Folder of the pipeline file; relative paths in parameters resolve against it. */
   baseDir: string;
+  /** Every stage of the pipeline with its parameters as written: for defaults that depend on a sibling (MetaCLIP 2 matching when balancing is per image). */
+  stages?: readonly { name: string; params: unknown }[];
 }
 
 interface StageDefinitionBase<P> {

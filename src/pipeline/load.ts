@@ -70,6 +70,7 @@ export async function parsePipeline(text: string, file: string, baseDir: string,
   const env: StageEnv = {
     contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : spec.input.type === 'directory' ? 'content' : 'text',
     baseDir,
+    stages: spec.stages.map((entry) => (typeof entry === 'string' ? { name: entry, params: {} } : { name: Object.keys(entry)[0], params: Object.values(entry)[0] ?? {} })),
   };
   const problems: string[] = [];
   const inputIssues = checkInputSpec(spec.input as Record<string, unknown>);

@@ -96,3 +96,27 @@ test('MetaCLIP 2 multilingual: per-language metadata chosen by a language column
   assert.equal(counts['zh:狗'], 200);
   assert.equal(counts['en:york'], 100);
 });
+
+test('a pipeline that balances per image matches with MetaCLIP 2 padding unless told otherwise (C++ inside C++11, NBSP edges)', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(['C++', 'cat']));
+  const texts = [
+    { id: 'a', url: 'u1', text: 'I write C++11 code' },
+    { id: 'b', url: 'u2', text: '\u00a0cat\u3000' },
+  ];
+  writeFileSync(path.join(dir, 'texts.jsonl'), texts.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const matchesOf = async (name: string, padding: string, mode: string) => {
+    const stages = `  - metaclip_match:\n      metadata: meta.json\n${padding}  - metaclip_balance:\n      t: 10\n      mode: ${mode}\n`;
+    writeFileSync(path.join(dir, `${name}.yaml`), `input:\n  type: jsonl\n  path: texts.jsonl\n  id_field: id\nstages:\n${stages}output:\n  path: ${name}\n`);
+    const r = thresher(['run', path.join(dir, `${name}.yaml`), '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    return new Map((await rows(path.join(dir, name), 'data/')).map((x) => [x.id, x.metaclip_matches]));
+  };
+  const image = await matchesOf('image', '', 'image');
+  assert.deepEqual(image.get('a'), [0]);
+  assert.deepEqual(image.get('b'), [1]);
+  const text = await matchesOf('text', '', 'text');
+  assert.equal(text.size, 0, 'MetaCLIP 1 padding: neither text matches, so balancing keeps none');
+  const forced = await matchesOf('forced', '      padding: metaclip1\n', 'image');
+  assert.equal(forced.size, 0);
+});

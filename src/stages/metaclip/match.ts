@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetaclipMatcher } from '../../metaclip/index.js';
-import { defineStage, type ExcludeRow, type MapStage, type StageResult } from '../../core/stage.js';
+import { defineStage, type ExcludeRow, type MapStage, type StageEnv, type StageResult } from '../../core/stage.js';
 import type { RecordBatch } from '../../core/batch.js';
 import type { DataRecord, Value } from '../../core/record.js';
 import { cachedMatcher, metadataLayout, type MetadataLayout } from './matcher-cache.js';
@@ -17,7 +17,11 @@ const params = z.strictObject({
   text_column: z.string().optional(),
   /** column to write the matched entry ids to */
   column: z.string().default('metaclip_matches'),
-  /** metaclip1 pads every entry with spaces; metaclip2 leaves CJK/Thai-type and punctuation ends unpadded */
+  /**
+   * metaclip1 pads every entry with spaces; metaclip2 leaves CJK/Thai-type and punctuation ends
+   * unpadded and strips texts as Python does. Default: metaclip2 for a MetaCLIP 2 run
+   * (per-language metadata, or a metaclip_balance with mode: image), else metaclip1.
+   */
   padding: z.enum(['metaclip1', 'metaclip2']).optional(),
   /** with per-language metadata: the column naming each text's language */
   language_column: z.string().default('language'),
@@ -42,13 +46,15 @@ class MatchStage implements MapStage {
     private readonly p: Params,
     private readonly textColumn: string,
     private readonly baseDir: string,
+    /** a metaclip_balance of the pipeline draws per image: a MetaCLIP 2 run, matched with its padding */
+    private readonly imageMode = false,
   ) {
     this.columns = [{ name: p.column, type: 'int32[]' as const }];
   }
 
   async open(): Promise<void> {
     this.layout = metadataLayout(this.p.metadata, this.baseDir);
-    const padding = this.p.padding ?? (this.layout.languages ? 'metaclip2' : 'metaclip1');
+    const padding = this.p.padding ?? (this.layout.languages || this.imageMode ? 'metaclip2' : 'metaclip1');
     this.matchers = this.layout.files.map((f) => cachedMatcher(f, padding));
     this.layout.languages?.forEach((l, k) => this.byLanguage.set(l, k));
   }
@@ -105,5 +111,9 @@ export const metaclipMatchStage = defineStage<Params>({
   kind: 'map',
   params,
   requires: (p, env) => [p.text_column ?? env.contentColumn, ...(typeof p.metadata === 'object' ? [p.language_column] : [])],
-  create: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir),
+  create: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir, balancesPerImage(env)),
 });
+
+function balancesPerImage(env: StageEnv): boolean {
+  return (env.stages ?? []).some((s) => s.name === 'metaclip_balance' && (s.params as { mode?: unknown } | null)?.mode === 'image');
+}
