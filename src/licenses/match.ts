@@ -1,4 +1,5 @@
 import { bigramAt, loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
+import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
 
 /**
@@ -181,6 +182,21 @@ function trimmed(words: Int32Array, post: (Int32Array | undefined)[], live: Uint
   return d.score > c.score ? { ...c, start, end: end + 2, ...d } : c;
 }
 
+/** Windows scoring below this by bigrams are too far from the licence to be a copy of it. */
+const TEMPLATE_FLOOR = 0.7;
+
+/**
+ * A near window's score also by word diff, where a short stretch replaced by another (a holder's
+ * name where the licence has "the copyright holder") costs little (see diff.ts): the better of
+ * the two counts, so a copy with its names filled in reaches its licence, and beats a relative
+ * that happens to share the names but differs by a clause.
+ */
+function withTemplateScore(words: Int32Array, lic: ReferenceLicense, c: Candidate): Candidate {
+  if (c.score < TEMPLATE_FLOOR || c.score >= 1) return c;
+  const score = templateScore(lic.words, words, c.start, c.end);
+  return score !== null && score > c.score ? { ...c, score } : c;
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -200,13 +216,15 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
       .filter((c): c is Candidate => c !== undefined)
       .sort((a, b) => b.score - a.score)
       .slice(0, REFINED)
-      .map((c) => trimmed(ids, post, live, corpus.licenses[c.index], c))
-      .filter((c) => c.score >= threshold);
-    if (windows.length === 0) break;
+      .map((c) => trimmed(ids, post, live, corpus.licenses[c.index], c));
+    let passing = windows.filter((c) => c.score >= threshold);
+    // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
+    if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
+    if (passing.length === 0) break;
     // the best score, unless another licence explains clearly more of the text (a longer licence
     // that contains a shorter one and is there in full)
-    const top = windows.reduce((a, b) => (b.score > a.score ? b : a));
-    const best = windows.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+    const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
+    const best = passing.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
     const lic = corpus.licenses[best.index];
     found.push({ id: lic.id, score: best.score, method: isExact(ids, best, lic) ? 'exact' : 'dice', start: best.start, end: best.end });
     live.fill(0, Math.max(0, best.start - 1), Math.min(live.length, best.end));
