@@ -25,9 +25,13 @@ test('word diff: a name filled in is one short replaced stretch; a clause left o
     'Neither the name of the copyright holder nor the names of its contributors may be used to endorse or promote products derived from this software without specific prior written permission.';
   const shorter = ids(spdx['BSD-3-Clause'].licenseText.replace(clause, ''));
   const hunks = diffHunks(licence, shorter, 0, shorter.length, 100)!;
-  assert.equal(hunks.length, 1);
-  assert.equal(hunks[0].inserted, 0);
-  assert.ok(hunks[0].deleted > 20, JSON.stringify(hunks));
+  // the clause goes (Myers may part it where a word of it repeats next to it); nothing is added
+  assert.ok(hunks.length <= 2, JSON.stringify(hunks));
+  assert.equal(
+    hunks.reduce((n, h) => n + h.inserted, 0),
+    0,
+  );
+  assert.ok(hunks.reduce((n, h) => n + h.deleted, 0) > 20, JSON.stringify(hunks));
   // the replaced name costs less than the missing clause, and nothing is 1
   const total = (w: Int32Array) => licence.length + w.length;
   assert.equal(templateScore(licence, named, 0, named.length), 1 - 0.5 / total(named));
