@@ -197,6 +197,32 @@ function withTemplateScore(words: Int32Array, lic: ReferenceLicense, c: Candidat
   return score !== null && score > c.score ? { ...c, score } : c;
 }
 
+/** Windows this close by bigrams are told apart by their template scores. */
+const CLOSE = 0.03;
+/**
+ * Only short licences (in words) are: their variables (holder names) are a good share of their
+ * words, while a long licence's relatives differ by paragraphs that a word diff would take for
+ * replaced names (Pixar's added paragraph against Apache-2.0's appendix).
+ */
+const SHORT_LICENSE = 600;
+
+/**
+ * Relatives near the best by bigrams (BSD-3-Clause, and a variant whose text words its holder
+ * "the author" as a copy with its name filled in may) are rescored by word diff, so the one
+ * that differs from the copy only by names beats the one that differs by a clause.
+ */
+function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candidate[]): Candidate[] {
+  const best = Math.max(...windows.map((c) => c.score));
+  if (best >= 1) return windows;
+  const close = windows.filter((c) => c.score >= best - CLOSE && corpus.licenses[c.index].words.length <= SHORT_LICENSE);
+  if (close.length < 2) return windows;
+  const rescored = close.map((c) => {
+    const score = templateScore(corpus.licenses[c.index].words, words, c.start, c.end);
+    return score === null ? c : { ...c, score };
+  });
+  return [...rescored, ...windows.filter((c) => !close.includes(c))];
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -221,6 +247,7 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
     if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
     if (passing.length === 0) break;
+    passing = closeRelatives(ids, corpus, passing);
     // the best score, unless another licence explains clearly more of the text (a longer licence
     // that contains a shorter one and is there in full)
     const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
