@@ -27,7 +27,9 @@ const TEMPLATE_MARKERS = /<<[^>]*>>/g;
  * left blank), not a name gone missing (see diff.ts).
  */
 const PLACEHOLDERS = /<([a-z][a-z ]{0,40})>/g;
-const HTML_TAGS = new Set('a b i u p q s br hr li ol ul em tt dd dl dt th td tr h1 h2 h3 h4 h5 h6 pre div span code body html head title table strong small big sub sup center font blockquote cite'.split(' '));
+const HTML_TAGS = new Set(
+  'a b i u p q s br hr li ol ul em tt dd dl dt th td tr h1 h2 h3 h4 h5 h6 pre div span code body html head title table strong small big sub sup center font blockquote cite'.split(' '),
+);
 export const PLACEHOLDER = 'tplvar';
 
 /** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */

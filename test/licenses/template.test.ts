@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { loadCorpus, wordIds } from '../../src/licenses/corpus.js';
 import { detectText } from '../../src/licenses/detect.js';
 import { diffHunks, templateScore } from '../../src/licenses/diff.js';
-import { licenseWords } from '../../src/licenses/normalize.js';
+import { licenseWords, normalizeLicenseText, PLACEHOLDER } from '../../src/licenses/normalize.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 
 const require = createRequire(import.meta.url);
@@ -56,4 +56,17 @@ test('notices: same terms as Ruby, the Go BSD-style header, a bare "BSD licensed
   // the numbered and named BSD forms keep their own ids
   assert.equal(detected('Licensed under the Simplified BSD License.'), 'BSD-2-Clause');
   assert.equal(detected('This project is released under the BSD 2-Clause license.'), 'BSD-2-Clause');
+});
+
+test('placeholders stay one word; HTML tags go', () => {
+  assert.equal(normalizeLicenseText('Neither the name of the <organization> nor'), `neither the name of the ${PLACEHOLDER} nor`);
+  assert.equal(normalizeLicenseText('SHALL `<COPYRIGHT HOLDER>` BE <b>LIABLE</b><br>'), `shall ${PLACEHOLDER} be liable`);
+});
+
+test('close relatives: a BSD-3-Clause copy that names "the author" is BSD-3-Clause, not the HP variant', needsShared, () => {
+  // HP's text words its holder "the author" too, but adds "patent infringement" to the disclaimer
+  assert.equal(detected(scancode('lic2/bsd-new_130.txt')), 'BSD-3-Clause');
+  // a copy with its blanks left as `<organization>` stays BSD-3-Clause as well
+  const markdown = readFileSync(sharedPath('data', 'code', 'licensee-fixtures', 'spec', 'fixtures', 'bsd-3-clause_markdown', 'LICENSE.md'), 'utf8');
+  assert.equal(detected(markdown), 'BSD-3-Clause');
 });
