@@ -87,6 +87,19 @@ function evaluateLicensee() {
   };
 }
 
+/**
+ * Tuning cases whose label we think is wrong, or a question of mapping ScanCode's key to SPDX.
+ * They stay counted as failures (the labels are the data's); this only says why we do not chase
+ * them. Found while reading tuning failures; held-out failures were not read for this list.
+ */
+const LABEL_QUESTIONS: Record<string, string> = {
+  'lic3/licenses_list.json': "a JSON list of SPDX ids, no grant; ScanCode's own note: 'FIXME - should be empty'",
+  'lic2/apache_6.txt': "a README saying it 'includes free software developed by the Apache Software Foundation': an acknowledgement, no licence named",
+  'lic1/freebsd-doc_4.txt': "the text is BSD-2-Clause-first-lines word for word ('Redistributions in binary form', 'THIS SOFTWARE'), not FreeBSD-DOC ('compiled form', 'THIS DOCUMENTATION')",
+  'lic4/public-domain_9.txt': "the text is SPDX's SAX-PD-2.0 ('SAX2 is Free!'); ScanCode's key sax-pd maps to the older SAX-PD",
+  'lic4/python_and_python_and_python_and_python_and_other.txt': "the modern PSF/CNRI text is SPDX's Python-2.0.1; ScanCode's key python maps to Python-2.0",
+};
+
 /** ScanCode: each file read as licence text, single- and multi-licence cases apart. */
 function evaluateScancode() {
   const { cases, skipped, skippedKeys } = scancodeCases();
@@ -97,7 +110,7 @@ function evaluateScancode() {
     .map(([k, n]) => `${k} (${n})`);
   return {
     skipped: { cases: skipped, reason: 'a ScanCode key without an SPDX id', most_common_keys: topSkipped },
-    single: score(outcomes.filter((o) => o.single)),
+    single: { ...score(outcomes.filter((o) => o.single)), label_questions: LABEL_QUESTIONS },
     multi: score(outcomes.filter((o) => !o.single)),
   };
 }
