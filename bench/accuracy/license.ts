@@ -13,6 +13,7 @@
  *    files alone (not its manifest) with the `license` its package.json declares; every
  *    disagreement is listed with its evidence.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadCorpus } from '../../src/licenses/corpus.js';
@@ -86,6 +87,19 @@ function evaluateLicensee() {
   };
 }
 
+/**
+ * Tuning cases whose label we think is wrong, or a question of mapping ScanCode's key to SPDX.
+ * They stay counted as failures (the labels are the data's); this only says why we do not chase
+ * them. Found while reading tuning failures; held-out failures were not read for this list.
+ */
+const LABEL_QUESTIONS: Record<string, string> = {
+  'lic3/licenses_list.json': "a JSON list of SPDX ids, no grant; ScanCode's own note: 'FIXME - should be empty'",
+  'lic2/apache_6.txt': "a README saying it 'includes free software developed by the Apache Software Foundation': an acknowledgement, no licence named",
+  'lic1/freebsd-doc_4.txt': "the text is BSD-2-Clause-first-lines word for word ('Redistributions in binary form', 'THIS SOFTWARE'), not FreeBSD-DOC ('compiled form', 'THIS DOCUMENTATION')",
+  'lic4/public-domain_9.txt': "the text is SPDX's SAX-PD-2.0 ('SAX2 is Free!'); ScanCode's key sax-pd maps to the older SAX-PD",
+  'lic4/python_and_python_and_python_and_python_and_other.txt': "the modern PSF/CNRI text is SPDX's Python-2.0.1; ScanCode's key python maps to Python-2.0",
+};
+
 /** ScanCode: each file read as licence text, single- and multi-licence cases apart. */
 function evaluateScancode() {
   const { cases, skipped, skippedKeys } = scancodeCases();
@@ -96,7 +110,7 @@ function evaluateScancode() {
     .map(([k, n]) => `${k} (${n})`);
   return {
     skipped: { cases: skipped, reason: 'a ScanCode key without an SPDX id', most_common_keys: topSkipped },
-    single: score(outcomes.filter((o) => o.single)),
+    single: { ...score(outcomes.filter((o) => o.single)), label_questions: LABEL_QUESTIONS },
     multi: score(outcomes.filter((o) => !o.single)),
   };
 }
@@ -121,12 +135,36 @@ function singleLicenseFiles(): FileCase[] {
   return out;
 }
 
+/** CPU seconds this process has used. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * CPU seconds of this process's finished children (Linux: /proc/self/stat's cutime + cstime, in
+ * clock ticks), or null elsewhere. CPU time, unlike wall time, hardly moves when other work
+ * shares the cores, so the CPU ratio is the steadier figure on a busy machine.
+ */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[13]) + Number(fields[14])) / ticks; // fields 16 and 17 of stat(5)
+  } catch {
+    return null;
+  }
+}
+
 /** Ours and licensecheck on the same single-licence files: accuracy and files/s. */
-function headToHead(indexSeconds: number) {
+function headToHead(indexSeconds: number, indexCpuSeconds: number) {
   const files = singleLicenseFiles();
   const t0 = performance.now();
+  const cpu0 = cpuSeconds();
   const ours = files.map((f) => detectContent(read(f.file)));
   const oursSeconds = (performance.now() - t0) / 1000;
+  const oursCpu = cpuSeconds() - cpu0;
   const oursScore = score(files.map((f, i) => ({ name: f.name, expected: f.expected, got: ours[i], split: f.split })));
   const oursSpeed = {
     files: files.length,
@@ -135,7 +173,10 @@ function headToHead(indexSeconds: number) {
     index_build_seconds: Number(indexSeconds.toFixed(3)),
     files_per_s_with_index_build: Math.round(files.length / (oursSeconds + indexSeconds)),
   };
+  const childCpu0 = childCpuSeconds();
   const lc = runLicensecheck(files.map((f) => f.file));
+  const childCpu1 = childCpuSeconds();
+  const lcCpu = childCpu0 === null || childCpu1 === null ? null : childCpu1 - childCpu0;
   if (!lc) return { files: files.length, ours: { ...oursScore, speed: oursSpeed }, licensecheck: { skipped: `${LICENSECHECK} is not installed` } };
   const lcScore = score(files.map((f) => ({ name: f.name, expected: f.expected, got: lc.answers.get(f.file) ?? null, split: f.split })));
   const lcSpeed = {
@@ -152,6 +193,9 @@ function headToHead(indexSeconds: number) {
     // one-time costs on both sides (our index build, licensecheck's Perl start-up), and without them
     speedup_with_startup: Number((lcSpeed.seconds / (oursSeconds + indexSeconds)).toFixed(2)),
     speedup_steady: Number((oursSpeed.files_per_s / lcSpeed.files_per_s_without_startup).toFixed(2)),
+    // CPU time, start-up and index build included on both sides (licensecheck's tiny start-up run too)
+    cpu_seconds: { ours: Number((oursCpu + indexCpuSeconds).toFixed(3)), licensecheck: lcCpu === null ? null : Number(lcCpu.toFixed(3)) },
+    speedup_cpu_with_startup: lcCpu === null ? null : Number((lcCpu / (oursCpu + indexCpuSeconds)).toFixed(2)),
   };
 }
 
@@ -222,13 +266,15 @@ function evaluateNodeModules() {
 export async function evaluate(): Promise<Record<string, unknown>> {
   if (!hasShared) return { skipped: SHARED_ABSENT };
   const t0 = performance.now();
+  const cpu0 = cpuSeconds();
   loadCorpus();
   const indexSeconds = (performance.now() - t0) / 1000;
+  const indexCpuSeconds = cpuSeconds() - cpu0;
   return {
     figure: 'held_out accuracies are the figures; tuning is what the rules and threshold were developed on',
     licensee_projects: evaluateLicensee(),
     scancode_files: evaluateScancode(),
-    single_license_files_vs_licensecheck: headToHead(indexSeconds),
+    single_license_files_vs_licensecheck: headToHead(indexSeconds, indexCpuSeconds),
     node_modules: evaluateNodeModules(),
   };
 }

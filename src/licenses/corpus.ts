@@ -104,6 +104,17 @@ function withoutOptionalTail(text: string): string | undefined {
   return end > 0 && text.length - end > 200 ? text.slice(0, end) : undefined;
 }
 
+/**
+ * The Apache-1.x family (and the licences written from it) ends with a paragraph crediting the
+ * contributors ("This software consists of voluntary contributions made by many individuals on
+ * behalf of ..."), optional in SPDX's Apache-1.1 template and left out by most copies that put
+ * their own names in: such licences are also indexed without it.
+ */
+function withoutContributorsParagraph(text: string): string | undefined {
+  const at = text.search(/SUCH DAMAGE\.\s+This software consists of voluntary contributions/);
+  return at > 0 ? text.slice(0, at + 'SUCH DAMAGE.'.length) : undefined;
+}
+
 /** [SPDX id, text] pairs: no deprecated ids (but the licence-with-exception ones renamed). */
 function referenceTexts(): [string, string][] {
   const full = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
@@ -114,7 +125,7 @@ function referenceTexts(): [string, string][] {
     if (name === undefined) continue;
     const text = ownPart(id, entry.licenseText);
     out.push([name, text]);
-    const terms = withoutOptionalTail(text);
+    const terms = withoutOptionalTail(text) ?? withoutContributorsParagraph(text);
     if (terms) out.push([name, terms]);
   }
   return out;

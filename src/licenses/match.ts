@@ -1,4 +1,5 @@
 import { bigramAt, loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
+import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
 
 /**
@@ -181,6 +182,47 @@ function trimmed(words: Int32Array, post: (Int32Array | undefined)[], live: Uint
   return d.score > c.score ? { ...c, start, end: end + 2, ...d } : c;
 }
 
+/** Windows scoring below this by bigrams are too far from the licence to be a copy of it. */
+const TEMPLATE_FLOOR = 0.7;
+
+/**
+ * A near window's score also by word diff, where a short stretch replaced by another (a holder's
+ * name where the licence has "the copyright holder") costs little (see diff.ts): the better of
+ * the two counts, so a copy with its names filled in reaches its licence, and beats a relative
+ * that happens to share the names but differs by a clause.
+ */
+function withTemplateScore(words: Int32Array, lic: ReferenceLicense, c: Candidate): Candidate {
+  if (c.score < TEMPLATE_FLOOR || c.score >= 1) return c;
+  const score = templateScore(lic.words, words, c.start, c.end);
+  return score !== null && score > c.score ? { ...c, score } : c;
+}
+
+/** Windows this close by bigrams are told apart by their template scores. */
+const CLOSE = 0.03;
+/**
+ * Only short licences (in words) are: their variables (holder names) are a good share of their
+ * words, while a long licence's relatives differ by paragraphs that a word diff would take for
+ * replaced names (Pixar's added paragraph against Apache-2.0's appendix).
+ */
+const SHORT_LICENSE = 600;
+
+/**
+ * Relatives near the best by bigrams (BSD-3-Clause, and a variant whose text words its holder
+ * "the author" as a copy with its name filled in may) are rescored by word diff, so the one
+ * that differs from the copy only by names beats the one that differs by a clause.
+ */
+function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candidate[]): Candidate[] {
+  const best = Math.max(...windows.map((c) => c.score));
+  if (best >= 1) return windows;
+  const close = windows.filter((c) => c.score >= best - CLOSE && corpus.licenses[c.index].words.length <= SHORT_LICENSE);
+  if (close.length < 2) return windows;
+  const rescored = close.map((c) => {
+    const score = templateScore(corpus.licenses[c.index].words, words, c.start, c.end);
+    return score === null ? c : { ...c, score };
+  });
+  return [...rescored, ...windows.filter((c) => !close.includes(c))];
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -200,13 +242,16 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
       .filter((c): c is Candidate => c !== undefined)
       .sort((a, b) => b.score - a.score)
       .slice(0, REFINED)
-      .map((c) => trimmed(ids, post, live, corpus.licenses[c.index], c))
-      .filter((c) => c.score >= threshold);
-    if (windows.length === 0) break;
+      .map((c) => trimmed(ids, post, live, corpus.licenses[c.index], c));
+    let passing = windows.filter((c) => c.score >= threshold);
+    // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
+    if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
+    if (passing.length === 0) break;
+    passing = closeRelatives(ids, corpus, passing);
     // the best score, unless another licence explains clearly more of the text (a longer licence
     // that contains a shorter one and is there in full)
-    const top = windows.reduce((a, b) => (b.score > a.score ? b : a));
-    const best = windows.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+    const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
+    const best = passing.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
     const lic = corpus.licenses[best.index];
     found.push({ id: lic.id, score: best.score, method: isExact(ids, best, lic) ? 'exact' : 'dice', start: best.start, end: best.end });
     live.fill(0, Math.max(0, best.start - 1), Math.min(live.length, best.end));

@@ -12,7 +12,7 @@
  *   comment leaders and emphasis (`//`, `*`, `#`, `;`, `--`, `>`, `|`, `_`, Fortran's `c`) at the start of each line;
  * - bullets and list numbering (2.1.8) at the start of a line: `1.`, `(a)`, `iv.`, `*`, `-`, `•`;
  * - copyright notices (2.1.10): lines that are a copyright statement, and `all rights reserved`;
- * - template variables: `<<var;...>>` regions and `<placeholder>`s of the plain texts;
+ * - template variables: `<<var;...>>` regions go; `<placeholder>`s of the plain texts become one word;
  * - varietal spellings (2.1.11): a small table of British/American pairs (`licence` → `license`)
  *   and compounds written with or without a hyphen (`noninfringement` = `non-infringement`);
  * - `http` and `https` are the same word.
@@ -20,6 +20,18 @@
 
 /** `<<var;...>>` and `<<beginOptional>>`-style markers of the SPDX templates. */
 const TEMPLATE_MARKERS = /<<[^>]*>>/g;
+/**
+ * A `<placeholder>` of a licence template or a licence copied with its blanks unfilled
+ * (`<organization>`, `<copyright holder>`, `<year>`): letters and spaces, not an HTML tag name.
+ * It becomes one word, PLACEHOLDER, so the word diff sees a replaced stretch there (a name
+ * left blank), not a name gone missing (see diff.ts).
+ */
+const PLACEHOLDERS = /<([a-z][a-z ]{0,40})>/g;
+const HTML_TAGS = new Set(
+  'a b i u p q s br hr li ol ul em tt dd dl dt th td tr h1 h2 h3 h4 h5 h6 pre div span code body html head title table strong small big sub sup center font blockquote cite'.split(' '),
+);
+export const PLACEHOLDER = 'tplvar';
+
 /** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */
 const TAGS = /<[^<>\n]{0,80}>/g;
 const ENTITIES = /&(?:[a-z]{2,8}|#\d{1,5});/g;
@@ -91,6 +103,7 @@ export function licenseWords(text: string): string[] {
     .replace(/^\uFEFF/, '')
     .replace(TEMPLATE_MARKERS, ' ')
     .replace(MARKDOWN_LINKS, '$1')
+    .replace(PLACEHOLDERS, (tag, name: string) => (HTML_TAGS.has(name.trim()) ? ' ' : ` ${PLACEHOLDER} `))
     .replace(TAGS, ' ')
     .replace(ENTITIES, ' ')
     .replace(LEADERS, '')

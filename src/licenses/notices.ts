@@ -101,6 +101,15 @@ const RULES: Rule[] = [
   { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0' },
   { pattern: /\bzlib license\b/g, id: () => 'Zlib' },
   { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0' },
+  // iMatix's Standard Function Library names its licence by the title of its text
+  { pattern: /\bsfl license agreement\b/g, id: () => 'iMatix' },
+  // "under the same terms as Ruby (itself)": Ruby's own licence, the usual grant of Ruby libraries
+  { pattern: /\bsame (?:license )?terms as ruby\b/g, id: () => 'Ruby' },
+  // the Go authors' file header: Go's LICENSE is BSD-3-Clause
+  { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause' },
+  // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
+  // as ScanCode reads it; the numbered and named forms above start earlier and win
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause' },
 ];
 
 /** Notices found in normalised text, in text order, overlapping ones dropped. */
