@@ -143,7 +143,8 @@ test('parquet: files appear only at close; abort leaves nothing', async (t) => {
   const w = new ParquetWriter(ALL_TYPES, (i) => path.join(dir, `p-${i}.parquet`), { maxRows: 30 });
   for (const r of recs) await w.write(r);
   const before = readdirSync(dir);
-  assert.ok(before.length >= 3 && before.every((n) => n.startsWith('.p-') && n.includes('.tmp-')), before.join(','));
+  // three shards are finished; the last one's COPY may still be running (write-behind)
+  assert.ok(before.length >= 2 && before.every((n) => n.startsWith('.p-') && n.includes('.tmp-')), before.join(','));
   const written = await w.close();
   assert.deepEqual(readdirSync(dir).sort(), ['p-0.parquet', 'p-1.parquet', 'p-2.parquet', 'p-3.parquet']);
   assert.deepEqual(
