@@ -80,9 +80,9 @@ export class RunLayout {
     return path.join(this.slurmDir(runId), 'logs', step, `${pad(rank, 5)}.log`);
   }
 
-  /** The same path as an sbatch `--output` pattern: `%5a` is the array index padded to 5 digits. */
+  /** taskLog as an sbatch `--output` pattern: `%5a` is the array index padded to 5 digits; a literal `%` is doubled. */
   taskLogPattern(runId: string, step: string): string {
-    return path.join(this.slurmDir(runId), 'logs', step, '%5a.log');
+    return path.join(path.dirname(this.taskLog(runId, step, 0)).replaceAll('%', '%%'), '%5a.log');
   }
 
   finalizeLog(runId: string): string {

@@ -36,7 +36,7 @@ export function submitJobs(ctx: TaskContext, jobs: PlannedJob[], options: SlurmS
   try {
     const steps = jobs.map((job, i) => {
       ensureDir(path.dirname(layout.taskLog(run.run_id, job.step, 0)));
-      const text = renderStepScript({ ...base, name: jobName(pipeline.spec.name, job.step), output: patternPath(layout.taskLogPattern(run.run_id, job.step)) }, job.step, job.ranks);
+      const text = renderStepScript({ ...base, name: jobName(pipeline.spec.name, job.step), output: layout.taskLogPattern(run.run_id, job.step) }, job.step, job.ranks);
       const file = writeScript(path.join(scripts, `${serial}-${job.step}.sh`), text);
       const after = job.after === undefined ? undefined : ids[job.after];
       ids.push(sbatch([...(i === 0 ? ['--hold'] : []), ...dependencyArgs(after), file]));
