@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { metaclipCommand } from './metaclip.js';
@@ -33,6 +33,9 @@ function nonNegativeInt(value: string): number {
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
+/** Kept in step with EXECUTORS in executors/run-pipeline.ts (not imported: `--help` must not load the engine). */
+const EXECUTOR_NAMES = ['local', 'slurm'];
+
 const program = new Command('thresher').description('Curate raw data pools into training sets: ingest, annotate, filter, dedup, release.').version(THRESHER_VERSION).showHelpAfterError();
 
 interface RunCliOptions {
@@ -47,7 +50,12 @@ program
   .command('run')
   .description('run a pipeline file and write the next release (resumes an interrupted run)')
   .argument('<pipeline>', 'pipeline file (YAML or JSON)')
-  .option('-e, --executor <name>', 'where tasks run: local (worker threads on this machine) or slurm (one job array per step on a Slurm cluster); default: execution.executor in the pipeline file, else local')
+  .addOption(
+    new Option(
+      '-e, --executor <name>',
+      'where tasks run: local = worker threads on this machine; slurm = one job array per step on a Slurm cluster (default: execution.executor in the pipeline file, else local)',
+    ).choices(EXECUTOR_NAMES),
+  )
   .option('-w, --workers <n>', 'local: worker threads (default: all cores)', positiveInt)
   .option('--wait', 'slurm: follow the jobs with a progress bar until the release exists (default: return once submitted)')
   .option('--fresh', 'discard an unfinished run of another pipeline in the same output folder')

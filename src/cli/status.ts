@@ -55,7 +55,8 @@ function newestRecord(layout: RunLayout): SlurmRunRecord | undefined {
 
 /** A local run has no submission: a task with a live lock is running, any other incomplete one has not run. */
 function withLocalLocks(layout: RunLayout, seen: Observation): Observation {
-  for (const s of seen.steps) for (const t of s.tasks) if (t.state === 'not run' && lockIsLive(layout.taskLock(t.step, t.rank))) Object.assign(t, { state: 'running', detail: 'local', log: undefined });
+  for (const s of seen.steps)
+    for (const t of s.tasks) if (t.state === 'not run' && lockIsLive(layout.taskLock(t.step, t.rank))) Object.assign(t, { state: 'running', detail: 'local', log: undefined });
   return seen;
 }
 
@@ -77,11 +78,12 @@ export async function printStatus(outputRoot: string): Promise<void> {
   const ctx = loadTaskContext(await loadPipelineFile(run.pipeline_file), outputRoot);
   const record = readRecord(layout, run.run_id);
   const submission = latestSubmission(record);
-  const seen = submission ? observeRun(ctx, submission) : withLocalLocks(layout, observeRun(ctx, undefined));
+  const seen = submission ? observeRun(ctx, submission, true) : withLocalLocks(layout, observeRun(ctx, undefined));
   const how = submission
     ? `Slurm submission ${record!.submissions.length} at ${submission.submitted_at} (jobs ${submission.steps.map((s) => s.job_id).join(', ') || 'none'}; finalize ${submission.finalize_job_id})`
     : 'local executor';
   console.log(`run ${run.run_id} → v${run.version}: ${run.world_size} tasks per step, planned ${run.planned_at}; ${how}`);
+  if (seen.queueError) console.log(`warning: no answer from Slurm (${seen.queueError}): from the markers and logs alone, a task that started and has no marker shows as failed even if it still runs`);
   for (const line of [...table(seen), ...details(seen)]) console.log(line);
   if (seen.release) console.log(`released as ${seen.release.manifest.version}: ${seen.release.dir}`);
 }

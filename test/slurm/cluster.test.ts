@@ -124,7 +124,7 @@ test('a failing task fails the run, naming its log; status lists it as failed wi
   const line = run.stderr.trim().split('\n').pop()!;
   const m = /^thresher: task segment-0\/1 failed \(FAILED NonZeroExitCode\): see (\S+\/logs\/segment-0\/00001\.log)$/.exec(line);
   assert.ok(m, line);
-  assert.match(readFileSync(m[1], 'utf8'), /bad\.jsonl.*not valid JSON|bad\.jsonl/);
+  assert.match(readFileSync(m[1], 'utf8'), /^thresher: \S+bad\.jsonl:row 8000: invalid JSON/m, "the log holds the task's error");
   const status = thresher(['status', path.join(dir, 'out')]);
   assert.match(status.stdout, new RegExp(`^ {2}segment-0/1\\s+FAILED NonZeroExitCode\\s+${m[1].replaceAll('.', '\\.')}$`, 'm'));
   assert.match(status.stdout, /^segment-0\s+1\/2\s+0\s+0\s+1\s+0$/m);

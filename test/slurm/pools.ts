@@ -6,7 +6,38 @@ import { jsonlPipeline } from '../helpers/pools.js';
  * MetaCLIP metadata for source-code lines: common keywords, so most lines match an entry and
  * the frequent ones (head entries) are sampled down while rare ones (tail) are all kept.
  */
-const METADATA = ['function', 'return', 'const', 'var', 'let', 'if', 'else', 'for', 'new', 'this', 'type', 'string', 'number', 'node', 'true', 'false', 'null', 'undefined', 'export', 'import', 'case', 'break', 'throw', 'interface', 'the', 'of', 'to', 'is', 'a', '='];
+const METADATA = [
+  'function',
+  'return',
+  'const',
+  'var',
+  'let',
+  'if',
+  'else',
+  'for',
+  'new',
+  'this',
+  'type',
+  'string',
+  'number',
+  'node',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'export',
+  'import',
+  'case',
+  'break',
+  'throw',
+  'interface',
+  'the',
+  'of',
+  'to',
+  'is',
+  'a',
+  '=',
+];
 
 /**
  * A pipeline with barriers: exact dedup, then MetaCLIP matching and balancing (steps:

@@ -54,7 +54,14 @@ function planAndSubmit(pipeline: LoadedPipeline, layout: RunLayout, options: Slu
     const ctx = loadTaskContext(pipeline, layout.outputRoot);
     refuseWhileLive(ctx);
     const jobs = pendingJobs(chainState(layout, ctx.steps, state).map((s) => ({ name: s.step.name, valid: s.valid })));
-    const record = readRecord(layout, state.run_id) ?? { run_id: state.run_id, version: state.version, pipeline_file: pipeline.file, world_size: state.world_size, steps: ctx.steps.map((s) => s.name), submissions: [] };
+    const record = readRecord(layout, state.run_id) ?? {
+      run_id: state.run_id,
+      version: state.version,
+      pipeline_file: pipeline.file,
+      world_size: state.world_size,
+      steps: ctx.steps.map((s) => s.name),
+      submissions: [],
+    };
     const { submission, held } = submitJobs(ctx, jobs, pipeline.spec.execution.slurm, record.submissions.length + 1);
     record.submissions.push(submission);
     writeRecord(layout, record);

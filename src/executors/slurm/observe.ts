@@ -6,7 +6,7 @@ import type { RunStats } from '../../engine/stats.js';
 import type { TaskContext } from '../../engine/task.js';
 import type { ReleaseResult } from '../../release/finalize.js';
 import type { Manifest } from '../../release/manifest.js';
-import { isLive, pollJobs, taskKey } from './queue.js';
+import { isLive, pollJobs, taskKey, type QueueEntry } from './queue.js';
 import { submissionJobs, type Submission } from './record.js';
 import { classifyTask, logShowsStart, viewTasks, type StepView, type TaskView } from './task-states.js';
 
@@ -31,6 +31,8 @@ export interface Observation {
   release?: ReleaseResult;
   /** some job of the submission can still run */
   live: boolean;
+  /** why Slurm's view is missing (its controller did not answer), when tolerated */
+  queueError?: string;
 }
 
 /**
@@ -38,8 +40,15 @@ export interface Observation {
  * its marker already on disk when it is read. Once the release exists the work folder is gone:
  * every task is done.
  */
-export function observeRun(ctx: TaskContext, submission: Submission | undefined): Observation {
-  const queue = submission ? pollJobs(submissionJobs(submission)) : new Map();
+export function observeRun(ctx: TaskContext, submission: Submission | undefined, tolerateQueueErrors = false): Observation {
+  let queue = new Map<string, QueueEntry>();
+  let queueError: string | undefined;
+  try {
+    if (submission) queue = pollJobs(submissionJobs(submission));
+  } catch (err) {
+    if (!tolerateQueueErrors) throw err;
+    queueError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  }
   const live = [...queue.values()].some(isLive);
   const runId = ctx.run.run_id;
   const release = findRelease(ctx.layout.outputRoot, runId);
@@ -52,5 +61,5 @@ export function observeRun(ctx: TaskContext, submission: Submission | undefined)
   const entry = fin === undefined ? undefined : queue.get(taskKey(fin));
   const started = fin !== undefined && !release && (!entry || !isLive(entry)) && logShowsStart(finalizeLog, fin);
   const finalize: TaskView = { step: 'finalize', rank: 0, log: finalizeLog, ...classifyTask(release !== undefined, fin, entry, started) };
-  return { steps, finalize, release, live };
+  return { steps, finalize, release, live, queueError };
 }
