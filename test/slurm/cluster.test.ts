@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { thresher } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -38,7 +38,7 @@ after(async () => {
 
 function record(out: string): SlurmRunRecord {
   const dir = path.join(out, '.thresher', 'slurm');
-  const [runId] = spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const [runId] = readdirSync(dir);
   return JSON.parse(readFileSync(path.join(dir, runId, 'jobs.json'), 'utf8')) as SlurmRunRecord;
 }
 
