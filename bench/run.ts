@@ -15,6 +15,7 @@ import { benchMetaclipE2E } from './metaclip-e2e.js';
 import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
 import { benchNearDedup } from './near-dedup.js';
+import { benchSlurm } from './slurm.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'language-peer': () => benchLanguagePeer(),
   'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
+  slurm: benchSlurm,
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer']);

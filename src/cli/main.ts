@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { metaclipCommand } from './metaclip.js';
@@ -33,18 +33,61 @@ function nonNegativeInt(value: string): number {
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
+/** Kept in step with EXECUTORS in executors/run-pipeline.ts (not imported: `--help` must not load the engine). */
+const EXECUTOR_NAMES = ['local', 'slurm'];
+
 const program = new Command('thresher').description('Curate raw data pools into training sets: ingest, annotate, filter, dedup, release.').version(THRESHER_VERSION).showHelpAfterError();
+
+interface RunCliOptions {
+  workers?: number;
+  fresh?: boolean;
+  quiet?: boolean;
+  executor?: string;
+  wait?: boolean;
+}
 
 program
   .command('run')
-  .description('run a pipeline file on this machine and write the next release (resumes an interrupted run)')
+  .description('run a pipeline file and write the next release (resumes an interrupted run)')
   .argument('<pipeline>', 'pipeline file (YAML or JSON)')
-  .option('-w, --workers <n>', 'worker threads (default: all cores)', positiveInt)
+  .addOption(
+    new Option(
+      '-e, --executor <name>',
+      'where tasks run: local = worker threads on this machine; slurm = one job array per step on a Slurm cluster (default: execution.executor in the pipeline file, else local)',
+    ).choices(EXECUTOR_NAMES),
+  )
+  .option('-w, --workers <n>', 'local: worker threads (default: all cores)', positiveInt)
+  .option('--wait', 'slurm: follow the jobs with a progress bar until the release exists (default: return once submitted)')
   .option('--fresh', 'discard an unfinished run of another pipeline in the same output folder')
   .option('-q, --quiet', 'no progress output')
-  .action(async (file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean }) => {
+  .action(async (file: string, opts: RunCliOptions) => {
+    const [{ loadPipelineFile }, { chooseExecutor }] = await Promise.all([load.pipeline(), load.runPipeline()]);
+    if (chooseExecutor(await loadPipelineFile(file), opts.executor) === 'slurm') return runSlurm(file, opts);
     const result = await runWithProgress(file, opts);
     (await load.summary()).printRunSummary(result);
+  });
+
+async function runSlurm(file: string, opts: RunCliOptions): Promise<void> {
+  const [{ loadPipelineFile }, { runOnSlurm }, { createSlurmProgress, silentSlurmProgress }] = await Promise.all([
+    load.pipeline(),
+    import('../executors/slurm/index.js'),
+    import('../executors/slurm/progress.js'),
+  ]);
+  const pipeline = await loadPipelineFile(file);
+  const root = (await import('../engine/output-root.js')).outputRootOf(pipeline);
+  const started = performance.now();
+  const result = await runOnSlurm(pipeline, { fresh: opts.fresh, wait: opts.wait, progress: opts.quiet ? silentSlurmProgress : createSlurmProgress(), log });
+  if (result.release) (await load.summary()).printRunSummary({ ...result.release, resumed: result.resumed }, (performance.now() - started) / 1000);
+  else console.log(`submitted: follow it with \`thresher status ${path.relative(process.cwd(), root) || '.'}\``);
+}
+
+program
+  .command('status')
+  .description('tasks of the current run per step: done, running, pending and failed, with log paths (Slurm or local runs)')
+  .argument('<output>', 'the output folder (output.path of the pipeline)')
+  .action(async (output: string) => {
+    const { printStatus } = await import('./status.js');
+    await printStatus(path.resolve(output));
   });
 
 program

@@ -9,7 +9,10 @@ import path from 'node:path';
  *   <output>/.thresher/work/steps/<step>/locks/ one lock per running task (host, pid, attempt)
  *   <output>/.thresher/work/segments/<k>/data/  record shards between steps
  *   <output>/.thresher/work/stages/<i>-<name>/  a global stage's partials and decisions
+ *   <output>/.thresher/slurm/<run_id>/          a Slurm run: jobs.json, sbatch scripts, logs/<step>/<rank>.log
  *   <output>/v1, v2, ...                        immutable releases
+ * Slurm files sit beside the work folder, not in it: a release removes the work folder, and
+ * the logs must outlive it.
  */
 export class RunLayout {
   readonly workDir: string;
@@ -61,6 +64,29 @@ export class RunLayout {
 
   releaseDir(version: number): string {
     return path.join(this.outputRoot, `v${version}`);
+  }
+
+  /** One Slurm run's submissions, scripts and logs. */
+  slurmDir(runId: string): string {
+    return path.join(this.outputRoot, '.thresher', 'slurm', runId);
+  }
+
+  get slurmRunsDir(): string {
+    return path.join(this.outputRoot, '.thresher', 'slurm');
+  }
+
+  /** One log per task, appended to by every attempt. */
+  taskLog(runId: string, step: string, rank: number): string {
+    return path.join(this.slurmDir(runId), 'logs', step, `${pad(rank, 5)}.log`);
+  }
+
+  /** taskLog as an sbatch `--output` pattern: `%5a` is the array index padded to 5 digits; a literal `%` is doubled. */
+  taskLogPattern(runId: string, step: string): string {
+    return path.join(path.dirname(this.taskLog(runId, step, 0)).replaceAll('%', '%%'), '%5a.log');
+  }
+
+  finalizeLog(runId: string): string {
+    return path.join(this.slurmDir(runId), 'logs', 'finalize.log');
   }
 
   stagingDir(runId: string): string {

@@ -1,3 +1,4 @@
+import { ThresherError } from '../core/errors.js';
 import { loadPipelineFile, type LoadedPipeline } from '../pipeline/load.js';
 import { lockOutput } from '../engine/lock.js';
 import { RunLayout } from '../engine/layout.js';
@@ -9,6 +10,17 @@ import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
 import { createWorkerPool, runLocal } from './local.js';
 import { silentProgress, type ProgressSink } from './progress.js';
+
+/** The executors `thresher run` knows: worker threads here, or job arrays on a Slurm cluster. */
+export const EXECUTORS = ['local', 'slurm'] as const;
+export type ExecutorName = (typeof EXECUTORS)[number];
+
+/** The command line's choice wins over the pipeline file's `execution.executor`. */
+export function chooseExecutor(pipeline: LoadedPipeline, requested: string | undefined): ExecutorName {
+  if (requested === undefined) return pipeline.spec.execution.executor;
+  if (!(EXECUTORS as readonly string[]).includes(requested)) throw new ThresherError(`--executor ${requested}: unknown executor (one of ${EXECUTORS.join(', ')})`);
+  return requested as ExecutorName;
+}
 
 export interface RunOptions {
   workers?: number;

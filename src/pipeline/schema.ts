@@ -29,10 +29,47 @@ export const outputSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+const SLURM_TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}|\d+-\d{1,2}:\d{1,2}|\d+-\d{1,2}:\d{1,2}:\d{1,2})$/;
+
+/** Options thresher sets itself on every job: an extra sbatch option must not fight them. */
+export const SBATCH_OWNED = ['--array', '--dependency', '--output', '--error', '--open-mode', '--job-name', '--parsable', '--kill-on-invalid-dep', '--wrap'];
+
+/** How each step's job array is submitted (README: "Running on a Slurm cluster"). */
+export const slurmSchema = z.strictObject({
+  partition: z.string().min(1).optional(),
+  /** wall-clock limit of one task (`--time`) */
+  time: z.string().regex(SLURM_TIME, 'a Slurm time: minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]]').optional(),
+  /** memory of one task (`--mem`), e.g. 4G */
+  mem: z
+    .string()
+    .regex(/^\d+[KMGT]?$/, 'a Slurm memory size: a number with an optional K, M, G or T suffix')
+    .optional(),
+  cpus_per_task: z.number().int().positive().default(1),
+  /** at most this many tasks of one step run at once (`--array=...%n`) */
+  array_parallelism: z.number().int().positive().optional(),
+  /** more sbatch options, one per entry, e.g. `--account=data` or `--qos=low` */
+  sbatch_options: z
+    .array(
+      z
+        .string()
+        .regex(/^--?[A-Za-z]/, 'an sbatch option starting with - or --')
+        .refine((o) => !SBATCH_OWNED.some((own) => o === own || o.startsWith(`${own}=`)), { message: `thresher sets ${SBATCH_OWNED.join(', ')} itself` }),
+    )
+    .default([]),
+  /** shell lines run before each task on the compute node, e.g. `module load nodejs/20` */
+  setup: z.array(z.string()).default([]),
+  /** how a compute node starts thresher; default: this node binary and this installation (a shared filesystem) */
+  command: z.string().min(1).optional(),
+});
+
 export const executionSchema = z.strictObject({
   /** world_size: the number of ranks every step is split into. Fixed per run. */
   tasks: z.number().int().positive().max(100_000).default(8),
   seed: z.number().int().nonnegative().default(0),
+  /** where tasks run: worker threads on this machine, or job arrays on a Slurm cluster */
+  executor: z.enum(['local', 'slurm']).default('local'),
+  slurm: slurmSchema.default({ cpus_per_task: 1, sbatch_options: [], setup: [] }),
 });
 
 export const pipelineSchema = z.strictObject({
@@ -43,8 +80,10 @@ export const pipelineSchema = z.strictObject({
   on_bad_input: z.enum(['fail', 'quarantine']).default('quarantine'),
   stages: z.array(stageEntrySchema).default([]),
   output: outputSchema,
-  execution: executionSchema.default({ tasks: 8, seed: 0 }),
+  execution: executionSchema.default({ tasks: 8, seed: 0, executor: 'local', slurm: { cpus_per_task: 1, sbatch_options: [], setup: [] } }),
 });
 
 export type PipelineSpec = z.infer<typeof pipelineSchema>;
 export type OutputSpec = z.infer<typeof outputSchema>;
+export type SlurmSpec = z.infer<typeof slurmSchema>;
+export type ExecutorName = PipelineSpec['execution']['executor'];
