@@ -1,6 +1,6 @@
 import type { Span } from '../redact/redact.js';
 import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
-import { isHexDigest, isNeverSecret, isPlaceholder, isPublicName, isUuid } from './filters.js';
+import { isHexDigest, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
 
@@ -89,12 +89,25 @@ export class SecretDetector {
       const secret = m[g];
       const at = m.indices?.[g];
       if (secret === undefined || !at) continue;
-      if (!this.options.flagPlaceholders && isPlaceholder(secret) && !(rule.id === 'twitter-bearer-token' && !isPlaceholder(secret.slice(22)))) continue;
+      if (!this.options.flagPlaceholders && this.placeholderFor(rule, secret)) continue;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
       if (rule.validate && !rule.validate(secret)) continue;
       const kind = rule.kind ?? 'KEY';
       spans.push({ start: at[0], end: at[1], type: kind, rule: rule.id, replacement: PLACEHOLDER[kind] });
     }
+  }
+
+  /**
+   * Whether a rule's match stands for a secret rather than being one. A rule whose whole match is
+   * the token (a fixed prefix or structure: `AKIA…`, `AP6…`, `ghp_…`) identifies the credential
+   * by its format, so a filler body (`AKIAZZZZ…`, `AP6xxxx…`) is still flagged, as detect-secrets
+   * does; only templates are skipped. A value a rule picks out of an assignment (secretGroup) has
+   * no such format of its own and gets the full placeholder test.
+   */
+  private placeholderFor(rule: SecretRule, secret: string): boolean {
+    if (rule.secretGroup !== undefined) return isPlaceholder(secret);
+    if (rule.id === 'twitter-bearer-token') return isPlaceholder(secret.slice(22)); // its prefix is itself an A-run
+    return isTemplate(secret);
   }
 
   private assignments(text: string, spans: Span[]): void {
