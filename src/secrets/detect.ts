@@ -1,6 +1,7 @@
 import type { Span } from '../redact/redact.js';
+import { scanAssignments, scanQuotedTokens } from './assignments.js';
 import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
-import { isHexDigest, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
+import { decodesToText, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
 
@@ -35,16 +36,23 @@ const NUMBER_OR_PATH = /^(?:0x[0-9a-f]+|[+-]?\d+(?:\.\d+)?)$|^[~.]?\//i;
 /** Bare (unquoted) values that read as code: member access, calls, variables. */
 const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|^\$|[()]/;
 
-/**
- * `name = value`, `name: value`, `"name": "value"`, `name := value`, `'name' => 'value'`: the
- * name (group 2) and either a quoted value (group 4) or a bare value running to the end of the
- * line or a comment (group 5), as in .env, INI and YAML files (a YAML tag such as `!!binary` is skipped).
- */
-const ASSIGNMENT =
-  /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|\?=|(?<![=!<>+\-*/%&|^])=(?![=>~])|:(?![:=]))[ \t]{0,3}(?:!![\w:]+[ \t]+)?(?:(["'`])((?:(?!\3)[^\\\r\n]|\\.){1,400}?)\3|([^\s'"`,;(){}[\]<>]{4,400})(?=[ \t]*(?:[#;].*)?\r?$))/dgm;
-
 /** scheme://user:password@host */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
+
+/**
+ * A provider-style token: a short prefix naming the kind (`sntryu_`, `dop_v1_`, `pscale_pw_`,
+ * `glpat-`, `API-`) and a random body of 16 or more characters.
+ */
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
+
+function prefixedToken(value: string): boolean {
+  const prefix = TOKEN_PREFIX.exec(value);
+  if (!prefix) return false;
+  const body = value.slice(prefix[0].length);
+  // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
+  const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
+  return body.length >= 16 && longestPart >= 12 && !isHexDigest(body) && !isUuid(body) && wordCoverage(body) < 0.3 && looksRandom(body);
+}
 
 export class SecretDetector {
   private readonly keywords: KeywordSet;
@@ -77,6 +85,7 @@ export class SecretDetector {
     for (const i of [...active].sort((a, b) => a - b)) this.runRule(this.rules[i], text, spans);
     if (this.options.generic !== false) {
       this.assignments(text, spans);
+      this.quotedTokens(text, spans);
       this.urlPasswords(text, spans);
     }
     return spans;
@@ -86,8 +95,15 @@ export class SecretDetector {
     rule.regex.lastIndex = 0;
     for (const m of text.matchAll(rule.regex)) {
       const g = rule.secretGroup ?? 0;
-      const secret = m[g];
-      const at = m.indices?.[g];
+      let secret = m[g];
+      let at = m.indices?.[g];
+      if (rule.startGroup !== undefined && at) {
+        const head = m.indices?.[rule.startGroup];
+        if (head) {
+          at = [head[0], at[1]];
+          secret = text.slice(at[0], at[1]);
+        }
+      }
       if (secret === undefined || !at) continue;
       if (!this.options.flagPlaceholders && this.placeholderFor(rule, secret)) continue;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
@@ -111,15 +127,23 @@ export class SecretDetector {
   }
 
   private assignments(text: string, spans: Span[]): void {
-    for (const m of text.matchAll(ASSIGNMENT)) {
-      const name = m[2];
-      const quoted = m[4] !== undefined;
-      const value = quoted ? m[4] : m[5];
-      const at = m.indices?.[quoted ? 4 : 5];
-      if (value === undefined || !at) continue;
-      const kind = this.classify(name, value, quoted);
-      if (kind) spans.push({ start: at[0], end: at[1], type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
-    }
+    scanAssignments(text, (a) => {
+      const kind = this.classify(a.name, a.value, a.quoted);
+      if (kind) spans.push({ start: a.start, end: a.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    });
+  }
+
+  /** String literals that are random keys with no name to go by (values of assignments were judged above). */
+  private quotedTokens(text: string, spans: Span[]): void {
+    const before = spans.length;
+    scanQuotedTokens(text, (start, end) => {
+      for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
+      const value = text.slice(start, end);
+      if (!this.options.flagPlaceholders && isNeverSecret(value)) return;
+      if (isMostlyAscending(value) || isUuid(value) || decodesToText(value)) return; // alphabet tables, ids, encoded text
+      const rule = prefixedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
+      if (rule) spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
+    });
   }
 
   /** What an assigned value is: a password, a key, or nothing (see the module comment for the tests). */

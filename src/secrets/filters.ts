@@ -58,7 +58,26 @@ export function isSequential(value: string): boolean {
   return v.length >= 6 && SEQUENCES.some((s) => s.includes(v));
 }
 
+/** Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`): half the characters or more follow their predecessor. */
+export function isMostlyAscending(value: string): boolean {
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) === value.charCodeAt(i - 1) + 1) steps++;
+  return value.length >= 8 && steps * 2 >= value.length;
+}
+
 /** Not a secret whatever the rule: a placeholder, a UUID, a version, a digest with its algorithm named, a sequence. */
 export function isNeverSecret(value: string): boolean {
   return isPlaceholder(value) || isVersion(value) || isPrefixedDigest(value) || isSequential(value);
+}
+
+/**
+ * Base64 that decodes to printable text (`"TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcms="` is "Many hands
+ * make light work"): encoded data, where a random key decodes to arbitrary bytes.
+ */
+export function decodesToText(value: string): boolean {
+  if (value.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 === 1) return false;
+  const bytes = Buffer.from(value, 'base64');
+  let printable = 0;
+  for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
+  return printable >= bytes.length * 0.95;
 }

@@ -16,6 +16,13 @@ export interface SecretRule {
   keywords: string[];
   regex: RegExp;
   secretGroup?: number;
+  /**
+   * For a regex that starts at a literal inside the token and reads the token's head in a
+   * look-behind placed after that literal (the engine then scans for the literal instead of
+   * trying the look-behind at every position): the look-behind's group holding the head, where
+   * the secret starts (it ends with the match).
+   */
+  startGroup?: number;
   entropy?: number;
   kind?: SecretKind;
   validate?: (secret: string) => boolean;
@@ -144,7 +151,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`\b(?:xox[baprsoe](?:\.xox[bp])?-[0-9A-Za-z-]{10,250}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+)\b`),
   },
   { id: 'slack-webhook', description: 'Slack incoming webhook URL', keywords: ['hooks.slack.com'], regex: re(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,80}`) },
-  { id: 'discord-bot-token', description: 'Discord bot token', keywords: ['.'], regex: re(String.raw`(?<![\w-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![\w-])`) },
+  {
+    id: 'discord-bot-token',
+    description: 'Discord bot token (found at its first dot)',
+    keywords: ['.'],
+    regex: re(String.raw`\.(?=[A-Za-z\d_-]{6}\.)(?<=(?<![\w-])([MNO][A-Za-z\d_-]{23,25})\.)[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![\w-])`),
+    startGroup: 1,
+  },
   {
     id: 'discord-webhook',
     description: 'Discord webhook URL',
@@ -161,7 +174,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendgrid-api-key', description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w=.-]{66}(?![\w=.-])`), entropy: 2 },
-  { id: 'mailchimp-api-key', description: 'Mailchimp API key', keywords: ['-us'], regex: re(String.raw`\b[0-9a-f]{32}-us\d{1,2}\b`) },
+  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-f]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendinblue-api-key', description: 'Sendinblue API key', keywords: ['xkeysib-'], regex: re(String.raw`\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b`) },
   // payment
@@ -191,7 +204,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'artifactory-key',
     description: 'JFrog Artifactory API key or password',
     keywords: ['akc', 'ap'],
-    regex: re(String.raw`(?:^|(?<=[\s=:"']))(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s"']|$)`, 'm'),
+    // starts with the literal A, the look-behind checked after it: the engine scans for 'A' instead of testing every position
+    regex: re(String.raw`A(?<=(?:^|[\s=:"'])A)(?:KC[a-zA-Z0-9]{10,}|P[\dA-F][a-zA-Z0-9]{8,})(?=[\s"']|$)`, 'm'),
   },
   { id: 'clojars-token', description: 'Clojars deploy token', keywords: ['clojars_'], regex: re(String.raw`\bCLOJARS_[a-z0-9]{60}\b`, 'i') },
   { id: 'docker-hub-pat', description: 'Docker Hub personal access token', keywords: ['dckr_pat_'], regex: re(String.raw`\bdckr_pat_[\w-]{27}(?![\w-])`) },
