@@ -36,8 +36,8 @@ const NUMBER_OR_PATH = /^(?:0x[0-9a-f]+|[+-]?\d+(?:\.\d+)?)$|^[~.]?\//i;
 /** Bare (unquoted) values that read as code: member access, calls, variables. */
 const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|^\$|[()]/;
 
-/** scheme://user:password@host */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
+/** scheme://user:password@host, found at its `://` (the scheme is checked behind it: the engine scans for the literal). */
+const URL_PASSWORD = /:\/\/(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
 
 /**
  * A provider-style token: a short prefix naming the kind (`sntryu_`, `dop_v1_`, `pscale_pw_`,
@@ -53,6 +53,9 @@ function prefixedToken(value: string): boolean {
   const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
   return body.length >= 16 && longestPart >= 12 && !isHexDigest(body) && !isUuid(body) && wordCoverage(body) < 0.3 && looksRandom(body);
 }
+
+/** Random-looking yet no key: alphabet tables, UUIDs. */
+const notAKey = (value: string): boolean => isMostlyAscending(value) || isUuid(value);
 
 export class SecretDetector {
   private readonly keywords: KeywordSet;
@@ -140,7 +143,7 @@ export class SecretDetector {
       for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
       const value = text.slice(start, end);
       if (!this.options.flagPlaceholders && isNeverSecret(value)) return;
-      if (isMostlyAscending(value) || isUuid(value) || decodesToText(value)) return; // alphabet tables, ids, encoded text
+      if (notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
       const rule = prefixedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
       if (rule) spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
     });
@@ -172,7 +175,7 @@ export class SecretDetector {
   /** A value assigned to a name that says nothing: a key only when it is long, base64-like and plainly random. */
   private anyNameKey(value: string): { type: SecretKind; rule: string } | undefined {
     if (value.length < 20 || value.length > 128 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
-    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || isUuid(value)) return undefined;
+    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || notAKey(value)) return undefined;
     if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return undefined;
     if (wordCoverage(value) >= 0.3 || !looksRandom(value, 0.9, 20)) return undefined;
     return { type: 'KEY', rule: 'generic-high-entropy' };
