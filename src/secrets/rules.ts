@@ -134,7 +134,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { id: 'gitlab-oauth-secret', description: 'GitLab OAuth application secret', keywords: ['gloas-'], regex: re(String.raw`\bgloas-[\w-]{64}(?![\w-])`) },
   { id: 'bitbucket-secret', description: 'Bitbucket client secret', keywords: ['bitbucket'], regex: assigned('bitbucket', '[a-z0-9=_-]{64}'), secretGroup: 1 },
   { id: 'codecov-token', description: 'Codecov access token', keywords: ['codecov'], regex: assigned('codecov', '[a-z0-9]{32}'), secretGroup: 1, entropy: 3 },
-  { id: 'linkedin-client-secret', description: 'LinkedIn client id or secret', keywords: ['linkedin', 'linked_in', 'linked-in'], regex: assigned('linked[_-]?in', '[a-z0-9]{16}|[a-z0-9]{14}'), secretGroup: 1, entropy: 3 },
+  {
+    id: 'linkedin-client-secret',
+    description: 'LinkedIn client id or secret',
+    keywords: ['linkedin', 'linked_in', 'linked-in'],
+    regex: assigned('linked[_-]?in', '[a-z0-9]{16}|[a-z0-9]{14}'),
+    secretGroup: 1,
+    entropy: 3,
+  },
   {
     id: 'authress-access-key',
     description: 'Authress service client access key (prefix_account.region.acc_id.key)',
@@ -193,7 +200,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['access-sandbox-', 'access-development-', 'access-production-'],
     regex: re(String.raw`\baccess-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`),
   },
-  { id: 'flutterwave-key', description: 'Flutterwave secret, public or encryption key', keywords: ['flwseck', 'flwpubk'], regex: re(String.raw`\bFLW(?:SECK|PUBK)(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?\b`, 'i') },
+  {
+    id: 'flutterwave-key',
+    description: 'Flutterwave secret, public or encryption key',
+    keywords: ['flwseck', 'flwpubk'],
+    regex: re(String.raw`\bFLW(?:SECK|PUBK)(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?\b`, 'i'),
+  },
   // package registries
   { id: 'npm-token', description: 'npm access token', keywords: ['npm_'], regex: re(String.raw`\bnpm_[A-Za-z0-9]{36}\b`) },
   { id: 'npmrc-auth-token', description: '_authToken in an .npmrc registry line', keywords: ['_authtoken'], regex: re(String.raw`//[^\s:'"]+/:_authToken=\s*([\w.+/=-]+)`), secretGroup: 1 },
