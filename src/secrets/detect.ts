@@ -8,12 +8,13 @@ import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
 /**
  * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
  * the generic rules: values assigned to password-, key- and token-like names, high-entropy
- * values assigned to any name, and passwords in URLs. Returns spans for `redact`.
+ * values assigned to any name (assignments.ts finds them), string literals that are random keys
+ * or provider-style prefixed tokens, and passwords in URLs. Returns spans for `redact`.
  */
 export interface SecretOptions {
   /** Also flag values that look like placeholders (`xxxx`, `changeme`, `<your-key>`, `${TOKEN}`). Default false. */
   flagPlaceholders?: boolean;
-  /** Run the generic assignment and URL rules (default true). */
+  /** Run the generic assignment, string-literal and URL rules (default true). */
   generic?: boolean;
   /** Minimum entropy ratio for generic keys (see entropy.ts looksRandom); default 0.85. */
   randomness?: number;
