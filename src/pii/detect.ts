@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Span } from '../redact/redact.js';
 import { CARD_CANDIDATE, isCardNumber } from './card.js';
-import { IPV4_CANDIDATE, IPV6_CANDIDATE, ipReplacement, keepIPv4, keepIPv6, validIPv4, validIPv6 } from './ip.js';
+import { candidates, IPV4_CANDIDATE, IPV6_CANDIDATE, ipReplacement, keepIPv4, keepIPv6, validIPv4, validIPv6 } from './ip.js';
 import { RuleBasedNameDetector, type EntityDetector } from './names.js';
 import { findPhones } from './phone.js';
 
@@ -26,7 +26,8 @@ export interface PiiOptions {
 
 export const DEFAULT_SENSITIVITY: Record<PiiType, Sensitivity> = { EMAIL: 'conservative', IP_ADDRESS: 'conservative', PHONE: 'off', CREDIT_CARD: 'off', NAME: 'off' };
 
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+/** An address, found at its `@` with the local part (group 1) read in a look-behind after it (see ip.ts `candidates`). */
+const EMAIL = /@(?<=(?<![\w.%+-])([A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?)@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/dg;
 /** Addresses that stand for no one: example and test domains, and local parts like `user@`, `you@`, `noreply@`. */
 const PLACEHOLDER_EMAIL =
   /@(?:[\w-]+\.)*(?:example|test|invalid|localhost|domain|email)\.[a-z]+$|@[\w.-]+\.(?:test|example|invalid|localhost)$|^(?:user|username|name|you|your[._-]?\w*|someone|somebody|me|foo|bar|test|email|example|john\.?doe|jane\.?doe|no-?reply|do-?not-?reply)@/i;
@@ -68,24 +69,22 @@ export class PiiDetector {
   }
 
   private emails(text: string, spans: Span[]): void {
-    for (const m of text.matchAll(EMAIL)) {
-      if (this.level.EMAIL === 'conservative' && PLACEHOLDER_EMAIL.test(m[0])) continue;
-      spans.push({ start: m.index, end: m.index + m[0].length, type: 'EMAIL', rule: 'email', replacement: REPLACEMENT.EMAIL });
+    for (const [start, end, address] of candidates(text, EMAIL)) {
+      if (this.level.EMAIL === 'conservative' && PLACEHOLDER_EMAIL.test(address)) continue;
+      spans.push({ start, end, type: 'EMAIL', rule: 'email', replacement: REPLACEMENT.EMAIL });
     }
   }
 
   private ips(text: string, spans: Span[]): void {
     const aggressive = this.level.IP_ADDRESS === 'aggressive';
-    for (const m of text.matchAll(IPV4_CANDIDATE)) {
-      const ip = m[0];
+    for (const [start, end, ip] of candidates(text, IPV4_CANDIDATE)) {
       if (!validIPv4(ip) || keepIPv4(ip)) continue;
-      if (!aggressive && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
-      spans.push({ start: m.index, end: m.index + ip.length, type: 'IP_ADDRESS', rule: 'ipv4', replacement: ipReplacement(ip) });
+      if (!aggressive && VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
+      spans.push({ start, end, type: 'IP_ADDRESS', rule: 'ipv4', replacement: ipReplacement(ip) });
     }
-    for (const m of text.matchAll(IPV6_CANDIDATE)) {
-      const ip = m[0];
+    for (const [start, end, ip] of candidates(text, IPV6_CANDIDATE)) {
       if (!validIPv6(ip) || keepIPv6(ip)) continue;
-      spans.push({ start: m.index, end: m.index + ip.length, type: 'IP_ADDRESS', rule: 'ipv6', replacement: ipReplacement(ip) });
+      spans.push({ start, end, type: 'IP_ADDRESS', rule: 'ipv6', replacement: ipReplacement(ip) });
     }
   }
 

@@ -44,8 +44,31 @@ export const WELL_KNOWN_DNS = new Set([
   '2620:fe::9',
 ]);
 
-export const IPV4_CANDIDATE = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)/g;
-export const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+/**
+ * Candidate addresses, found at their first `.` (IPv4) or `:` (IPv6) with the first group read
+ * in a look-behind placed after it: the engine then scans for that character instead of trying
+ * a look-behind at every position. Group 1 is the first group: the address starts there (see
+ * `candidates`). They match what `(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)` and
+ * `(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])` match.
+ */
+export const IPV4_CANDIDATE = /\.(?<=(?<![\w.])(\d{1,3})\.)(?:\d{1,3}\.){2}\d{1,3}(?![\w.]|\.\d)/dg;
+export const IPV6_CANDIDATE = /:(?<=(?<![\w:.])([0-9A-Fa-f]{0,4}):)(?:[0-9A-Fa-f]{0,4}:){1,6}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/dg;
+
+/**
+ * The matches of a literal-first pattern whose group 1 (in a look-behind) is where each match
+ * really starts, as [start, end, text]; one that would overlap the previous is dropped, as a
+ * pattern matched from its start would never have found it.
+ */
+export function* candidates(text: string, pattern: RegExp): Generator<[number, number, string]> {
+  let reach = -1;
+  for (const m of text.matchAll(pattern)) {
+    const start = m.indices?.[1]?.[0] ?? m.index;
+    const end = m.index + m[0].length;
+    if (start < reach) continue;
+    reach = end;
+    yield [start, end, text.slice(start, end)];
+  }
+}
 
 function v4Octets(ip: string): number[] {
   return ip.split('.').map(Number);

@@ -1,18 +1,20 @@
 import type { Span } from '../redact/redact.js';
+import { scanAssignments, scanQuotedTokens } from './assignments.js';
 import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
-import { isHexDigest, isNeverSecret, isPlaceholder, isPublicName, isUuid } from './filters.js';
+import { decodesToText, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
 
 /**
  * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
  * the generic rules: values assigned to password-, key- and token-like names, high-entropy
- * values assigned to any name, and passwords in URLs. Returns spans for `redact`.
+ * values assigned to any name (assignments.ts finds them), string literals that are random keys
+ * or provider-style prefixed tokens, and passwords in URLs. Returns spans for `redact`.
  */
 export interface SecretOptions {
   /** Also flag values that look like placeholders (`xxxx`, `changeme`, `<your-key>`, `${TOKEN}`). Default false. */
   flagPlaceholders?: boolean;
-  /** Run the generic assignment and URL rules (default true). */
+  /** Run the generic assignment, string-literal and URL rules (default true). */
   generic?: boolean;
   /** Minimum entropy ratio for generic keys (see entropy.ts looksRandom); default 0.85. */
   randomness?: number;
@@ -35,16 +37,26 @@ const NUMBER_OR_PATH = /^(?:0x[0-9a-f]+|[+-]?\d+(?:\.\d+)?)$|^[~.]?\//i;
 /** Bare (unquoted) values that read as code: member access, calls, variables. */
 const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|^\$|[()]/;
 
-/**
- * `name = value`, `name: value`, `"name": "value"`, `name := value`, `'name' => 'value'`: the
- * name (group 2) and either a quoted value (group 4) or a bare value running to the end of the
- * line or a comment (group 5), as in .env, INI and YAML files (a YAML tag such as `!!binary` is skipped).
- */
-const ASSIGNMENT =
-  /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|\?=|(?<![=!<>+\-*/%&|^])=(?![=>~])|:(?![:=]))[ \t]{0,3}(?:!![\w:]+[ \t]+)?(?:(["'`])((?:(?!\3)[^\\\r\n]|\\.){1,400}?)\3|([^\s'"`,;(){}[\]<>]{4,400})(?=[ \t]*(?:[#;].*)?\r?$))/dgm;
+/** scheme://user:password@host, found at its `://` (the scheme is checked behind it: the engine scans for the literal). */
+const URL_PASSWORD = /:\/\/(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
 
-/** scheme://user:password@host */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
+/**
+ * A provider-style token: a short prefix naming the kind (`sntryu_`, `dop_v1_`, `pscale_pw_`,
+ * `glpat-`, `API-`) and a random body of 16 or more characters.
+ */
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
+
+function prefixedToken(value: string): boolean {
+  const prefix = TOKEN_PREFIX.exec(value);
+  if (!prefix) return false;
+  const body = value.slice(prefix[0].length);
+  // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
+  const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
+  return body.length >= 16 && longestPart >= 12 && !isHexDigest(body) && !isUuid(body) && wordCoverage(body) < 0.3 && looksRandom(body);
+}
+
+/** Random-looking yet no key: alphabet tables, UUIDs. */
+const notAKey = (value: string): boolean => isMostlyAscending(value) || isUuid(value);
 
 export class SecretDetector {
   private readonly keywords: KeywordSet;
@@ -77,6 +89,7 @@ export class SecretDetector {
     for (const i of [...active].sort((a, b) => a - b)) this.runRule(this.rules[i], text, spans);
     if (this.options.generic !== false) {
       this.assignments(text, spans);
+      this.quotedTokens(text, spans);
       this.urlPasswords(text, spans);
     }
     return spans;
@@ -86,10 +99,17 @@ export class SecretDetector {
     rule.regex.lastIndex = 0;
     for (const m of text.matchAll(rule.regex)) {
       const g = rule.secretGroup ?? 0;
-      const secret = m[g];
-      const at = m.indices?.[g];
+      let secret = m[g];
+      let at = m.indices?.[g];
+      if (rule.startGroup !== undefined && at) {
+        const head = m.indices?.[rule.startGroup];
+        if (head) {
+          at = [head[0], at[1]];
+          secret = text.slice(at[0], at[1]);
+        }
+      }
       if (secret === undefined || !at) continue;
-      if (!this.options.flagPlaceholders && isPlaceholder(secret) && !(rule.id === 'twitter-bearer-token' && !isPlaceholder(secret.slice(22)))) continue;
+      if (!this.options.flagPlaceholders && this.placeholderFor(rule, secret)) continue;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
       if (rule.validate && !rule.validate(secret)) continue;
       const kind = rule.kind ?? 'KEY';
@@ -97,16 +117,37 @@ export class SecretDetector {
     }
   }
 
+  /**
+   * Whether a rule's match stands for a secret rather than being one. A rule whose whole match is
+   * the token (a fixed prefix or structure: `AKIA…`, `AP6…`, `ghp_…`) identifies the credential
+   * by its format, so a filler body (`AKIAZZZZ…`, `AP6xxxx…`) is still flagged, as detect-secrets
+   * does; only templates are skipped. A value a rule picks out of an assignment (secretGroup) has
+   * no such format of its own and gets the full placeholder test.
+   */
+  private placeholderFor(rule: SecretRule, secret: string): boolean {
+    if (rule.secretGroup !== undefined) return isPlaceholder(secret);
+    if (rule.id === 'twitter-bearer-token') return isPlaceholder(secret.slice(22)); // its prefix is itself an A-run
+    return isTemplate(secret);
+  }
+
   private assignments(text: string, spans: Span[]): void {
-    for (const m of text.matchAll(ASSIGNMENT)) {
-      const name = m[2];
-      const quoted = m[4] !== undefined;
-      const value = quoted ? m[4] : m[5];
-      const at = m.indices?.[quoted ? 4 : 5];
-      if (value === undefined || !at) continue;
-      const kind = this.classify(name, value, quoted);
-      if (kind) spans.push({ start: at[0], end: at[1], type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
-    }
+    scanAssignments(text, (a) => {
+      const kind = this.classify(a.name, a.value, a.quoted);
+      if (kind) spans.push({ start: a.start, end: a.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    });
+  }
+
+  /** String literals that are random keys with no name to go by (values of assignments were judged above). */
+  private quotedTokens(text: string, spans: Span[]): void {
+    const before = spans.length;
+    scanQuotedTokens(text, (start, end) => {
+      for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
+      const value = text.slice(start, end);
+      if (!this.options.flagPlaceholders && isNeverSecret(value)) return;
+      if (notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
+      const rule = prefixedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
+      if (rule) spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
+    });
   }
 
   /** What an assigned value is: a password, a key, or nothing (see the module comment for the tests). */
@@ -135,7 +176,7 @@ export class SecretDetector {
   /** A value assigned to a name that says nothing: a key only when it is long, base64-like and plainly random. */
   private anyNameKey(value: string): { type: SecretKind; rule: string } | undefined {
     if (value.length < 20 || value.length > 128 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
-    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || isUuid(value)) return undefined;
+    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || notAKey(value)) return undefined;
     if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return undefined;
     if (wordCoverage(value) >= 0.3 || !looksRandom(value, 0.9, 20)) return undefined;
     return { type: 'KEY', rule: 'generic-high-entropy' };

@@ -12,6 +12,11 @@ const TEMPLATE = /^<[^<>]*>$|\$\{|\{\{|\{%|%\(?\w*\)?s\b|^\$[A-Za-z_]|^%[A-Za-z_
 const PLACEHOLDER_WORDS =
   /change[_-]?me|changeit|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd|here)|your[_-]|placeholder|dummy|fake|sample|redacted|insert[_-]?(?:key|your|here)|replace[_-]?(?:me|with|this)|_here\b|^(?:todo|fixme|tbd|n\/?a|none|null|nil|undefined|true|false|empty|test|testing|secret|password|passwd|pass|pwd|token|key|apikey|api_key|value|string|default|required|optional|hidden|example)$/i;
 
+/** A template or reference (`<your-key>`, `${TOKEN}`, `process.env.X`): never a secret, even in a provider's format. */
+export function isTemplate(value: string): boolean {
+  return TEMPLATE.test(value);
+}
+
 /** A value that stands for a secret rather than being one. */
 export function isPlaceholder(value: string): boolean {
   return FILLER.test(value) || TEMPLATE.test(value) || PLACEHOLDER_WORDS.test(value);
@@ -30,7 +35,7 @@ export const isPrefixedDigest = (v: string): boolean => PREFIXED_DIGEST.test(v);
 
 /** Names of fields that hold digests, ids and other public values. */
 const PUBLIC_NAME =
-  /(?:hash|sha\d*|md5|checksum|integrity|digest|etag|fingerprint|commit|revision|nonce|salt|uuid|guid|(?:^|[_.\-\s])ids?$|[a-z]Ids?$|public[_-]?key|pub[_-]?key|publishable|client[_-]?id|app[_-]?id|cache[_-]?key|key[_-]?id|keyid|sort[_-]?key|primary[_-]?key|foreign[_-]?key)["']?$/i;
+  /^hashed[_-]|(?:hash|sha\d*|md5|checksum|integrity|digest|etag|fingerprint|commit|revision|nonce|salt|uuid|guid|(?:^|[_.\-\s])ids?$|[a-z]Ids?$|public[_-]?key|pub[_-]?key|publishable|client[_-]?id|app[_-]?id|cache[_-]?key|key[_-]?id|keyid|sort[_-]?key|primary[_-]?key|foreign[_-]?key)["']?$/i;
 
 /** Whether a field name says its value is a digest, an id or public (detect-secrets skips names ending in `id` the same way). */
 export function isPublicName(name: string): boolean {
@@ -53,7 +58,26 @@ export function isSequential(value: string): boolean {
   return v.length >= 6 && SEQUENCES.some((s) => s.includes(v));
 }
 
+/** Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`): half the characters or more follow their predecessor. */
+export function isMostlyAscending(value: string): boolean {
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) === value.charCodeAt(i - 1) + 1) steps++;
+  return value.length >= 8 && steps * 2 >= value.length;
+}
+
 /** Not a secret whatever the rule: a placeholder, a UUID, a version, a digest with its algorithm named, a sequence. */
 export function isNeverSecret(value: string): boolean {
   return isPlaceholder(value) || isVersion(value) || isPrefixedDigest(value) || isSequential(value);
+}
+
+/**
+ * Base64 that decodes to printable text (`"TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcms="` is "Many hands
+ * make light work"): encoded data, where a random key decodes to arbitrary bytes.
+ */
+export function decodesToText(value: string): boolean {
+  if (value.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 === 1) return false;
+  const bytes = Buffer.from(value, 'base64');
+  let printable = 0;
+  for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
+  return printable >= bytes.length * 0.95;
 }

@@ -5,8 +5,9 @@
  * costs this single scan.
  */
 export class KeywordSet {
-  private readonly next: Int32Array; // state * 128 + char → state
+  private readonly next: Int32Array; // state * 128 + char → state (upper-case columns copy the lower-case ones)
   private readonly out: number[][]; // keyword ids ending at each state (fail links folded in)
+  private readonly accepts: Uint8Array; // 1 where out[state] is not empty: a typed-array test in the hot loop
   readonly keywords: readonly string[];
 
   constructor(keywords: Iterable<string>) {
@@ -51,25 +52,25 @@ export class KeywordSet {
         }
       }
     }
+    for (let st = 0; st < goto.length; st++) for (let c = 65; c <= 90; c++) this.next[st * 128 + c] = this.next[st * 128 + c + 32];
     this.out = out;
+    this.accepts = Uint8Array.from(out, (o) => (o.length > 0 ? 1 : 0));
   }
 
   /** The ids (indices into `keywords`) of the keywords found in `text`. */
   find(text: string): Set<number> {
     const found = new Set<number>();
     const next = this.next;
-    const out = this.out;
+    const accepts = this.accepts;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c >= 128) {
         s = 0;
         continue;
       }
-      if (c >= 65 && c <= 90) c += 32;
-      s = next[s * 128 + c];
-      const o = out[s];
-      if (o.length !== 0) for (let j = 0; j < o.length; j++) found.add(o[j]);
+      s = next[(s << 7) | c];
+      if (accepts[s] !== 0) for (const k of this.out[s]) found.add(k);
     }
     return found;
   }

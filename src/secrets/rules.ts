@@ -16,6 +16,13 @@ export interface SecretRule {
   keywords: string[];
   regex: RegExp;
   secretGroup?: number;
+  /**
+   * For a regex that starts at a literal inside the token and reads the token's head in a
+   * look-behind placed after that literal (the engine then scans for the literal instead of
+   * trying the look-behind at every position): the look-behind's group holding the head, where
+   * the secret starts (it ends with the match).
+   */
+  startGroup?: number;
   entropy?: number;
   kind?: SecretKind;
   validate?: (secret: string) => boolean;
@@ -126,6 +133,22 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { id: 'gitlab-agent-token', description: 'GitLab Kubernetes agent token', keywords: ['glagent-'], regex: re(String.raw`\bglagent-[\w-]{50,1024}(?![\w-])`) },
   { id: 'gitlab-oauth-secret', description: 'GitLab OAuth application secret', keywords: ['gloas-'], regex: re(String.raw`\bgloas-[\w-]{64}(?![\w-])`) },
   { id: 'bitbucket-secret', description: 'Bitbucket client secret', keywords: ['bitbucket'], regex: assigned('bitbucket', '[a-z0-9=_-]{64}'), secretGroup: 1 },
+  { id: 'codecov-token', description: 'Codecov access token', keywords: ['codecov'], regex: assigned('codecov', '[a-z0-9]{32}'), secretGroup: 1, entropy: 3 },
+  {
+    id: 'linkedin-client-secret',
+    description: 'LinkedIn client id or secret',
+    keywords: ['linkedin', 'linked_in', 'linked-in'],
+    regex: assigned('linked[_-]?in', '[a-z0-9]{16}|[a-z0-9]{14}'),
+    secretGroup: 1,
+    entropy: 3,
+  },
+  {
+    id: 'authress-access-key',
+    description: 'Authress service client access key (prefix_account.region.acc_id.key)',
+    keywords: ['.acc_', '.acc-'],
+    regex: re(String.raw`\b(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120}(?![\w+/=-])`, 'i'),
+    entropy: 2,
+  },
   { id: 'travis-token', description: 'Travis CI token', keywords: ['travis'], regex: assigned('travis', '[a-z0-9]{22}'), secretGroup: 1, entropy: 3 },
   // chat and webhooks
   {
@@ -135,7 +158,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`\b(?:xox[baprsoe](?:\.xox[bp])?-[0-9A-Za-z-]{10,250}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+)\b`),
   },
   { id: 'slack-webhook', description: 'Slack incoming webhook URL', keywords: ['hooks.slack.com'], regex: re(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{20,80}`) },
-  { id: 'discord-bot-token', description: 'Discord bot token', keywords: ['.'], regex: re(String.raw`(?<![\w-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![\w-])`) },
+  {
+    id: 'discord-bot-token',
+    description: 'Discord bot token (found at its first dot)',
+    keywords: ['.'],
+    regex: re(String.raw`\.(?=[A-Za-z\d_-]{6}\.)(?<=(?<![\w-])([MNO][A-Za-z\d_-]{23,25})\.)[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![\w-])`),
+    startGroup: 1,
+  },
   {
     id: 'discord-webhook',
     description: 'Discord webhook URL',
@@ -151,8 +180,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9@-]{70,}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`, 'i'),
   },
   { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
-  { id: 'sendgrid-api-key', description: 'SendGrid API key', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w-]{22}\.[\w-]{43}(?![\w-])`) },
-  { id: 'mailchimp-api-key', description: 'Mailchimp API key', keywords: ['-us'], regex: re(String.raw`\b[0-9a-f]{32}-us\d{1,2}\b`) },
+  { id: 'sendgrid-api-key', description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w=.-]{66}(?![\w=.-])`), entropy: 2 },
+  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-f]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendinblue-api-key', description: 'Sendinblue API key', keywords: ['xkeysib-'], regex: re(String.raw`\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b`) },
   // payment
@@ -171,7 +200,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['access-sandbox-', 'access-development-', 'access-production-'],
     regex: re(String.raw`\baccess-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`),
   },
-  { id: 'flutterwave-key', description: 'Flutterwave secret or encryption key', keywords: ['flwseck'], regex: re(String.raw`\bFLWSECK(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?\b`, 'i') },
+  {
+    id: 'flutterwave-key',
+    description: 'Flutterwave secret, public or encryption key',
+    keywords: ['flwseck', 'flwpubk'],
+    regex: re(String.raw`\bFLW(?:SECK|PUBK)(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?\b`, 'i'),
+  },
   // package registries
   { id: 'npm-token', description: 'npm access token', keywords: ['npm_'], regex: re(String.raw`\bnpm_[A-Za-z0-9]{36}\b`) },
   { id: 'npmrc-auth-token', description: '_authToken in an .npmrc registry line', keywords: ['_authtoken'], regex: re(String.raw`//[^\s:'"]+/:_authToken=\s*([\w.+/=-]+)`), secretGroup: 1 },
@@ -182,7 +216,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'artifactory-key',
     description: 'JFrog Artifactory API key or password',
     keywords: ['akc', 'ap'],
-    regex: re(String.raw`(?:^|(?<=[\s=:"']))(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s"']|$)`, 'm'),
+    // starts with the literal A, the look-behind checked after it: the engine scans for 'A' instead of testing every position
+    regex: re(String.raw`A(?<=(?:^|[\s=:"'])A)(?:KC[a-zA-Z0-9]{10,}|P[\dA-F][a-zA-Z0-9]{8,})(?=[\s"']|$)`, 'm'),
   },
   { id: 'clojars-token', description: 'Clojars deploy token', keywords: ['clojars_'], regex: re(String.raw`\bCLOJARS_[a-z0-9]{60}\b`, 'i') },
   { id: 'docker-hub-pat', description: 'Docker Hub personal access token', keywords: ['dckr_pat_'], regex: re(String.raw`\bdckr_pat_[\w-]{27}(?![\w-])`) },
@@ -232,7 +267,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`\b(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=]*)`),
   },
   { id: 'cloudflare-origin-ca-key', description: 'Cloudflare origin CA key', keywords: ['v1.0-'], regex: re(String.raw`\bv1\.0-[a-f0-9]{24}-[a-f0-9]{146}\b`) },
-  { id: 'duffel-token', description: 'Duffel API token', keywords: ['duffel_'], regex: re(String.raw`\bduffel_(?:test|live)_[A-Za-z0-9_=-]{43}`) },
+  { id: 'duffel-token', description: 'Duffel API token', keywords: ['duffel_'], regex: re(String.raw`\bduffel_(?:test|live)_[A-Za-z0-9_=-]{43}`, 'i') },
   {
     id: 'flyio-token',
     description: 'Fly.io access token',
@@ -262,10 +297,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     validate: validJwt,
   },
   {
+    id: 'jwt-base64',
+    description: 'a base64-encoded JWT: base64 of "eyJ" plus the start of a standard header claim (list from gitleaks, MIT)',
+    keywords: ['zxlk'],
+    regex: re(
+      String.raw`\bZXlK(?:aGJHY2lPaU|aGNIVWlPaU|aGNIWWlPaU|aGRXUWlPaU|aU5qUWlP|amNtbDBJanBi|amRIa2lPaU|bGNHc2lPbn|bGJtTWlPaU|cWEzVWlPaU|cWQyc2lPb|cGMzTWlPaU|cGRpSTZJ|cmFXUWlP|clpYbGZiM0J6SWpwY|cmRIa2lPaUp|dWIyNWpaU0k2|d01tTWlP|d01uTWlPaU|d2NIUWlPaU|emRXSWlPaU|emRuUWlP|MFlXY2lPaU|MGVYQWlPaUp|MWNtd2l|MWMyVWlPaUp|MlpYSWlPaU|MlpYSnphVzl1SWpv|NElqb2|NE5XTWlP|NE5YUWlPaU|NE5YUWpVekkxTmlJNkl|NE5YVWlPaU|NmFYQWlPaU)[\w/\\+-]{40,}={0,2}`,
+    ),
+    entropy: 2,
+  },
+  {
     id: 'private-key',
     description: 'private key block (the body between BEGIN and END is replaced)',
     keywords: ['private key'],
-    regex: re(String.raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\r)?(?:\\n|\r?\n)?([\s\S]+?)(?=(?:\\r)?(?:\\n|\r?\n)?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY|$)`),
+    regex: re(String.raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\r)?(?:\\n|\r?\n)?([\s\S]+?)(?=(?:\\r)?(?:\\n|\r?\n)?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY|$)`, 'i'),
     secretGroup: 1,
   },
   { id: 'putty-private-key', description: 'PuTTY private key lines', keywords: ['private-lines:'], regex: re(String.raw`Private-Lines: \d+\r?\n((?:[A-Za-z0-9+/=]+\r?\n?)+)`), secretGroup: 1 },

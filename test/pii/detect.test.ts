@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { luhnValid } from '../../src/pii/card.js';
 import { findPii, PiiDetector } from '../../src/pii/detect.js';
-import { IPV4_REPLACEMENTS, IPV6_REPLACEMENTS, ipReplacement } from '../../src/pii/ip.js';
+import { candidates, IPV4_CANDIDATE, IPV4_REPLACEMENTS, IPV6_CANDIDATE, IPV6_REPLACEMENTS, ipReplacement } from '../../src/pii/ip.js';
 import { RuleBasedNameDetector } from '../../src/pii/names.js';
 import { redact } from '../../src/redact/redact.js';
 
@@ -66,4 +66,29 @@ test('rule-based names: after titles and in author fields', () => {
   );
   const text = 'Dr. Ada Lovelace wrote it.';
   assert.equal(redact(text, all.find(text)).text, 'Dr. <NAME> wrote it.');
+});
+
+test('literal-first address patterns find what the start-anchored ones found', () => {
+  const OLD = {
+    email: /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g,
+    ipv4: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)/g,
+    ipv6: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g,
+  };
+  const text = [
+    'mail a.b-c@mail.example.org, x@y.co or ab@cd.ef@gh.ij; _x@host.com .y@z.com a@b',
+    'ips 10.0.0.1 203.0.113.7.5 1.2.3.4.x 300.1.1.1 v1.2.3.4 12.34.56.78',
+    'v6 2001:db8::1 fe80::1%eth0 ::1 std::vector a::b::c ::ffff:192.0.2.1 1:2:3:4:5:6:7:8',
+  ].join('\n');
+  const spans = (re: RegExp) => [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
+  const fresh = (re: RegExp) => new RegExp(re.source, re.flags);
+  assert.deepEqual(
+    [...candidates(text, fresh(IPV4_CANDIDATE))].map(([s, e]) => [s, e]),
+    spans(OLD.ipv4),
+  );
+  assert.deepEqual(
+    [...candidates(text, fresh(IPV6_CANDIDATE))].map(([s, e]) => [s, e]),
+    spans(OLD.ipv6),
+  );
+  const emails = findPii(text, { sensitivity: { EMAIL: 'aggressive', IP_ADDRESS: 'off' } }).map((s) => [s.start, s.end]);
+  assert.deepEqual(emails, spans(OLD.email));
 });

@@ -14,7 +14,10 @@ test('provider tokens are replaced by <KEY>', () => {
   assert.deepEqual(rules('AKIAZ3MBQJX7T4LD5KWN'), ['aws-access-key-id']);
   assert.deepEqual(rules('const k = "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD";'), ['stripe-secret-key']);
   assert.deepEqual(rules('glpat-hellOworld380_testin'), ['gitlab-token']);
-  assert.deepEqual(rules('https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX'), []); // placeholder run
+  // a provider's format identifies the credential even with a filler body (detect-secrets flags these too)
+  assert.deepEqual(rules('https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX'), ['slack-webhook']);
+  assert.deepEqual(rules('X-JFrog-Art-Api: AP6xxxxxxxxxx'), ['artifactory-key']);
+  assert.deepEqual(rules('A3T0ZZZZZZZZZZZZZZZZ'), ['aws-access-key-id']);
   assert.ok(rules('jwt: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c').includes('jwt'));
   assert.deepEqual(rules('eyJAAAAAAA.eyJBBBBBBBB'), []); // not JSON inside
 });
@@ -72,4 +75,31 @@ test('keyword set finds keywords case-insensitively in one pass', () => {
   const found = [...k.find('Token GHP_abc at HOOKS.slack.com; ushers')].map((i) => k.keywords[i]).sort();
   assert.deepEqual(found, ['ghp_', 'he', 'hooks.slack.com', 'she']);
   assert.equal(k.find('nothing here but text ü').size, 1); // "he" in "here"
+});
+
+test('ported provider formats: Codecov, LinkedIn, Authress, base64 JWT, SendGrid, Flutterwave, Duffel, lower-case key headers', () => {
+  assert.deepEqual(rules('CODECOV_TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90"'), ['codecov-token']);
+  assert.deepEqual(rules('linkedin_client_secret: "Xq7TrB2mWk9sLp4Z"'), ['linkedin-client-secret']);
+  assert.deepEqual(rules('"sc_k2j4h5g6f7.ab12.acc_t9x8w7v6u5s4.Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg"'), ['authress-access-key']);
+  // base64 of a JWT: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"
+  const b64jwt = Buffer.from('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl').toString('base64');
+  assert.deepEqual(rules(`token = "${b64jwt}"`), ['jwt-base64']);
+  assert.deepEqual(rules('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'), ['sendgrid-api-key']);
+  assert.deepEqual(rules('FLWPUBK_TEST-0b7a2d5c9e1f3a6b8c4d2e0f1a3b5c7d-X'), ['flutterwave-key']);
+  assert.deepEqual(rules('duffel_TEST_kDVL5o3dlvvENLcqX4yhSzTM7DJOw4c2uxsIChK7hjm'), ['duffel-token']);
+  assert.ok(redacted('-----begin private key-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----end private key-----').includes('<KEY>'));
+});
+
+test('string literals with no name: random keys and provider-style tokens, not tables, ids or encoded text', () => {
+  assert.deepEqual(rules('call("zqvx_live_63af2b4a6af511346f8c850a6b014aaa9db2aea04f7e3780")'), ['generic-prefixed-token']);
+  assert.deepEqual(rules('["q8X2vN7rT4mK9pL3wB6yH1cF5"]'), ['generic-high-entropy-string']);
+  for (const line of [
+    'table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"',
+    '["TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcms="]', // "Many hands make light work"
+    '["203db13e-70c7-462b-9a3d-bf32640cb0be"]',
+    'diag(95173, 3, "Rename_param_tag_name_0_to_1_95173")',
+    '["XMLHttpRequestEventTarget2"]',
+  ]) {
+    assert.deepEqual(rules(line), [], line);
+  }
 });
