@@ -177,7 +177,9 @@ export function metaclipCommand(): Command {
     });
 
   withInput(cmd.command('curate').description('match, count and balance a pool through the engine: workers, resume, release with counts and plot'))
-    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
+    .option('-m, --metadata <spec>', 'MetaCLIP metadata.json, or lang=file once per language (MetaCLIP 2)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--language-field <name>', 'per-language metadata: field naming each text’s language (default: identified with lang_id)')
+    .option('--anchor-language <lang>', 'per-language metadata: the language that keeps t; the others get the t of the same tail share')
     .requiredOption('-o, --out <dir>', 'output folder: pipeline.yaml and releases v1, v2, ...')
     .option('-t, --t <t>', 'threshold t', num)
     .option('-p, --tail-share <p>', 'choose t for this tail share', num)
@@ -192,7 +194,9 @@ export function metaclipCommand(): Command {
     .action(
       async (
         o: InputOpts & {
-          metadata: string;
+          metadata: string[];
+          languageField?: string;
+          anchorLanguage?: string;
           out: string;
           t?: number;
           tailShare?: number;
@@ -211,22 +215,27 @@ export function metaclipCommand(): Command {
         // Paths relative to the pipeline's folder: the pipeline file is released with the data,
         // and a local absolute path (/home/...) has no business in a published dataset.
         const outDir = path.resolve(o.out);
-        const metadata = path.relative(outDir, path.resolve(o.metadata));
+        const metadata = metadataSpec(o.metadata, outDir);
+        const perLanguage = typeof metadata === 'object';
+        if (!perLanguage && (o.languageField || o.anchorLanguage)) throw new ThresherError('--language-field and --anchor-language need per-language metadata (-m lang=file, once per language)');
+        const languageColumn = o.languageField ?? 'language';
         const spec = {
           name: 'metaclip-curation',
           input: inputSpec(o, outDir),
           stages: [
-            { metaclip_match: { metadata, ...(o.padding ? { padding: o.padding } : {}) } },
+            ...(perLanguage && !o.languageField ? [{ lang_id: { column: languageColumn } }] : []),
+            { metaclip_match: { metadata, ...(perLanguage ? { language_column: languageColumn } : {}), ...(o.padding ? { padding: o.padding } : {}) } },
             {
               metaclip_balance: {
                 ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
                 mode: o.mode,
                 ...(o.mode === 'image' ? { image_column: o.imageField } : {}),
                 metadata,
+                ...(o.anchorLanguage ? { anchor_language: o.anchorLanguage } : {}),
               },
             },
           ],
-          output: { path: '.', description: `MetaCLIP curation of ${path.basename(o.input)} with ${path.basename(metadata)}.` },
+          output: { path: '.', description: `MetaCLIP curation of ${path.basename(o.input)} with ${perLanguage ? `metadata in ${Object.keys(metadata).join(', ')}` : path.basename(metadata)}.` },
           execution: { tasks: o.tasks, seed: o.seed },
         };
         mkdirSync(path.resolve(o.out), { recursive: true });
@@ -240,9 +249,9 @@ export function metaclipCommand(): Command {
         writeFileSync(file, stringify(spec));
         const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
         printRunSummary(result);
-        const summary = path.join(result.dir, 'artifacts', '1-metaclip_balance', 'summary.json');
-        console.log(`metaclip: ${readFileSync(summary, 'utf8').replace(/\s+/g, ' ').trim()}`);
-        console.log(`report: ${path.relative(process.cwd(), path.join(result.dir, 'artifacts', '1-metaclip_balance', 'report.html'))}`);
+        const balanceDir = path.join(result.dir, 'artifacts', `${spec.stages.length - 1}-metaclip_balance`);
+        console.log(`metaclip: ${readFileSync(path.join(balanceDir, 'summary.json'), 'utf8').replace(/\s+/g, ' ').trim()}`);
+        console.log(`report: ${path.relative(process.cwd(), path.join(balanceDir, 'report.html'))}`);
       },
     );
   return cmd;
@@ -251,4 +260,26 @@ export function metaclipCommand(): Command {
 /** MetaCLIP 1 pads every entry with spaces; MetaCLIP 2 pads by script and strips texts as Python does. */
 function paddingOption(): Option {
   return new Option('--padding <rule>', 'entry padding: metaclip1 (spaces) or metaclip2 (hybrid, texts stripped as Python)').choices(['metaclip1', 'metaclip2']).default('metaclip1');
+}
+
+/**
+ * `-m metadata.json` (one file) or `-m en=en.json -m zh=zh.json` (MetaCLIP 2, one per language),
+ * as paths relative to the output folder, where the pipeline file is written.
+ */
+function metadataSpec(specs: string[], outDir: string): string | Record<string, string> {
+  if (specs.length === 0) throw new ThresherError("required option '-m, --metadata <spec>' not specified");
+  const rel = (f: string) => path.relative(outDir, path.resolve(f));
+  const pairs = specs.map((s) => /^([^=/\\]+)=(.+)$/.exec(s));
+  if (pairs.every((m) => m === null)) {
+    if (specs.length > 1) throw new ThresherError('-m given twice: give one metadata file, or lang=file once per language');
+    return rel(specs[0]);
+  }
+  const bad = specs.find((_, i) => pairs[i] === null);
+  if (bad !== undefined) throw new ThresherError(`-m ${bad}: with per-language metadata every -m is lang=file`);
+  const out: Record<string, string> = {};
+  for (const m of pairs) {
+    if (out[m![1]] !== undefined) throw new ThresherError(`-m: language ${m![1]} given twice`);
+    out[m![1]] = rel(m![2]);
+  }
+  return out;
 }

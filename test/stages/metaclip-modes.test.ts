@@ -120,3 +120,66 @@ test('a pipeline that balances per image matches with MetaCLIP 2 padding unless 
   const forced = await matchesOf('forced', '      padding: metaclip1\n', 'image');
   assert.equal(forced.size, 0);
 });
+
+test('metaclip curate with per-language metadata: -m lang=file, the language from a field or from lang_id, an anchor language', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'en.json'), JSON.stringify(['dog', 'cat', 'beach']));
+  writeFileSync(path.join(dir, 'zh.json'), JSON.stringify(['狗', '猫', '海滩']));
+  const texts: { id: string; lang: string; text: string }[] = [];
+  for (let i = 0; i < 60; i++) texts.push({ id: `en${i}`, lang: 'en', text: i % 3 === 0 ? `a photo of a cat sleeping on the sofa, number ${i}` : `a happy dog running on the beach, number ${i}` });
+  for (let i = 0; i < 40; i++) texts.push({ id: `zh${i}`, lang: 'zh', text: i % 2 === 0 ? `一只猫在沙发上睡觉，第${i}张照片` : `一只快乐的狗在海滩上奔跑，第${i}张照片` });
+  writeFileSync(path.join(dir, 'texts.jsonl'), texts.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const curate = (out: string, extra: string[]) => {
+    const r = thresher([
+      'metaclip',
+      'curate',
+      '-i',
+      path.join(dir, 'texts.jsonl'),
+      '--id-field',
+      'id',
+      '-m',
+      `en=${path.join(dir, 'en.json')}`,
+      '-m',
+      `zh=${path.join(dir, 'zh.json')}`,
+      '-t',
+      '10',
+      '--anchor-language',
+      'en',
+      '-o',
+      path.join(dir, out),
+      '-q',
+      ...extra,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  for (const [out, extra, balanceAt] of [
+    ['by-field', ['--language-field', 'lang'], 1],
+    ['by-lang-id', [], 2],
+  ] as const) {
+    const stdout = curate(out, [...extra]);
+    const summary = JSON.parse(readFileSync(path.join(dir, out, 'v1', 'artifacts', `${balanceAt}-metaclip_balance`, 'summary.json'), 'utf8')) as { t_by_language: Record<string, { t: number }> };
+    assert.equal(summary.t_by_language.en.t, 10, out);
+    assert.ok(summary.t_by_language.zh !== undefined, out);
+    assert.match(stdout, /metaclip: /);
+    const counts = JSON.parse(readFileSync(path.join(dir, out, 'v1', 'artifacts', `${balanceAt}-metaclip_balance`, 'entry_counts.json'), 'utf8')) as Record<string, number>;
+    assert.deepEqual([counts['en:cat'], counts['en:dog'], counts['zh:猫'], counts['zh:狗']], [20, 40, 20, 20], `${out}: every text matched in its own language`);
+  }
+  const mixed = thresher([
+    'metaclip',
+    'curate',
+    '-i',
+    path.join(dir, 'texts.jsonl'),
+    '-m',
+    path.join(dir, 'en.json'),
+    '-m',
+    `zh=${path.join(dir, 'zh.json')}`,
+    '-t',
+    '10',
+    '-o',
+    path.join(dir, 'bad'),
+    '-q',
+  ]);
+  assert.notEqual(mixed.status, 0);
+  assert.match(mixed.stderr, /every -m is lang=file/);
+});
