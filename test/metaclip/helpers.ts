@@ -32,11 +32,20 @@ export function referenceRows(): ReferenceRow[] {
 
 /** The reference loop: every entry, substring test on the spaced text. */
 /** Python's whitespace (str.isspace), for MetaCLIP 2's `text.strip()` before spacing. */
-const PYTHON_EDGE_SPACE =
-  /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const PYTHON_SPACE = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f,
+  0x205f, 0x3000,
+]);
+
+function stripAsPython(text: string): string {
+  const chars = [...text];
+  while (chars.length > 0 && PYTHON_SPACE.has(chars[0].codePointAt(0)!)) chars.shift();
+  while (chars.length > 0 && PYTHON_SPACE.has(chars[chars.length - 1].codePointAt(0)!)) chars.pop();
+  return chars.join('');
+}
 
 export function naiveMatch(entries: readonly string[], text: string, padding: PaddingRule = 'metaclip1'): number[] {
-  const spaced = spacing(padding === 'metaclip2' ? text.replace(PYTHON_EDGE_SPACE, '') : text);
+  const spaced = spacing(padding === 'metaclip2' ? stripAsPython(text) : text);
   const out: number[] = [];
   entries.forEach((e, i) => {
     if (spaced.includes(paddedKey(e, padding))) out.push(i);
