@@ -64,7 +64,7 @@ export function clipCommand(): Command {
         if (!out.write(`{"id":${JSON.stringify(id)},"ids":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} records without a text left out` : ''}\n`);
+      process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} ${noText === 1 ? "record" : "records"} without a text left out` : ''}\n`);
     });
 
   return cmd;
