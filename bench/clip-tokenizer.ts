@@ -81,7 +81,12 @@ function peer(texts: readonly string[]): Record<string, unknown> | string {
     if (r.status === 3) return `skipped: ${r.stderr.trim()} (${PYTHON})`;
     if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
     const out = JSON.parse(r.stdout) as { python: string; regex: string; ftfy_version?: string; identity: PeerRun; ftfy?: PeerRun };
-    const rates = (run: PeerRun) => ({ cold_tokens_per_s: Math.round(run.tokens / median(run.cold_s)), warm_tokens_per_s: Math.round(run.tokens / median(run.warm_s)), cold_cpu_s: run.cold_s.map((s) => Number(s.toFixed(3))), warm_cpu_s: run.warm_s.map((s) => Number(s.toFixed(3))) });
+    const rates = (run: PeerRun) => ({
+      cold_tokens_per_s: Math.round(run.tokens / median(run.cold_s)),
+      warm_tokens_per_s: Math.round(run.tokens / median(run.warm_s)),
+      cold_cpu_s: run.cold_s.map((s) => Number(s.toFixed(3))),
+      warm_cpu_s: run.warm_s.map((s) => Number(s.toFixed(3))),
+    });
     return {
       name: `openai/CLIP SimpleTokenizer algorithm (bench/peers/clip_tokenizer.py), Python ${out.python}, regex ${out.regex}`,
       tokens: out.identity.tokens,

@@ -45,7 +45,7 @@ export function clipCommand(): Command {
     .requiredOption('-o, --out <file>', 'JSONL to write')
     .option('--text-field <name>', 'field holding the text', 'text')
     .option('--id-field <name>', 'field holding the record id', 'id')
-    .option('--context-length <n>', "cut longer lists to n tokens ending in <|endoftext|>, as clip.tokenize(truncate=True)", contextLength)
+    .option('--context-length <n>', 'cut longer lists to n tokens ending in <|endoftext|>, as clip.tokenize(truncate=True)', contextLength)
     .action(async (o: TokenizeOpts) => {
       const { clipTokenizer } = await clip();
       const tokenizer = clipTokenizer();
@@ -64,7 +64,7 @@ export function clipCommand(): Command {
         if (!out.write(`{"id":${JSON.stringify(id)},"ids":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} ${noText === 1 ? "record" : "records"} without a text left out` : ''}\n`);
+      process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} ${noText === 1 ? 'record' : 'records'} without a text left out` : ''}\n`);
     });
 
   return cmd;

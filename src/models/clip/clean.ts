@@ -6,9 +6,9 @@
  */
 import { htmlUnescape } from './html-unescape.js';
 
-const PY_SPACE_RUN = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+const PY_SPACE_RUN = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g; // eslint-disable-line no-control-regex -- U+001C..U+001F are whitespace to Python
 /** Anything for the whitespace rule to change: a non-space whitespace, two spaces, or a space at an end. */
-const NEEDS_SPACE_RULE = /[\t-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| {2}|^ | $/;
+const NEEDS_SPACE_RULE = /[\t-\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| {2}|^ | $/; // eslint-disable-line no-control-regex -- U+001C..U+001F are whitespace to Python
 
 /** `basic_clean` then `whitespace_clean`: unescape twice, whitespace runs → one space, strip. */
 export function clipClean(text: string): string {

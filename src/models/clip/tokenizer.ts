@@ -101,7 +101,7 @@ export class ClipTokenizer {
       const b = this.right[best];
       const merged = FIRST_MERGE_ID + best;
       let w = 0;
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         if (i < n - 1 && sym[i] === a && sym[i + 1] === b) {
           sym[w++] = merged;
           i += 2;
