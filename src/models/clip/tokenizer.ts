@@ -5,7 +5,7 @@
  * SimpleTokenizer does (unbounded), so a warm tokenizer mostly does the split and a Map lookup.
  */
 import { clipNormalize } from './clean.js';
-import { CLIP_PATTERN } from './pretokenize.js';
+import { forEachWord } from './pretokenize.js';
 import { NO_RANK, PairRanks } from './ranks.js';
 import { BYTE_TO_ID, type ClipMerges, END_OF_WORD, EOT, FIRST_MERGE_ID, SOT } from './vocab.js';
 
@@ -64,20 +64,21 @@ export class ClipTokenizer {
 
   /** Appends the ids of `text` to `out`. */
   encodeInto(text: string, out: number[]): void {
-    const normalized = clipNormalize(text);
-    const pattern = CLIP_PATTERN;
-    pattern.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = pattern.exec(normalized)) !== null) {
-      const word = m[0];
-      let ids = this.cache.get(word);
-      if (ids === undefined) {
-        ids = this.bpe(word);
-        this.cache.set(word, ids);
-      }
-      for (let i = 0; i < ids.length; i++) out.push(ids[i]);
-    }
+    this.out = out;
+    forEachWord(clipNormalize(text), this.emit);
   }
+
+  private out: number[] = [];
+  /** One word's ids onto `this.out`, from the cache or by BPE (bound once: no closure per text). */
+  private readonly emit = (word: string): void => {
+    let ids = this.cache.get(word);
+    if (ids === undefined) {
+      ids = this.bpe(word);
+      this.cache.set(word, ids);
+    }
+    const out = this.out;
+    for (let i = 0; i < ids.length; i++) out.push(ids[i]);
+  };
 
   /** One word's ids: bytes → symbols, then merges by rank. */
   private bpe(word: string): Uint16Array {
