@@ -105,8 +105,10 @@ export function benchClipTokenizer(): Record<string, unknown> {
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as { text: string });
   const texts = rows.map((r) => r.text);
+  const loadBefore = os.loadavg()[0];
   const o = ours(texts);
   const p = peer(texts);
+  const loadAfter = os.loadavg()[0];
   const speedup =
     typeof p === 'string'
       ? p
@@ -123,5 +125,6 @@ export function benchClipTokenizer(): Record<string, unknown> {
     peer: p,
     speedup_vs_peer_same_work: speedup,
     target: 'cold ≥ 5× the peer',
+    load_average_1min: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) },
   };
 }
