@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
+import { benchClipTokenizer } from './clip-tokenizer.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
 import { benchLanguage } from './language.js';
@@ -30,11 +31,12 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   language: () => benchLanguage(),
   'language-peer': () => benchLanguagePeer(),
   'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
+  'clip-tokenizer': () => benchClipTokenizer(),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
-const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer']);
+const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer']);
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   if (needShared.has(name) && !hasShared) {

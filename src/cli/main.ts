@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
+import { clipCommand } from './clip.js';
 import { metaclipCommand } from './metaclip.js';
 
 // Every command imports what it needs when it runs: `thresher --help` and the start of a run
@@ -242,6 +243,7 @@ optout
   });
 
 program.addCommand(metaclipCommand());
+program.addCommand(clipCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);

@@ -1,0 +1,71 @@
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+
+/** Loaded when a command runs (see main.ts). */
+const clip = () => import('../models/clip/index.js');
+
+function contextLength(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('expected a whole number ≥ 2 (room for the start and end tokens)');
+  return n;
+}
+
+interface TokenizeOpts {
+  input: string;
+  out: string;
+  textField: string;
+  idField: string;
+  contextLength?: number;
+}
+
+/** Every record of the input in order: its id and text (null when the text field is null or missing). */
+async function* records(o: TokenizeOpts): AsyncGenerator<{ id: string; text: string | null }> {
+  const [{ openReader }, { camelize }] = await Promise.all([import('../io/open.js'), import('../pipeline/input-spec.js')]);
+  const p = path.resolve(o.input);
+  const type = /\.parquet$/i.test(p) ? 'parquet' : /\.json(\.gz|\.zst)?$/i.test(p) ? 'json' : 'jsonl';
+  const reader = openReader(camelize({ type, path: p, content_field: o.textField, id_field: o.idField }) as Parameters<typeof openReader>[0]);
+  const files = await reader.listFiles();
+  const column = reader.contentColumn ?? o.textField;
+  for await (const item of reader.read(reader.slices(files, 0, 1), 'fail')) {
+    if (item.record) {
+      const t = item.record[column];
+      yield { id: item.record.id, text: typeof t === 'string' ? t : null };
+    } else if (item.excluded.reason === 'no_content') yield { id: item.excluded.id, text: null };
+  }
+}
+
+export function clipCommand(): Command {
+  const cmd = new Command('clip').description("CLIP tools: openai/CLIP's tokenizer, exact");
+
+  cmd
+    .command('tokenize')
+    .description('CLIP token ids of every text as JSONL {"id","ids"}: <|startoftext|> … <|endoftext|>, no padding')
+    .requiredOption('-i, --input <file>', 'JSONL (.gz/.zst), JSON document or Parquet file')
+    .requiredOption('-o, --out <file>', 'JSONL to write')
+    .option('--text-field <name>', 'field holding the text', 'text')
+    .option('--id-field <name>', 'field holding the record id', 'id')
+    .option('--context-length <n>', 'cut longer lists to n tokens ending in <|endoftext|>, as clip.tokenize(truncate=True)', contextLength)
+    .action(async (o: TokenizeOpts) => {
+      const { clipTokenizer } = await clip();
+      const tokenizer = clipTokenizer();
+      const out = createWriteStream(path.resolve(o.out));
+      let written = 0;
+      let noText = 0;
+      let tokens = 0;
+      for await (const { id, text } of records(o)) {
+        if (text === null) {
+          noText++; // CLIP has no ids for a missing text; an empty one gets SOT EOT
+          continue;
+        }
+        const ids = tokenizer.tokenize(text, o.contextLength);
+        tokens += ids.length;
+        written++;
+        if (!out.write(`{"id":${JSON.stringify(id)},"ids":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} ${noText === 1 ? 'record' : 'records'} without a text left out` : ''}\n`);
+    });
+
+  return cmd;
+}
