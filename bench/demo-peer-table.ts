@@ -45,6 +45,13 @@ function condition(raw: RawCondition & { and?: RawCondition[] }): Condition {
   return { always: true };
 }
 
+/** The alternatives of paths.ts `anyPattern` (compiled there without flags), one source each. */
+function pathPatterns(list: string[]): string[] {
+  const parts = list.map((p) => `(?:${convertRubyRegex(p).source})`);
+  if (new RegExp(parts.join('|')).source !== anyPattern(list).source) throw new Error('demo bench: paths.ts anyPattern no longer joins converted patterns; update demo-peer-table.ts');
+  return parts;
+}
+
 const rule = (r: RawRule) => ({ languages: Array.isArray(r.language) ? r.language : [r.language], test: condition(r) });
 
 /** Writes the peer's table to `file`, and the extension → language map the floor peer reads beside it (`*-ext.json`). */
@@ -66,8 +73,10 @@ export function dumpPeerTable(file: string, readerMax: number): void {
       entries: h.disambiguations.map((d) => ({ extensions: d.extensions, rules: d.rules.map(rule) })),
       named: Object.fromEntries(Object.entries(h.named_patterns).map(([k, v]) => [k, patterns(v)])),
     },
-    vendor: anyPattern(vendorPatterns()).source,
-    generated_paths: anyPattern(generatedPathPatterns()).source,
+    // thresher joins each list into one alternation (paths.ts anyPattern); one search per pattern
+    // is the faster form in Python's re, and finds a match exactly when the alternation does
+    vendor: pathPatterns(vendorPatterns()),
+    generated_paths: pathPatterns(generatedPathPatterns()),
     classifier: {
       window: CLASSIFIER_WINDOW,
       max_tokens: MAX_TOKENS,

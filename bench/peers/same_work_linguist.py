@@ -9,8 +9,14 @@ maps the JavaScript patterns to Python `re`, and reads, tokenizes and trains on 
 itself. The content rules of Linguist's generated.rb are ported by hand below from
 src/linguist/generated.ts. Standard library only."""
 import math
+from collections import Counter
 import os
 import re
+import warnings
+
+# Linguist has character classes like `[[:alpha:]-]` that a future Python may read as set
+# operations; today's `re` reads them as JavaScript does and only warns.
+warnings.simplefilter("ignore", FutureWarning)
 
 TYPE_ORDER = {"programming": 0, "markup": 1, "data": 2, "prose": 3}
 NAMED_GROUP = re.compile(r"\(\?<([A-Za-z_]\w*)>")
@@ -118,8 +124,8 @@ class Linguist:
         for i, e in enumerate(h["entries"]):
             for x in e["extensions"]:
                 self.by_ext.setdefault(x.lower(), self.entries[i])
-        self.vendor = js_regex(table["vendor"])
-        self.generated_path = js_regex(table["generated_paths"])
+        self.vendor = [js_regex(p) for p in table["vendor"]]
+        self.generated_path = [js_regex(p) for p in table["generated_paths"]]
         self.classifier = Classifier(table["classifier"])
         self.name_cache = {}
 
@@ -264,10 +270,12 @@ class Linguist:
         return cands[0], "preference"
 
     def vendored(self, path):
-        return self.vendor.search(path.replace("\\", "/")) is not None
+        path = path.replace("\\", "/")
+        return any(p.search(path) for p in self.vendor)
 
     def generated(self, path, text):
-        if self.generated_path.search(path.replace("\\", "/")):
+        path = path.replace("\\", "/")
+        if any(p.search(path) for p in self.generated_path):
             return True
         return generated_content(basename_of(path), text)
 
@@ -289,17 +297,9 @@ class Classifier:
         self.models = None
 
     def tokenize(self, text, limit):
-        out = []
-        for m in TOKEN.finditer(text[: self.window]):
-            if len(out) >= limit:
-                break
-            t = m.group()
-            c = t[0]
-            if c == '"' or c == "'":
-                out.append(c)
-            elif not "0" <= c <= "9":
-                out.append(t)
-        return out
+        """Tokens of the window, a string's quote for the string, numbers left out; at most `limit`."""
+        out = [t[0] if t[0] in "\"'" else t for t in TOKEN.findall(text[: self.window]) if not "0" <= t[0] <= "9"]
+        return out if len(out) <= limit else out[: int(limit)]
 
     def train(self):
         """At first use, as thresher does (samples.ts `defaultClassifier`)."""
@@ -308,12 +308,11 @@ class Classifier:
         for lang, rel in self.spec["samples"] if d else []:
             with open(os.path.join(d, rel), encoding="utf-8", errors="replace") as f:
                 content = f.read()
-            m = self.models.setdefault(lang, [{}, 0])
-            counts = m[0]
-            for t in self.tokenize(content, float("inf")):
-                counts[t] = counts.get(t, 0) + 1
-                m[1] += 1
-                vocab.add(t)
+            m = self.models.setdefault(lang, [Counter(), 0])
+            tokens = self.tokenize(content, float("inf"))
+            m[0].update(tokens)
+            m[1] += len(tokens)
+            vocab.update(tokens)
         self.v = len(vocab) + 1
 
     def classify(self, text, candidates):
