@@ -10,7 +10,6 @@
  * character counts once toward the half-of-the-file share.
  */
 import { codePoints } from './code-points.js';
-import { latin1Bytes } from './latin1.js';
 
 /** `[a-zA-Z0-9+/\n=]`: the characters of Stack v2's base64 pattern, over Latin-1 code units. */
 const BASE64_CHAR: Uint8Array = (() => {
