@@ -394,6 +394,9 @@ export async function benchDemo(): Promise<Record<string, unknown>> {
     };
     const best = Math.max(ratios_big.thresher_w1_vs_same_work_per_core ?? 0, ratios_big.thresher_w2_vs_same_work_per_core ?? 0);
     const bestFloor = Math.max(ratios_big.thresher_w1_vs_floor_per_core ?? 0, ratios_big.thresher_w2_vs_floor_per_core ?? 0);
+    const cpu = ratios_big.by_cpu_time;
+    const bestCpu = Math.max(cpu.thresher_w1_vs_same_work ?? 0, cpu.thresher_w2_vs_same_work ?? 0);
+    const bestCpuFloor = Math.max(cpu.thresher_w1_vs_floor ?? 0, cpu.thresher_w2_vs_floor ?? 0);
     return {
       benchmark: 'demo-pipeline',
       what: `thresher run of the issue's pipeline (directory reader, language, file_filter, dedup_exact by repo/path, Parquet release; 8 tasks per step) at 1 and 2 workers vs single-process Python peers, on node_modules (1×) and ${COPIES} copies with about half of copies 1..${COPIES - 1}'s .js/.ts/.json/.md files edited (16×)`,
@@ -406,6 +409,8 @@ export async function benchDemo(): Promise<Record<string, unknown>> {
       runs,
       ratios_big,
       targets_met: { thresher_2x_same_work_per_core: best >= 2, thresher_within_3x_of_floor: bestFloor >= 1 / 3 },
+      // wall time on a shared machine swings with other load; CPU seconds much less
+      targets_met_by_cpu_time: { thresher_2x_same_work: bestCpu >= 2, thresher_within_3x_of_floor: bestCpuFloor >= 1 / 3 },
       same_work_check: hasPython ? checks : { skipped: `${PYTHON} not found` },
       peer_gaps: PEER_GAPS,
     };
