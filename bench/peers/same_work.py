@@ -1,20 +1,18 @@
 #!/usr/bin/python3
-"""Same-work peer for the demo benchmark: thresher's demo pipeline (directory reader,
-`language`, `file_filter`, `dedup_exact` by (repo, path)) redone in plain single-process
-Python, standard library only, the way a careful datatrove-style script would do it.
+"""Same-work peer for the demo benchmark: the pipeline bench/demo.ts runs through thresher
+(directory reader, `language`, `file_filter` at its defaults, `dedup_exact` by (repo, path),
+release) redone in plain single-process Python, standard library only, the way a careful
+datatrove-style script would do it.
 
 argv: <input dir> <out dir> <table.json>
-  table.json is written by bench/demo.ts from thresher itself: Linguist's file-name and
-  extension tables (first-ranked language per key, as thresher ranks them), the file_filter
-  defaults (thresholds, exempt and data languages, auto-generated markers) and the reader's
-  size limit. The encoded-data regular expressions are ported by hand below.
+  table.json is written by bench/demo.ts (demo-peer-table.ts) from thresher itself: Linguist's
+  table with thresher's candidate ranking, heuristics.yml and the vendor/generated path patterns
+  as thresher converts them, the classifier's sample list, the file_filter defaults and the
+  reader's limits. The language stage is in same_work_linguist.py; the Stack v2 rules below.
 
-Writes <out dir>/kept.jsonl (the kept records) and <out dir>/excluded.jsonl (path, reason,
-detail), and prints one JSON line of counts on stdout.
-
-Not ported (see bench/demo.ts `PEER_GAPS`): the language stage's modelines, shebangs and
-content rules; the peer looks up the exact file name, then the longest extension, and takes
-the first-ranked language, as thresher does when nothing else decides.
+Writes <out dir>/kept.jsonl (the kept records, with the columns thresher adds: language,
+language_type, vendored, generated) and <out dir>/excluded.jsonl (path, reason, detail), and
+prints one JSON line of counts on stdout. What it does not port: bench/demo.ts `PEER_GAPS`.
 """
 import hashlib
 import json
@@ -25,11 +23,11 @@ import stat
 import sys
 import time
 
+from same_work_linguist import Linguist
+
 root, out_dir, table_path = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(table_path, encoding="utf-8") as f:
     T = json.load(f)
-FILENAMES = T["filenames"]
-EXTENSIONS = T["extensions"]
 F = T["file_filter"]
 READER_MAX = T["reader_max_bytes"]
 SNIFF = T["binary_sniff_bytes"]
@@ -119,30 +117,16 @@ def repo_of(rel):
     return r
 
 
-# ---- language: exact file name, then extensions longest first (lower-cased)
-
-
-def language_of(rel):
-    base = rel[rel.rfind("/") + 1:]
-    lang = FILENAMES.get(base)
-    if lang is not None:
-        return lang
-    lower = base.lower()
-    dot = lower.find(".")
-    while dot >= 0:
-        lang = EXTENSIONS.get(lower[dot:])
-        if lang is not None:
-            return lang
-        dot = lower.find(".", dot + 1)
-    return None
-
-
 # ---- file_filter (The Stack v2), same order and thresholds as src/filters/stack-v2.ts. Python's
 # own semantics are the reference there: len() counts code points, \b and \s are Unicode-aware.
 BREAK = re.compile(r"\r\n|\r|\n")
 B64_RUN = re.compile(r"[a-zA-Z0-9+/\n=]{64,}")
 HEX_RUN = re.compile(r"(?:\b(?:0x|\\x)?[0-9a-fA-F]{2}(?:,|\b\s*)){8,}")
 UNICODE_RUN = re.compile(r"(?:\\u[0-9a-fA-F]{4}){8,}")
+# Four hex tokens in a row without the leading \b (as src/filters/encoded-data.ts): every hex run
+# starts at most two characters (0x, \x) before its first match, and most files have none.
+HEX_SEP, HEX_TOKEN = r"(?:,|\b\s*)", r"(?:0x|\\x)?[0-9a-fA-F]{2}"
+HEX_GATE = re.compile(r"[0-9a-fA-F]{2}" + HEX_SEP + HEX_TOKEN + HEX_SEP + HEX_TOKEN + HEX_SEP + HEX_TOKEN)
 ALNUM = frozenset(F["alnum_languages"])
 HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|$)")
 HTML_SCRIPT = re.compile(r"<(script|style)\b[^>]*>[\s\S]*?(?:</\1\s*>|$)", re.IGNORECASE)
@@ -151,23 +135,27 @@ SPACES = re.compile(r"\s+")
 TEXT_STEMS = ("readme", "notes", "todo", "description", "cmakelists")
 
 
-def text_stats(text):
-    segs = BREAK.split(text)
+ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def text_stats(text, raw):
+    """Lines, line lengths and letter shares. `raw` is the text's UTF-8: its ASCII letters and
+    digits are counted with bytes.translate, and only the non-ASCII characters one by one."""
+    segs = text.split("\n") if "\r" not in text else BREAK.split(text)
     lines = len(segs) - 1 + (1 if segs[-1] else 0)
     lens = list(map(len, segs))
     n = len(text)
-    alpha = alnum = 0
-    if text.isascii():
-        raw_ascii = text.encode()
-        alpha = n - len(raw_ascii.translate(None, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
-        alnum = alpha + n - len(raw_ascii.translate(None, b"0123456789"))
-    else:
-        for c in text:
-            if c.isalpha():
-                alpha += 1
-                alnum += 1
-            elif c.isnumeric():
-                alnum += 1
+    alpha = len(raw) - len(raw.translate(None, ASCII_LETTERS))
+    alnum = alpha + len(raw) - len(raw.translate(None, b"0123456789"))
+    if not text.isascii():
+        for run in NON_ASCII_RUN.findall(text):
+            for c in run:
+                if c.isalpha():
+                    alpha += 1
+                    alnum += 1
+                elif c.isnumeric():
+                    alnum += 1
     return {
         "lines": lines,
         "max": max(lens),
@@ -179,7 +167,7 @@ def text_stats(text):
 
 
 def autogenerated_marker(text):
-    top = "\n".join(BREAK.split(text)[:5]).lower()
+    top = "\n".join(BREAK.split(text, 5)[:5]).lower()
     for m in MARKERS:
         if m in top:
             return m
@@ -187,7 +175,12 @@ def autogenerated_marker(text):
 
 
 def encoded_data(text):
-    runs = [(m.start(), m.end(), k) for k, rx in (("base64", B64_RUN), ("hex", HEX_RUN), ("unicode-escape", UNICODE_RUN)) for m in rx.finditer(text)]
+    runs = [(m.start(), m.end(), "base64") for m in B64_RUN.finditer(text)]
+    gate = HEX_GATE.search(text)
+    if gate:
+        runs += [(m.start(), m.end(), "hex") for m in HEX_RUN.finditer(text, max(0, gate.start() - 2))]
+    if "\\u" in text:
+        runs += [(m.start(), m.end(), "unicode-escape") for m in UNICODE_RUN.finditer(text)]
     for a, b, k in runs:
         if b - a > 1024:
             return f"{k} run of {b - a} characters"
@@ -218,13 +211,13 @@ def text_name_kept(rel):
     return name.split(".")[0] in TEXT_STEMS or name.startswith("requirements")
 
 
-def file_filter(text, raw, lang, rel):
+def file_filter(text, raw, lang, rel, generated):
     """(reason, detail) or None, checked in file_filter's order."""
     if len(text) == 0:
         return "empty", "0 characters"
     if on(MAX_BYTES) and len(raw) > MAX_BYTES:
         return "too_large", f"{len(raw)} bytes > {MAX_BYTES}"
-    s = text_stats(text)
+    s = text_stats(text, raw)
     if F["binary"] and s["nul"]:
         return "binary", "NUL character"
     if on(MAX_LINES) and s["lines"] > MAX_LINES:
@@ -242,6 +235,8 @@ def file_filter(text, raw, lang, rel):
         if share < MIN_ALPHA:
             return "low_alpha", f"{'alphanumeric' if lang in ALNUM else 'alphabetic'} {share:.3f} < {MIN_ALPHA}"
     if F["autogenerated"]:
+        if generated:
+            return "autogenerated", "generated flag"
         marker = autogenerated_marker(text)
         if marker is not None:
             return "autogenerated", f'"{marker}" in first 5 lines'
@@ -261,6 +256,8 @@ def file_filter(text, raw, lang, rel):
 
 
 # ---- the run
+LINGUIST = Linguist(T)
+LANGUAGE_TYPES = T["languages"]
 os.makedirs(out_dir, exist_ok=True)
 counts = {}
 files_in = bytes_in = 0
@@ -298,17 +295,32 @@ with open(os.path.join(out_dir, "excluded.jsonl"), "w", encoding="utf-8") as xw:
         except UnicodeDecodeError:
             exclude(xw, rel, "invalid_utf8", "not valid UTF-8")
             continue
-        repo = repo_of(rel)
-        lang = language_of(rel)
-        languages[lang or "unknown"] = languages.get(lang or "unknown", 0) + 1
-        why = file_filter(text, raw, lang, rel)
-        if why is not None:
-            exclude(xw, rel, why[0], why[1])
-            continue
+        # the reader: content id and repo of every decoded file
         h = hashlib.sha1(b"blob %d\0" % len(raw))
         h.update(raw)
         cid = "swh:1:cnt:" + h.hexdigest()
-        rec = {"id": rel, "path": rel, "repo": repo, "content_id": cid, "size": len(raw), "language": lang, "content": text}
+        repo = repo_of(rel)
+        # language: Linguist's name and flags
+        lang, _ = LINGUIST.detect(rel, text)
+        vendored = LINGUIST.vendored(rel)
+        generated = LINGUIST.generated(rel, text)
+        languages[lang or "unknown"] = languages.get(lang or "unknown", 0) + 1
+        why = file_filter(text, raw, lang, rel, generated)
+        if why is not None:
+            exclude(xw, rel, why[0], why[1])
+            continue
+        rec = {
+            "id": rel,
+            "path": rel,
+            "repo": repo,
+            "content_id": cid,
+            "size": len(raw),
+            "language": lang,
+            "language_type": LANGUAGE_TYPES.get(lang),
+            "vendored": vendored,
+            "generated": generated,
+            "content": text,
+        }
         prev = best.get(cid)
         if prev is None:
             best[cid] = (repo, rel, rec)

@@ -2,11 +2,13 @@
 binary/oversize/non-UTF-8, tag language by extension, git-blob sha1, exact dedup by hash
 (first seen wins), and write the kept records as JSONL (no pyarrow here). No filters, no repo
 priority: less work than the pipeline, a floor. bench/peers/same_work.py does the same work.
-argv: <input dir> <out file> [ext->language JSON]. Prints one JSON line."""
+argv: <input dir> <out file> [ext->language JSON] [reader limit in bytes, default 10 MiB].
+Prints one JSON line."""
 import hashlib, json, os, resource, stat, sys, time
 
 root, out = sys.argv[1], sys.argv[2]
 ext_lang = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else {}
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else 10 << 20
 t0 = time.time()
 seen, files_in, bytes_in, kept, dups = {}, 0, 0, 0, 0
 paths = []
@@ -21,7 +23,7 @@ with open(out, "w") as w:
             continue
         files_in += 1
         bytes_in += st.st_size
-        if st.st_size > 1 << 20:  # too large: not read, as thresher's reader does
+        if st.st_size > limit:  # too large: not read, as thresher's reader does
             continue
         with open(p, "rb") as f:
             b = f.read()

@@ -10,7 +10,6 @@
  * character counts once toward the half-of-the-file share.
  */
 import { codePoints } from './code-points.js';
-import { latin1Bytes } from './latin1.js';
 
 /** `[a-zA-Z0-9+/\n=]`: the characters of Stack v2's base64 pattern, over Latin-1 code units. */
 const BASE64_CHAR: Uint8Array = (() => {
@@ -19,29 +18,45 @@ const BASE64_CHAR: Uint8Array = (() => {
   return t;
 })();
 
-/** A run as [start, end) in UTF-16 units, and its length in code points. */
+/** A run as [start, end) in UTF-16 units. */
 interface Run {
   start: number;
   end: number;
   kind: string;
 }
 
+/** The shortest base64 run that counts. */
+const MIN_BASE64_RUN = 64;
+
+const isBase64 = (c: number) => c < 256 && BASE64_CHAR[c] === 1;
+
 /**
- * Runs of `[a-zA-Z0-9+/\n=]{64,}` in one linear pass (the regex rescans from every start inside
- * a long run), over bytes when the text is Latin-1. The characters are ASCII, so units are code points.
+ * Runs of `[a-zA-Z0-9+/\n=]{64,}`, the longest at each place, as the regex finds them (which
+ * rescans from every start inside a short run). A run of 64 starting in [pos, pos + 63] holds
+ * the character at pos + 63: where that one is not a base64 character the whole window is
+ * skipped, and where it is, a backward scan finds the last break before it. Code is full of
+ * breaks (spaces, dots, brackets), so most characters are never looked at. The characters are
+ * ASCII, so units are code points. `pos` is always 0 or right after a non-base64 character.
  */
 function base64Runs(text: string, out: Run[]): void {
-  const bytes = latin1Bytes(text);
   const n = text.length;
-  let start = -1;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? 0 : bytes ? bytes[i] : text.charCodeAt(i);
-    if (c < 256 && BASE64_CHAR[c] === 1) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= 64) out.push({ start, end: i, kind: 'base64' });
-      start = -1;
+  const last = MIN_BASE64_RUN - 1;
+  let pos = 0;
+  while (pos + last < n) {
+    if (!isBase64(text.charCodeAt(pos + last))) {
+      pos += MIN_BASE64_RUN;
+      continue;
     }
+    let j = pos + last - 1;
+    while (j >= pos && isBase64(text.charCodeAt(j))) j--;
+    if (j >= pos) {
+      pos = j + 1;
+      continue;
+    }
+    let end = pos + MIN_BASE64_RUN;
+    while (end < n && isBase64(text.charCodeAt(end))) end++;
+    out.push({ start: pos, end, kind: 'base64' });
+    pos = end + 1;
   }
 }
 
@@ -85,14 +100,18 @@ export function encodedRuns(text: string): Run[] {
   return runs;
 }
 
-/** Code points covered by at least one run. */
-function covered(text: string, runs: Run[]): number {
+/**
+ * Characters covered by at least one run. Every character a run can hold (base64 and hex
+ * digits, `,`, `\`, `x`, `u`, and whitespace, all in the BMP) is one code point, so a run's
+ * length in UTF-16 units is its length in code points.
+ */
+function covered(runs: Run[]): number {
   const sorted = [...runs].sort((a, b) => a.start - b.start);
   let total = 0;
   let end = 0;
   for (const r of sorted) {
     const from = Math.max(r.start, end);
-    if (r.end > from) total += codePoints(text, from, r.end);
+    if (r.end > from) total += r.end - from;
     end = Math.max(end, r.end);
   }
   return total;
@@ -102,11 +121,14 @@ function covered(text: string, runs: Run[]): number {
 export function encodedData(text: string): string | undefined {
   const runs = encodedRuns(text);
   for (const r of runs) {
-    const n = codePoints(text, r.start, r.end);
+    const n = r.end - r.start; // code points (see covered)
     if (n > 1024) return `${r.kind} run of ${n} characters`;
   }
   if (runs.length === 0) return undefined;
+  const total = covered(runs);
+  // The file has at least half as many code points as UTF-16 units: runs covering at most a
+  // quarter of the units cover at most half of the code points, and the count is not needed.
+  if (4 * total <= text.length) return undefined;
   const all = codePoints(text, 0, text.length);
-  const total = covered(text, runs);
   return total > all / 2 ? `encoded runs cover ${Math.round((100 * total) / all)}% of the file` : undefined;
 }

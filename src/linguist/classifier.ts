@@ -13,7 +13,7 @@
 /** Like Linguist, only the first 50 KiB of a file are read. */
 export const CLASSIFIER_WINDOW = 50 * 1024;
 /** Enough tokens to decide; bounds the time per file. */
-const MAX_TOKENS = 4_000;
+export const MAX_TOKENS = 4_000;
 
 const TOKEN = /"(?:[^"\\\n]|\\.){0,200}"|'(?:[^'\\\n]|\\.){0,200}'|[#@%\\.]?[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9A-Za-z_.]*|[^\sA-Za-z0-9_"']{1,3}/g;
 

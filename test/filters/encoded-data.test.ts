@@ -42,6 +42,23 @@ function pythonVerdicts(texts: string[]): (string | null)[] {
     .map((l) => JSON.parse(l) as string | null);
 }
 
+/** Texts of base64 characters with breaks at random places (a fixed-seed generator): runs of every length near 64. */
+function randomBase64Texts(count: number): string[] {
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const chars = 'aZ09+/=\n';
+  const breaks = ' .,-é😀';
+  return Array.from({ length: count }, () => {
+    const breakEvery = 20 + next(100);
+    let t = '';
+    for (let i = next(400); i > 0; i--) t += next(breakEvery) === 0 ? breaks[next(breaks.length)] : chars[next(chars.length)];
+    return t;
+  });
+}
+
 const NODE_MODULES = fileURLToPath(new URL('../../../node_modules/', import.meta.url)); // dist/test/filters → repo
 
 function realFiles(limit: number): string[] {
@@ -81,6 +98,15 @@ test(
       `${'A'.repeat(63)} ${'B'.repeat(64)} ${'C'.repeat(1025)}`,
       `${'😀'.repeat(300)} ${'ab cd '.repeat(100)}`, // astral characters count once
       `${'deadbeef'.repeat(20)} ${'00 11 22 33 44 55 66 77 88 99 '.repeat(3)}`, // overlapping base64 and hex
+      // base64 runs at the edges of the scanner's 64-character windows
+      'A'.repeat(64),
+      'A'.repeat(63),
+      ` ${'A'.repeat(64)}`,
+      `${'A'.repeat(64)} `,
+      `${'A'.repeat(63)} ${'A'.repeat(63)} ${'A'.repeat(64)}`,
+      `${'A'.repeat(127)}.${'B'.repeat(64)}.${'C'.repeat(65)}`,
+      `é${'QUJD'.repeat(16)}😀${'QUJD'.repeat(16)}`,
+      ...randomBase64Texts(300),
     ];
     const files = realFiles(2000);
     assert.ok(files.length > 1000, `only ${files.length} real files found under ${NODE_MODULES}`);
