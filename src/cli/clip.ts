@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { texts } from './input.js';
 
 /** Loaded when a command runs (see main.ts). */
 const clip = () => import('../models/clip/index.js');
@@ -17,22 +18,6 @@ interface TokenizeOpts {
   textField: string;
   idField: string;
   contextLength?: number;
-}
-
-/** Every record of the input in order: its id and text (null when the text field is null or missing). */
-async function* records(o: TokenizeOpts): AsyncGenerator<{ id: string; text: string | null }> {
-  const [{ openReader }, { camelize }] = await Promise.all([import('../io/open.js'), import('../pipeline/input-spec.js')]);
-  const p = path.resolve(o.input);
-  const type = /\.parquet$/i.test(p) ? 'parquet' : /\.json(\.gz|\.zst)?$/i.test(p) ? 'json' : 'jsonl';
-  const reader = openReader(camelize({ type, path: p, content_field: o.textField, id_field: o.idField }) as Parameters<typeof openReader>[0]);
-  const files = await reader.listFiles();
-  const column = reader.contentColumn ?? o.textField;
-  for await (const item of reader.read(reader.slices(files, 0, 1), 'fail')) {
-    if (item.record) {
-      const t = item.record[column];
-      yield { id: item.record.id, text: typeof t === 'string' ? t : null };
-    } else if (item.excluded.reason === 'no_content') yield { id: item.excluded.id, text: null };
-  }
 }
 
 export function clipCommand(): Command {
@@ -53,7 +38,7 @@ export function clipCommand(): Command {
       let written = 0;
       let noText = 0;
       let tokens = 0;
-      for await (const { id, text } of records(o)) {
+      for await (const { id, text } of texts(o)) {
         if (text === null) {
           noText++; // CLIP has no ids for a missing text; an empty one gets SOT EOT
           continue;
