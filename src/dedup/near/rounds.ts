@@ -33,8 +33,20 @@ function spillPlan(r: Round, bytesPerRecord: number): SpillPlan {
   return { bytesPerRecord, budgetBytes: r.budgetBytes, scratch: r.paths.scratch(r.step, r.rank) };
 }
 
-function inputRecords(root: string, rank: number, width: number): number {
-  return exchangeBytes(root, rank) / (8 * width);
+/**
+ * This rank's records of `width` values under `root`: how many, and as partitions that fit the
+ * memory budget (spilled by a hash of the value at `keyAt`).
+ */
+function rankPartitions(r: Round, root: string, width: number, bytesPerRecord: number, keyAt = 0): { records: number; parts: Iterable<Float64Array> } {
+  const records = exchangeBytes(root, r.rank) / (8 * width);
+  const parts = recordPartitions(
+    () => readExchangeRecords(root, r.rank, width),
+    records,
+    width,
+    spillPlan(r, bytesPerRecord),
+    (c, o) => hashNode(c[o + keyAt], SPILL_SALT),
+  );
+  return { records, parts };
 }
 
 /** Every undirected edge {a, b} as (a, b) at a's owner and (b, a) at b's owner. */
@@ -56,15 +68,8 @@ function readRoundStats(r: Round, round: string, rank: number): Record<string, n
 export function bandsRound(r: Round, verify: boolean): Record<string, number> {
   const root = r.paths.exchange('bands');
   const out = new RecordExchangeWriter(verify ? r.paths.exchange('pairs') : r.paths.edges(0), r.rank, r.worldSize, 2);
-  const records = inputRecords(root, r.rank, 3);
+  const { records, parts } = rankPartitions(r, root, 3, BAND_BYTES_PER_RECORD, 1);
   const counters = { band_records: records, band_keys: 0, shared_band_keys: 0, band_edges: 0 };
-  const parts = recordPartitions(
-    () => readExchangeRecords(root, r.rank, 3),
-    records,
-    3,
-    spillPlan(r, BAND_BYTES_PER_RECORD),
-    (c, o) => hashNode(c[o + 1], SPILL_SALT),
-  );
   for (const part of parts) {
     const s = bandStars(part, (node, centre) => {
       // with verify, a candidate pair goes once to its centre's owner; else the edge both ways
@@ -87,15 +92,8 @@ export function verifyRound(r: Round, threshold: number): Record<string, number>
   const out = new RecordExchangeWriter(r.paths.edges(0), r.rank, r.worldSize, 2);
   const reader = new ShingleReader(r.paths);
   const counters = { candidate_pairs: 0, verified_pairs: 0, false_positive_pairs: 0 };
-  const records = inputRecords(root, r.rank, 2);
+  const { parts } = rankPartitions(r, root, 2, 16 + 2 * PairIndex.BYTES_PER_PAIR + 4);
   try {
-    const parts = recordPartitions(
-      () => readExchangeRecords(root, r.rank, 2),
-      records,
-      2,
-      spillPlan(r, 16 + 2 * PairIndex.BYTES_PER_PAIR + 4),
-      (c, o) => hashNode(c[o], SPILL_SALT),
-    );
     for (const part of parts) {
       const n = part.length / 2;
       const seen = new PairIndex(n);
@@ -142,16 +140,9 @@ export function componentsRound(r: Round, k: number): Record<string, number> {
   }
   const root = r.paths.edges(k - 1);
   const out = new RecordExchangeWriter(r.paths.edges(k), r.rank, r.worldSize, 2);
-  const records = inputRecords(root, r.rank, 2);
+  const { records, parts } = rankPartitions(r, root, 2, EDGE_BYTES_PER_RECORD);
   let unsettled = 0;
   let nodes = 0;
-  const parts = recordPartitions(
-    () => readExchangeRecords(root, r.rank, 2),
-    records,
-    2,
-    spillPlan(r, EDGE_BYTES_PER_RECORD),
-    (c, o) => hashNode(c[o], SPILL_SALT),
-  );
   for (const part of parts) {
     const s = contract(part, (x, m) => sendEdge(out, r.worldSize, x, m));
     unsettled += s.violations;
@@ -179,17 +170,10 @@ export function finalEdges(r: Round, rounds: number): string {
 export function membersRound(r: Round, rounds: number): Record<string, number> {
   const root = finalEdges(r, rounds);
   const out = new RecordExchangeWriter(r.paths.exchange('labels'), r.rank, r.worldSize, 2);
-  const records = inputRecords(root, r.rank, 2);
+  const { parts } = rankPartitions(r, root, 2, STAR_BYTES_PER_RECORD);
   let clusters = 0;
   let members = 0;
   let unsettled = 0;
-  const parts = recordPartitions(
-    () => readExchangeRecords(root, r.rank, 2),
-    records,
-    2,
-    spillPlan(r, STAR_BYTES_PER_RECORD),
-    (c, o) => hashNode(c[o], SPILL_SALT),
-  );
   for (const part of parts) {
     const s = starCentres(part, (centre, leaves) => {
       clusters++;
