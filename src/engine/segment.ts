@@ -102,36 +102,21 @@ function excludedBatch(batch: RecordBatch, removed: { row: number; why: Exclusio
   const ids = batch.column('id');
   const sources = batch.column('source');
   const sourceRows = batch.column('source_row');
+  const columns: Record<string, (row: number, why: Exclusion) => Value> = {
+    id: (row) => String(ids?.[row] ?? ''),
+    source: (row) => String(sources?.[row] ?? ''),
+    source_row: (row) => (typeof sourceRows?.[row] === 'number' ? sourceRows[row] : null),
+    stage: () => stage,
+    reason: (_, why) => why.reason,
+    detail: (_, why) => why.detail ?? null,
+    bytes: (row) => bytes[row],
+  };
   const out = new RecordBatch(removed.length);
-  const column = (f: (row: number, why: Exclusion) => Value) => removed.map(({ row, why }) => f(row, why));
-  out.setColumn(
-    'id',
-    column((row) => String(ids?.[row] ?? '')),
-  );
-  out.setColumn(
-    'source',
-    column((row) => String(sources?.[row] ?? '')),
-  );
-  out.setColumn(
-    'source_row',
-    column((row) => (typeof sourceRows?.[row] === 'number' ? sourceRows[row] : null)),
-  );
-  out.setColumn(
-    'stage',
-    column(() => stage),
-  );
-  out.setColumn(
-    'reason',
-    column((_, why) => why.reason),
-  );
-  out.setColumn(
-    'detail',
-    column((_, why) => why.detail ?? null),
-  );
-  out.setColumn(
-    'bytes',
-    column((row) => bytes[row]),
-  );
+  for (const [name, value] of Object.entries(columns))
+    out.setColumn(
+      name,
+      removed.map(({ row, why }) => value(row, why)),
+    );
   return out;
 }
 

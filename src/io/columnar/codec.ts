@@ -15,10 +15,10 @@ import type { ColumnType, Value } from '../../core/record.js';
 export const align8 = (n: number) => (n + 7) & ~7;
 
 /**
- * Buffer's UTF-8 fast paths (public since Node 0.x, untyped in @types/node): about 30% faster
- * than write()/toString() with an encoding argument, which dominate this file's cost.
+ * Buffer's UTF-8 fast path (public since Node 0.x, untyped in @types/node): about 30% faster
+ * than write() with an encoding argument, which dominates encoding (decoding: encoded-strings.ts).
  */
-type FastBuffer = Buffer & { utf8Write(text: string, offset: number): number; utf8Slice(start: number, end: number): string };
+type FastBuffer = Buffer & { utf8Write(text: string, offset: number): number };
 
 /** Grows as needed; sections are appended 8-byte aligned. */
 export class ByteSink {
