@@ -88,14 +88,12 @@ test('scancel of one array task mid-run fails it; status names its log; a rerun 
   assert.match(submit.stdout, /submitted: follow it with `thresher status /);
   const first = record(out).submissions[0];
   const seg0 = first.steps[0].job_id;
-  // Rank 1 is inside `thresher task` once its task lock exists: cancel it there.
-  const lock = path.join(out, '.thresher', 'work', 'steps', 'segment-0', 'locks', '00001.lock');
-  await until('segment-0/1 to start', () => existsSync(lock));
-  // Hold the task where it is, so the cancel cannot arrive after it has finished on a busy
-  // machine (Slurm sends SIGCONT with SIGTERM, and thresher task has no SIGTERM handler).
-  const task = spawnSync('pgrep', ['-f', '--', '--step segment-0 --rank 1$'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  assert.ok(task.length > 0, 'segment-0/1 is running');
-  for (const pid of task) process.kill(Number(pid), 'SIGSTOP');
+  // Catch rank 1's `thresher task` process as soon as it runs and hold it there (SIGSTOP), so
+  // the cancel cannot arrive after it has finished, however fast or busy the machine (Slurm
+  // sends SIGCONT with SIGTERM, and thresher task has no SIGTERM handler).
+  const taskPids = () => spawnSync('pgrep', ['-f', '--', '--step segment-0 --rank 1$'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  await until('segment-0/1 to start', () => taskPids().length > 0);
+  for (const pid of taskPids()) process.kill(Number(pid), 'SIGSTOP');
   assert.equal(spawnSync('scancel', [`${seg0}_1`]).status, 0);
   const ids = [...first.steps.map((s) => s.job_id), first.finalize_job_id];
   await until('the submission to end', () => jobStates(ids).every((s) => !/PENDING|RUNNING|COMPLETING|CONFIGURING/.test(s)));
