@@ -14,15 +14,32 @@ export class RecordBatch {
 
   constructor(readonly length: number) {}
 
+  /** String columns read through `values()`: decoded, while their bytes still speak for them. */
+  private readonly decoded = new Map<string, Value[]>();
+
   /** The column's values (index = row), or undefined when no reader or stage set it. */
   column(name: string): Value[] | undefined {
     const enc = this.encoded.get(name);
     if (enc) {
       // from here on the values may change in place: the bytes no longer speak for them
       this.encoded.delete(name);
-      this.columns.set(name, enc.decodeAll());
+      this.columns.set(name, this.decoded.get(name) ?? enc.decodeAll());
+      this.decoded.delete(name);
     }
     return this.columns.get(name);
+  }
+
+  /**
+   * The column's values for reading only: the caller must not change them. A string column
+   * that is still encoded keeps its bytes, so writers copy them instead of encoding the
+   * strings again (a matcher or filter that only reads the text costs no re-encoding).
+   */
+  values(name: string): readonly Value[] | undefined {
+    const enc = this.encoded.get(name);
+    if (!enc) return this.columns.get(name);
+    let values = this.decoded.get(name);
+    if (!values) this.decoded.set(name, (values = enc.decodeAll()));
+    return values;
   }
 
   /** The column, created (all null) when absent: for stages that add it row by row. */
@@ -35,6 +52,7 @@ export class RecordBatch {
   setColumn(name: string, values: Value[]): void {
     if (values.length !== this.length) throw new Error(`column ${name}: ${values.length} values for ${this.length} rows`);
     this.encoded.delete(name);
+    this.decoded.delete(name);
     this.columns.set(name, values);
   }
 
@@ -42,6 +60,7 @@ export class RecordBatch {
   setEncoded(name: string, strings: EncodedStrings): void {
     if (strings.length !== this.length) throw new Error(`column ${name}: ${strings.length} values for ${this.length} rows`);
     this.columns.delete(name);
+    this.decoded.delete(name);
     this.encoded.set(name, strings);
   }
 
@@ -63,6 +82,11 @@ export class RecordBatch {
     const r: DataRecord = { id: '' };
     for (const [name, values] of this.columns) r[name] = values[i];
     for (const name of [...this.encoded.keys()]) {
+      const decoded = this.decoded.get(name);
+      if (decoded) {
+        r[name] = decoded[i];
+        continue;
+      }
       const enc = this.encodedColumn(name);
       r[name] = enc ? enc.value(i) : this.column(name)![i];
     }
@@ -76,7 +100,7 @@ export class RecordBatch {
       for (let k = 0; k < rows.length; k++) out[rows[k]] = enc.isPresent(rows[k]) ? enc.byteLength(rows[k]) : 0;
       return;
     }
-    const values = this.column(name);
+    const values = this.values(name);
     for (let k = 0; k < rows.length; k++) {
       const v = values?.[rows[k]];
       out[rows[k]] = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0;
@@ -90,7 +114,7 @@ export class RecordBatch {
 
   /** The string value of row `i` of a column, or undefined. */
   text(name: string, i: number): string | undefined {
-    const v = this.column(name)?.[i];
+    const v = this.values(name)?.[i];
     return typeof v === 'string' ? v : undefined;
   }
 }

@@ -24,7 +24,11 @@ export class EncodedStrings {
     /** Bit k set: row k holds a string (absent rows hold null). */
     private readonly present: Uint8Array,
     readonly length: number,
-  ) {}
+    /** Row byte offsets when the producer knows them (else found on first use). */
+    bytesAt?: Int32Array,
+  ) {
+    this.bytesAt = bytesAt;
+  }
 
   isPresent(i: number): boolean {
     return (this.present[i >> 3] & (1 << (i & 7))) !== 0;
@@ -99,4 +103,93 @@ function scanOffsets(bytes: Buffer, units: Int32Array, n: number): Int32Array | 
     out[k] = p;
   }
   return out;
+}
+
+/**
+ * Builds an EncodedStrings column row by row from UTF-8 byte ranges (a reader that found the
+ * string in its input bytes) or from JavaScript strings, without decoding either.
+ */
+export class EncodedStringsBuilder {
+  private bytes: Buffer;
+  private used = 0;
+  private units: Int32Array;
+  private at: Int32Array;
+  private present: Uint8Array;
+  private rows = 0;
+
+  constructor(rowsHint = 4096, bytesHint = 1 << 16) {
+    this.bytes = Buffer.allocUnsafe(bytesHint);
+    this.units = new Int32Array(rowsHint + 1);
+    this.at = new Int32Array(rowsHint + 1);
+    this.present = new Uint8Array((rowsHint + 7) >> 3);
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  /** src[start..end) as the next row; `units` is its length in UTF-16 code units. */
+  appendBytes(src: Buffer, start: number, end: number, units: number): void {
+    const n = end - start;
+    this.reserve(n);
+    if (n < 512) {
+      // Buffer.copy's JavaScript checks cost more than this loop for ids and captions
+      const out = this.bytes;
+      for (let i = 0, o = this.used; i < n; i++) out[o + i] = src[start + i];
+    } else {
+      src.copy(this.bytes, this.used, start, end);
+    }
+    this.push(n, units);
+  }
+
+  appendString(s: string): void {
+    this.reserve(s.length * 3);
+    const n = this.bytes.write(s, this.used, 'utf8');
+    this.push(n, s.length);
+  }
+
+  appendNull(): void {
+    this.reserve(0);
+    const k = this.rows++;
+    this.units[k + 1] = this.units[k];
+    this.at[k + 1] = this.used;
+  }
+
+  /** The rows so far as a column; the builder starts empty again. */
+  take(): EncodedStrings {
+    const n = this.rows;
+    const out = new EncodedStrings(Buffer.from(this.bytes.subarray(0, this.used)), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1));
+    this.used = 0;
+    this.rows = 0;
+    this.present.fill(0);
+    return out;
+  }
+
+  private push(byteLength: number, units: number): void {
+    const k = this.rows++;
+    this.used += byteLength;
+    this.units[k + 1] = this.units[k] + units;
+    this.at[k + 1] = this.used;
+    this.present[k >> 3] |= 1 << (k & 7);
+  }
+
+  private reserve(extraBytes: number): void {
+    if (this.used + extraBytes > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + extraBytes));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    if (this.rows + 2 > this.units.length) {
+      const cap = this.units.length * 2;
+      const units = new Int32Array(cap);
+      units.set(this.units);
+      this.units = units;
+      const at = new Int32Array(cap);
+      at.set(this.at);
+      this.at = at;
+      const present = new Uint8Array((cap + 7) >> 3);
+      present.set(this.present);
+      this.present = present;
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { BatchBuilder, RecordBatch } from '../core/batch.js';
 import { InputError, ThresherError } from '../core/errors.js';
 import type { ExcludedRecord } from '../core/record.js';
 import { readColumnar } from '../io/columnar/format.js';
-import type { InputFile, ReadItem } from '../io/types.js';
+import type { InputFile, ReadBatch, ReadItem } from '../io/types.js';
 import { checkFilesUnchanged, followsLinks } from './input-check.js';
 import { createTaskReader } from './io.js';
 import { readMarker } from './markers.js';
@@ -12,10 +12,7 @@ import type { Segment } from './plan.js';
 import type { TaskContext } from './task.js';
 
 /** What a segment task reads at a time: a batch of records, and exclusions the reader made. */
-export interface SourceChunk {
-  batch?: RecordBatch;
-  excluded: ExcludedRecord[];
-}
+export type SourceChunk = ReadBatch;
 
 export const BATCH_ROWS = 4096;
 
@@ -37,15 +34,15 @@ async function* inArrays(items: AsyncIterable<ReadItem>): AsyncGenerator<ReadIte
   for await (const item of items) yield [item];
 }
 
-/** Reader items grouped into batches; exclusions travel with the batch they came before. */
-async function* batched(chunks: AsyncIterable<ReadItem[]>, columns: readonly string[]): AsyncGenerator<SourceChunk> {
-  const builder = new BatchBuilder(columns, BATCH_ROWS);
+/** Reader items grouped into batches; exclusions travel with the batch they came before (exported for the test that holds readBatches to it). */
+export async function* batched(chunks: AsyncIterable<ReadItem[]>, columns: readonly string[], batchRows = BATCH_ROWS): AsyncGenerator<SourceChunk> {
+  const builder = new BatchBuilder(columns, batchRows);
   let excluded: ExcludedRecord[] = [];
   for await (const items of chunks) {
     for (const item of items) {
       if (item.excluded) {
         excluded.push(item.excluded);
-        if (excluded.length >= BATCH_ROWS) {
+        if (excluded.length >= batchRows) {
           yield { excluded };
           excluded = [];
         }
@@ -67,11 +64,15 @@ async function* readInput(ctx: TaskContext, rank: number): AsyncGenerator<Source
   const follow = followsLinks(ctx.pipeline);
   checkFilesUnchanged(mine, follow);
   const policy = ctx.pipeline.spec.on_bad_input;
-  const chunks = reader.readChunks ? reader.readChunks(slices, policy) : inArrays(reader.read(slices, policy));
-  yield* batched(
-    withFullPaths(chunks, files),
-    ctx.run.input_columns.map((c) => c.name),
-  );
+  if (reader.readBatches) {
+    yield* withFullPaths(reader.readBatches(slices, policy, BATCH_ROWS), files);
+  } else {
+    const chunks = reader.readChunks ? reader.readChunks(slices, policy) : inArrays(reader.read(slices, policy));
+    yield* batched(
+      withFullPaths(chunks, files),
+      ctx.run.input_columns.map((c) => c.name),
+    );
+  }
   checkFilesUnchanged(mine, follow);
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -225,4 +226,32 @@ export async function countNewlines(absPath: string, end: number): Promise<numbe
     }
   }
   return n;
+}
+
+/**
+ * 1 for each line that is valid UTF-8, 0 for one that is not or has no bytes. Lines back to
+ * back in one buffer are checked in one call (buffer.isUtf8), and line by line only when
+ * that run holds a bad one.
+ */
+export function utf8Lines(lines: readonly Line[]): Uint8Array {
+  const out = new Uint8Array(lines.length);
+  let i = 0;
+  while (i < lines.length) {
+    const first = lines[i].bytes;
+    if (!first) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let end = first.byteOffset + first.length;
+    for (; j < lines.length; j++) {
+      const b = lines[j].bytes;
+      if (!b || b.buffer !== first.buffer || b.byteOffset !== end + 1) break;
+      end = b.byteOffset + b.length;
+    }
+    if (isUtf8(new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset))) out.fill(1, i, j);
+    else for (let k = i; k < j; k++) out[k] = isUtf8(lines[k].bytes!) ? 1 : 0;
+    i = j;
+  }
+  return out;
 }

@@ -52,9 +52,17 @@ export interface Reader {
   read(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem>;
   /** The same items in arrays (one per read chunk): what a fast reader gives the engine. */
   readChunks?(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem[]>;
+  /** Columnar batches of `batchRows` records, same records and boundaries as grouping read()'s items. */
+  readBatches?(slices: InputSlice[], policy: BadInputPolicy, batchRows: number): AsyncIterable<ReadBatch>;
 }
 
 /** Writes records of a fixed schema; output appears only on close(), atomically. */
+/** A batch of records and the exclusions a reader made before it (either may be absent). */
+export interface ReadBatch {
+  batch?: RecordBatch;
+  excluded: ExcludedRecord[];
+}
+
 export interface RecordWriter {
   write(record: DataRecord): Promise<void>;
   /** The rows of a batch (all rows when `rows` is omitted), in order; faster when given. */

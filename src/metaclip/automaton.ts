@@ -39,7 +39,7 @@
  * code points, so both agree; surrogate pairs need no special handling.
  */
 
-import { ASCII_SPACING_KIND, SPACING_KEEP, SPACING_WRAP, pythonStrip } from './spacing.js';
+import { ASCII_SPACING_KIND, SPACING_KEEP, SPACING_WRAP, isPythonSpace, pythonStrip } from './spacing.js';
 
 /**
  * `metaclip1`: every entry padded with a space on both sides (MetaCLIP 1, English).
@@ -368,10 +368,24 @@ export class MetaclipMatcher {
     return this.found.subarray(0, n);
   }
 
+  /**
+   * Same ids as `matchView`, for the text whose UTF-8 is bytes[start..end) (valid UTF-8, as
+   * readers guarantee): a text that stayed in its input bytes is matched without decoding.
+   */
+  matchUtf8View(bytes: Uint8Array, start: number, end: number): Int32Array {
+    if (this.padding === 'metaclip2') [start, end] = pythonStripUtf8(bytes, start, end);
+    const n = this.walk(this.encodeUtf8(bytes, start, end));
+    return this.found.subarray(0, n);
+  }
+
   /** Fill `found[0..n)` with the sorted matched ids; returns n. */
   private collect(text: string): number {
     // MetaCLIP 2 strips each text as Python does before spacing; MetaCLIP 1 does not
-    const length = this.encode(this.padding === 'metaclip2' ? pythonStrip(text) : text);
+    return this.walk(this.encode(this.padding === 'metaclip2' ? pythonStrip(text) : text));
+  }
+
+  /** Walk the trie from every key-starting position of codes[0..length); returns the number of sorted ids in `found`. */
+  private walk(length: number): number {
     const codes = this.codes;
     const trie = this.trie;
     const startsKey = this.startsKey;
@@ -466,6 +480,76 @@ export class MetaclipMatcher {
     codes[n] = 0;
     return n;
   }
+
+  /** `encode` for the text whose UTF-8 is bytes[start..end), decoding characters on the way. */
+  private encodeUtf8(bytes: Uint8Array, start: number, end: number): number {
+    const len = end - start; // UTF-16 units never outnumber UTF-8 bytes
+    if (this.codes.length < 3 * len + 3) this.codes = new Uint16Array(Math.max(3 * len + 3, 2 * this.codes.length));
+    const codes = this.codes;
+    const charToCode = this.charToCode;
+    const asciiCode = this.asciiCode;
+    const space = this.spaceCode;
+    codes[0] = space;
+    let n = 1;
+    let i = start;
+    while (i < end) {
+      const b = bytes[i];
+      if (b < 0x80) {
+        const c = asciiCode[b];
+        if (c >= 0) {
+          codes[n++] = c;
+        } else if (c === -1) {
+          codes[n] = space;
+          codes[n + 1] = charToCode[b];
+          codes[n + 2] = space;
+          n += 3;
+        } else {
+          codes[n++] = space;
+        }
+        i++;
+      } else if (b < 0xe0) {
+        codes[n++] = charToCode[((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f)];
+        i += 2;
+      } else if (b < 0xf0) {
+        codes[n++] = charToCode[((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f)];
+        i += 3;
+      } else {
+        // a surrogate pair in UTF-16
+        const cp = (((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f)) - 0x10000;
+        codes[n++] = charToCode[0xd800 + (cp >> 10)];
+        codes[n++] = charToCode[0xdc00 + (cp & 0x3ff)];
+        i += 4;
+      }
+    }
+    codes[n++] = space;
+    codes[n] = 0;
+    return n;
+  }
+}
+
+/** `pythonStrip` on UTF-8: the byte range left after stripping Python whitespace from both ends. */
+function pythonStripUtf8(bytes: Uint8Array, start: number, end: number): [number, number] {
+  while (start < end) {
+    const [cp, size] = codePointAt(bytes, start);
+    if (cp > 0xffff || !isPythonSpace(cp)) break;
+    start += size;
+  }
+  while (end > start) {
+    let lead = end - 1;
+    while (lead > start && (bytes[lead] & 0xc0) === 0x80) lead--;
+    const [cp] = codePointAt(bytes, lead);
+    if (cp > 0xffff || !isPythonSpace(cp)) break;
+    end = lead;
+  }
+  return [start, end];
+}
+
+function codePointAt(bytes: Uint8Array, i: number): [number, number] {
+  const b = bytes[i];
+  if (b < 0x80) return [b, 1];
+  if (b < 0xe0) return [((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f), 2];
+  if (b < 0xf0) return [((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f), 3];
+  return [(((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f)) >>> 0, 4];
 }
 
 /**

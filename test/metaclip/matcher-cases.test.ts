@@ -92,7 +92,7 @@ test('MetaCLIP 2 padding: no space at an end with a CJK/Thai-type character or p
 test('agrees with the reference loop on generated texts (both padding rules)', () => {
   const random = rng(42);
   const words = ['a', 'dog', 'Dog', 'hot', 'new', 'york', 'city', 'de', 'la', "o'", 'café', '😀', '東', '京', 'ไทย', '+', 'x.y', ''];
-  const seps = [' ', ' ', ' ', '  ', ',', '.', '\t', '\n', '', '!', ' , '];
+  const seps = [' ', ' ', ' ', '  ', ',', '.', '\t', '\n', '', '!', ' , ', '\u3000', '\u00a0', '\u2029'];
   const pick = <T>(a: T[]): T => a[Math.floor(random() * a.length)];
   for (const padding of ['metaclip1', 'metaclip2'] as const) {
     const entrySet = new Set<string>();
@@ -110,7 +110,10 @@ test('agrees with the reference loop on generated texts (both padding rules)', (
       let text = '';
       const n = Math.floor(random() * 12);
       for (let i = 0; i < n; i++) text += pick(words) + pick(seps);
-      assert.deepEqual(Array.from(m.match(text)), naiveMatch(entries, text, padding), `${padding}: ${JSON.stringify(text)}`);
+      const want = naiveMatch(entries, text, padding);
+      assert.deepEqual(Array.from(m.match(text)), want, `${padding}: ${JSON.stringify(text)}`);
+      const utf8 = Buffer.from(text, 'utf8');
+      assert.deepEqual(Array.from(m.matchUtf8View(utf8, 0, utf8.length)), want, `${padding} (UTF-8): ${JSON.stringify(text)}`);
     }
   }
 });

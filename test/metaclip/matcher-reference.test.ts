@@ -22,6 +22,13 @@ test('matches every reference text exactly (35,014 COCO and alt-text captions, 8
     }
   }
   assert.deepEqual(mismatches.slice(0, 10), []);
+  // and on the texts' UTF-8, as the engine matches texts that stayed in their input bytes
+  for (const row of rows) {
+    const bytes = Buffer.from(`xx${row.text}y`, 'utf8');
+    const got = Array.from(matcher.matchUtf8View(bytes, 2, bytes.length - 1));
+    if (got.length !== row.matches.length || got.some((e, i) => e !== row.matches[i])) mismatches.push(`utf8 ${row.id}`);
+  }
+  assert.deepEqual(mismatches.slice(0, 10), []);
   assert.equal(
     total,
     rows.reduce((s, r) => s + r.matches.length, 0),

@@ -5,9 +5,11 @@ import { badInput, isFsError, oneLine, readListed, strictDecoder, contentIdSchem
 import { objectToItem } from '../object-record.js';
 import { columnSpecSchema, columnsOf, FieldInference, planColumns, type FieldPlan } from '../fields.js';
 import { expandInputs } from '../inputs.js';
-import { compressionOf, countNewlines, decodeLines, openBytes, splitLineBatches, splitLines, StreamDamage, withoutBom, withoutBomBatches, type Line } from '../lines.js';
+import { compressionOf, countNewlines, decodeLines, utf8Lines, openBytes, splitLineBatches, splitLines, StreamDamage, withoutBom, withoutBomBatches, type Line } from '../lines.js';
 import { contiguousRange } from '../order.js';
-import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
+import type { BadInputPolicy, InputFile, InputSlice, ReadBatch, ReadItem, Reader } from '../types.js';
+import type { ExcludedRecord } from '../../core/record.js';
+import { JsonlBatchBuilder } from './jsonl-batch.js';
 
 export const jsonlReaderOptionsSchema = z.strictObject({
   /** Field holding the record id; else id = `<source>:<row>`. */
@@ -141,6 +143,76 @@ export class JsonlReader implements Reader {
   }
 
   private async *readSlice(slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem[]> {
+    const dec = strictDecoder();
+    for await (const group of this.sliceLines(slice, policy)) {
+      if (!('lines' in group)) {
+        yield [group];
+        continue;
+      }
+      const { lines, firstRow } = group;
+      const items: ReadItem[] = [];
+      const texts = decodeLines(lines, dec);
+      for (let k = 0; k < lines.length; k++) {
+        const item = this.parseText(texts[k], lines[k].length, slice.file.path, firstRow + k, policy, plans);
+        if (item) items.push(item);
+      }
+      if (items.length > 0) yield items;
+    }
+  }
+
+  /**
+   * The records of the slices as columnar batches of `batchRows` rows, built from the line
+   * bytes (see JsonlBatchBuilder); exclusions travel with the batch they came before. Same
+   * records, values and batch boundaries as grouping read()'s items.
+   */
+  async *readBatches(slices: InputSlice[], policy: BadInputPolicy, batchRows: number): AsyncIterable<ReadBatch> {
+    if (!this.plans) throw new Error('JsonlReader.readBatches() before listFiles()');
+    const plans = this.plans;
+    const builder = new JsonlBatchBuilder(plans, this.opts);
+    const dec = strictDecoder();
+    let excluded: ExcludedRecord[] = [];
+    const take = (item: ReadItem | undefined): ReadBatch | undefined => {
+      if (item?.record) builder.addRecord(item.record);
+      else if (item?.excluded) {
+        excluded.push(item.excluded);
+        if (excluded.length >= batchRows) {
+          const out = { excluded };
+          excluded = [];
+          return out;
+        }
+        return undefined;
+      }
+      if (builder.length < batchRows) return undefined;
+      const out = { batch: builder.take(), excluded };
+      excluded = [];
+      return out;
+    };
+    for await (const group of readListed(slices, policy, (slice) => this.sliceLines(slice, policy))) {
+      if (!('lines' in group)) {
+        const out = take(group);
+        if (out) yield out;
+        continue;
+      }
+      const { lines, firstRow, src } = group;
+      const valid = utf8Lines(lines);
+      for (let k = 0; k < lines.length; k++) {
+        const bytes = lines[k].bytes;
+        const row = firstRow + k;
+        let out: ReadBatch | undefined;
+        if (bytes && valid[k] === 1 && builder.scanner.scan(bytes, 0, bytes.length) && builder.addScanned(bytes, 0, bytes.length, src, row)) {
+          if (builder.length >= batchRows) out = take(undefined);
+        } else {
+          const text = bytes ? (valid[k] === 1 ? dec.decode(bytes) : null) : undefined;
+          out = take(this.parseText(text, lines[k].length, src, row, policy, plans));
+        }
+        if (out) yield out;
+      }
+    }
+    if (builder.length > 0 || excluded.length > 0) yield { batch: builder.length > 0 ? builder.take() : undefined, excluded };
+  }
+
+  /** The slice's lines, one array per read chunk with the row of its first line, or the exclusion that ended it. */
+  private async *sliceLines(slice: InputSlice, policy: BadInputPolicy): AsyncGenerator<{ lines: Line[]; firstRow: number; src: string } | ReadItem> {
     const src = slice.file.path;
     const abs = slice.file.absPath;
     const compression = compressionOf(src);
@@ -159,10 +231,9 @@ export class JsonlReader implements Reader {
       batches = splitLineBatches(openBytes(abs, compression, offset), this.opts.maxLineBytes);
       if (offset === 0) batches = withoutBomBatches(batches);
     } catch (err) {
-      yield [badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes)];
+      yield badInput(policy, src, null, 'unreadable', `unreadable: ${oneLine(err)}`, src, slice.file.bytes);
       return;
     }
-    const dec = strictDecoder();
     try {
       for (;;) {
         let next: IteratorResult<Line[]>;
@@ -170,16 +241,15 @@ export class JsonlReader implements Reader {
           next = await batches.next();
         } catch (err) {
           if (err instanceof StreamDamage) {
-            yield [badInput(policy, src, row, err.kind, err.message, `${src}:${row}`, 0)];
+            yield badInput(policy, src, row, err.kind, err.message, `${src}:${row}`, 0);
           } else if (isFsError(err)) {
-            yield [badInput(policy, src, row, 'unreadable', `unreadable: ${oneLine(err)}`, `${src}:${row}`, 0)];
+            yield badInput(policy, src, row, 'unreadable', `unreadable: ${oneLine(err)}`, `${src}:${row}`, 0);
           } else {
             throw err;
           }
           return;
         }
         if (next.done) return;
-        const items: ReadItem[] = [];
         let ended = false;
         let lines = next.value;
         let firstRow = row;
@@ -201,12 +271,7 @@ export class JsonlReader implements Reader {
           firstRow++;
         }
         if (from > 0 || to < lines.length) lines = lines.slice(from, to);
-        const texts = decodeLines(lines, dec);
-        for (let k = 0; k < lines.length; k++) {
-          const item = this.parseText(texts[k], lines[k].length, src, firstRow + k, policy, plans);
-          if (item) items.push(item);
-        }
-        if (items.length > 0) yield items;
+        if (lines.length > 0) yield { lines, firstRow, src };
         if (ended) return;
       }
     } finally {

@@ -59,15 +59,22 @@ class MatchStage implements MapStage {
     this.layout.languages?.forEach((l, k) => this.byLanguage.set(l, k));
   }
 
+  /** Which metadata a text is matched against: its language's, or -1 for none. */
+  private metadataOf(lang: Value | undefined): number {
+    if (!this.layout.languages) return 0;
+    return this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
+  }
+
   /** The entry ids a text matches, in the metadata of its language. */
   private match(text: Value | undefined, lang: Value | undefined): number[] {
     if (typeof text !== 'string') return [];
-    let k = 0;
-    if (this.layout.languages) {
-      k = this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
-    }
+    const k = this.metadataOf(lang);
     if (k < 0) return [];
-    const view = this.matchers[k].matchView(text);
+    return this.ids(k, this.matchers[k].matchView(text));
+  }
+
+  /** The matcher's scratch view as a new array of global entry ids. */
+  private ids(k: number, view: Int32Array): number[] {
     const offset = this.layout.offsets[k];
     const ids = new Array<number>(view.length);
     for (let i = 0; i < view.length; i++) ids[i] = view[i] + offset;
@@ -88,12 +95,21 @@ class MatchStage implements MapStage {
   }
 
   processBatch(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void {
-    const texts = batch.column(this.textColumn);
-    const langs = this.layout.languages ? batch.column(this.p.language_column) : undefined;
+    const langs = this.layout.languages ? batch.values(this.p.language_column) : undefined;
     const out = batch.columnForWrite(this.p.column);
+    // texts still in their input bytes are matched there, never decoded
+    const encoded = batch.encodedColumn(this.textColumn);
+    const at = encoded?.byteOffsets();
+    const texts = encoded && at ? undefined : batch.values(this.textColumn);
     for (let k = 0; k < rows.length; k++) {
       const i = rows[k];
-      const ids = this.match(texts?.[i], langs?.[i]);
+      let ids: number[];
+      if (encoded && at) {
+        const m = encoded.isPresent(i) ? this.metadataOf(langs?.[i]) : -1;
+        ids = m < 0 ? [] : this.ids(m, this.matchers[m].matchUtf8View(encoded.bytes, at[i], at[i + 1]));
+      } else {
+        ids = this.match(texts?.[i], langs?.[i]);
+      }
       out[i] = ids;
       const excluded = this.count(ids);
       if (excluded) exclude(i, excluded);
