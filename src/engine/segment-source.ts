@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BatchBuilder, RecordBatch } from '../core/batch.js';
+import { BatchBuilder } from '../core/batch.js';
 import { InputError, ThresherError } from '../core/errors.js';
 import type { ExcludedRecord } from '../core/record.js';
 import { readColumnar } from '../io/columnar/format.js';
