@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MetaclipMatcher, loadMetadataSync, type PaddingRule } from '../../metaclip/index.js';
+import { storedMatcher } from '../../metaclip/matcher-store.js';
+import { loadMetadataSync, type MetaclipMatcher, type PaddingRule } from '../../metaclip/index.js';
 import { ThresherError } from '../../core/errors.js';
 
 /**
  * One matcher per (metadata file, padding rule) per thread: a task reuses what an earlier
- * task in the same worker built, and tasks in other threads or processes build their own.
+ * task in the same worker loaded; threads and later runs load it from the matcher store
+ * (metaclip/matcher-store.ts) instead of building it again.
  */
 const matchers = new Map<string, MetaclipMatcher>();
 const entryLists = new Map<string, string[]>();
@@ -26,7 +29,13 @@ export function cachedMatcher(file: string, padding: PaddingRule): MetaclipMatch
   const key = `${padding}\0${file}`;
   let m = matchers.get(key);
   if (!m) {
-    m = MetaclipMatcher.build(metadataEntries(file), { padding });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new ThresherError(`${file}: ${(err as Error).message}`);
+    }
+    m = storedMatcher(bytes, padding, () => metadataEntries(file));
     matchers.set(key, m);
   }
   return m;
