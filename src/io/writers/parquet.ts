@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ThresherError } from '../../core/errors.js';
 import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
 import { allRows, type RecordBatch } from '../../core/batch.js';
-import { duckMessage, openDuck, sqlIdent, sqlString } from '../duck.js';
+import { duckMessage, openSharedDuck, sqlIdent, sqlString } from '../duck.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
 import { ChunkShape, fits, type Cell } from './duck-chunk.js';
@@ -35,7 +35,7 @@ const DUCK_TYPES: Record<ColumnType, { sql: string; type: DuckDBType }> = {
   'string[]': { sql: 'VARCHAR[]', type: LIST(VARCHAR) },
 };
 
-type Duck = Awaited<ReturnType<typeof openDuck>>;
+type Duck = Awaited<ReturnType<typeof openSharedDuck>>;
 
 interface Pending {
   tmp: string;
@@ -161,10 +161,10 @@ export class ParquetWriter implements RecordWriter {
   }
 
   private async startShard(): Promise<void> {
-    if (!this.duck) this.duck = await openDuck();
+    if (!this.duck) this.duck = await openSharedDuck();
     const cols = this.columns.map((c) => `${sqlIdent(c.name)} ${DUCK_TYPES[c.type].sql}`).join(', ');
-    await this.duck.connection.run(`CREATE TABLE shard_${this.seq} (${cols})`);
-    this.appender = await this.duck.connection.createAppender(`shard_${this.seq}`);
+    await this.duck.connection.run(`CREATE TABLE ${this.duck.prefix}shard_${this.seq} (${cols})`);
+    this.appender = await this.duck.connection.createAppender(`${this.duck.prefix}shard_${this.seq}`);
   }
 
   private flushBatch(): void {
@@ -193,7 +193,7 @@ export class ParquetWriter implements RecordWriter {
     await ensureParent(finalPath);
     await this.copying;
     this.copier ??= await this.duck.instance.connect();
-    const copying = copyShard(this.copier, `shard_${seq}`, tmp, finalPath, this.opts);
+    const copying = copyShard(this.copier, `${this.duck.prefix}shard_${seq}`, tmp, finalPath, this.opts);
     copying.catch(() => undefined); // its error surfaces where it is awaited: the next shard or close()
     this.copying = copying;
     this.shardRows = 0;
@@ -232,6 +232,10 @@ export class ParquetWriter implements RecordWriter {
     }
     this.appender = undefined;
     await this.copying?.catch(() => undefined);
+    // the instance outlives this writer: leave none of its tables behind
+    if (this.duck) {
+      for (let seq = 0; seq <= this.seq; seq++) await this.duck.connection.run(`DROP TABLE IF EXISTS ${this.duck.prefix}shard_${seq}`).catch(() => undefined);
+    }
     this.closeDuck();
     for (const p of this.done) await removeQuietly(p.tmp);
   }
