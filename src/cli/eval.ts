@@ -31,10 +31,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** The report as lines of text: figures, then the subtree table (largest subtrees first). */
 export function formatZeroShot(e: ZeroShotEval, rows = 20): string[] {
   const r = e.report;
-  const lines = [
-    `images: ${r.images} classified, ${e.excluded.length} excluded (not decodable); ${e.classes.length} classes; ${e.provider}`,
-    `top-1: ${pct(r.top1)}   top-5: ${pct(r.top5)}`,
-  ];
+  const lines = [`images: ${r.images} classified, ${e.excluded.length} excluded (not decodable); ${e.classes.length} classes; ${e.provider}`, `top-1: ${pct(r.top1)}   top-5: ${pct(r.top5)}`];
   if (e.hierarchyNote) lines.push(`WordNet figures: none (${e.hierarchyNote})`);
   else {
     lines.push(`accuracy at WordNet ancestors (top-1 under the true class's ancestor h steps up): ${r.ancestors.map((a, h) => `h=${h} ${pct(a)}`).join('  ')}`);
@@ -76,7 +73,7 @@ export function evalCommand(): Command {
         variant: o.variant,
         maxLevel: o.maxLevel,
         subtreeDepth: o.subtreeDepth,
-        progress: o.quiet ? undefined : (done, total) => process.stderr.write(`\rimages ${done}/${total}`+ (done === total ? '\n' : '')),
+        progress: o.quiet ? undefined : (done, total) => process.stderr.write(`\rimages ${done}/${total}` + (done === total ? '\n' : '')),
       });
       if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1) + '\n');
       console.log(formatZeroShot(result).join('\n'));

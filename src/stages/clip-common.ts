@@ -55,12 +55,7 @@ export function batchImages(batch: RecordBatch, rows: Int32Array, p: ClipModelPa
 }
 
 /** Embed the images of `rows`; rows whose image does not decode are excluded and dropped from the result. */
-export async function embedBatchImages(
-  model: ClipModel,
-  rows: number[],
-  images: (Uint8Array | string)[],
-  exclude: ExcludeRow,
-): Promise<{ rows: number[]; embeddings: Float32Array; dim: number }> {
+export async function embedBatchImages(model: ClipModel, rows: number[], images: (Uint8Array | string)[], exclude: ExcludeRow): Promise<{ rows: number[]; embeddings: Float32Array; dim: number }> {
   const { embeddings, errors } = await model.embedImages(images);
   const dim = images.length > 0 ? embeddings.length / images.length : 0;
   const ok: number[] = [];

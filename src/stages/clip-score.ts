@@ -45,14 +45,16 @@ export const clipScoreStage = defineStage<ClipScoreParams>({
         const scores = batch.columnForWrite('clip_score');
         const vectors = p.embedding_column ? batch.columnForWrite(p.embedding_column) : undefined;
         const captions = batch.column(captionColumn);
-        const withCaption = new Int32Array(rows.filter((i) => {
-          scores[i] = null;
-          if (vectors) vectors[i] = null;
-          const c = captions?.[i];
-          if (typeof c === 'string' && c.trim() !== '') return true;
-          exclude(i, { reason: 'no_caption' });
-          return false;
-        }));
+        const withCaption = new Int32Array(
+          rows.filter((i) => {
+            scores[i] = null;
+            if (vectors) vectors[i] = null;
+            const c = captions?.[i];
+            if (typeof c === 'string' && c.trim() !== '') return true;
+            exclude(i, { reason: 'no_caption' });
+            return false;
+          }),
+        );
         const refs = batchImages(batch, withCaption, p, env, exclude);
         const images = await embedBatchImages(model!, refs.rows, refs.images, exclude);
         if (images.rows.length === 0) return;

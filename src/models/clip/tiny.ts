@@ -90,11 +90,7 @@ function textGraph(dim: number, hidden: number, seed: number): GraphSpec {
       { name: 'text_embeds', elemType: FLOAT, shape: ['batch_size', dim] },
       { name: 'last_hidden_state', elemType: FLOAT, shape: ['batch_size', 'sequence_length', hidden] },
     ],
-    initializers: [
-      weights('token_embedding', [VOCAB_SIZE, hidden], seed + 2),
-      weights('text_projection', [hidden, dim], seed + 3),
-      { name: 'sequence_axis', dims: [], data: BigInt64Array.of(1n) },
-    ],
+    initializers: [weights('token_embedding', [VOCAB_SIZE, hidden], seed + 2), weights('text_projection', [hidden, dim], seed + 3), { name: 'sequence_axis', dims: [], data: BigInt64Array.of(1n) }],
     nodes: [
       { op: 'Gather', inputs: ['token_embedding', 'input_ids'], outputs: ['tokens'], attributes: { axis: { int: 0 } } },
       { op: 'Tanh', inputs: ['tokens'], outputs: ['last_hidden_state'] },

@@ -49,7 +49,10 @@ test('vision tower on real images, in batches smaller than the list; an undecoda
   const { embeddings, errors } = await small.embedImages([images[0], bad, ...images.slice(1)]);
   assert.equal(errors.filter((e) => e !== undefined).length, 1);
   assert.ok(errors[1]);
-  assert.deepEqual(norms(embeddings, 16).map((n) => Math.round(n * 1e4) / 1e4), [1, 0, 1, 1, 1, 1]);
+  assert.deepEqual(
+    norms(embeddings, 16).map((n) => Math.round(n * 1e4) / 1e4),
+    [1, 0, 1, 1, 1, 1],
+  );
   const big = await ClipModel.load(dir, { batchSize: 32 });
   const again = await big.embedImages(images);
   for (let k = 0; k < 5; k++) {

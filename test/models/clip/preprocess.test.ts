@@ -76,8 +76,7 @@ test('normalisation: each value is (byte / 255 − mean) / std of the resized RG
   const rgb = await resizeAndCrop(file, 224);
   const out = new Float32Array(3 * 224 * 224 + 5);
   await preprocessInto(file, out, 5);
-  for (const i of [0, 1, 223, 224 * 100 + 17, 224 * 224 - 1])
-    for (let c = 0; c < 3; c++) assert.ok(Math.abs(out[5 + c * 224 * 224 + i] - (rgb[3 * i + c] / 255 - CLIP_MEAN[c]) / CLIP_STD[c]) < 1e-6);
+  for (const i of [0, 1, 223, 224 * 100 + 17, 224 * 224 - 1]) for (let c = 0; c < 3; c++) assert.ok(Math.abs(out[5 + c * 224 * 224 + i] - (rgb[3 * i + c] / 255 - CLIP_MEAN[c]) / CLIP_STD[c]) < 1e-6);
 });
 
 test('a file that is not an image rejects with the decoder message (callers exclude it)', async () => {
