@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
 import { benchClipTokenizer } from './clip-tokenizer.js';
+import { benchClipEmbed } from './clip-embed.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
 import { benchLanguage } from './language.js';
@@ -32,11 +33,12 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'language-peer': () => benchLanguagePeer(),
   'metaclip-curate-peer': () => benchMetaclipCuratePeer(process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : undefined),
   'clip-tokenizer': () => benchClipTokenizer(),
+  'clip-embed': () => benchClipEmbed(),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
-const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer']);
+const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed']);
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   if (needShared.has(name) && !hasShared) {

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { clipCommand } from './clip.js';
+import { evalCommand } from './eval.js';
 import { metaclipCommand } from './metaclip.js';
 
 // Every command imports what it needs when it runs: `thresher --help` and the start of a run
@@ -244,6 +245,7 @@ optout
 
 program.addCommand(metaclipCommand());
 program.addCommand(clipCommand());
+program.addCommand(evalCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);

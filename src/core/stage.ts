@@ -58,7 +58,8 @@ export type ExcludeRow = (row: number, why: Exclusion) => void;
  */
 export interface RecordProcessor {
   process?(record: DataRecord): StageResult;
-  processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void;
+  /** May return a promise (model inference); the engine awaits it before the next stage. */
+  processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void | Promise<void>;
 }
 
 /** Map stages annotate, filter, redact. */

@@ -193,7 +193,8 @@ class SegmentRun {
     s.bytes_in += sumAt(bytes, rows);
     const removed: { row: number; why: Exclusion }[] = [];
     const t0 = performance.now();
-    p.run(batch, rows, (row, why) => removed.push({ row, why }));
+    const pending = p.run(batch, rows, (row, why) => removed.push({ row, why }));
+    if (pending) await pending;
     s.ms += performance.now() - t0;
     if (removed.length > 0) {
       const gone = new Set<number>();

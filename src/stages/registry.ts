@@ -20,6 +20,9 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
   license: async () => (await import('./license.js')).licenseStage,
   near_dedup: async () => (await import('./near-dedup.js')).nearDedupStage,
+  clip_score: async () => (await import('./clip-score.js')).clipScoreStage,
+  clip_score_top: async () => (await import('./clip-score-top.js')).clipScoreTopStage,
+  zero_shot: async () => (await import('./zero-shot.js')).zeroShotStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
