@@ -118,7 +118,16 @@ function pointLongStrings(vector: duckdb.Vector, values: readonly Cell[], rows: 
     if (v instanceof EncodedStrings) {
       const at = v.byteOffsets()!;
       const i = rows![k];
-      used += v.bytes.copy(heap, used, at[i], at[i + 1]);
+      const from = at[i];
+      const n = at[i + 1] - from;
+      if (n < 512) {
+        // Buffer.copy's JavaScript checks cost more than this loop for captions
+        const src = v.bytes;
+        for (let b = 0; b < n; b++) heap[used + b] = src[from + b];
+        used += n;
+      } else {
+        used += v.bytes.copy(heap, used, from, from + n);
+      }
     } else {
       used += heap.write(v as string, used, 'utf8');
     }
@@ -215,6 +224,33 @@ function fillList(vector: duckdb.Vector, values: readonly Value[], count: number
   applyValidity(child, validityOf(flat, total));
 }
 
+/** A column as a batch holds it: its values, or its still-encoded strings. */
+export type ColumnSource = readonly Value[] | EncodedStrings;
+
+/** Approximate uncompressed bytes of each selected row (as valueBytes() counts them), column by column. */
+export function rowBytes(sources: readonly ColumnSource[], rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (const source of sources) {
+    if (source instanceof EncodedStrings) {
+      const at = source.byteOffsets()!;
+      for (let k = 0; k < rows.length; k++) out[k] += at[rows[k] + 1] - at[rows[k]];
+      continue;
+    }
+    for (let k = 0; k < rows.length; k++) {
+      const v = source[rows[k]];
+      if (v === null || v === undefined) continue;
+      out[k] += typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : Array.isArray(v) ? listBytes(v) : 8;
+    }
+  }
+  return out;
+}
+
+function listBytes(v: readonly unknown[]): number {
+  let n = 0;
+  for (const x of v) n += typeof x === 'string' ? Buffer.byteLength(x, 'utf8') : 8;
+  return n;
+}
+
 /** Types of a chunk's columns, made once per writer. */
 export class ChunkShape {
   private readonly logical: duckdb.LogicalType[];
@@ -230,6 +266,28 @@ export class ChunkShape {
    * A data chunk of `count` rows (at most DuckDB's vector size) holding the first `count` cells
    * of each column (values checked with fits(); rows[c][k]: the row of an encoded cell).
    */
+  /** A data chunk of the batch rows rows[start..start+count) (at most DuckDB's vector size), values already checked. */
+  fillFrom(sources: readonly ColumnSource[], rows: Int32Array, start: number, count: number): duckdb.DataChunk {
+    const cells: Cell[][] = [];
+    const cellRows: number[][] = [];
+    for (const source of sources) {
+      const column = new Array<Cell>(count);
+      const at = new Array<number>(count);
+      if (source instanceof EncodedStrings) {
+        for (let k = 0; k < count; k++) {
+          const i = rows[start + k];
+          column[k] = source.isPresent(i) ? source : null;
+          at[k] = i;
+        }
+      } else {
+        for (let k = 0; k < count; k++) column[k] = source[rows[start + k]] ?? null;
+      }
+      cells.push(column);
+      cellRows.push(at);
+    }
+    return this.fill(cells, cellRows, count);
+  }
+
   fill(columns: readonly (readonly Cell[])[], rows: readonly (readonly number[])[], count: number): duckdb.DataChunk {
     const chunk = duckdb.create_data_chunk(this.logical);
     duckdb.data_chunk_set_size(chunk, count);

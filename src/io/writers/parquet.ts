@@ -6,7 +6,8 @@ import { allRows, type RecordBatch } from '../../core/batch.js';
 import { duckMessage, openSharedDuck, sqlIdent, sqlString } from '../duck.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from './atomic.js';
-import { ChunkShape, fits, type Cell } from './duck-chunk.js';
+import { ChunkShape, fits, rowBytes, type Cell, type ColumnSource } from './duck-chunk.js';
+import { EncodedStrings } from '../../core/encoded-strings.js';
 import { typeMismatch, valueBytes } from './values.js';
 
 export const parquetWriterOptionsSchema = z.strictObject({
@@ -128,35 +129,42 @@ export class ParquetWriter implements RecordWriter {
   }
 
   /**
-   * The rows of a batch, column by column: no record object per row. Values are converted and
-   * checked per column; shards still roll over at the same row and byte limits as write().
+   * The rows of a batch, column by column: no record object per row and no per-row buffering.
+   * Values are checked a column at a time; rows go to DuckDB in chunks taken straight from the
+   * batch's columns (a string column no stage has read goes as the bytes it was read as).
+   * Shards still roll over at the same row and byte limits as write().
    */
   async writeBatch(batch: RecordBatch, rows?: Int32Array): Promise<void> {
     if (this.state !== 'open') throw new ThresherError(`ParquetWriter.write after ${this.state === 'closed' ? 'close' : 'abort'}`);
     const selected = rows ?? allRows(batch.length);
-    // a string column no stage has read goes to DuckDB as the bytes it was read as
-    const encoded = this.columns.map((c) => (c.type === 'string' ? batch.encodedColumn(c.name) : undefined));
-    const columns = this.columns.map((c, j) => (encoded[j] ? undefined : batch.column(c.name)));
-    for (let k = 0; k < selected.length; k++) {
-      const i = selected[k];
-      let bytes = 0;
-      for (let c = 0; c < columns.length; c++) {
-        const enc = encoded[c];
-        if (enc) {
-          bytes += enc.byteLength(i);
-          continue;
-        }
-        const v = columns[c]?.[i];
-        if (v !== null && v !== undefined && !fits(this.columns[c].type, v)) throw typeMismatch(batch.record(i), this.columns[c], v);
-        bytes += valueBytes(v);
+    if (selected.length === 0) return;
+    this.flushBatch(); // records given to write() before this batch go first
+    const sources: ColumnSource[] = this.columns.map((c) => (c.type === 'string' ? batch.encodedColumn(c.name) : undefined) ?? batch.values(c.name) ?? []);
+    for (let c = 0; c < sources.length; c++) {
+      const source = sources[c];
+      if (source instanceof EncodedStrings) continue;
+      const type = this.columns[c].type;
+      for (let k = 0; k < selected.length; k++) {
+        const v = source[selected[k]];
+        if (v !== null && v !== undefined && !fits(type, v)) throw typeMismatch(batch.record(selected[k]), this.columns[c], v);
       }
-      if (this.needsRoom(bytes)) await this.makeRoom(bytes);
-      for (let c = 0; c < columns.length; c++) {
-        const enc = encoded[c];
-        this.buffer[c].push(enc ? (enc.isPresent(i) ? enc : null) : (columns[c]?.[i] ?? null));
-        this.bufferRows[c].push(i);
+    }
+    const bytes = rowBytes(sources, selected);
+    const { maxRows, maxBytes } = this.opts;
+    for (let k = 0; k < selected.length;) {
+      if (this.needsRoom(bytes[k])) await this.makeRoom(bytes[k]);
+      // rows k..end-1 fit in this shard and one chunk (the first always does after makeRoom)
+      let end = k;
+      let shardRows = this.shardRows;
+      let shardBytes = this.shardBytes;
+      while (end < selected.length && end - k < BATCH && !(shardRows > 0 && (shardRows + 1 > maxRows || shardBytes + bytes[end] > maxBytes))) {
+        shardRows++;
+        shardBytes += bytes[end++];
       }
-      this.rowAdded(bytes);
+      this.appender!.appendDataChunk(new DuckDBDataChunk(this.shape.fillFrom(sources, selected, k, end - k)));
+      this.shardRows = shardRows;
+      this.shardBytes = shardBytes;
+      k = end;
     }
   }
 
