@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, link, lstat, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { ensureDir, tempNameFor } from '../../core/fs.js';
 import { compareBytes } from '../order.js';
 import { AlreadyExists, type ObjectInfo, type ObjectStore, type WriteOptions } from './types.js';
@@ -75,7 +76,7 @@ export class LocalStore implements ObjectStore {
   private async commit(key: string, options: WriteOptions, fill: (tmp: string) => Promise<void>): Promise<void> {
     const target = this.url(key);
     ensureDir(path.dirname(target));
-    const tmp = tempNameFor(target);
+    const tmp = `${tempNameFor(target)}-${randomUUID().slice(0, 8)}`; // unique even for two writes from one thread
     await fill(tmp);
     try {
       if (options.ifNoneMatch) {
