@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { thresher } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { dataFingerprint, readManifest, writeJsonlPool } from '../helpers/pools.js';
 import { barrierPipeline } from '../slurm/pools.js';
@@ -24,7 +23,7 @@ import { loadTaskContext, runTask } from '../../src/engine/task.js';
 import { planDigest, stepState } from '../../src/engine/markers.js';
 import { finalizeRelease } from '../../src/release/finalize.js';
 import { withDuck } from '../../src/io/duck.js';
-import { startS3, type TestS3 } from './server.js';
+import { cli, startS3, type TestS3 } from './server.js';
 
 let s3: TestS3;
 let root = '';
@@ -51,7 +50,7 @@ before(async () => {
   root = tempDir('thresher-s3-runs-');
   const pool = writeJsonlPool(path.join(root, 'pool.jsonl'), 20_000);
   await s3.client.send(new PutObjectCommand({ Bucket: 'pools', Key: 'text/pool.jsonl', Body: readFileSync(pool) }));
-  const local = thresher(['run', pipelineFor(path.join(root, 'local'), pool, 'out'), '-q']);
+  const local = await cli(['run', pipelineFor(path.join(root, 'local'), pool, 'out'), '-q']);
   assert.equal(local.status, 0, local.stderr);
   reference = dataFingerprint(readManifest(path.join(root, 'local', 'out', 'v1')));
   assert.ok(reference.length > 0);
@@ -63,12 +62,12 @@ after(async () => {
 
 test('input and release on S3: the data files equal a local run; verify passes, then fails after a data object is tampered with', async () => {
   const out = 's3://releases/curated';
-  const run = thresher(['run', pipelineFor(path.join(root, 's3'), 's3://pools/text/', out), '-q']);
+  const run = await cli(['run', pipelineFor(path.join(root, 's3'), 's3://pools/text/', out), '-q']);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^release v1: s3:\/\/releases\/curated\/v1$/m);
   const manifest = await s3Manifest(`${out}/v1`);
   assert.deepEqual(dataFingerprint(manifest), reference, 'data files equal the local run');
-  const ok = thresher(['verify', `${out}/v1`]);
+  const ok = await cli(['verify', `${out}/v1`]);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /s3:\/\/releases\/curated\/v1: OK, \d+ files match manifest\.json/);
 
@@ -77,7 +76,7 @@ test('input and release on S3: the data files equal a local run; verify passes, 
   const bytes = await readAll(new S3Store('releases'), key);
   bytes[bytes.length >> 1] ^= 0xff;
   await s3.client.send(new PutObjectCommand({ Bucket: 'releases', Key: key, Body: bytes }));
-  const bad = thresher(['verify', `${out}/v1`]);
+  const bad = await cli(['verify', `${out}/v1`]);
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, new RegExp(`^BAD s3://releases/${key}: sha256 differs from the manifest$`, 'm'));
 });
@@ -88,9 +87,9 @@ test('Parquet input on S3 gives the same release as the same Parquet file read l
   const file = path.join(dir, 'pool.parquet');
   await withDuck(async (c) => void (await c.run(`COPY (SELECT * FROM read_json('${path.join(root, 'pool.jsonl')}')) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 4000)`)));
   await s3.client.send(new PutObjectCommand({ Bucket: 'pools', Key: 'parquet/pool.parquet', Body: readFileSync(file) }));
-  const local = thresher(['run', pipelineFor(path.join(dir, 'local'), file, 'out', 'parquet'), '-q']);
+  const local = await cli(['run', pipelineFor(path.join(dir, 'local'), file, 'out', 'parquet'), '-q']);
   assert.equal(local.status, 0, local.stderr);
-  const remote = thresher(['run', pipelineFor(path.join(dir, 's3'), 's3://pools/parquet/pool.parquet', 'out', 'parquet'), '-q']);
+  const remote = await cli(['run', pipelineFor(path.join(dir, 's3'), 's3://pools/parquet/pool.parquet', 'out', 'parquet'), '-q']);
   assert.equal(remote.status, 0, remote.stderr);
   assert.deepEqual(dataFingerprint(readManifest(path.join(dir, 's3', 'out', 'v1'))), dataFingerprint(readManifest(path.join(dir, 'local', 'out', 'v1'))));
 });
@@ -123,25 +122,32 @@ test('a publication interrupted after the data, before the manifest, is no relea
   );
   assert.ok(!keys.includes('interrupted/v1/manifest.json'));
   assert.deepEqual(await new StoreReleases(store, 'interrupted/').versions(), [], 'no release without a manifest');
-  const early = thresher(['verify', `${out}/v1`]);
+  const early = await cli(['verify', `${out}/v1`]);
   assert.equal(early.status, 1);
   assert.match(early.stdout, /manifest\.json: missing: not a thresher release/);
 
-  const rerun = thresher(['run', file, '-q']);
+  const rerun = await cli(['run', file, '-q']);
   assert.equal(rerun.status, 0, rerun.stderr);
   assert.match(rerun.stdout, /^release v1: s3:\/\/releases\/interrupted\/v1$/m);
   assert.deepEqual(dataFingerprint(await s3Manifest(`${out}/v1`)), reference);
-  assert.equal(thresher(['verify', `${out}/v1`]).status, 0);
+  assert.equal((await cli(['verify', `${out}/v1`])).status, 0);
 });
 
-test('a missing bucket or key is one clear line', () => {
-  const noBucket = thresher(['run', pipelineFor(path.join(root, 'nobucket'), 's3://no-such-bucket/pool.jsonl', 'out'), '-q']);
+test('a missing bucket or key is one clear line', async () => {
+  const noBucket = await cli(['run', pipelineFor(path.join(root, 'nobucket'), 's3://no-such-bucket/pool.jsonl', 'out'), '-q']);
   assert.equal(noBucket.status, 1);
-  assert.equal(noBucket.stderr.trim().split('\n').filter((l) => !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|^\(node/.test(l)).join('\n'), 'thresher: s3://no-such-bucket/: no such bucket');
-  const noKey = thresher(['run', pipelineFor(path.join(root, 'nokey'), 's3://pools/missing/pool.jsonl', 'out'), '-q']);
+  assert.equal(
+    noBucket.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|^\(node/.test(l))
+      .join('\n'),
+    'thresher: s3://no-such-bucket/: no such bucket',
+  );
+  const noKey = await cli(['run', pipelineFor(path.join(root, 'nokey'), 's3://pools/missing/pool.jsonl', 'out'), '-q']);
   assert.equal(noKey.status, 1);
   assert.match(noKey.stderr, /^thresher: s3:\/\/pools\/missing\/pool\.jsonl: no such key or prefix$/m);
-  const verify = thresher(['verify', 's3://no-such-bucket/v1']);
+  const verify = await cli(['verify', 's3://no-such-bucket/v1']);
   assert.equal(verify.status, 1);
   assert.match(verify.stderr, /^thresher: s3:\/\/no-such-bucket\/v1\/: no such bucket$/m);
 });

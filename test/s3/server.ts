@@ -8,6 +8,23 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { tempDir } from '../helpers/fixtures.js';
 import { removeIfExists } from '../../src/core/fs.js';
+import { thresherAsync, type CliResult } from '../helpers/cli.js';
+
+/**
+ * The CLI in a child process, without blocking this one: s3rver answers from this process's
+ * event loop, so a spawnSync'd thresher would wait forever for it.
+ */
+export function cli(args: string[]): Promise<CliResult> {
+  const child = thresherAsync(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 export interface TestS3 {
   endpoint: string;

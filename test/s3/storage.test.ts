@@ -37,7 +37,11 @@ async function exercise(store: ObjectStore): Promise<void> {
     (await store.list('a/')).map((o) => `${o.key} ${o.bytes}`),
     ['a/b/one.txt 11', `a/big.bin ${big.length}`, 'a/c.txt 1'],
   );
-  assert.deepEqual((await store.list('a/b')).map((o) => o.key), ['a/b/one.txt', 'a/big.bin'], 'a prefix of keys, not a folder');
+  assert.deepEqual(
+    (await store.list('a/b')).map((o) => o.key),
+    ['a/b/one.txt', 'a/big.bin'],
+    'a prefix of keys, not a folder',
+  );
   assert.equal((await readAll(store, 'a/b/one.txt', { start: 6 })).toString(), 'world');
   assert.equal((await readAll(store, 'a/b/one.txt', { start: 0, end: 5 })).toString(), 'hello');
   assert.equal((await readAll(store, 'a/big.bin', { start: big.length - 4 })).toString(), 'tail');
