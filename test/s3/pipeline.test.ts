@@ -136,18 +136,11 @@ test('a publication interrupted after the data, before the manifest, is no relea
 test('a missing bucket or key is one clear line', async () => {
   const noBucket = await cli(['run', pipelineFor(path.join(root, 'nobucket'), 's3://no-such-bucket/pool.jsonl', 'out'), '-q']);
   assert.equal(noBucket.status, 1);
-  assert.equal(
-    noBucket.stderr
-      .trim()
-      .split('\n')
-      .filter((l) => !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|^\(node/.test(l))
-      .join('\n'),
-    'thresher: s3://no-such-bucket/: no such bucket',
-  );
+  assert.equal(noBucket.stderr.trim(), 'thresher: s3://no-such-bucket/: no such bucket');
   const noKey = await cli(['run', pipelineFor(path.join(root, 'nokey'), 's3://pools/missing/pool.jsonl', 'out'), '-q']);
   assert.equal(noKey.status, 1);
   assert.match(noKey.stderr, /^thresher: s3:\/\/pools\/missing\/pool\.jsonl: no such key or prefix$/m);
   const verify = await cli(['verify', 's3://no-such-bucket/v1']);
   assert.equal(verify.status, 1);
-  assert.match(verify.stderr, /^thresher: s3:\/\/no-such-bucket\/v1\/: no such bucket$/m);
+  assert.equal(verify.stderr.trim(), 'thresher: s3://no-such-bucket/: no such bucket');
 });

@@ -32,6 +32,8 @@ export function s3Client(): S3Client {
   // The SDK insists on a region even for a store that ignores it.
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined);
   const key = JSON.stringify([endpoint, forcePathStyle, region]);
+  // thresher pins the SDK (package.json): its notice that later SDK releases will need Node 22 is not the user's business
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (cached?.key !== key) {
     cached = { key, client: new S3Client({ ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), forcePathStyle, maxAttempts: 5 }) };
   }

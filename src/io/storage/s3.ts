@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat as statFile } from 'node:fs/promises';
+import { readFile, stat as statFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -34,7 +34,7 @@ export class S3Store implements ObjectStore {
       try {
         page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       } catch (err) {
-        throw s3Error(this.url(prefix), err);
+        throw this.failure(prefix, err);
       }
       for (const o of page.Contents ?? []) {
         if (o.Key === undefined) continue;
@@ -51,7 +51,7 @@ export class S3Store implements ObjectStore {
       return { key, bytes: h.ContentLength ?? 0, mtimeMs: h.LastModified?.getTime() ?? 0, etag: unquote(h.ETag), metadata: h.Metadata ?? {} };
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     }
   }
 
@@ -65,7 +65,7 @@ export class S3Store implements ObjectStore {
       const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: header }));
       body = r.Body as Readable;
     } catch (err) {
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     }
     let parts: Buffer[] = [];
     let held = 0;
@@ -80,7 +80,7 @@ export class S3Store implements ObjectStore {
         }
       }
     } catch (err) {
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     } finally {
       body.destroy();
     }
@@ -90,14 +90,16 @@ export class S3Store implements ObjectStore {
   async upload(file: string, key: string, options: WriteOptions = {}): Promise<void> {
     const { size } = await statFile(file);
     if (size <= PART_BYTES || options.ifNoneMatch) {
-      // one PUT: atomic, and the only form whose If-None-Match every S3-compatible store knows
-      await this.putObject(key, createReadStream(file), size, options);
+      // One PUT: atomic, and the only form whose If-None-Match every S3-compatible store knows.
+      // From memory: a stream body makes the SDK send aws-chunked encoding, which some
+      // S3-compatible stores (s3rver) store verbatim.
+      await this.putObject(key, await readFile(file), size, options);
       return;
     }
     try {
       await new Upload({ client: this.client, partSize: PART_BYTES, queueSize: 4, params: { Bucket: this.bucket, Key: key, Body: createReadStream(file), Metadata: options.metadata } }).done();
     } catch (err) {
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     }
   }
 
@@ -106,22 +108,27 @@ export class S3Store implements ObjectStore {
     await this.putObject(key, bytes, bytes.byteLength, options);
   }
 
-  private async putObject(key: string, body: Readable | Uint8Array, length: number, options: WriteOptions): Promise<void> {
+  private async putObject(key: string, body: Uint8Array, length: number, options: WriteOptions): Promise<void> {
     try {
       await this.client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, Metadata: options.metadata, ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}) }),
       );
     } catch (err) {
       if (options.ifNoneMatch && isPreconditionFailed(err)) throw new AlreadyExists(this.url(key));
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     }
+  }
+
+  /** A missing bucket is named as the bucket, whatever key was asked for. */
+  private failure(key: string, err: unknown): Error {
+    return s3Error((err as { name?: string })?.name === 'NoSuchBucket' ? this.url('') : this.url(key), err);
   }
 
   async remove(key: string): Promise<void> {
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (err) {
-      throw s3Error(this.url(key), err);
+      throw this.failure(key, err);
     }
   }
 }
