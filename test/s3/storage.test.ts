@@ -64,7 +64,7 @@ test('LocalStore: the same operations on a folder', async () => {
 
 test('a missing bucket or key is one line naming the s3:// URL', async () => {
   const missing = new S3Store('no-such-bucket-here');
-  await assert.rejects(missing.list('x/'), (err: Error) => err.message === 's3://no-such-bucket-here/x/: no such bucket');
+  await assert.rejects(missing.list('x/'), (err: Error) => err.message === 's3://no-such-bucket-here/: no such bucket');
   await assert.rejects(readAll(new S3Store('store-test'), 'nothing/here'), (err: Error) => err.message === 's3://store-test/nothing/here: no such key');
 });
 
