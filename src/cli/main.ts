@@ -184,10 +184,11 @@ program
 program
   .command('verify')
   .description('re-check every file of a release against its manifest; exits 1 naming each bad file')
-  .argument('<release>', 'release folder, e.g. out/v1')
+  .argument('<release>', 'release folder, e.g. out/v1, or s3://bucket/prefix/v1')
   .action(async (dir: string) => {
-    const { verifyRelease } = await import('../release/verify.js');
-    const { problems, warnings, checked, manifest } = await verifyRelease(path.resolve(dir), { warn: () => undefined });
+    const [{ verifyRelease }, { verifyStoredRelease }] = await Promise.all([import('../release/verify.js'), import('../release/verify-store.js')]);
+    const check = /^s3:\/\//i.test(dir) ? verifyStoredRelease : (d: string, o: { warn: () => undefined }) => verifyRelease(path.resolve(d), o);
+    const { problems, warnings, checked, manifest } = await check(dir, { warn: () => undefined });
     for (const w of warnings) console.log(`WARN ${w.file}: ${w.problem}`);
     for (const p of problems) console.log(`BAD ${p.file}: ${p.problem}`);
     if (problems.length) {

@@ -9,7 +9,8 @@ function mb(bytes: number): string {
 export function printRunSummary(result: ReleaseResult & { resumed: boolean }, seconds?: number): void {
   const m = result.manifest;
   const read = result.stats.stages.read;
-  console.log(`release ${m.version}: ${path.relative(process.cwd(), result.dir) || '.'}${seconds !== undefined ? ` (${seconds.toFixed(1)} s)` : ''}`);
+  const where = /^s3:\/\//i.test(result.dir) ? result.dir : path.relative(process.cwd(), result.dir) || '.';
+  console.log(`release ${m.version}: ${where}${seconds !== undefined ? ` (${seconds.toFixed(1)} s)` : ''}`);
   const unit = m.input.type === 'directory' ? 'files' : 'records';
   console.log(`${unit} in: ${m.counts.input_records} (${mb(read?.bytes_in ?? m.input.bytes)}); out: ${m.counts.output_records} (${mb(m.counts.output_bytes)})`);
   const reasons = Object.entries(m.counts.excluded).sort((a, b) => b[1] - a[1]);

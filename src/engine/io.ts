@@ -10,7 +10,8 @@ import { shardName } from './layout.js';
 import { ColumnarWriter } from '../io/columnar/format.js';
 
 function resolveInputPaths(p: string | string[], baseDir: string): string | string[] {
-  return Array.isArray(p) ? p.map((x) => path.resolve(baseDir, x)) : path.resolve(baseDir, p);
+  const resolve = (x: string) => (/^s3:\/\//i.test(x) ? x : path.resolve(baseDir, x)); // an s3:// URL is already absolute
+  return Array.isArray(p) ? p.map(resolve) : resolve(p);
 }
 
 /**

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { oneLine } from './common.js';
 import { globToRegExp, isGlob } from './glob.js';
+import { expandS3Input } from './storage/s3-inputs.js';
+import { isS3Url } from './storage/url.js';
 import { compareBytes } from './order.js';
 import type { InputFile } from './types.js';
 
@@ -82,7 +84,8 @@ async function describe(abs: string): Promise<Pick<InputFile, 'bytes' | 'mtimeMs
   return { ...own, problem: { reason: 'special_file', detail: `symlink to ${kindOf(st)}` } };
 }
 
-type Found = { abs: string; base: string }[];
+/** `listed`: an object store's entry, already described by its listing (name relative to its prefix, size, time). */
+type Found = { abs: string; base: string; listed?: { rel: string; bytes: number; mtimeMs: number } }[];
 
 /** A glob: every file below its fixed leading folder whose relative path matches. */
 async function expandGlob(given: string, opts: ExpandOptions): Promise<Found> {
@@ -138,16 +141,19 @@ export async function expandInputs(inputs: string | readonly string[], opts: Exp
   const list = typeof inputs === 'string' ? [inputs] : [...inputs];
   if (list.length === 0) throw new InputError('(input)', `no ${opts.kind} input given`);
   const found: Found = [];
-  for (const given of list) found.push(...(isGlob(given) ? await expandGlob(given, opts) : await expandPath(given, opts)));
+  for (const given of list) {
+    if (isS3Url(given)) found.push(...(await expandS3Input(given, opts.accept, opts.kind)).map((o) => ({ abs: o.url, base: given, listed: o })));
+    else found.push(...(isGlob(given) ? await expandGlob(given, opts) : await expandPath(given, opts)));
+  }
   const bySource = new Map<string, InputFile>();
   for (const f of found) {
-    const rel = toSlash(path.relative(opts.root !== undefined ? path.resolve(opts.root) : f.base, f.abs));
+    const rel = f.listed ? f.listed.rel : toSlash(path.relative(opts.root !== undefined ? path.resolve(opts.root) : f.base, f.abs));
     const prev = bySource.get(rel);
     if (prev) {
       if (prev.absPath === f.abs) continue;
       throw new InputError(f.abs, `same source name "${rel}" as ${prev.absPath}; set the reader's root option`);
     }
-    bySource.set(rel, { path: rel, absPath: f.abs, ...(await describe(f.abs)) });
+    bySource.set(rel, { path: rel, absPath: f.abs, ...(f.listed ? { bytes: f.listed.bytes, mtimeMs: f.listed.mtimeMs } : await describe(f.abs)) });
   }
   return [...bySource.values()].sort((a, b) => compareBytes(a.path, b.path));
 }

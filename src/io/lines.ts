@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
+import { readS3Object } from './storage/s3-inputs.js';
+import { isS3Url } from './storage/url.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -14,6 +16,12 @@ export function compressionOf(file: string): Compression {
 }
 
 const CHUNK = 1 << 20;
+
+/** The raw bytes of a local file or an `s3://` object from `start` to `end` (exclusive). */
+function rawBytes(absPath: string, start = 0, end?: number): Readable {
+  if (isS3Url(absPath)) return Readable.from(readS3Object(absPath, start, end), { objectMode: false });
+  return createReadStream(absPath, { start, end: end === undefined ? undefined : end - 1, highWaterMark: CHUNK });
+}
 
 /** Thrown (wrapped) when the compressed stream ends early or is damaged. */
 export class StreamDamage extends Error {
@@ -39,12 +47,12 @@ function classifyGzip(err: NodeJS.ErrnoException): Error {
  */
 export async function* openBytes(absPath: string, compression: Compression, start = 0): AsyncGenerator<Buffer> {
   if (compression === 'none') {
-    yield* createReadStream(absPath, { start, highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
+    yield* rawBytes(absPath, start) as AsyncIterable<Buffer>;
     return;
   }
   if (start !== 0) throw new Error('byte offsets are only supported for uncompressed files');
   if (compression === 'gzip') {
-    const src = createReadStream(absPath, { highWaterMark: CHUNK });
+    const src = rawBytes(absPath);
     const gz = createGunzip({ chunkSize: CHUNK });
     pipeline(src, gz, () => {
       /* errors surface through the iteration below */
@@ -70,7 +78,7 @@ export async function* openBytes(absPath: string, compression: Compression, star
       throw err;
     }
   };
-  for await (const c of createReadStream(absPath, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+  for await (const c of rawBytes(absPath) as AsyncIterable<Buffer>) {
     push(c, false);
     const ready = out;
     out = [];
@@ -218,7 +226,7 @@ export async function* withoutBom(lines: AsyncIterable<Line>): AsyncGenerator<Li
 export async function countNewlines(absPath: string, end: number): Promise<number> {
   if (end <= 0) return 0;
   let n = 0;
-  for await (const c of createReadStream(absPath, { start: 0, end: end - 1, highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+  for await (const c of rawBytes(absPath, 0, end) as AsyncIterable<Buffer>) {
     let i = c.indexOf(10);
     while (i >= 0) {
       n++;

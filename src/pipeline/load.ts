@@ -10,6 +10,7 @@ import { describeIssues, yamlLocator, type PathSegment } from './errors.js';
 import { checkInputSpec } from './input-spec.js';
 import { outputInsideInput } from './output-check.js';
 import { pipelineSchema, type PipelineSpec } from './schema.js';
+import { configureS3 } from '../io/storage/config.js';
 
 export interface ResolvedStage<D extends StageDefinition = StageDefinition> {
   /** position in the pipeline, used for stable folder names */
@@ -67,6 +68,7 @@ export async function parsePipeline(text: string, file: string, baseDir: string,
     throw new PipelineError(describeIssues(shown, parsed.error.issues, data, locate).join('\n'));
   }
   const spec = parsed.data;
+  configureS3({ endpoint: spec.execution.s3.endpoint, forcePathStyle: spec.execution.s3.force_path_style }); // this process's (or thread's) S3 client
   const env: StageEnv = {
     contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : spec.input.type === 'directory' ? 'content' : 'text',
     baseDir,

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { isGlob } from '../io/glob.js';
+import { isS3Url } from '../io/storage/url.js';
 
 /** The real path of `p`, resolving symlinks in the part of it that exists. */
 function realish(p: string): string {
@@ -33,8 +34,14 @@ function walkedRoot(input: string): string {
  * ingests its own lock and work files, the next one the previous release.
  */
 export function outputInsideInput(inputPaths: string | string[], outputPath: string, baseDir: string): string | undefined {
+  const inputs = Array.isArray(inputPaths) ? inputPaths : [inputPaths];
+  if (isS3Url(outputPath) || inputs.some(isS3Url)) {
+    // keys, not files: an output prefix inside an input prefix of the same bucket
+    const folder = (u: string) => (u.endsWith('/') ? u : `${u}/`);
+    return inputs.find((given) => isS3Url(given) && isS3Url(outputPath) && folder(outputPath).startsWith(folder(walkedRoot(given))));
+  }
   const out = realish(path.resolve(baseDir, outputPath));
-  for (const given of Array.isArray(inputPaths) ? inputPaths : [inputPaths]) {
+  for (const given of inputs) {
     const input = realish(path.resolve(baseDir, walkedRoot(given)));
     if (out === input || out.startsWith(input.endsWith(path.sep) ? input : input + path.sep)) return given;
   }

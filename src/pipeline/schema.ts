@@ -14,7 +14,7 @@ export const stageEntrySchema = z.union([
 ]);
 
 export const outputSchema = z.strictObject({
-  /** Folder holding the versioned releases v1, v2, ... */
+  /** Folder holding the versioned releases v1, v2, ... (or an s3://bucket/prefix) */
   path: z.string().min(1),
   format: z.enum(['parquet', 'jsonl', 'jsonl.gz']).default('parquet'),
   max_rows_per_shard: z.number().int().positive().default(100_000),
@@ -63,6 +63,20 @@ export const slurmSchema = z.strictObject({
   command: z.string().min(1).optional(),
 });
 
+/**
+ * Object storage (README: "Object storage"). Credentials are never here: the AWS SDK's default
+ * chain finds them (environment, ~/.aws). An `s3://` output keeps its work folder (run state,
+ * markers, intermediate shards, locks, Slurm logs) on a filesystem: `work_dir`.
+ */
+export const s3Schema = z.strictObject({
+  /** an S3-compatible store, e.g. http://127.0.0.1:9000 (default: THRESHER_S3_ENDPOINT, AWS_ENDPOINT_URL_S3, else AWS) */
+  endpoint: z.url().optional(),
+  /** path-style URLs (http://host/bucket/key); default: on when an endpoint is set */
+  force_path_style: z.boolean().optional(),
+  /** the work folder of an s3:// output, relative to the pipeline file (default: .thresher-s3/<bucket>/<prefix>); shared across nodes for Slurm */
+  work_dir: z.string().min(1).optional(),
+});
+
 export const executionSchema = z.strictObject({
   /** world_size: the number of ranks every step is split into. Fixed per run. */
   tasks: z.number().int().positive().max(100_000).default(8),
@@ -70,6 +84,7 @@ export const executionSchema = z.strictObject({
   /** where tasks run: worker threads on this machine, or job arrays on a Slurm cluster */
   executor: z.enum(['local', 'slurm']).default('local'),
   slurm: slurmSchema.default({ cpus_per_task: 1, sbatch_options: [], setup: [] }),
+  s3: s3Schema.default({}),
 });
 
 export const pipelineSchema = z.strictObject({
@@ -80,10 +95,11 @@ export const pipelineSchema = z.strictObject({
   on_bad_input: z.enum(['fail', 'quarantine']).default('quarantine'),
   stages: z.array(stageEntrySchema).default([]),
   output: outputSchema,
-  execution: executionSchema.default({ tasks: 8, seed: 0, executor: 'local', slurm: { cpus_per_task: 1, sbatch_options: [], setup: [] } }),
+  execution: executionSchema.default({ tasks: 8, seed: 0, executor: 'local', slurm: { cpus_per_task: 1, sbatch_options: [], setup: [] }, s3: {} }),
 });
 
 export type PipelineSpec = z.infer<typeof pipelineSchema>;
 export type OutputSpec = z.infer<typeof outputSchema>;
 export type SlurmSpec = z.infer<typeof slurmSchema>;
+export type S3Spec = z.infer<typeof s3Schema>;
 export type ExecutorName = PipelineSpec['execution']['executor'];

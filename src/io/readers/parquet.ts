@@ -9,6 +9,14 @@ import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../du
 import { expandInputs } from '../inputs.js';
 import { rowRangeSlices, slicesOfRank, type WeightedSlice } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
+import { downloadCopy, footerCopy, type LocalCopy } from '../storage/local-copy.js';
+import { isS3Url } from '../storage/url.js';
+
+/** A local file DuckDB can open for `file`: itself, or for an `s3://` object a copy (see storage/local-copy.ts). */
+async function localFor(file: InputFile, whole: boolean): Promise<LocalCopy> {
+  if (!isS3Url(file.absPath)) return { path: file.absPath, dispose: async () => undefined };
+  return whole ? downloadCopy(file.absPath) : footerCopy(file.absPath, file.bytes);
+}
 
 export const parquetReaderOptionsSchema = z.strictObject({
   /** Column holding the record id; else id = `<source>:<row>`. */
@@ -74,25 +82,18 @@ export class ParquetReader implements Reader {
     try {
       for (const f of files) {
         if (f.problem) continue; // never opened; read() reports it
+        const local = await localFor(f, false);
         try {
-          const r = await duck.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(f.absPath)})`);
-          f.rows = Number(r.getColumns()[0][0]);
-        } catch {
-          continue; // a damaged file is reported by read(), under the bad-input policy
-        }
-        if (this.plans) continue;
-        const d = await duck.connection.run(`SELECT * FROM read_parquet(${sqlString(f.absPath)}) LIMIT 0`);
-        const names = d.columnNames();
-        const types = d.columnTypes();
-        const fields = names.map((n, i) => ({ field: n, type: columnTypeOf(types[i]) }));
-        if (this.opts.provenance === 'columns') {
-          const missing = PROVENANCE_NAMES.filter((n) => !names.includes(n));
-          if (missing.length > 0) throw new InputError(f.path, `provenance: columns, but the file has no ${missing.join(', ')} column`);
-        }
-        try {
-          this.plans = this.planFor(fields);
-        } catch (err) {
-          throw new InputError(f.path, (err as Error).message);
+          try {
+            const r = await duck.connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(local.path)})`);
+            f.rows = Number(r.getColumns()[0][0]);
+          } catch {
+            continue; // a damaged file is reported by read(), under the bad-input policy
+          }
+          if (this.plans) continue;
+          await this.planFrom(duck.connection, f, local.path);
+        } finally {
+          await local.dispose();
         }
       }
     } finally {
@@ -100,6 +101,23 @@ export class ParquetReader implements Reader {
     }
     if (!this.plans) this.plans = this.planFor([]);
     return files;
+  }
+
+  /** The columns from the first readable file's schema. */
+  private async planFrom(con: DuckDBConnection, f: InputFile, localPath: string): Promise<void> {
+    const d = await con.run(`SELECT * FROM read_parquet(${sqlString(localPath)}) LIMIT 0`);
+    const names = d.columnNames();
+    const types = d.columnTypes();
+    const fields = names.map((n, i) => ({ field: n, type: columnTypeOf(types[i]) }));
+    if (this.opts.provenance === 'columns') {
+      const missing = PROVENANCE_NAMES.filter((n) => !names.includes(n));
+      if (missing.length > 0) throw new InputError(f.path, `provenance: columns, but the file has no ${missing.join(', ')} column`);
+    }
+    try {
+      this.plans = this.planFor(fields);
+    } catch (err) {
+      throw new InputError(f.path, (err as Error).message);
+    }
   }
 
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
@@ -122,18 +140,34 @@ export class ParquetReader implements Reader {
     const duck = await openDuck();
     try {
       const plans = this.plans;
-      yield* readListed(slices, policy, (slice) => this.readSlice(duck.connection, slice, policy, plans));
+      yield* readListed(slices, policy, (slice) => this.readLocal(duck.connection, slice, policy, plans));
     } finally {
       duck.close();
     }
   }
 
-  private async *readSlice(con: DuckDBConnection, slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+  /** A slice of an `s3://` object is read from a downloaded copy, removed once read. */
+  private async *readLocal(con: DuckDBConnection, slice: InputSlice, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
+    let local: LocalCopy;
+    try {
+      local = await localFor(slice.file, true);
+    } catch (err) {
+      yield badInput(policy, slice.file.path, null, 'unreadable', `unreadable: ${(err as Error).message}`, slice.file.path, slice.file.bytes);
+      return;
+    }
+    try {
+      yield* this.readSlice(con, slice, local.path, policy, plans);
+    } finally {
+      await local.dispose();
+    }
+  }
+
+  private async *readSlice(con: DuckDBConnection, slice: InputSlice, localPath: string, policy: BadInputPolicy, plans: FieldPlan[]): AsyncGenerator<ReadItem> {
     const src = slice.file.path;
     const where: string[] = [];
     if (slice.rowStart !== undefined) where.push(`file_row_number >= ${slice.rowStart}`);
     if (slice.rowEnd !== undefined) where.push(`file_row_number < ${slice.rowEnd}`);
-    const sql = `SELECT * FROM read_parquet(${sqlString(slice.file.absPath)}, file_row_number = true)${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    const sql = `SELECT * FROM read_parquet(${sqlString(localPath)}, file_row_number = true)${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
     let nextRow = slice.rowStart ?? 0;
     const fail = (err: unknown) => {
       const msg = `corrupt Parquet: ${duckMessage(err)}`;
@@ -163,7 +197,7 @@ export class ParquetReader implements Reader {
     let expectedEnd = slice.rowEnd ?? slice.file.rows;
     if (expectedEnd === undefined) {
       try {
-        const m = await con.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(slice.file.absPath)})`);
+        const m = await con.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(localPath)})`);
         expectedEnd = Number(m.getColumns()[0][0]);
       } catch (err) {
         yield fail(err);
