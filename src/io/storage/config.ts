@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * How thresher reaches S3. Credentials are never configured here: the AWS SDK's default chain
@@ -25,8 +25,17 @@ export function s3Endpoint(): string | undefined {
   return configured.endpoint ?? (process.env.THRESHER_S3_ENDPOINT || undefined) ?? (process.env.AWS_ENDPOINT_URL_S3 || undefined);
 }
 
+let sdk: Promise<typeof import('@aws-sdk/client-s3') & typeof import('@aws-sdk/lib-storage')> | undefined;
+
+/** The AWS SDK, imported on first use (its modules take ~300 ms to load; most runs never touch S3). */
+export function s3Sdk(): Promise<typeof import('@aws-sdk/client-s3') & typeof import('@aws-sdk/lib-storage')> {
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([client, storage]) => ({ ...client, ...storage }));
+  return sdk;
+}
+
 /** One client per configuration, shared by every store of this process or thread. */
-export function s3Client(): S3Client {
+export async function s3Client(): Promise<S3Client> {
+  const { S3Client } = await s3Sdk();
   const endpoint = s3Endpoint();
   const forcePathStyle = configured.forcePathStyle ?? endpoint !== undefined;
   // The SDK insists on a region even for a store that ignores it.

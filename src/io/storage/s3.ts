@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat as statFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { compareBytes } from '../order.js';
-import { s3Client } from './config.js';
+import { s3Client, s3Sdk } from './config.js';
 import { isNotFound, isPreconditionFailed, s3Error } from './s3-errors.js';
 import { AlreadyExists, type ObjectInfo, type ObjectStore, type WriteOptions } from './types.js';
 
@@ -19,8 +18,15 @@ const unquote = (etag: string | undefined) => etag?.replace(/^"|"$/g, '');
 export class S3Store implements ObjectStore {
   constructor(
     readonly bucket: string,
-    private readonly client: S3Client = s3Client(),
+    /** default: the shared client of the pipeline's S3 settings, made on first use */
+    private readonly given?: S3Client,
   ) {}
+
+  /** The SDK is loaded on first use: runs that never touch S3 do not pay its ~300 ms of module loading. */
+  private async sdk() {
+    const sdk = await s3Sdk();
+    return { ...sdk, client: this.given ?? (await s3Client()) };
+  }
 
   url(key: string): string {
     return `s3://${this.bucket}/${key}`;
@@ -32,7 +38,8 @@ export class S3Store implements ObjectStore {
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+        const { client, ListObjectsV2Command } = await this.sdk();
+        page = await client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       } catch (err) {
         throw this.failure(prefix, err);
       }
@@ -47,7 +54,8 @@ export class S3Store implements ObjectStore {
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { client, HeadObjectCommand } = await this.sdk();
+      const h = await client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { key, bytes: h.ContentLength ?? 0, mtimeMs: h.LastModified?.getTime() ?? 0, etag: unquote(h.ETag), metadata: h.Metadata ?? {} };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -62,7 +70,8 @@ export class S3Store implements ObjectStore {
     const header = start > 0 || end !== undefined ? `bytes=${start}-${end !== undefined ? end - 1 : ''}` : undefined;
     let body: Readable;
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: header }));
+      const { client, GetObjectCommand } = await this.sdk();
+      const r = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: header }));
       body = r.Body as Readable;
     } catch (err) {
       throw this.failure(key, err);
@@ -97,7 +106,8 @@ export class S3Store implements ObjectStore {
       return;
     }
     try {
-      await new Upload({ client: this.client, partSize: PART_BYTES, queueSize: 4, params: { Bucket: this.bucket, Key: key, Body: createReadStream(file), Metadata: options.metadata } }).done();
+      const { client, Upload } = await this.sdk();
+      await new Upload({ client, partSize: PART_BYTES, queueSize: 4, params: { Bucket: this.bucket, Key: key, Body: createReadStream(file), Metadata: options.metadata } }).done();
     } catch (err) {
       throw this.failure(key, err);
     }
@@ -110,9 +120,8 @@ export class S3Store implements ObjectStore {
 
   private async putObject(key: string, body: Uint8Array, length: number, options: WriteOptions): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, Metadata: options.metadata, ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}) }),
-      );
+      const { client, PutObjectCommand } = await this.sdk();
+      await client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, Metadata: options.metadata, ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}) }));
     } catch (err) {
       if (options.ifNoneMatch && isPreconditionFailed(err)) throw new AlreadyExists(this.url(key));
       throw this.failure(key, err);
@@ -126,7 +135,8 @@ export class S3Store implements ObjectStore {
 
   async remove(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { client, DeleteObjectCommand } = await this.sdk();
+      await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (err) {
       throw this.failure(key, err);
     }
