@@ -236,10 +236,21 @@ export function rowBytes(sources: readonly ColumnSource[], rows: Int32Array): Fl
       for (let k = 0; k < rows.length; k++) out[k] += at[rows[k] + 1] - at[rows[k]];
       continue;
     }
+    let last: string | undefined;
+    let lastBytes = 0;
     for (let k = 0; k < rows.length; k++) {
       const v = source[rows[k]];
       if (v === null || v === undefined) continue;
-      out[k] += typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : Array.isArray(v) ? listBytes(v) : 8;
+      if (typeof v === 'string') {
+        // columns such as `source` repeat one string row after row
+        if (v !== last) {
+          last = v;
+          lastBytes = Buffer.byteLength(v, 'utf8');
+        }
+        out[k] += lastBytes;
+      } else {
+        out[k] += Array.isArray(v) ? listBytes(v) : 8;
+      }
     }
   }
   return out;
