@@ -3,7 +3,7 @@ import type { DataRecord, Exclusion } from './record.js';
 import type { ExcludeRow, RecordProcessor } from './stage.js';
 
 /** A record processor in the batch form, whichever form it was written in. */
-export type BatchProcessor = (batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow) => void;
+export type BatchProcessor = (batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow) => void | Promise<void>;
 
 /**
  * The per-record form runs over a batch by building each alive row as an object and copying

@@ -58,7 +58,7 @@ export type ExcludeRow = (row: number, why: Exclusion) => void;
  */
 export interface RecordProcessor {
   process?(record: DataRecord): StageResult;
-  processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void;
+  processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void | Promise<void>; // async: I/O stages (download) overlap a batch's work
 }
 
 /** Map stages annotate, filter, redact. */

@@ -193,7 +193,7 @@ class SegmentRun {
     s.bytes_in += sumAt(bytes, rows);
     const removed: { row: number; why: Exclusion }[] = [];
     const t0 = performance.now();
-    p.run(batch, rows, (row, why) => removed.push({ row, why }));
+    await p.run(batch, rows, (row, why) => removed.push({ row, why }));
     s.ms += performance.now() - t0;
     if (removed.length > 0) {
       const gone = new Set<number>();
