@@ -20,6 +20,9 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   decontaminate: async () => (await import('./decontaminate.js')).decontaminateStage,
   license: async () => (await import('./license.js')).licenseStage,
   near_dedup: async () => (await import('./near-dedup.js')).nearDedupStage,
+  download: async () => (await import('./download.js')).downloadStage,
+  image_filter: async () => (await import('./image-filter.js')).imageFilterStage,
+  image_near_dedup: async () => (await import('./image-near-dedup.js')).imageNearDedupStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
