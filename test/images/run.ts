@@ -35,6 +35,7 @@ input:
   path: ${JSON.stringify(input)}
   id_field: id
   content_field: caption
+  split_min_bytes: 1
 stages:
 ${stages}
 output:

@@ -7,7 +7,7 @@ import { sharedPath } from '../helpers/shared.js';
 /**
  * A local image host on loopback (port 0) for the download tests and bench: serves the real
  * images in ../shared/data/images/ and the failures a real pool meets. Routes:
- *   /img/<name>          the image, with its type
+ *   /img/<name>          the image, with its type (after `delayMs`, when given: a far host)
  *   /status/<code>       that status, always
  *   /flaky/<name>        500 on the first request for that name, then the image (retries)
  *   /slow/<name>         headers after `slowMs` (past the client's timeout)
@@ -40,7 +40,7 @@ export function sharedImages(): Map<string, Buffer> {
   return images;
 }
 
-export async function startImageHost(opts: { slowMs?: number; images?: Map<string, Buffer> } = {}): Promise<ImageHost> {
+export async function startImageHost(opts: { slowMs?: number; delayMs?: number; images?: Map<string, Buffer> } = {}): Promise<ImageHost> {
   const images = opts.images ?? sharedImages();
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -58,7 +58,9 @@ export async function startImageHost(opts: { slowMs?: number; images?: Map<strin
     const img = image(name);
     switch (parts[0]) {
       case 'img':
-        return img ? send(img, typeOf(name)) : notFound();
+        if (!img) return notFound();
+        if (opts.delayMs) return void setTimeout(() => send(img, typeOf(name)), opts.delayMs);
+        return send(img, typeOf(name));
       case 'status':
         res.writeHead(Number(parts[1]));
         return res.end('no');
