@@ -30,7 +30,21 @@ export interface RowInput {
 }
 
 export type RowOutcome =
-  | { ok: true; key: string; width: number; height: number; originalWidth: number; originalHeight: number; format: string; sha256: string; phash: string | null; bytes: number; attempts: number; redirects: number; contentType: string }
+  | {
+      ok: true;
+      key: string;
+      width: number;
+      height: number;
+      originalWidth: number;
+      originalHeight: number;
+      format: string;
+      sha256: string;
+      phash: string | null;
+      bytes: number;
+      attempts: number;
+      redirects: number;
+      contentType: string;
+    }
   | { ok: false; reason: string; detail: string; attempts: number };
 
 export interface ShardResult {
@@ -106,7 +120,14 @@ function sampleJson(input: RowInput, o: Extract<RowOutcome, { ok: true }>): stri
   });
 }
 
-export async function downloadBatch(inputs: readonly RowInput[], keys: readonly string[], shardPath: string, indexPath: string, s: DownloadSettings, queue: HostLimitedQueue<Prepared>): Promise<ShardResult> {
+export async function downloadBatch(
+  inputs: readonly RowInput[],
+  keys: readonly string[],
+  shardPath: string,
+  indexPath: string,
+  s: DownloadSettings,
+  queue: HostLimitedQueue<Prepared>,
+): Promise<ShardResult> {
   const fingerprint = batchFingerprint(inputs, keys, s);
   const earlier = readIndex(indexPath);
   if (earlier && earlier.fingerprint === fingerprint && (earlier.shard === null || existsSync(shardPath))) return { shard: earlier.shard, rows: earlier.rows, reused: true };

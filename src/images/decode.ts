@@ -25,8 +25,7 @@ export interface DecodeOptions {
 }
 
 export type DecodeResult =
-  | { ok: true; jpeg: Buffer; width: number; height: number; originalWidth: number; originalHeight: number; format: string; phash: string | null }
-  | { ok: false; reason: string; detail: string };
+  { ok: true; jpeg: Buffer; width: number; height: number; originalWidth: number; originalHeight: number; format: string; phash: string | null } | { ok: false; reason: string; detail: string };
 
 /** Orientations 5–8 turn the image a quarter: width and height swap once it is upright. */
 const upright = (m: Metadata) => ((m.orientation ?? 1) >= 5 ? { w: m.height ?? 0, h: m.width ?? 0 } : { w: m.width ?? 0, h: m.height ?? 0 });

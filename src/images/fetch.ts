@@ -20,8 +20,7 @@ export interface FetchOptions {
 export const DEFAULT_USER_AGENT = `${USER_AGENT_TOKEN}/${THRESHER_VERSION} (image-text dataset curation; honours X-Robots-Tag noai, noimageai, noindex, noimageindex for "${USER_AGENT_TOKEN}")`;
 
 export type FetchResult =
-  | { ok: true; bytes: Buffer; contentType: string; finalUrl: string; attempts: number; redirects: number }
-  | { ok: false; reason: string; detail: string; attempts: number; retryable?: boolean };
+  { ok: true; bytes: Buffer; contentType: string; finalUrl: string; attempts: number; redirects: number } | { ok: false; reason: string; detail: string; attempts: number; retryable?: boolean };
 
 /** Failures worth another attempt: the server or the network may do better next time. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);

@@ -23,7 +23,7 @@ export class HostLimitedQueue<T> {
   }
 
   private pump(): void {
-    for (let k = 0; k < this.pending.length && this.active < this.total; ) {
+    for (let k = 0; k < this.pending.length && this.active < this.total;) {
       const next = this.pending[k];
       if ((this.busy.get(next.host) ?? 0) >= this.perHost) {
         k++;

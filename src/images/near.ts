@@ -35,7 +35,7 @@ export class Components {
     let root = x;
     for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
     if (!this.parent.has(x)) this.parent.set(x, x);
-    for (let y = x; y !== root; ) {
+    for (let y = x; y !== root;) {
       const next = this.parent.get(y)!;
       this.parent.set(y, root); // path compression
       y = next;

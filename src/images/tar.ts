@@ -71,7 +71,7 @@ export class TarShardWriter {
   }
 
   private write(data: Uint8Array): void {
-    for (let off = 0; off < data.byteLength; ) off += writeSync(this.fd, data, off);
+    for (let off = 0; off < data.byteLength;) off += writeSync(this.fd, data, off);
     this.bytes += data.byteLength;
   }
 }

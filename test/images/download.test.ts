@@ -85,7 +85,12 @@ test('download: real images into WebDataset shards, every injected failure exclu
   assert.ok(host.hits.get(`/flaky/${jpg}`)! >= 2, 'the flaky URL was retried');
 
   const records = [];
-  for await (const r of readShards(readManifest(release).files.filter((f) => f.path.startsWith('data/')).map((f) => path.join(release, f.path)))) records.push(r);
+  for await (const r of readShards(
+    readManifest(release)
+      .files.filter((f) => f.path.startsWith('data/'))
+      .map((f) => path.join(release, f.path)),
+  ))
+    records.push(r);
   assert.equal(records.length, kept);
   const shards = releasedShards(release);
   let samples = 0;
@@ -107,5 +112,8 @@ test('download: real images into WebDataset shards, every injected failure exclu
   }
   assert.equal(samples, kept);
   const manifest = readManifest(release);
-  assert.ok(manifest.files.some((f) => f.path.includes('/shards/') && f.path.endsWith('.tar')), 'shards released with checksums');
+  assert.ok(
+    manifest.files.some((f) => f.path.includes('/shards/') && f.path.endsWith('.tar')),
+    'shards released with checksums',
+  );
 });

@@ -40,7 +40,11 @@ test('download killed with SIGKILL mid-run resumes to byte-identical shards and 
   const host = await startImageHost({ delayMs: 40 });
   t.after(() => host.close());
   const names = [...host.images.keys()];
-  const rows: PoolRow[] = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, url: `${host.base}/img/${encodeURIComponent(names[i % names.length])}`, caption: `picture ${i} of ${names[i % names.length]}` }));
+  const rows: PoolRow[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `p${i}`,
+    url: `${host.base}/img/${encodeURIComponent(names[i % names.length])}`,
+    caption: `picture ${i} of ${names[i % names.length]}`,
+  }));
   rows[7] = { id: 'p7', url: `${host.base}/status/404`, caption: 'gone' };
   const stages = '  - download: { resize: shortest_side, size: 96, concurrency: 2, per_host: 2 }';
   const root = tempDir();

@@ -148,7 +148,11 @@ test('a finished batch is reused on a rerun: same shard bytes, no request', asyn
   const again = await downloadBatch(inputs, keys, shard, index, settings, q);
   assert.equal(again.reused, true);
   assert.deepEqual(again.rows, first.rows);
-  assert.equal([...host.hits.values()].reduce((a, b) => a + b, 0), requests, 'no request on reuse');
+  assert.equal(
+    [...host.hits.values()].reduce((a, b) => a + b, 0),
+    requests,
+    'no request on reuse',
+  );
   assert.ok(readFileSync(shard).equals(bytes));
   const changed = await downloadBatch(inputs, keys, shard, index, { ...settings, decode: { ...settings.decode, size: 48 } }, q);
   assert.equal(changed.reused, false, 'other settings: downloaded again');
