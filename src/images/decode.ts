@@ -44,17 +44,13 @@ export async function decodeImage(bytes: Buffer, o: DecodeOptions): Promise<Deco
   try {
     const base = sharp(bytes, { failOn: 'warning', limitInputPixels: o.maxPixels }).rotate();
     const keepBytes = o.resize === 'none' && format === 'jpeg' && (meta.orientation ?? 1) === 1;
-    const [out, grey] = await Promise.all([keepBytes ? verified(base.clone(), bytes, w, h) : encode(base.clone(), w, h, o), o.phash ? thumbnail(base.clone()) : null]);
-    return { ok: true, jpeg: out.data, width: out.width, height: out.height, originalWidth: w, originalHeight: h, format, phash: grey ? phashOfThumbnail(grey) : null };
+    // Kept bytes are checked by a full decode; the pHash thumbnail is one (libvips reads to
+    // the end of the file and fails on a truncated one), so it is done once, not twice.
+    const [out, grey] = await Promise.all([keepBytes ? { data: bytes, width: w, height: h } : encode(base.clone(), w, h, o), o.phash || keepBytes ? thumbnail(base.clone()) : null]);
+    return { ok: true, jpeg: out.data, width: out.width, height: out.height, originalWidth: w, originalHeight: h, format, phash: grey && o.phash ? phashOfThumbnail(grey) : null };
   } catch (err) {
     return { ok: false, reason: 'decode_error', detail: (err as Error).message };
   }
-}
-
-/** The original JPEG, kept as it came once a full decode has shown it is whole. */
-async function verified(img: Sharp, bytes: Buffer, w: number, h: number): Promise<{ data: Buffer; width: number; height: number }> {
-  await img.raw().toBuffer();
-  return { data: bytes, width: w, height: h };
 }
 
 async function encode(img: Sharp, w: number, h: number, o: DecodeOptions): Promise<{ data: Buffer; width: number; height: number }> {

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import tar from 'tar-stream';
 import { readShards } from '../../src/engine/shard-reader.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { readManifest } from '../helpers/pools.js';
 import { skipWithoutShared } from '../helpers/shared.js';
 import { releasedShards, runCli, writeUrlPipeline, type PoolRow } from './run.js';
-import { startImageHost } from './server.js';
+import { sharedImages, startImageHost } from './server.js';
 
 /** Members of a tar (name → bytes), read with tar-stream: an independent reader of our ustar. */
 async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -34,9 +35,16 @@ async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
 
 test('download: real images into WebDataset shards, every injected failure excluded under its reason', async (t) => {
   if (skipWithoutShared(t)) return;
-  const host = await startImageHost({ slowMs: 2500 });
+  const images = sharedImages();
+  images.set(
+    'tiny.png',
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer(),
+  );
+  const host = await startImageHost({ slowMs: 2500, images });
   t.after(() => host.close());
-  const names = [...host.images.keys()];
+  const names = [...host.images.keys()].filter((n) => n !== 'tiny.png');
   const jpg = names.find((n) => n.endsWith('.jpg'))!;
   const sha = (n: string) => createHash('sha256').update(host.images.get(n)!).digest('hex');
   const good: PoolRow[] = names.map((n, i) => ({ id: `ok${i}`, url: `${host.base}/img/${encodeURIComponent(n)}`, caption: `a photo named ${n}`, sha256: sha(n) }));
@@ -54,6 +62,7 @@ test('download: real images into WebDataset shards, every injected failure exclu
     [{ id: 'bnoai', url: u(`/robots/noai/${jpg}`), caption: 'opted out' }, 'opted_out'],
     [{ id: 'bnoindex', url: u(`/robots/${encodeURIComponent('thresher: noimageindex')}/${jpg}`), caption: 'opted out for us' }, 'opted_out'],
     [{ id: 'bbig', url: u('/img/coffee.png'), caption: 'an oversized image' }, 'too_large'],
+    [{ id: 'btiny', url: u('/img/tiny.png'), caption: 'a 40×30 icon' }, 'too_small'],
     [{ id: 'bhash', url: u(`/img/${jpg}`), caption: 'hash differs', sha256: '0'.repeat(64) }, 'hash_mismatch'],
   ];
   const alsoGood: PoolRow[] = [
@@ -68,7 +77,7 @@ test('download: real images into WebDataset shards, every injected failure exclu
   const pipeline = writeUrlPipeline(
     dir,
     rows,
-    `  - download: { timeout_s: 1, retries: 1, backoff_s: 0.05, max_redirects: 5, max_bytes: 400000, hash_column: sha256, resize: center_crop, size: 128, concurrency: 8, per_host: 4 }`,
+    `  - download: { timeout_s: 1, retries: 1, backoff_s: 0.05, max_redirects: 5, max_bytes: 400000, min_side: 32, hash_column: sha256, resize: center_crop, size: 128, concurrency: 8, per_host: 4 }`,
   );
   const run = await runCli(['run', pipeline, '--workers', '2']);
   assert.equal(run.status, 0, run.stderr);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import tar from 'tar-stream';
 import { downloadBatch, type DownloadSettings, type Prepared } from '../../src/images/batch.js';
+import { decodeImage } from '../../src/images/decode.js';
 import { DEFAULT_USER_AGENT } from '../../src/images/fetch.js';
 import { HostLimitedQueue } from '../../src/images/host-limit.js';
 import { bandKeys, bandRanges, Components } from '../../src/images/near.js';
@@ -156,4 +157,19 @@ test('a finished batch is reused on a rerun: same shard bytes, no request', asyn
   assert.ok(readFileSync(shard).equals(bytes));
   const changed = await downloadBatch(inputs, keys, shard, index, { ...settings, decode: { ...settings.decode, size: 48 } }, q);
   assert.equal(changed.reused, false, 'other settings: downloaded again');
+});
+
+test('decode: a JPEG cut in half fails as decode_error even when its bytes would be kept as they came', async (t) => {
+  if (skipWithoutShared(t)) return;
+  const jpeg = [...sharedImages().entries()].find(([n]) => n.endsWith('.jpg'))![1];
+  const half = jpeg.subarray(0, jpeg.length >> 1);
+  for (const resize of ['none', 'keep_ratio'] as const)
+    for (const phash of [true, false]) {
+      const d = await decodeImage(half, { resize, size: 64, onlyShrink: true, quality: 90, minSide: 0, maxPixels: 1e8, phash });
+      assert.equal(d.ok ? 'ok' : d.reason, 'decode_error', `${resize}, phash ${phash}`);
+    }
+  const whole = await decodeImage(jpeg, { resize: 'none', size: 0, onlyShrink: true, quality: 90, minSide: 0, maxPixels: 1e8, phash: false });
+  assert.ok(whole.ok && whole.jpeg.equals(jpeg), 'a whole JPEG is kept byte for byte');
+  const bomb = await decodeImage(jpeg, { resize: 'none', size: 0, onlyShrink: true, quality: 90, minSide: 0, maxPixels: 1000, phash: false });
+  assert.equal(bomb.ok ? 'ok' : bomb.reason, 'too_large');
 });
