@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import { decodeImage, type DecodeOptions } from './decode.js';
@@ -132,6 +132,7 @@ export async function downloadBatch(
   const earlier = readIndex(indexPath);
   if (earlier && earlier.fingerprint === fingerprint && (earlier.shard === null || existsSync(shardPath))) return { shard: earlier.shard, rows: earlier.rows, reused: true };
 
+  removeStaleTemps(shardPath);
   const pending = inputs.map((input, i) => queue.push(hostOf(input.url ?? ''), () => prepareRow(input, keys[i], s)));
   const rows: RowOutcome[] = [];
   let tar: TarShardWriter | undefined;
@@ -155,6 +156,14 @@ export async function downloadBatch(
   const shard = tar ? path.basename(shardPath) : null;
   writeFileAtomic(indexPath, JSON.stringify({ fingerprint, shard, rows } satisfies ShardIndex));
   return { shard, rows, reused: false };
+}
+
+/** Hidden temporaries of this shard that a killed attempt left (another pid's name): never released, but they take disk. */
+function removeStaleTemps(shardPath: string): void {
+  const dir = path.dirname(shardPath);
+  if (!existsSync(dir)) return;
+  const prefix = `.${path.basename(shardPath)}.tmp-`;
+  for (const name of readdirSync(dir)) if (name.startsWith(prefix)) rmSync(path.join(dir, name), { force: true });
 }
 
 function readIndex(file: string): ShardIndex | undefined {

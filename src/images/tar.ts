@@ -65,7 +65,7 @@ export class TarShardWriter {
         skip -= part.byteLength;
         continue;
       }
-      for (let off = skip; off < part.byteLength; ) off += writeSync(this.fd, part, off);
+      for (let off = skip; off < part.byteLength;) off += writeSync(this.fd, part, off);
       skip = 0;
     }
   }
