@@ -173,3 +173,40 @@ test('decode: a JPEG cut in half fails as decode_error even when its bytes would
   const bomb = await decodeImage(jpeg, { resize: 'none', size: 0, onlyShrink: true, quality: 90, minSide: 0, maxPixels: 1000, phash: false });
   assert.equal(bomb.ok ? 'ok' : bomb.reason, 'too_large');
 });
+
+test('host queue: every job of a large mixed batch runs once, each host in input order, limits held', async () => {
+  const q = new HostLimitedQueue<number>(16, 3);
+  const hosts = Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? `h${i % 5}` : 'big'));
+  const started: number[] = [];
+  const busy = new Map<string, number>();
+  let active = 0;
+  let over = false;
+  const results = await Promise.all(
+    hosts.map((h, i) =>
+      q.push(h, async () => {
+        started.push(i);
+        active++;
+        busy.set(h, (busy.get(h) ?? 0) + 1);
+        if (active > 16 || busy.get(h)! > 3) over = true;
+        await new Promise((r) => setImmediate(r));
+        active--;
+        busy.set(h, busy.get(h)! - 1);
+        return i;
+      }),
+    ),
+  );
+  assert.deepEqual(
+    results,
+    hosts.map((_, i) => i),
+  );
+  assert.equal(over, false);
+  assert.equal(new Set(started).size, hosts.length);
+  for (const host of new Set(hosts)) {
+    const mine = started.filter((i) => hosts[i] === host);
+    assert.deepEqual(
+      mine,
+      [...mine].sort((a, b) => a - b),
+      `${host} in input order`,
+    );
+  }
+});
