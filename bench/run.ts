@@ -11,6 +11,7 @@ import { benchClipTokenizer } from './clip-tokenizer.js';
 import { benchClipEmbed } from './clip-embed.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
+import { benchImages } from './images.js';
 import { benchLanguage } from './language.js';
 import { benchLanguagePeer } from './language-peer.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
@@ -36,9 +37,10 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'clip-embed': () => benchClipEmbed(),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
+  images: () => benchImages(),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
-const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed']);
+const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed', 'images']);
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   if (needShared.has(name) && !hasShared) {

@@ -58,7 +58,7 @@ export type ExcludeRow = (row: number, why: Exclusion) => void;
  */
 export interface RecordProcessor {
   process?(record: DataRecord): StageResult;
-  /** May return a promise (model inference); the engine awaits it before the next stage. */
+  /** May return a promise (model inference, downloads): the engine awaits it before the next stage. */
   processBatch?(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void | Promise<void>;
 }
 

@@ -23,6 +23,9 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   clip_score: async () => (await import('./clip-score.js')).clipScoreStage,
   clip_score_top: async () => (await import('./clip-score-top.js')).clipScoreTopStage,
   zero_shot: async () => (await import('./zero-shot.js')).zeroShotStage,
+  download: async () => (await import('./download.js')).downloadStage,
+  image_filter: async () => (await import('./image-filter.js')).imageFilterStage,
+  image_near_dedup: async () => (await import('./image-near-dedup.js')).imageNearDedupStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
