@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Piscina } from 'piscina';
 import { asUserError, errorLine } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { clipCommand } from './clip.js';
@@ -14,11 +15,12 @@ const load = {
   runPipeline: () => import('../executors/run-pipeline.js'),
   progress: () => import('../executors/progress.js'),
   summary: () => import('./summary.js'),
+  pool: () => import('../executors/pool.js'),
 };
 
-async function runWithProgress(file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean }) {
+async function runWithProgress(file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean; pool?: Piscina }) {
   const [{ runPipeline }, { createProgress, silentProgress }] = await Promise.all([load.runPipeline(), load.progress()]);
-  return runPipeline(file, { workers: opts.workers, fresh: opts.fresh, progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
+  return runPipeline(file, { workers: opts.workers, fresh: opts.fresh, pool: opts.pool, progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
 }
 
 function positiveInt(value: string): number {
@@ -63,9 +65,12 @@ program
   .option('--fresh', 'discard an unfinished run of another pipeline in the same output folder')
   .option('-q, --quiet', 'no progress output')
   .action(async (file: string, opts: RunCliOptions) => {
-    const [{ loadPipelineFile }, { chooseExecutor }] = await Promise.all([load.pipeline(), load.runPipeline()]);
-    if (chooseExecutor(await loadPipelineFile(file), opts.executor) === 'slurm') return runSlurm(file, opts);
-    const result = await runWithProgress(file, opts);
+    const [{ loadPipelineFile }, { chooseExecutor }, { createWorkerPool }] = await Promise.all([load.pipeline(), import('../executors/executor-choice.js'), load.pool()]);
+    const pipeline = await loadPipelineFile(file);
+    if (chooseExecutor(pipeline, opts.executor) === 'slurm') return runSlurm(file, opts);
+    // the threads load their modules while this one loads the engine
+    const pool = createWorkerPool(opts.workers, pipeline.spec.execution.tasks);
+    const result = await runWithProgress(file, { ...opts, pool });
     (await load.summary()).printRunSummary(result);
   });
 
@@ -208,14 +213,13 @@ program
   .option('-t, --tasks <n>', 'tasks per step (world size)', positiveInt, 8)
   .option('-q, --quiet', 'no progress output')
   .action(async (opts: { out: string; input?: string; workers?: number; tasks: number; quiet?: boolean }) => {
-    const [{ defaultDemoInput, topValues, writeDemoPipeline }, { defaultWorkers }, { printRunSummary, printStageSummary }] = await Promise.all([
-      import('./demo.js'),
-      import('../executors/local.js'),
-      load.summary(),
-    ]);
+    const { createWorkerPool, defaultWorkers } = await load.pool();
+    const workers = opts.workers ?? defaultWorkers();
+    const pool = createWorkerPool(workers, opts.tasks); // its threads load their modules meanwhile
+    const [{ defaultDemoInput, topValues, writeDemoPipeline }, { printRunSummary, printStageSummary }] = await Promise.all([import('./demo.js'), load.summary()]);
     const file = writeDemoPipeline(path.resolve(opts.out), opts.input ?? defaultDemoInput(), opts.tasks);
     const started = performance.now();
-    const result = await runWithProgress(file, { ...opts, workers: opts.workers ?? defaultWorkers() });
+    const result = await runWithProgress(file, { ...opts, workers, pool });
     printRunSummary(result, (performance.now() - started) / 1000);
     printStageSummary(result);
     const top = await topValues(result.dir, 'language', 8);

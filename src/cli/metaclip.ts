@@ -210,14 +210,21 @@ export function metaclipCommand(): Command {
         };
         mkdirSync(path.resolve(o.out), { recursive: true });
         const file = path.join(path.resolve(o.out), 'pipeline.yaml');
+        // the worker threads load their modules while this thread loads the engine
+        const pool = (await import('../executors/pool.js')).createWorkerPool(o.workers, o.tasks);
         const [{ stringify }, { runPipeline }, { createProgress, silentProgress }, { printRunSummary }] = await Promise.all([
           import('yaml'),
           import('../executors/run-pipeline.js'),
           import('../executors/progress.js'),
           import('./summary.js'),
         ]);
-        writeFileSync(file, stringify(spec));
-        const result = await runPipeline(file, { workers: o.workers, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
+        try {
+          writeFileSync(file, stringify(spec));
+        } catch (err) {
+          await pool.destroy();
+          throw err;
+        }
+        const result = await runPipeline(file, { workers: o.workers, pool, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });
         printRunSummary(result);
         const balanceDir = path.join(result.dir, 'artifacts', `${spec.stages.length - 1}-metaclip_balance`);
         console.log(`metaclip: ${readFileSync(path.join(balanceDir, 'summary.json'), 'utf8').replace(/\s+/g, ' ').trim()}`);

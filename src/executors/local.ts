@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import type { InputFile } from '../io/types.js';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { createWorkerPool } from './pool.js';
 import { ThresherError } from '../core/errors.js';
 import { readTaskStats, type TaskContext } from '../engine/task.js';
 import { planDigest, stepState } from '../engine/markers.js';
@@ -17,10 +17,6 @@ export interface LocalOptions {
   progress: ProgressSink;
   /** called after each task completes (tests use it to kill a run midway) */
   onTaskDone?: (stats: TaskStats) => void;
-}
-
-export function defaultWorkers(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
 /** Progress total for a step: input bytes for the first segment, records kept before otherwise. */
@@ -44,22 +40,6 @@ function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'by
  * Runs every step's pending tasks on a pool of worker threads, one step after another.
  * Completed tasks (those with a marker) are skipped, so a rerun resumes where a run stopped.
  */
-/**
- * The worker threads of a run. Made before the run is planned, so that the threads load their
- * modules (DuckDB, the stage registry: about 0.7 s) while the main thread lists the input.
- */
-export function createWorkerPool(requested: number | undefined, worldSize: number): Piscina {
-  const workers = Math.max(1, Math.min(requested ?? defaultWorkers(), worldSize));
-  return new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 60_000,
-    // A larger young generation: batches allocate many short-lived strings; fewer scavenges (measured: bench/metaclip-curate-peer).
-    resourceLimits: { maxYoungGenerationSizeMb: 64 },
-  });
-}
-
 export async function runLocal(ctx: TaskContext, pipelineFile: string, options: LocalOptions, started?: Piscina): Promise<void> {
   const worldSize = ctx.run.world_size;
   const pool = started ?? createWorkerPool(options.workers, worldSize);

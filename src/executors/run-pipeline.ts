@@ -1,4 +1,3 @@
-import { ThresherError } from '../core/errors.js';
 import { loadPipelineFile, type LoadedPipeline } from '../pipeline/load.js';
 import { lockOutput } from '../engine/lock.js';
 import { RunLayout } from '../engine/layout.js';
@@ -8,19 +7,11 @@ import { loadTaskContext } from '../engine/task.js';
 import type { TaskStats } from '../engine/stats.js';
 import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
-import { createWorkerPool, runLocal } from './local.js';
+import { runLocal } from './local.js';
+import { createWorkerPool } from './pool.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
-/** The executors `thresher run` knows: worker threads here, or job arrays on a Slurm cluster. */
-export const EXECUTORS = ['local', 'slurm'] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
-
-/** The command line's choice wins over the pipeline file's `execution.executor`. */
-export function chooseExecutor(pipeline: LoadedPipeline, requested: string | undefined): ExecutorName {
-  if (requested === undefined) return pipeline.spec.execution.executor;
-  if (!(EXECUTORS as readonly string[]).includes(requested)) throw new ThresherError(`--executor ${requested}: unknown executor (one of ${EXECUTORS.join(', ')})`);
-  return requested as ExecutorName;
-}
+export { EXECUTORS, chooseExecutor, type ExecutorName } from './executor-choice.js';
 
 export interface RunOptions {
   workers?: number;
@@ -28,13 +19,23 @@ export interface RunOptions {
   progress?: ProgressSink;
   onTaskDone?: (stats: TaskStats) => void;
   log?: (line: string) => void;
+  /** Worker threads the caller started early (createWorkerPool); the run destroys them when it ends. */
+  pool?: Piscina;
 }
 
 /** Plan (or resume), run every task on the local executor, and release. */
 export async function runPipeline(pipelineFile: string, options: RunOptions = {}): Promise<ReleaseResult & { resumed: boolean }> {
-  const pipeline = await loadPipelineFile(pipelineFile);
-  const layout = new RunLayout(outputRootOf(pipeline));
-  const unlock = lockOutput(layout.outputRoot);
+  let pipeline: LoadedPipeline;
+  let layout: RunLayout;
+  let unlock: () => void;
+  try {
+    pipeline = await loadPipelineFile(pipelineFile);
+    layout = new RunLayout(outputRootOf(pipeline));
+    unlock = lockOutput(layout.outputRoot);
+  } catch (err) {
+    await options.pool?.destroy(); // threads started early must not keep the process alive
+    throw err;
+  }
   try {
     return await runLocked(pipeline, layout, options);
   } finally {
@@ -43,7 +44,7 @@ export async function runPipeline(pipelineFile: string, options: RunOptions = {}
 }
 
 async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions): Promise<ReleaseResult & { resumed: boolean }> {
-  const pool = createWorkerPool(options.workers, pipeline.spec.execution.tasks); // its threads start while the input is listed
+  const pool = options.pool ?? createWorkerPool(options.workers, pipeline.spec.execution.tasks); // its threads start while the input is listed
   try {
     return await planAndRun(pipeline, layout, options, pool);
   } finally {

@@ -91,7 +91,9 @@ test('scancel of one array task mid-run fails it; status names its log; a rerun 
   // Catch rank 1's `thresher task` process as soon as it runs and hold it there (SIGSTOP), so
   // the cancel cannot arrive after it has finished, however fast or busy the machine (Slurm
   // sends SIGCONT with SIGTERM, and thresher task has no SIGTERM handler).
-  const taskPids = () => spawnSync('pgrep', ['-f', '--', '--step segment-0 --rank 1$'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  // Only this test's task: other test runs on the machine have processes with the same step and rank.
+  const own = `${pipeline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --step segment-0 --rank 1$`;
+  const taskPids = () => spawnSync('pgrep', ['-f', '--', own], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   await until('segment-0/1 to start', () => taskPids().length > 0);
   for (const pid of taskPids()) process.kill(Number(pid), 'SIGSTOP');
   assert.equal(spawnSync('scancel', [`${seg0}_1`]).status, 0);
