@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
 import { DirectoryReader, directoryReaderOptionsSchema } from './readers/directory.js';
+import { GitReader, gitReaderOptionsSchema } from './readers/git.js';
 import { JsonDocumentReader, jsonDocumentReaderOptionsSchema } from './readers/json-document.js';
 import { JsonlReader, jsonlReaderOptionsSchema } from './readers/jsonl.js';
 import { ParquetReader, parquetReaderOptionsSchema } from './readers/parquet.js';
@@ -20,7 +21,10 @@ export const directoryReaderSpecSchema = directoryReaderOptionsSchema.extend({ t
 export const jsonlReaderSpecSchema = jsonlReaderOptionsSchema.extend({ type: z.literal('jsonl'), path: inputPath });
 export const jsonDocumentReaderSpecSchema = jsonDocumentReaderOptionsSchema.extend({ type: z.literal('json'), path: inputPath });
 export const parquetReaderSpecSchema = parquetReaderOptionsSchema.extend({ type: z.literal('parquet'), path: inputPath });
-export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, jsonDocumentReaderSpecSchema, parquetReaderSpecSchema]);
+export const gitReaderSpecSchema = gitReaderOptionsSchema.extend({ type: z.literal('git'), path: z.string().min(1) });
+export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, jsonDocumentReaderSpecSchema, parquetReaderSpecSchema, gitReaderSpecSchema]);
+/** Input types whose records are files with their text in `content` (the rest are record pools, text in `content_field`). */
+export const FILE_INPUT_TYPES: readonly string[] = ['directory', 'git'];
 export type ReaderSpec = z.input<typeof readerSpecSchema>;
 
 export const parquetWriterSpecSchema = parquetWriterOptionsSchema.extend({ type: z.literal('parquet') });
@@ -40,6 +44,8 @@ export function openReader(spec: ReaderSpec): Reader {
       return new JsonDocumentReader(s.path, omit(s, 'type', 'path'));
     case 'parquet':
       return new ParquetReader(s.path, omit(s, 'type', 'path'));
+    case 'git':
+      return new GitReader(s.path, omit(s, 'type', 'path'));
   }
 }
 
