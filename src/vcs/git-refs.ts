@@ -1,8 +1,44 @@
 import { gitOutput } from './git-run.js';
-import { readHead } from './git-dir.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CatFile } from './cat-file.js';
+import { commonDir, readHead } from './git-dir.js';
 import type { SnapshotBranch, SnapshotTargetType } from './swhid.js';
 
 const TARGET: Record<string, SnapshotTargetType> = { commit: 'revision', tag: 'release', tree: 'directory', blob: 'content' };
+
+/** Every ref of a repository with the id it holds, read from the files (loose refs win over packed-refs), no process. */
+export function readRefs(gitDir: string): Map<string, string> {
+  const common = commonDir(gitDir);
+  const refs = new Map<string, string>();
+  try {
+    for (const line of readFileSync(path.join(common, 'packed-refs'), 'latin1').split('\n')) {
+      const m = /^([0-9a-f]{40}) (refs\/.+)$/.exec(line); // '^<sha>' lines peel the tag above: not a ref
+      if (m) refs.set(m[2], m[1]);
+    }
+  } catch {
+    // no packed-refs: every ref is loose
+  }
+  const visit = (dir: string, prefix: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const abs = path.join(dir, n);
+      const st = statSync(abs, { throwIfNoEntry: false });
+      if (st?.isDirectory()) visit(abs, `${prefix}${n}/`);
+      else if (st?.isFile()) {
+        const sha = readFileSync(abs, 'latin1').trim();
+        if (/^[0-9a-f]{40}$/.test(sha)) refs.set(`${prefix}${n}`, sha);
+      }
+    }
+  };
+  visit(path.join(common, 'refs'), 'refs/');
+  return refs;
+}
 
 /**
  * The branches of a repository as Software Heritage's git loader records them in a snapshot:
@@ -10,23 +46,12 @@ const TARGET: Record<string, SnapshotTargetType> = { commit: 'revision', tag: 'r
  * HEAD as an alias of the branch it names (a revision when detached). GitHub's
  * `refs/pull/N/merge` refs are left out, as SWH's loader does. A local clone's refs are its own
  * (`refs/remotes/...` included), so its snapshot equals SWH's only when it mirrors the origin.
+ * Object types come from the repository's cat-file process (no extra process).
  */
-export function snapshotBranches(gitDir: string): SnapshotBranch[] {
-  const out = gitOutput(gitDir, ['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)%00']);
-  const branches: SnapshotBranch[] = [];
-  let p = 0;
-  for (let nul = out.indexOf(0, p); nul >= 0; nul = out.indexOf(0, p)) {
-    let start = p;
-    while (out[start] === 0x0a) start++;
-    const line = out.subarray(start, nul);
-    p = nul + 1;
-    const sp1 = line.indexOf(0x20);
-    const sp2 = line.indexOf(0x20, sp1 + 1);
-    if (sp1 < 0 || sp2 < 0) continue;
-    const name = Buffer.from(line.subarray(sp2 + 1));
-    if (/^refs\/pull\/[^/]+\/merge$/.test(name.toString('latin1'))) continue;
-    branches.push({ name, type: TARGET[line.toString('latin1', sp1 + 1, sp2)] ?? 'revision', target: line.toString('latin1', 0, sp1) });
-  }
+export async function snapshotBranches(gitDir: string, cat: CatFile): Promise<SnapshotBranch[]> {
+  const refs = [...readRefs(gitDir)].filter(([name]) => !/^refs\/pull\/[^/]+\/merge$/.test(name));
+  const objects = await Promise.all(refs.map(([, sha]) => cat.get(sha)));
+  const branches: SnapshotBranch[] = refs.map(([name, sha], i) => ({ name: Buffer.from(name, 'latin1'), type: TARGET[objects[i]?.type ?? 'commit'], target: sha }));
   const head = readHead(gitDir);
   branches.push('ref' in head ? { name: Buffer.from('HEAD'), type: 'alias', target: Buffer.from(head.ref) } : { name: Buffer.from('HEAD'), type: 'revision', target: head.sha });
   return branches;

@@ -4,10 +4,11 @@ import { InputError } from '../../core/errors.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
 import { CatFile } from '../../vcs/cat-file.js';
 import { fileItem } from '../../vcs/file-item.js';
-import { findRepos, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
+import { findRepos, readHead, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
 import { lastTouches, logChanges, type LastTouch } from '../../vcs/git-log.js';
 import { parseCommit } from '../../vcs/git-objects.js';
-import { resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
+import { readRefs, resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
+import { createHash } from 'node:crypto';
 import { walkTree, type TreeFileEntry } from '../../vcs/git-tree.js';
 import { pathText } from '../../vcs/paths.js';
 import { RepoMetadata, repoMetadataSchema } from '../../vcs/repo-metadata.js';
@@ -104,7 +105,7 @@ export class GitReader implements Reader {
     return this.metadata ? [...cols, ...this.metadata.columns] : cols;
   }
 
-  /** One entry per repository, versioned by the commit it reads (so a moved ref changes the input fingerprint). */
+  /** One entry per repository, versioned by its refs (a moved ref changes the input fingerprint); no process per repository. */
   async listFiles(): Promise<InputFile[]> {
     if (!statSync(this.root, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(this.root, 'no such directory');
     await this.metadata?.load();
@@ -112,14 +113,7 @@ export class GitReader implements Reader {
     if (found.length === 0) throw new InputError(this.root, 'no git repository here or below');
     return found.map((r) => {
       this.repos.set(r.name, r);
-      let mtimeMs = 0;
-      try {
-        const commit = resolveCommit(r.gitDir, this.opts.ref, this.opts.date);
-        mtimeMs = parseInt(commit.slice(0, 12), 16); // the commit id, as a number the fingerprint keeps
-      } catch {
-        // reported by read(), under the bad-input policy
-      }
-      return { path: r.name, absPath: r.dir, bytes: 0, mtimeMs };
+      return { path: r.name, absPath: r.dir, bytes: 0, mtimeMs: refsFingerprint(r.gitDir) };
     });
   }
 
@@ -144,7 +138,7 @@ export class GitReader implements Reader {
       let cat: CatFile | null = null;
       try {
         cat = new CatFile(repo.gitDir);
-        const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(snapshotBranches(repo.gitDir)) };
+        const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(await snapshotBranches(repo.gitDir, cat)) };
         const commit = this.opts.date === undefined ? this.opts.ref : resolveCommit(repo.gitDir, this.opts.ref, this.opts.date);
         yield* this.opts.history ? this.readHistory(ctx, commit) : this.readSnapshot(ctx, commit);
       } catch (err) {
@@ -226,5 +220,15 @@ export class GitReader implements Reader {
       }
     }
     return items;
+  }
+}
+
+/** A number that changes when any ref or HEAD of the repository moves: the fingerprint's "mtime". */
+function refsFingerprint(gitDir: string): number {
+  try {
+    const h = createHash('sha1').update(JSON.stringify([readHead(gitDir), [...readRefs(gitDir)]]));
+    return parseInt(h.digest('hex').slice(0, 12), 16);
+  } catch {
+    return 0; // unreadable: read() reports it
   }
 }
