@@ -57,7 +57,8 @@ export function checkBlob(sha1Git: string, bytes: Buffer, verify: boolean): Buff
  * method (an object's bytes by key, null when absent) and plugs in here.
  */
 export function openBlobStore(location: string, opts: BlobStoreOptions): BlobStore {
-  if (/^s3:\/\//i.test(location)) throw new Error(`${location}: s3:// blob stores come with src/io/storage (object storage), which this build does not have yet; mirror the blobs to a local folder meanwhile`);
+  if (/^s3:\/\//i.test(location))
+    throw new Error(`${location}: s3:// blob stores come with src/io/storage (object storage), which this build does not have yet; mirror the blobs to a local folder meanwhile`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`${location}: unsupported blob store (a local folder, or s3:// once src/io/storage lands)`);
   return new LocalBlobStore(path.resolve(location), opts);
 }

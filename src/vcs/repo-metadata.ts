@@ -58,7 +58,10 @@ export class RepoMetadata {
       for (const row of result.getRowsJS()) {
         const key = row[keyAt];
         if (key === null || key === undefined) continue;
-        this.rows.set(String(key), at.map((i, j) => jsToValue(row[i], this.specs[j].type)));
+        this.rows.set(
+          String(key),
+          at.map((i, j) => jsToValue(row[i], this.specs[j].type)),
+        );
       }
     });
     this.loaded = true;

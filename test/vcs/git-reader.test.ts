@@ -38,6 +38,9 @@ test('snapshot at HEAD: every file once, ids equal git object ids', async () => 
   const reasons = Object.fromEntries(excluded.map((e) => [e.id, e.reason]));
   assert.deepEqual(reasons, { 'rich/blob.dat': 'binary', 'rich/link.md': 'symlink', 'rich/model.bin': 'lfs_pointer', 'rich/vendor/sub': 'submodule' });
   assert.match(excluded.find((e) => e.reason === 'lfs_pointer')!.detail!, /sha256:4d7a2146.* \(12345 bytes\)/);
+  // every entry has its own (source, source_row): dedup addresses removals by position
+  const rows = [...records, ...excluded].map((r) => `${r.source}#${r.source_row}`);
+  assert.equal(new Set(rows).size, rows.length);
 });
 
 test('snapshot id from the repository refs, computed independently from git for-each-ref', async () => {
@@ -123,7 +126,10 @@ test('history mode: every version of every file, oldest first, with commit, pare
   const newName = records.find((r) => r.path === 'src/new_name.py')!;
   assert.equal(oldName.content_id, newName.content_id);
   // versions = the added or changed paths git log --raw reports (deleted ones have no content)
-  const raw = git(repo, ['log', '--no-renames', '--raw', '--format=', 'HEAD']).trim().split('\n').filter((l) => l.startsWith(':') && !/\tD?\s*$/.test(l) && !/ D\t/.test(l));
+  const raw = git(repo, ['log', '--no-renames', '--raw', '--format=', 'HEAD'])
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith(':') && !/\tD?\s*$/.test(l) && !/ D\t/.test(l));
   assert.equal(records.length + excluded.length, raw.length);
   // a range: only the last commit's versions
   const last = await readAll(new GitReader(repo, { history: true, from: 'HEAD~1' }));
@@ -165,6 +171,7 @@ test('a missing ref is one exclusion for the repository under quarantine, an err
   assert.equal(excluded[0].reason, 'unreadable');
   const files = await reader.listFiles();
   await assert.rejects(async () => {
-    for await (const _ of reader.read(reader.slices(files, 0, 1), 'fail'));
+    const it = reader.read(reader.slices(files, 0, 1), 'fail')[Symbol.asyncIterator]();
+    while (!(await it.next()).done);
   }, /no commit no-such-branch/);
 });

@@ -30,7 +30,11 @@ test('this repository history, last 30 commits: every added or changed file once
   const raw = gitHere(['log', '--no-renames', '--raw', '--format=', from ? `${from}..HEAD` : 'HEAD']).split('\n');
   const versions = raw.filter((l) => l.startsWith(':') && !/ D\t/.test(l));
   assert.equal(records.length + excluded.length, versions.length);
-  const commits = new Set(gitHere(['rev-list', from ? `${from}..HEAD` : 'HEAD']).trim().split('\n'));
+  const commits = new Set(
+    gitHere(['rev-list', from ? `${from}..HEAD` : 'HEAD'])
+      .trim()
+      .split('\n'),
+  );
   for (const r of records) {
     assert.ok(commits.has(r.commit as string));
     assert.equal(r.swh_rev, `swh:1:rev:${r.commit}`);

@@ -115,8 +115,7 @@ export class BlobStoreReader implements Reader {
       }
       if (bytes === null) return excluded(row.id, src, at, 'missing_blob', 0, `blob ${blob} is not in the store`);
       const fields: DataRecord = { ...row, content_id: `swh:1:cnt:${blob}` };
-      const out = fileItem(bytes, row.id, src, this.opts.maxBytes, fields);
-      if (out.excluded) out.excluded.source_row = at;
+      const out = fileItem(bytes, row.id, src, at, this.opts.maxBytes, fields);
       if (out.record && this.metadata) this.metadata.apply(out.record, String(row[this.opts.repoField] ?? ''));
       return out;
     });

@@ -4,11 +4,10 @@ import { InputError } from '../../core/errors.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
 import { CatFile } from '../../vcs/cat-file.js';
 import { fileItem } from '../../vcs/file-item.js';
-import { findRepos, readHead, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
+import { findRepos, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
 import { lastTouches, logChanges, type LastTouch } from '../../vcs/git-log.js';
 import { parseCommit } from '../../vcs/git-objects.js';
-import { readRefs, resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
-import { createHash } from 'node:crypto';
+import { resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
 import { walkTree, type TreeFileEntry } from '../../vcs/git-tree.js';
 import { pathText } from '../../vcs/paths.js';
 import { RepoMetadata, repoMetadataSchema } from '../../vcs/repo-metadata.js';
@@ -105,7 +104,7 @@ export class GitReader implements Reader {
     return this.metadata ? [...cols, ...this.metadata.columns] : cols;
   }
 
-  /** One entry per repository, versioned by its refs (a moved ref changes the input fingerprint); no process per repository. */
+  /** One entry per repository, versioned by its git directory's stat; no process per repository. */
   async listFiles(): Promise<InputFile[]> {
     if (!statSync(this.root, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(this.root, 'no such directory');
     await this.metadata?.load();
@@ -113,7 +112,10 @@ export class GitReader implements Reader {
     if (found.length === 0) throw new InputError(this.root, 'no git repository here or below');
     return found.map((r) => {
       this.repos.set(r.name, r);
-      return { path: r.name, absPath: r.dir, bytes: 0, mtimeMs: refsFingerprint(r.gitDir) };
+      // the git directory stands for the repository: the engine re-stats it before each task and
+      // at release; a commit, checkout or fetch writes into it (index, logs, FETCH_HEAD, locks)
+      const st = statSync(r.gitDir);
+      return { path: r.name, absPath: r.gitDir, bytes: st.size, mtimeMs: st.mtimeMs };
     });
   }
 
@@ -134,7 +136,7 @@ export class GitReader implements Reader {
   async *readChunks(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem[]> {
     await this.metadata?.load();
     for (const slice of slices) {
-      const repo = this.repos.get(slice.file.path) ?? { name: slice.file.path, dir: slice.file.absPath, gitDir: findRepos(slice.file.absPath)[0]?.gitDir ?? slice.file.absPath };
+      const repo = this.repos.get(slice.file.path) ?? { name: slice.file.path, dir: slice.file.absPath, gitDir: slice.file.absPath };
       let cat: CatFile | null = null;
       try {
         cat = new CatFile(repo.gitDir);
@@ -158,7 +160,7 @@ export class GitReader implements Reader {
     const shared = { swh_dir: `swh:1:dir:${commit.tree}`, swh_rev: `swh:1:rev:${obj.sha}` };
     for (let i = 0; i < entries.length; i += WINDOW) {
       const window = entries.slice(i, i + WINDOW);
-      yield await this.readWindow(ctx, window, (e, path) => {
+      yield await this.readWindow(ctx, window, i, (e, path) => {
         const fields: DataRecord = { id: `${ctx.repo.name}/${path}`, ...shared };
         if (touched) {
           const t: LastTouch | undefined = touched.get(e.path.toString('latin1'));
@@ -181,7 +183,7 @@ export class GitReader implements Reader {
       for (const ch of c.changes) if (ch.status !== 'D') versions.push({ path: ch.path, mode: ch.mode, sha: ch.sha, commit: ci });
     });
     for (let i = 0; i < versions.length; i += WINDOW) {
-      yield await this.readWindow(ctx, versions.slice(i, i + WINDOW), (v, path) => {
+      yield await this.readWindow(ctx, versions.slice(i, i + WINDOW), i, (v, path) => {
         const c = commits[(v as Version).commit];
         const tree = trees[(v as Version).commit];
         return {
@@ -197,8 +199,12 @@ export class GitReader implements Reader {
     }
   }
 
-  /** The blobs of one window of entries, fetched together, as records or exclusions in entry order. */
-  private async readWindow(ctx: RepoContext, window: TreeFileEntry[], fieldsOf: (e: TreeFileEntry, path: string) => DataRecord): Promise<ReadItem[]> {
+  /**
+   * The blobs of one window of entries, fetched together, as records or exclusions in entry
+   * order. `source` is the repository and `source_row` the entry's position in its listing
+   * (`first` + j): dedup addresses removals by (source, source_row), so each file needs its own.
+   */
+  private async readWindow(ctx: RepoContext, window: TreeFileEntry[], first: number, fieldsOf: (e: TreeFileEntry, path: string) => DataRecord): Promise<ReadItem[]> {
     const regular = (e: TreeFileEntry) => e.mode === '100644' || e.mode === '100755' || e.mode === '100664';
     const blobs = await Promise.all(window.map((e) => (regular(e) ? ctx.cat.get(e.sha) : null)));
     const items: ReadItem[] = [];
@@ -208,27 +214,18 @@ export class GitReader implements Reader {
       const path = pathText(e.path);
       const fields = fieldsOf(e, path);
       const id = fields.id;
-      if (e.mode === '160000') items.push(excluded(id, repo, null, 'submodule', 0, `submodule at commit ${e.sha}`));
-      else if (e.mode === '120000') items.push(excluded(id, repo, null, 'symlink', 0, 'symlink (not followed)'));
-      else if (!regular(e)) items.push(excluded(id, repo, null, 'special_file', 0, `tree entry with mode ${e.mode}`));
-      else if (!blobs[j]) items.push(excluded(id, repo, null, 'missing_blob', 0, `blob ${e.sha} is missing from the repository`));
+      const row = first + j;
+      if (e.mode === '160000') items.push(excluded(id, repo, row, 'submodule', 0, `submodule at commit ${e.sha}`));
+      else if (e.mode === '120000') items.push(excluded(id, repo, row, 'symlink', 0, 'symlink (not followed)'));
+      else if (!regular(e)) items.push(excluded(id, repo, row, 'special_file', 0, `tree entry with mode ${e.mode}`));
+      else if (!blobs[j]) items.push(excluded(id, repo, row, 'missing_blob', 0, `blob ${e.sha} is missing from the repository`));
       else {
-        const record: DataRecord = { ...fields, source: repo, source_row: null, content_id: `swh:1:cnt:${e.sha}`, repo, path, origin: ctx.origin, swh_snp: ctx.snp };
-        const item = fileItem(blobs[j]!.content, id, repo, this.opts.maxBytes, record);
+        const record: DataRecord = { ...fields, source: repo, source_row: row, content_id: `swh:1:cnt:${e.sha}`, repo, path, origin: ctx.origin, swh_snp: ctx.snp };
+        const item = fileItem(blobs[j]!.content, id, repo, row, this.opts.maxBytes, record);
         if (item.record) this.metadata?.apply(item.record, repo);
         items.push(item);
       }
     }
     return items;
-  }
-}
-
-/** A number that changes when any ref or HEAD of the repository moves: the fingerprint's "mtime". */
-function refsFingerprint(gitDir: string): number {
-  try {
-    const h = createHash('sha1').update(JSON.stringify([readHead(gitDir), [...readRefs(gitDir)]]));
-    return parseInt(h.digest('hex').slice(0, 12), 16);
-  } catch {
-    return 0; // unreadable: read() reports it
   }
 }

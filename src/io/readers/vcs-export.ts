@@ -95,15 +95,26 @@ export class VcsExportReader implements Reader {
         continue;
       }
       try {
-        for (const f of exported.files) {
+        // source_row: the file's position in the revision's sorted listing (dedup addresses removals by source and row)
+        for (const [row, f] of exported.files.entries()) {
           const path = pathText(f.path);
           const id = `${repo}/${path}`;
           if (f.mode === '120000') {
-            yield excluded(id, repo, null, 'symlink', 0, 'symlink (not followed)');
+            yield excluded(id, repo, row, 'symlink', 0, 'symlink (not followed)');
             continue;
           }
-          const fields: DataRecord = { id, source: repo, source_row: null, content_id: `swh:1:cnt:${f.sha}`, repo, path, origin: exported.origin, swh_dir: exported.swhDir, revision: exported.revision };
-          const item = fileItem(readFileSync(f.abs), id, repo, this.opts.maxBytes, fields);
+          const fields: DataRecord = {
+            id,
+            source: repo,
+            source_row: row,
+            content_id: `swh:1:cnt:${f.sha}`,
+            repo,
+            path,
+            origin: exported.origin,
+            swh_dir: exported.swhDir,
+            revision: exported.revision,
+          };
+          const item = fileItem(readFileSync(f.abs), id, repo, row, this.opts.maxBytes, fields);
           if (item.record) this.metadata?.apply(item.record, repo);
           yield item;
         }
