@@ -10,6 +10,7 @@ import { hasShared, SHARED_ABSENT } from '../test/helpers/shared.js';
 import { benchClipTokenizer } from './clip-tokenizer.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
+import { benchGit } from './git.js';
 import { benchLanguage } from './language.js';
 import { benchLanguagePeer } from './language-peer.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
@@ -34,6 +35,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'clip-tokenizer': () => benchClipTokenizer(),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
+  git: benchGit,
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer']);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { ColumnSpec, DataRecord, Value } from '../core/record.js';
-import { columnTypeOf, duckMessage, jsToValue, sqlString, withDuck } from '../io/duck.js';
 
 /**
  * Repository metadata (stars, forks, creation date, licence: a GH Archive or host API export)
@@ -35,6 +34,8 @@ export class RepoMetadata {
   /** Reads the whole table (one row per repository: small next to the code it describes). */
   async load(): Promise<void> {
     if (this.loaded) return;
+    // DuckDB is loaded only when a table is joined: it costs about a second of start-up otherwise
+    const { columnTypeOf, duckMessage, jsToValue, sqlString, withDuck } = await import('../io/duck.js');
     const file = this.opts.path;
     const from = /\.parquet$/i.test(file) ? `read_parquet(${sqlString(file)})` : `read_json_auto(${sqlString(file)}, format = 'newline_delimited')`;
     await withDuck(async (c) => {

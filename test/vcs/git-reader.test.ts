@@ -83,6 +83,11 @@ test('a ref and a date: the last commit before the date on that ref', async () =
   assert.equal(records[0].swh_rev, `swh:1:rev:${first}`);
   const tagged = await readAll(new GitReader(repo, { ref: 'light' }));
   assert.equal(tagged.records.find((r) => r.path === 'src/change.py')!.content, 'v = 2\n');
+  // an annotated tag is peeled to its commit; an expression goes to git
+  const annotated = await readAll(new GitReader(repo, { ref: 'v1' }));
+  assert.equal(annotated.records[0].swh_rev, `swh:1:rev:${git(repo, ['rev-parse', 'HEAD']).trim()}`);
+  const back = await readAll(new GitReader(repo, { ref: 'HEAD~2' }));
+  assert.equal(back.records[0].swh_rev, `swh:1:rev:${first}`);
 });
 
 test('last commit, time and author of each file: the newest commit that touched it', async () => {
@@ -156,6 +161,19 @@ test('a folder of repositories: work trees and bare ones, named by their folder'
     ['alice/one/a.py', 'bob/two/b.py', 'bob/two/docs/x.md'],
   );
   assert.equal(records[0].origin, 'git@example.org:alice/one.git');
+  // a repository whose HEAD names no branch is one exclusion; the others sharing its cat-file process are read
+  simpleRepo(path.join(many, 'carol', 'broken'), { 'c.py': 'c = 3\n' });
+  git(path.join(many, 'carol', 'broken'), ['symbolic-ref', 'HEAD', 'refs/heads/nowhere']);
+  const withBroken = await readAll(new GitReader(many));
+  assert.deepEqual(
+    withBroken.records.map((r) => r.id),
+    ['alice/one/a.py', 'bob/two/b.py', 'bob/two/docs/x.md'],
+  );
+  assert.deepEqual(
+    withBroken.excluded.map((e) => [e.id, e.reason]),
+    [['carol/broken', 'unreadable']],
+  );
+  rmSync(path.join(many, 'carol'), { recursive: true, force: true });
   // two ranks split the repositories between them
   assert.deepEqual(
     [0, 1].map((rank) => reader.slices(files, rank, 2).map((s) => s.file.path)),

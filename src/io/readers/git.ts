@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
 import { CatFile } from '../../vcs/cat-file.js';
 import { fileItem } from '../../vcs/file-item.js';
-import { findRepos, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
+import { commonDir, findRepos, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
 import { lastTouches, logChanges, type LastTouch } from '../../vcs/git-log.js';
 import { parseCommit } from '../../vcs/git-objects.js';
-import { resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
+import { lookUpRef, peelToCommit, resolveCommit, snapshotBranches } from '../../vcs/git-refs.js';
 import { walkTree, type TreeFileEntry } from '../../vcs/git-tree.js';
 import { pathText } from '../../vcs/paths.js';
 import { RepoMetadata, repoMetadataSchema } from '../../vcs/repo-metadata.js';
@@ -65,6 +66,8 @@ const HISTORY_COLUMNS: ColumnSpec[] = [
 
 /** Blob requests in flight per repository: enough to keep cat-file streaming, bounded memory. */
 const WINDOW = 256;
+/** Repositories one cat-file process serves (its alternates list grows with them). */
+const SHARED_REPOS = 64;
 
 /** What every record of one repository shares. */
 interface RepoContext {
@@ -133,31 +136,54 @@ export class GitReader implements Reader {
     for await (const chunk of this.readChunks(slices, policy)) yield* chunk;
   }
 
+  /**
+   * Repositories are read `SHARED_REPOS` at a time through one cat-file process that sees all
+   * their objects (see CatFile's alternates); a repository whose read fails is one exclusion
+   * (`unreadable`), and the next ones get a fresh process.
+   */
   async *readChunks(slices: InputSlice[], policy: BadInputPolicy): AsyncIterable<ReadItem[]> {
     await this.metadata?.load();
-    for (const slice of slices) {
-      const repo = this.repos.get(slice.file.path) ?? { name: slice.file.path, dir: slice.file.absPath, gitDir: slice.file.absPath };
-      let cat: CatFile | null = null;
-      try {
-        cat = new CatFile(repo.gitDir);
-        const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(await snapshotBranches(repo.gitDir, cat)) };
-        const commit = this.opts.date === undefined ? this.opts.ref : resolveCommit(repo.gitDir, this.opts.ref, this.opts.date);
-        yield* this.opts.history ? this.readHistory(ctx, commit) : this.readSnapshot(ctx, commit);
-      } catch (err) {
-        yield [badInput(policy, repo.name, null, 'unreadable', `repository unreadable: ${oneLine(err)}`, repo.name, 0)];
-      } finally {
-        cat?.close();
+    const repos = slices.map((s) => this.repos.get(s.file.path) ?? { name: s.file.path, dir: s.file.absPath, gitDir: s.file.absPath });
+    let cat: CatFile | null = null;
+    let served = 0;
+    try {
+      for (let i = 0; i < repos.length; i++) {
+        const repo = repos[i];
+        if (!cat || cat.broken || served === SHARED_REPOS) {
+          cat?.close();
+          const group = repos.slice(i, i + SHARED_REPOS);
+          cat = new CatFile(
+            group[0].gitDir,
+            group.slice(1).map((r) => path.join(commonDir(r.gitDir), 'objects')),
+          );
+          served = 0;
+        }
+        served++;
+        try {
+          const commit = await this.commitOf(repo, cat);
+          const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(await snapshotBranches(repo.gitDir, cat)) };
+          yield* this.opts.history ? this.readHistory(ctx, commit.sha) : this.readSnapshot(ctx, commit);
+        } catch (err) {
+          yield [badInput(policy, repo.name, null, 'unreadable', `repository unreadable: ${oneLine(err)}`, repo.name, 0)];
+        }
       }
+    } finally {
+      cat?.close();
     }
   }
 
-  private async *readSnapshot(ctx: RepoContext, rev: string): AsyncIterable<ReadItem[]> {
-    const obj = await ctx.cat.get(`${rev}^{commit}`);
-    if (!obj) throw new Error(`no commit ${rev}`);
-    const commit = parseCommit(obj.content);
+  /** The commit read: `ref` looked up in the repository's files (git asked only for expressions like `HEAD~2`, or a date). */
+  private async commitOf(repo: FoundRepo, cat: CatFile): Promise<{ sha: string; content: Buffer }> {
+    const { ref, date } = this.opts;
+    const sha = date === undefined ? (lookUpRef(repo.gitDir, ref) ?? resolveCommit(repo.gitDir, ref)) : resolveCommit(repo.gitDir, ref, date);
+    return peelToCommit(cat, sha);
+  }
+
+  private async *readSnapshot(ctx: RepoContext, head: { sha: string; content: Buffer }): AsyncIterable<ReadItem[]> {
+    const commit = parseCommit(head.content);
     const entries = await walkTree(ctx.cat, commit.tree);
-    const touched = this.opts.lastCommit ? lastTouches(ctx.repo.gitDir, obj.sha) : null;
-    const shared = { swh_dir: `swh:1:dir:${commit.tree}`, swh_rev: `swh:1:rev:${obj.sha}` };
+    const touched = this.opts.lastCommit ? lastTouches(ctx.repo.gitDir, head.sha) : null;
+    const shared = { swh_dir: `swh:1:dir:${commit.tree}`, swh_rev: `swh:1:rev:${head.sha}` };
     for (let i = 0; i < entries.length; i += WINDOW) {
       const window = entries.slice(i, i + WINDOW);
       yield await this.readWindow(ctx, window, i, (e, path) => {
