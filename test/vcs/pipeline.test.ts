@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { thresher } from '../helpers/cli.js';
+import { REPO_ROOT, thresher } from '../helpers/cli.js';
 import { readManifest, releasedIds } from '../helpers/pools.js';
-import { readAll, simpleRepo, tmpDir } from './repos.js';
+import { git, readAll, simpleRepo, tmpDir } from './repos.js';
 import { GitReader } from '../../src/io/readers/git.js';
 
 let root: string;
@@ -62,4 +62,33 @@ test('the reader gives the same records on one rank or split over two', async ()
     ids,
     (await readAll(reader)).records.map((r) => r.id),
   );
+});
+
+test('examples/git-repos.yaml runs on a folder of real packages made into repositories', async () => {
+  const dir = tmpDir('example');
+  try {
+    const pkgs = ['commander', 'fzstd', 'character-entities'];
+    for (const p of pkgs) {
+      const repo = path.join(dir, 'repos', p);
+      cpSync(path.join(REPO_ROOT, 'node_modules', p), repo, { recursive: true });
+      git(repo, ['init', '-q']);
+      git(repo, ['add', '-A', '-f']);
+      git(repo, ['commit', '-qm', 'import']);
+    }
+    // a vendored copy of one package's entry file in another repository, whose repository has more stars
+    const copied = path.join(dir, 'repos', 'fzstd', 'vendor', 'commander.js');
+    cpSync(path.join(REPO_ROOT, 'node_modules', 'commander', 'index.js'), copied);
+    git(path.join(dir, 'repos', 'fzstd'), ['add', '-A', '-f']);
+    git(path.join(dir, 'repos', 'fzstd'), ['commit', '-qm', 'vendor']);
+    writeFileSync(path.join(dir, 'repos.jsonl'), pkgs.map((p, i) => JSON.stringify({ repo: p, stars: p === 'fzstd' ? 500 : i, forks: 0, license: 'MIT' })).join('\n') + '\n');
+    cpSync(path.join(REPO_ROOT, 'examples', 'git-repos.yaml'), path.join(dir, 'pipeline.yaml'));
+    const run = thresher(['run', path.join(dir, 'pipeline.yaml'), '-w', '2', '-q']);
+    assert.equal(run.status, 0, run.stderr);
+    const ids = await releasedIds(path.join(dir, 'out', 'v1'));
+    assert.ok(ids.includes('fzstd/vendor/commander.js'), 'the copy in the best-starred repository is kept');
+    assert.ok(!ids.includes('commander/index.js'), 'the other copy is removed as a duplicate');
+    assert.ok(ids.some((id) => id.startsWith('character-entities/')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
