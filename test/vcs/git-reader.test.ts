@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { GitReader } from '../../src/io/readers/git.js';
@@ -174,6 +174,19 @@ test('a folder of repositories: work trees and bare ones, named by their folder'
     [['carol/broken', 'unreadable']],
   );
   rmSync(path.join(many, 'carol'), { recursive: true, force: true });
+  // a repository git cannot even open (broken config) heads the shared process: it alone is unreadable
+  simpleRepo(path.join(many, 'aaa', 'bad'), { 'z.py': 'z = 0\n' });
+  writeFileSync(path.join(many, 'aaa', 'bad', '.git', 'config'), '[core\nbroken');
+  const withBad = await readAll(new GitReader(many));
+  assert.deepEqual(
+    withBad.records.map((r) => r.id),
+    ['alice/one/a.py', 'bob/two/b.py', 'bob/two/docs/x.md'],
+  );
+  assert.deepEqual(
+    withBad.excluded.map((e) => [e.id, e.reason]),
+    [['aaa/bad', 'unreadable']],
+  );
+  rmSync(path.join(many, 'aaa'), { recursive: true, force: true });
   // two ranks split the repositories between them
   assert.deepEqual(
     [0, 1].map((rank) => reader.slices(files, rank, 2).map((s) => s.file.path)),

@@ -159,17 +159,40 @@ export class GitReader implements Reader {
           served = 0;
         }
         served++;
+        let started = false;
         try {
-          const commit = await this.commitOf(repo, cat);
-          const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(await snapshotBranches(repo.gitDir, cat)) };
-          yield* this.opts.history ? this.readHistory(ctx, commit.sha) : this.readSnapshot(ctx, commit);
+          for await (const chunk of this.readRepo(repo, cat)) {
+            started = true;
+            yield chunk;
+          }
         } catch (err) {
+          // a process shared with other repositories may have died of one of them: read this
+          // one again on its own before calling it unreadable (unless part of it went out already)
+          if (cat.broken && !started && served > 1) {
+            const own = new CatFile(repo.gitDir);
+            try {
+              const chunks: ReadItem[][] = [];
+              for await (const chunk of this.readRepo(repo, own)) chunks.push(chunk);
+              yield* chunks;
+              continue;
+            } catch (again) {
+              err = again;
+            } finally {
+              own.close();
+            }
+          }
           yield [badInput(policy, repo.name, null, 'unreadable', `repository unreadable: ${oneLine(err)}`, repo.name, 0)];
         }
       }
     } finally {
       cat?.close();
     }
+  }
+
+  private async *readRepo(repo: FoundRepo, cat: CatFile): AsyncIterable<ReadItem[]> {
+    const commit = await this.commitOf(repo, cat);
+    const ctx: RepoContext = { repo, cat, origin: remoteUrl(repo.gitDir), snp: snapshotId(await snapshotBranches(repo.gitDir, cat)) };
+    yield* this.opts.history ? this.readHistory(ctx, commit.sha) : this.readSnapshot(ctx, commit);
   }
 
   /** The commit read: `ref` looked up in the repository's files (git asked only for expressions like `HEAD~2`, or a date). */
