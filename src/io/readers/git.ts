@@ -166,6 +166,7 @@ export class GitReader implements Reader {
             yield chunk;
           }
         } catch (err) {
+          let failure = err;
           // a process shared with other repositories may have died of one of them: read this
           // one again on its own before calling it unreadable (unless part of it went out already)
           if (cat.broken && !started && served > 1) {
@@ -176,12 +177,12 @@ export class GitReader implements Reader {
               yield* chunks;
               continue;
             } catch (again) {
-              err = again;
+              failure = again;
             } finally {
               own.close();
             }
           }
-          yield [badInput(policy, repo.name, null, 'unreadable', `repository unreadable: ${oneLine(err)}`, repo.name, 0)];
+          yield [badInput(policy, repo.name, null, 'unreadable', `repository unreadable: ${oneLine(failure)}`, repo.name, 0)];
         }
       }
     } finally {
