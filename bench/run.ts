@@ -12,6 +12,7 @@ import { benchClipEmbed } from './clip-embed.js';
 import { benchCodeStages } from './code-stages.js';
 import { benchDemo } from './demo.js';
 import { benchImages } from './images.js';
+import { benchGit } from './git.js';
 import { benchLanguage } from './language.js';
 import { benchLanguagePeer } from './language-peer.js';
 import { benchMetaclipE2E } from './metaclip-e2e.js';
@@ -38,6 +39,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
   images: () => benchImages(),
+  git: benchGit,
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed', 'images']);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ColumnSpec } from '../core/record.js';
 import type { ContentIdMode } from '../core/hashing.js';
 import { ThresherError } from '../core/errors.js';
-import { openReader, openWriter } from '../io/open.js';
+import { openReader, openWriter, resolveOptionPaths } from '../io/open.js';
 import { camelize } from '../pipeline/input-spec.js';
 import type { Reader, RecordWriter } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
@@ -30,6 +30,7 @@ export function createReader(pipeline: LoadedPipeline): Reader {
   const input = camelize(pipeline.spec.input as Record<string, unknown>);
   input.contentId ??= defaultContentId(pipeline);
   input.path = resolveInputPaths(pipeline.spec.input.path, pipeline.baseDir);
+  resolveOptionPaths(input, pipeline.baseDir); // blob store and repository metadata (src/io/open.ts)
   return openReader(input as Parameters<typeof openReader>[0]);
 }
 

@@ -16,7 +16,9 @@ export const READ_STAGE = 'read';
  * (`binary`, `too_large`, `invalid_utf8` files in a tree, `symlink`, `special_file`,
  * `no_content`) and are excluded under either policy.
  */
-export type ReadExclusionReason = 'binary' | 'too_large' | 'invalid_utf8' | 'symlink' | 'special_file' | 'unreadable' | 'bad_record' | 'truncated' | 'corrupt' | 'no_content';
+export type ReadExclusionReason = 'binary' | 'too_large' | 'invalid_utf8' | 'symlink' | 'special_file' | 'unreadable' | 'bad_record' | 'truncated' | 'corrupt' | 'no_content' | VcsExclusionReason;
+/** Version-control readers (src/vcs): a submodule (gitlink), a Git LFS pointer, a blob the store lacks. */
+export type VcsExclusionReason = 'submodule' | 'lfs_pointer' | 'missing_blob';
 
 export function excluded(id: string, source: string, sourceRow: number | null, reason: ReadExclusionReason, bytes: number, detail?: string): ReadItem {
   const ex: ExcludedRecord = { id, source, source_row: sourceRow, stage: READ_STAGE, bytes, reason };

@@ -2,9 +2,13 @@
  * Factory for readers and writers from spec objects (as found in a pipeline file).
  * Every schema is strict: unknown keys are errors.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
 import { DirectoryReader, directoryReaderOptionsSchema } from './readers/directory.js';
+import { BlobStoreReader, blobStoreReaderOptionsSchema } from './readers/blob-store.js';
+import { GitReader, gitReaderOptionsSchema } from './readers/git.js';
+import { VcsExportReader, vcsExportReaderOptionsSchema } from './readers/vcs-export.js';
 import { JsonDocumentReader, jsonDocumentReaderOptionsSchema } from './readers/json-document.js';
 import { JsonlReader, jsonlReaderOptionsSchema } from './readers/jsonl.js';
 import { ParquetReader, parquetReaderOptionsSchema } from './readers/parquet.js';
@@ -20,7 +24,22 @@ export const directoryReaderSpecSchema = directoryReaderOptionsSchema.extend({ t
 export const jsonlReaderSpecSchema = jsonlReaderOptionsSchema.extend({ type: z.literal('jsonl'), path: inputPath });
 export const jsonDocumentReaderSpecSchema = jsonDocumentReaderOptionsSchema.extend({ type: z.literal('json'), path: inputPath });
 export const parquetReaderSpecSchema = parquetReaderOptionsSchema.extend({ type: z.literal('parquet'), path: inputPath });
-export const readerSpecSchema = z.discriminatedUnion('type', [directoryReaderSpecSchema, jsonlReaderSpecSchema, jsonDocumentReaderSpecSchema, parquetReaderSpecSchema]);
+export const gitReaderSpecSchema = gitReaderOptionsSchema.extend({ type: z.literal('git'), path: z.string().min(1) });
+export const hgReaderSpecSchema = vcsExportReaderOptionsSchema.extend({ type: z.literal('hg'), path: z.string().min(1) });
+export const svnReaderSpecSchema = vcsExportReaderOptionsSchema.extend({ type: z.literal('svn'), path: z.string().min(1) });
+export const blobStoreReaderSpecSchema = blobStoreReaderOptionsSchema.extend({ type: z.literal('blob_store'), path: inputPath });
+export const readerSpecSchema = z.discriminatedUnion('type', [
+  directoryReaderSpecSchema,
+  jsonlReaderSpecSchema,
+  jsonDocumentReaderSpecSchema,
+  parquetReaderSpecSchema,
+  gitReaderSpecSchema,
+  hgReaderSpecSchema,
+  svnReaderSpecSchema,
+  blobStoreReaderSpecSchema,
+]);
+/** Input types whose records are files with their text in `content` (the rest are record pools, text in `content_field`). */
+export const FILE_INPUT_TYPES: readonly string[] = ['directory', 'git', 'hg', 'svn', 'blob_store'];
 export type ReaderSpec = z.input<typeof readerSpecSchema>;
 
 export const parquetWriterSpecSchema = parquetWriterOptionsSchema.extend({ type: z.literal('parquet') });
@@ -40,6 +59,13 @@ export function openReader(spec: ReaderSpec): Reader {
       return new JsonDocumentReader(s.path, omit(s, 'type', 'path'));
     case 'parquet':
       return new ParquetReader(s.path, omit(s, 'type', 'path'));
+    case 'git':
+      return new GitReader(s.path, omit(s, 'type', 'path'));
+    case 'hg':
+    case 'svn':
+      return new VcsExportReader(s.type, s.path, omit(s, 'type', 'path'));
+    case 'blob_store':
+      return new BlobStoreReader(s.path, omit(s, 'type', 'path'));
   }
 }
 
@@ -57,4 +83,15 @@ function omit<T extends object, K extends keyof T>(o: T, ...keys: K[]): Omit<T, 
   const out = { ...o } as Record<string, unknown>;
   for (const k of keys) delete out[k as string];
   return out as Omit<T, K>;
+}
+
+/**
+ * Resolves a reader spec's file options other than `path` (the blob store, the repository
+ * metadata table) against the pipeline file's folder, as `path` is; URLs are left alone.
+ */
+export function resolveOptionPaths(spec: Record<string, unknown>, baseDir: string): void {
+  const local = (p: unknown) => typeof p === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p);
+  if (local(spec.store)) spec.store = path.resolve(baseDir, spec.store as string);
+  const meta = spec.metadata as Record<string, unknown> | undefined;
+  if (meta && typeof meta === 'object' && local(meta.path)) spec.metadata = { ...meta, path: path.resolve(baseDir, meta.path as string) };
 }

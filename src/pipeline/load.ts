@@ -8,6 +8,7 @@ import type { StageDefinition, StageEnv } from '../core/stage.js';
 import { findStage, stageNames } from '../stages/registry.js';
 import { describeIssues, yamlLocator, type PathSegment } from './errors.js';
 import { checkInputSpec } from './input-spec.js';
+import { FILE_INPUT_TYPES } from '../io/open.js';
 import { outputInsideInput } from './output-check.js';
 import { pipelineSchema, type PipelineSpec } from './schema.js';
 import { configureS3 } from '../io/storage/config.js';
@@ -70,7 +71,7 @@ export async function parsePipeline(text: string, file: string, baseDir: string,
   const spec = parsed.data;
   configureS3({ endpoint: spec.execution.s3.endpoint, forcePathStyle: spec.execution.s3.force_path_style }); // this process's (or thread's) S3 client
   const env: StageEnv = {
-    contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : spec.input.type === 'directory' ? 'content' : 'text',
+    contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : FILE_INPUT_TYPES.includes(spec.input.type) ? 'content' : 'text',
     baseDir,
     stages: spec.stages.map((entry) => (typeof entry === 'string' ? { name: entry, params: {} } : { name: Object.keys(entry)[0], params: Object.values(entry)[0] ?? {} })),
   };
