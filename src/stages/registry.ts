@@ -23,6 +23,10 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   clip_score: async () => (await import('./clip-score.js')).clipScoreStage,
   clip_score_top: async () => (await import('./clip-score-top.js')).clipScoreTopStage,
   zero_shot: async () => (await import('./zero-shot.js')).zeroShotStage,
+  ner: async () => (await import('./ner.js')).nerStage,
+  embed: async () => (await import('./embed.js')).embedStage,
+  semantic_dedup: async () => (await import('./semantic-dedup.js')).semanticDedupStage,
+  vector_index: async () => (await import('./vector-index.js')).vectorIndexStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {
