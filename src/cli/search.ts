@@ -4,7 +4,7 @@
  * in the release's usearch index, print one JSON line per hit: rank, score (cosine), id and
  * the columns the index kept.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
 import { searchIndex, viewIndex, VECTOR_INDEX_FILES } from '../dedup/semantic/vector-index.js';
@@ -25,9 +25,18 @@ export interface SearchHit {
   [column: string]: unknown;
 }
 
+/** The index's model: a folder relative to the pipeline file that made the release when there is one, else as named (a hub id). */
+function modelOfIndex(release: string, model: string | null): string | null {
+  if (!model) return null;
+  const manifest = JSON.parse(readFileSync(path.join(release, 'manifest.json'), 'utf8')) as { pipeline?: { source?: string } };
+  const source = manifest.pipeline?.source;
+  const local = source ? path.resolve(path.dirname(source), model) : undefined;
+  return local && existsSync(local) ? local : model;
+}
+
 export async function searchRelease(release: string, query: string, options: SearchOptions): Promise<SearchHit[]> {
   const { dir, meta } = findVectorIndex(release);
-  const model = options.model ?? meta.model;
+  const model = options.model ?? modelOfIndex(release, meta.model);
   if (!model) throw new ThresherError(`${release}: the index names no model; pass --model`);
   const embedder = await TextEmbedder.load(model, {
     device: options.device,

@@ -49,9 +49,10 @@ function usesNfc(n: TokenizerJson['normalizer']): boolean {
 /** UTF-8 byte → its `bytes_to_unicode` character. */
 const BYTE_CHAR: string[] = Array.from({ length: 256 }, (_, b) => byteSymbolChar(BYTE_TO_ID[b]));
 
-/** One pre-tokenized word's tokens: ids and each token's end, in UTF-16 units from the word's start. */
+/** One pre-tokenized word's tokens: ids and each token's start and end, in UTF-16 units from the word's start. */
 interface WordTokens {
   ids: Int32Array;
+  starts: Int32Array;
   ends: Int32Array;
 }
 
@@ -118,12 +119,17 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
     if (hit) return hit;
     const bytes = encoder.encode(w);
     // UTF-16 end of each byte: where a token ending at that byte ends in the word.
+    // A token that starts or ends inside a character's bytes covers the whole character.
+    const unitStart = new Int32Array(bytes.length);
     const unitEnd = new Int32Array(bytes.length);
     for (let b = 0, u = 0; b < bytes.length; ) {
       const lead = bytes[b];
       const n = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+      for (let k = 0; k < n && b + k < bytes.length; k++) {
+        unitStart[b + k] = u;
+        unitEnd[b + k] = u + (n === 4 ? 2 : 1);
+      }
       u += n === 4 ? 2 : 1;
-      for (let k = 0; k < n; k++) unitEnd[b + k] = u;
       b += n;
     }
     let symbols: string[] = Array.from(bytes, (b) => BYTE_CHAR[b]);
@@ -163,14 +169,16 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
       widths = [bytes.length];
     }
     const ids = new Int32Array(symbols.length);
+    const starts = new Int32Array(symbols.length);
     const ends = new Int32Array(symbols.length);
     let byte = 0;
     symbols.forEach((s, k) => {
       ids[k] = this.vocab.get(s) ?? this.vocab.get('<unk>') ?? 0;
+      starts[k] = unitStart[byte];
       byte += widths[k];
       ends[k] = unitEnd[byte - 1];
     });
-    const out = { ids, ends };
+    const out = { ids, starts, ends };
     if (this.cache.size < 100_000) this.cache.set(w, out);
     return out;
   }
@@ -186,14 +194,12 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
       }
       const t = this.word(m[0]);
       const at = offset + m.index;
-      let prev = 0;
       for (let k = 0; k < t.ids.length; k++) {
         e.ids.push(t.ids[k]);
-        e.starts.push(at + prev);
+        e.starts.push(at + t.starts[k]);
         e.ends.push(at + t.ends[k]);
         e.wordIds.push(e.wordIds.length);
         e.special.push(false);
-        prev = t.ends[k];
       }
     }
   }

@@ -225,23 +225,25 @@ export function writeTinySpanMarker(dir: string, options: TinySpanMarkerOptions 
 /** Qwen2's pre-tokenizer pattern, as its tokenizer.json writes it. */
 export const QWEN2_PATTERN = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
 
-/** A byte-level BPE tokenizer.json whose merges build `words` (and ` word`) left to right. */
+/** A byte-level BPE tokenizer.json whose merges build `words` left to right, then ` word` as Ġ + word. */
 export function tinyBpeTokenizerJson(words: readonly string[]): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   for (let b = 0; b < 256; b++) vocab[byteSymbolChar(BYTE_TO_ID[b])] = Object.keys(vocab).length;
   const merges: string[] = [];
   const toSymbols = (w: string) => [...new TextEncoder().encode(w)].map((b) => byteSymbolChar(BYTE_TO_ID[b]));
-  for (const w of words.flatMap((x) => [x, ' ' + x])) {
+  const merge = (left: string, right: string) => {
+    if (left + right in vocab) return;
+    merges.push(`${left} ${right}`);
+    vocab[left + right] = Object.keys(vocab).length;
+  };
+  for (const w of words) {
     const symbols = toSymbols(w);
     let left = symbols[0];
     for (let i = 1; i < symbols.length; i++) {
-      const joined = left + symbols[i];
-      if (!(joined in vocab)) {
-        merges.push(`${left} ${symbols[i]}`);
-        vocab[joined] = Object.keys(vocab).length;
-      }
-      left = joined;
+      merge(left, symbols[i]);
+      left += symbols[i];
     }
+    merge(toSymbols(' ')[0], left); // ` word` = Ġ + word, after the word itself
   }
   const eos = Object.keys(vocab).length;
   return {
