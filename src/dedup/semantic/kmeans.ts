@@ -1,8 +1,7 @@
 /**
  * Spherical k-means on L2-normalised vectors (rows of one Float32Array), as SemDeDup clusters
  * embeddings: similarity is the dot product, a centroid is its members' mean renormalised.
- * k-means++ seeding (each next centre drawn with probability ∝ its distance 1 − cos to the
- * nearest chosen one) from a seeded generator, then Lloyd iterations until no assignment
+ * greedy k-means++ seeding (see seedCentroids; distance 1 − cos) from a seeded generator, then Lloyd iterations until no assignment
  * changes or `maxIterations`. The same vectors, k and seed give the same centroids.
  */
 
@@ -48,33 +47,57 @@ function normaliseRow(v: Float32Array, r: number, dim: number): void {
   for (let k = 0; k < dim; k++) v[r * dim + k] *= inv;
 }
 
-/** k-means++ seeding: k rows of `vectors` as starting centroids. */
+/** A row drawn with probability ∝ `weights` (the last row when rounding leaves nothing). */
+function drawWeighted(weights: Float64Array, total: number, random: () => number): number {
+  let target = random() * total;
+  for (let r = 0; r < weights.length; r++) {
+    target -= weights[r];
+    if (target < 0) return r;
+  }
+  return weights.length - 1;
+}
+
+/**
+ * Greedy k-means++ seeding (as scikit-learn does it): each next centre is the best, by the total
+ * distance left, of 2 + ⌊ln k⌋ rows drawn with probability ∝ distance to the nearest chosen
+ * centre. Plain k-means++ now and then puts two centres in one tight cluster; the greedy draw
+ * almost never does.
+ */
 function seedCentroids(vectors: Float32Array, n: number, dim: number, k: number, random: () => number): Float32Array {
   const centroids = new Float32Array(k * dim);
   const distance = new Float64Array(n).fill(Infinity);
-  let pick = Math.floor(random() * n);
-  for (let c = 0; c < k; c++) {
-    centroids.set(vectors.subarray(pick * dim, (pick + 1) * dim), c * dim);
+  const trial = new Float64Array(n);
+  const tries = 2 + Math.floor(Math.log(k));
+  const take = (row: number, c: number) => {
+    centroids.set(vectors.subarray(row * dim, (row + 1) * dim), c * dim);
     let total = 0;
     for (let r = 0; r < n; r++) {
-      const d = Math.max(0, 1 - dot(vectors, r, centroids, c, dim));
-      if (d < distance[r]) distance[r] = d;
+      distance[r] = Math.min(distance[r], Math.max(0, 1 - dot(vectors, r, vectors, row, dim)));
       total += distance[r];
     }
-    if (c + 1 === k) break;
+    return total;
+  };
+  let total = take(Math.floor(random() * n), 0);
+  for (let c = 1; c < k; c++) {
     if (total <= 0) {
-      pick = Math.floor(random() * n); // every point sits on a centre: any will do
+      total = take(Math.floor(random() * n), c); // every row sits on a centre: any will do
       continue;
     }
-    let target = random() * total;
-    pick = n - 1;
-    for (let r = 0; r < n; r++) {
-      target -= distance[r];
-      if (target < 0) {
-        pick = r;
-        break;
+    let best = -1;
+    let bestTotal = Infinity;
+    for (let t = 0; t < tries; t++) {
+      const candidate = drawWeighted(distance, total, random);
+      let sum = 0;
+      for (let r = 0; r < n; r++) {
+        trial[r] = Math.min(distance[r], Math.max(0, 1 - dot(vectors, r, vectors, candidate, dim)));
+        sum += trial[r];
+      }
+      if (sum < bestTotal) {
+        bestTotal = sum;
+        best = candidate;
       }
     }
+    total = take(best, c);
   }
   return centroids;
 }

@@ -183,7 +183,8 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
     return out;
   }
 
-  private encodeSegment(text: string, offset: number, e: Encoding): void {
+  /** Appends the tokens of `text` (at `offset` in the input); returns the next word index. */
+  private encodeSegment(text: string, offset: number, e: Encoding, word: number): number {
     const pattern = this.pattern;
     pattern.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -198,10 +199,12 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
         e.ids.push(t.ids[k]);
         e.starts.push(at + t.starts[k]);
         e.ends.push(at + t.ends[k]);
-        e.wordIds.push(e.wordIds.length);
+        e.wordIds.push(word);
         e.special.push(false);
       }
+      word++;
     }
+    return word;
   }
 
   encode(text: string, maxLength = 32768): Encoding {
@@ -217,15 +220,16 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
     // Offsets refer to the text as given; NFC can shorten it, so offsets are only exact for NFC input.
     const s = this.nfc ? text.normalize('NFC') : text;
     let at = 0;
+    let word = 0;
     if (this.addedPattern) {
       this.addedPattern.lastIndex = 0;
       for (const m of s.matchAll(this.addedPattern)) {
-        this.encodeSegment(s.slice(at, m.index), at, e);
+        word = this.encodeSegment(s.slice(at, m.index), at, e, word);
         pushSpecial(this.added.get(m[0])!, m.index, m.index + m[0].length);
         at = m.index + m[0].length;
       }
     }
-    this.encodeSegment(s.slice(at), at, e);
+    this.encodeSegment(s.slice(at), at, e, word);
     const room = maxLength - this.after.length;
     if (e.ids.length > room) for (const a of [e.ids, e.starts, e.ends, e.wordIds, e.special]) a.length = room;
     for (const id of this.after) pushSpecial(id);
