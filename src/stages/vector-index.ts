@@ -89,7 +89,7 @@ class VectorIndexStage implements GlobalStage {
   }
 
   async applier(): Promise<GlobalApplier> {
-    return {};
+    return { processBatch: () => undefined }; // indexes, never removes
   }
 
   async summarize(task: GlobalTaskInfo & { artifactsPath: string }): Promise<ReleaseSection | void> {
