@@ -18,6 +18,7 @@ import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
 import { benchNearDedup } from './near-dedup.js';
 import { benchSlurm } from './slurm.js';
+import { benchTextEmbed } from './text-embed.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -36,6 +37,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   'clip-embed': () => benchClipEmbed(),
   'near-dedup': () => benchNearDedup(process.env.BENCH_NEAR_SIZES ? process.env.BENCH_NEAR_SIZES.split(',').map(Number) : undefined),
   slurm: benchSlurm,
+  'text-embed': () => benchTextEmbed(),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed']);

@@ -38,7 +38,15 @@ export const embedStage = defineStage<EmbedParams>({
       kind: 'map',
       columns: [{ name: p.column, type: 'float32[]' }],
       async open() {
-        model = await TextEmbedder.load(modelSource(p.model, env), { variant: p.variant, device: p.device, threads: p.threads, batchSize: p.batch_size, pooling: p.pooling, dimensions: p.dimensions, maxLength: p.max_length });
+        model = await TextEmbedder.load(modelSource(p.model, env), {
+          variant: p.variant,
+          device: p.device,
+          threads: p.threads,
+          batchSize: p.batch_size,
+          pooling: p.pooling,
+          dimensions: p.dimensions,
+          maxLength: p.max_length,
+        });
       },
       async processBatch(batch: RecordBatch, rows: Int32Array): Promise<void> {
         const out = batch.columnForWrite(p.column);

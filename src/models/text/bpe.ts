@@ -122,7 +122,7 @@ export class ByteLevelBpeTokenizer implements TextTokenizer {
     // A token that starts or ends inside a character's bytes covers the whole character.
     const unitStart = new Int32Array(bytes.length);
     const unitEnd = new Int32Array(bytes.length);
-    for (let b = 0, u = 0; b < bytes.length; ) {
+    for (let b = 0, u = 0; b < bytes.length;) {
       const lead = bytes[b];
       const n = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
       for (let k = 0; k < n && b + k < bytes.length; k++) {

@@ -127,7 +127,7 @@ export class WordPieceTokenizer implements TextTokenizer {
   words(text: string): Word[] {
     const out: Word[] = [];
     let word: Word | undefined;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const cp = text.codePointAt(i)!;
       const len = cp > 0xffff ? 2 : 1;
       const ch = len === 1 ? text[i] : text.slice(i, i + 2);

@@ -81,7 +81,10 @@ test('ner → pii (model names) → embed → semantic_dedup → vector_index in
   const records = new Map<string, DataRecord>();
   for await (const r of readShards(manifest.files.filter((f) => f.path.startsWith('data/')).map((f) => path.join(release, f.path)))) records.set(r.id, r);
   assert.deepEqual([...records.keys()].sort(), ['a', 'c', 'd', 'e', 'f']);
-  assert.deepEqual(JSON.parse(String(records.get('a')!.entities)).map((e: { label: string; text: string }) => `${e.label}:${e.text}`), ['PER:john smith', 'LOC:paris']);
+  assert.deepEqual(
+    JSON.parse(String(records.get('a')!.entities)).map((e: { label: string; text: string }) => `${e.label}:${e.text}`),
+    ['PER:john smith', 'LOC:paris'],
+  );
   assert.equal(records.get('a')!.text, '<NAME> lives in paris');
   assert.equal(records.get('c')!.text, '<NAME> works in berlin today');
   assert.equal(records.get('f')!.entities, '[]');

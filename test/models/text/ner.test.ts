@@ -19,7 +19,9 @@ test('BIO tags: B starts, I continues its type, bare labels continue, E/S read a
 });
 
 test('token classifier (tiny BERT, controlled logits): word-level spans with character offsets, multilingual text', async () => {
-  const dir = writeTinyTokenClassifier(path.join(tempDir(), 'ner'), { tokenLabels: { john: 'B-PER', smith: 'I-PER', maria: 'B-PER', '##son': 'I-PER', paris: 'B-LOC', berlin: 'B-LOC', acme: 'B-ORG', corp: 'I-ORG', 东: 'B-LOC', 京: 'I-LOC' } });
+  const dir = writeTinyTokenClassifier(path.join(tempDir(), 'ner'), {
+    tokenLabels: { john: 'B-PER', smith: 'I-PER', maria: 'B-PER', '##son': 'I-PER', paris: 'B-LOC', berlin: 'B-LOC', acme: 'B-ORG', corp: 'I-ORG', 东: 'B-LOC', 京: 'I-LOC' },
+  });
   const model = await NerModel.load(dir);
   assert.equal(model.kind, 'token');
   const texts = ['John Smith visited Paris.', 'Johnson works at ACME Corp in Berlin', 'Maria habite à Paris', '东京是城市', 'hello world', ''];
