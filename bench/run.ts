@@ -20,6 +20,7 @@ import { benchMetaclipCuratePeer } from './metaclip-curate-peer.js';
 import { benchMetaclipMatch } from './metaclip/match.js';
 import { benchNearDedup } from './near-dedup.js';
 import { benchSlurm } from './slurm.js';
+import { benchTextEmbed } from './text-embed.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(repo, 'bench', 'results');
@@ -40,6 +41,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>> | Record<st
   slurm: benchSlurm,
   images: () => benchImages(),
   git: benchGit,
+  'text-embed': () => benchTextEmbed(),
 };
 /** Benchmarks that read ../shared/ (through test/helpers/shared.ts); skipped without it. */
 const needShared = new Set(['metaclip-match', 'metaclip-e2e', 'language', 'metaclip-curate-peer', 'clip-tokenizer', 'clip-embed', 'images']);

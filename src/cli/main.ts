@@ -248,6 +248,19 @@ optout
     process.exitCode = present ? 1 : 0;
   });
 
+program
+  .command('search')
+  .description("nearest records of a release to a text query, from the release's vector index (vector_index stage); one JSON line per hit")
+  .argument('<release>', 'release folder, e.g. out/v1')
+  .argument('<query>', 'query text (embedded with the query instruction the index names)')
+  .option('-k, --k <n>', 'hits to return', positiveInt, 10)
+  .option('--model <model>', 'embedding model folder or hub id (default: the one the index names)')
+  .addOption(new Option('--device <device>', 'where the query is embedded').choices(['auto', 'cuda', 'cpu']).default('auto'))
+  .action(async (release: string, query: string, opts: { k: number; model?: string; device: 'auto' | 'cuda' | 'cpu' }) => {
+    const { searchRelease } = await import('./search.js');
+    for (const hit of await searchRelease(path.resolve(release), query, opts)) console.log(JSON.stringify(hit));
+  });
+
 program.addCommand(metaclipCommand());
 program.addCommand(clipCommand());
 program.addCommand(evalCommand());

@@ -3,7 +3,10 @@ import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { defineStage, type MapStage } from '../core/stage.js';
 import { PiiDetector } from '../pii/detect.js';
+import { ModelNameDetector } from '../models/ner/name-detector.js';
+import { NerModel } from '../models/ner/model.js';
 import { RedactionRunner } from './redaction.js';
+import { modelSource } from './text-model-params.js';
 
 /**
  * `pii`: replace personal data in the content. Emails become `<EMAIL>`; public IP addresses
@@ -29,6 +32,10 @@ const params = z.strictObject({
   credit_card: level('off'),
   /** conservative: names after a title or in author/name/copyright fields (rule score ≥ 0.5); aggressive: every rule hit. */
   name: level('off'),
+  /** Find names with this NER model (folder or hub id; a BIO token classifier or SpanMarker) instead of the rules; person spans scored ≥ 0.5 (conservative) or any (aggressive). */
+  name_model: z.string().min(1).nullable().default(null),
+  /** Where the name model runs. */
+  name_model_device: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
   /** ISO country whose national phone formats are read without a country code. */
   default_country: z
     .string()
@@ -44,16 +51,36 @@ export const piiStage = defineStage<PiiParams>({
   params,
   requires: (p, env) => [p.text_column ?? env.contentColumn],
   create(p, env): MapStage {
-    const detector = new PiiDetector({
-      sensitivity: { EMAIL: p.email, IP_ADDRESS: p.ip_address, PHONE: p.phone, CREDIT_CARD: p.credit_card, NAME: p.name },
-      defaultCountry: p.default_country as CountryCode,
-    });
-    const runner = new RedactionRunner('pii', p.text_column ?? env.contentColumn, (text) => detector.find(text));
+    const textColumn = p.text_column ?? env.contentColumn;
+    const useModel = p.name_model !== null && p.name !== 'off';
+    let names: ModelNameDetector | undefined;
+    let detector: PiiDetector | undefined;
+    const makeDetector = () =>
+      new PiiDetector({
+        sensitivity: { EMAIL: p.email, IP_ADDRESS: p.ip_address, PHONE: p.phone, CREDIT_CARD: p.credit_card, NAME: p.name },
+        defaultCountry: p.default_country as CountryCode,
+        entityDetector: names,
+      });
+    if (!useModel) detector = makeDetector();
+    const runner = new RedactionRunner('pii', textColumn, (text) => detector!.find(text));
     return {
       kind: 'map',
       columns: runner.columns,
-      processBatch: (batch, rows) => runner.run(batch, rows),
+      open: useModel
+        ? async () => {
+            names = new ModelNameDetector(await NerModel.load(modelSource(p.name_model!, env), { device: p.name_model_device }));
+            detector = makeDetector();
+          }
+        : undefined,
+      processBatch: useModel
+        ? async (batch, rows) => {
+            const texts = batch.column(textColumn);
+            await names!.prepare(Array.from(rows, (i) => texts?.[i]).filter((t): t is string => typeof t === 'string'));
+            runner.run(batch, rows);
+          }
+        : (batch, rows) => runner.run(batch, rows),
       counters: () => runner.counters(),
+      close: async () => names?.close(),
     };
   },
 });

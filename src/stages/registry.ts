@@ -26,6 +26,10 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   download: async () => (await import('./download.js')).downloadStage,
   image_filter: async () => (await import('./image-filter.js')).imageFilterStage,
   image_near_dedup: async () => (await import('./image-near-dedup.js')).imageNearDedupStage,
+  ner: async () => (await import('./ner.js')).nerStage,
+  embed: async () => (await import('./embed.js')).embedStage,
+  semantic_dedup: async () => (await import('./semantic-dedup.js')).semanticDedupStage,
+  vector_index: async () => (await import('./vector-index.js')).vectorIndexStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {

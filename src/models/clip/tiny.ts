@@ -32,7 +32,7 @@ export interface TinyClipOptions {
 }
 
 /** mulberry32: a small seeded generator, uniform in [-scale, scale). */
-function randomWeights(count: number, seed: number, scale: number): Float32Array {
+export function randomWeights(count: number, seed: number, scale: number): Float32Array {
   const out = new Float32Array(count);
   let s = seed >>> 0;
   for (let i = 0; i < count; i++) {
