@@ -231,6 +231,17 @@ export function metaclipCommand(): Command {
         console.log(`report: ${path.relative(process.cwd(), path.join(balanceDir, 'report.html'))}`);
       },
     );
+  cmd
+    .command('redraw')
+    .description("epoch N's subset of a release made with metaclip_balance keep: candidates (MetaCLIP 2 re-balances every epoch)")
+    .argument('<release>', 'release folder, e.g. out/v1')
+    .requiredOption('--epoch <n>', "epoch; 0 is the release's own draw", intArg)
+    .requiredOption('-o, --out <file>', 'output .parquet or .jsonl')
+    .action(async (release: string, o: { epoch: number; out: string }) => {
+      const { redrawRelease } = await import('./metaclip-redraw.js');
+      const r = await redrawRelease(path.resolve(release), o.epoch, path.resolve(o.out));
+      console.log(`epoch ${o.epoch}: ${r.kept} of ${r.candidates} candidates → ${o.out}`);
+    });
   return cmd;
 }
 

@@ -122,7 +122,8 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
     run_id: run.run_id,
     created_at: new Date().toISOString(),
     thresher_version: THRESHER_VERSION,
-    pipeline: { file: 'pipeline.yaml', source: pipeline.file, sha256: pipeline.sha256 },
+    // the pipeline file by name: a local absolute path has no place in a published dataset
+    pipeline: { file: 'pipeline.yaml', source: path.basename(pipeline.file), sha256: pipeline.sha256 },
     input: { type: input.type, path: relativeInputPath(input.path, pipeline.baseDir), files: run.input.files, bytes: run.input.bytes, fingerprint: run.input.fingerprint },
     execution: { tasks: run.world_size, seed: run.seed },
     schema: outputColumns(pipeline, run.input_columns),

@@ -5,6 +5,7 @@ import { bucketOf } from '../../core/bucket.js';
 import { ThresherError } from '../../core/errors.js';
 import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
 import { ExchangeWriter, readExchange } from '../../core/exchange.js';
+import type { ColumnSpec } from '../../core/record.js';
 import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv, type StageResult } from '../../core/stage.js';
 import { batchPosition } from '../../core/batch.js';
 import {
@@ -56,6 +57,13 @@ const params = z
     min_language_t: z.number().int().min(0).default(0),
     /** overrides the run's seed */
     seed: z.number().int().nonnegative().optional(),
+    /**
+     * drawn: release the records this run's draw keeps (the reference's offline curation).
+     * candidates: release every matched record with `metaclip_keep_probability` and
+     * `metaclip_kept` (this draw), so a loader redraws the subset every epoch
+     * (`thresher metaclip redraw`, metaclip/epoch.ts).
+     */
+    keep: z.enum(['drawn', 'candidates']).default('drawn'),
   })
   .refine((p) => [p.t, p.tail_share, p.target_size].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of t, tail_share, target_size',
@@ -81,14 +89,26 @@ const KEEP = 0;
 const BALANCED_OUT = 1;
 const NOT_CHOSEN = 2;
 
+/** The columns a `keep: candidates` release carries for epoch redraws. */
+export const KEEP_PROBABILITY_COLUMN = 'metaclip_keep_probability';
+export const KEPT_COLUMN = 'metaclip_kept';
+
 class BalanceStage implements GlobalStage {
   readonly kind = 'global' as const;
-  readonly columns = [];
+  readonly columns: ColumnSpec[];
 
   constructor(
     private readonly p: Params,
     private readonly env: StageEnv,
-  ) {}
+  ) {
+    this.columns =
+      p.keep === 'candidates'
+        ? [
+            { name: KEEP_PROBABILITY_COLUMN, type: 'float64' },
+            { name: KEPT_COLUMN, type: 'bool' },
+          ]
+        : [];
+  }
 
   async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
     const dir = ensureDir(path.join(task.stageDir, 'observe'));
@@ -240,7 +260,9 @@ class BalanceStage implements GlobalStage {
         byPosition.set(position, code);
       }
     }
-    const decide = (ids: number[], id: string, position: () => string): StageResult => {
+    const candidates = this.p.keep === 'candidates';
+    /** true: kept by this draw; a reason: not kept (excluded unless candidates are released). */
+    const decide = (ids: number[], id: string, position: () => string): true | { reason: string } => {
       if (ids.length === 0) {
         tally.no_match++;
         return { reason: 'no_match' };
@@ -263,7 +285,7 @@ class BalanceStage implements GlobalStage {
       }
       tally.kept++;
       after.add(ids);
-      return undefined;
+      return true;
     };
     const column = this.p.matches_column;
     return {
@@ -271,10 +293,19 @@ class BalanceStage implements GlobalStage {
         const matches = batch.column(column);
         if (!matches) throw new ThresherError(`metaclip_balance: the records have no ${column} column (put metaclip_match before it)`);
         const ids = batch.column('id')!;
+        const probability = candidates ? batch.columnForWrite(KEEP_PROBABILITY_COLUMN) : undefined;
+        const kept = candidates ? batch.columnForWrite(KEPT_COLUMN) : undefined;
         for (let k = 0; k < rows.length; k++) {
           const i = rows[k];
-          const why = decide((matches[i] ?? []) as number[], String(ids[i]), () => batchPosition(batch, i));
-          if (why) exclude(i, why);
+          const m = (matches[i] ?? []) as number[];
+          const why = decide(m, String(ids[i]), () => batchPosition(batch, i));
+          if (candidates && m.length > 0) {
+            // every matched text stays, with what a loader needs to draw it again
+            probability![i] = keepProbability(m, probs);
+            kept![i] = why === true;
+          } else if (why !== true) {
+            exclude(i, why);
+          }
         }
       },
       counters: () => ({ 'metaclip:kept': tally.kept, 'metaclip:balanced_out': tally.balanced_out }),
