@@ -6,7 +6,7 @@ import { ThresherError } from '../../core/errors.js';
 import { ensureDir, listFilesSorted, writeFileAtomic } from '../../core/fs.js';
 import { ExchangeWriter, readExchange } from '../../core/exchange.js';
 import type { ColumnSpec } from '../../core/record.js';
-import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv, type StageResult } from '../../core/stage.js';
+import { defineStage, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo, type StageEnv } from '../../core/stage.js';
 import { batchPosition } from '../../core/batch.js';
 import {
   curateImage,
