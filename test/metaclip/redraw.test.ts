@@ -50,7 +50,7 @@ test('keep: candidates releases every matched text with its keep probability; re
     ['drawn', 'keep: drawn'],
     ['candidates', 'keep: candidates'],
   ]) {
-    const r = thresher(['run', pipeline(dir, name, balance), '-q']);
+    const r = thresher(['run', pipeline(dir, name, balance), '-q', '-w', '2']);
     assert.equal(r.status, 0, r.stderr);
   }
   const release = path.join(dir, 'candidates', 'v1');
@@ -70,10 +70,14 @@ test('keep: candidates releases every matched text with its keep probability; re
   assert.deepEqual(e0, drawn);
   const expected = all.reduce((s, r) => s + Number(r.p), 0);
   const sd = Math.sqrt(all.reduce((s, r) => s + Number(r.p) * (1 - Number(r.p)), 0));
-  const e1 = (await rows(epoch(1), 'id')).map((r) => String(r.id));
-  const e2 = (await rows(epoch(2), 'id')).map((r) => String(r.id));
-  for (const e of [e1, e2]) assert.ok(Math.abs(e.length - expected) < 5 * sd, `${e.length} kept, expected ${expected.toFixed(0)} ± ${sd.toFixed(1)}`);
-  assert.notDeepEqual(e1, e2);
+  const epochs: string[][] = [];
+  for (let n = 0; n <= 9; n++) {
+    const ids = (await rows(epoch(n), 'id')).map((r) => String(r.id));
+    assert.ok(Math.abs(ids.length - expected) < 3 * sd, `epoch ${n}: ${ids.length} kept, expected ${expected.toFixed(0)} ± 3 × ${sd.toFixed(1)}`);
+    epochs.push(ids);
+  }
+  for (let a = 0; a < epochs.length; a++) for (let b = a + 1; b < epochs.length; b++) assert.notDeepEqual(epochs[a], epochs[b], `epochs ${a} and ${b}`);
+  const e1 = epochs[1];
   // tail texts (p = 1) are in every epoch; the same epoch gives the same bytes
   const tail = all.filter((r) => Number(r.p) === 1).map((r) => String(r.id));
   const in1 = new Set(e1);
@@ -81,6 +85,13 @@ test('keep: candidates releases every matched text with its keep probability; re
   const again = path.join(dir, 'again.parquet');
   assert.equal(thresher(['metaclip', 'redraw', release, '--epoch', '1', '-o', again]).status, 0);
   assert.deepEqual(readFileSync(again), readFileSync(path.join(dir, 'epoch-1.parquet')));
+
+  // the same epoch from a release made with another worker count: the same bytes
+  const w1 = thresher(['run', pipeline(dir, 'one-worker', 'keep: candidates'), '-q', '-w', '1']);
+  assert.equal(w1.status, 0, w1.stderr);
+  const other = path.join(dir, 'one-worker-epoch-1.parquet');
+  assert.equal(thresher(['metaclip', 'redraw', path.join(dir, 'one-worker', 'v1'), '--epoch', '1', '-o', other]).status, 0);
+  assert.deepEqual(readFileSync(other), readFileSync(path.join(dir, 'epoch-1.parquet')));
 
   const refused = thresher(['metaclip', 'redraw', path.join(dir, 'drawn', 'v1'), '--epoch', '1', '-o', path.join(dir, 'x.parquet')]);
   assert.equal(refused.status, 1);
