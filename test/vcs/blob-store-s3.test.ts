@@ -30,7 +30,10 @@ before(async () => {
   mkdirSync(folder);
   const bucket = new S3Store(BUCKET);
   // the same objects in both stores: texts[3] missing, one object whose bytes do not match its name
-  const objects: [string, Buffer][] = [...[0, 1, 2, 4].map((i): [string, Buffer] => [sha(texts[i]), gzipSync(Buffer.from(texts[i]))]), [sha('damaged'), gzipSync(Buffer.from('not what the name says'))]];
+  const objects: [string, Buffer][] = [
+    ...[0, 1, 2, 4].map((i): [string, Buffer] => [sha(texts[i]), gzipSync(Buffer.from(texts[i]))]),
+    [sha('damaged'), gzipSync(Buffer.from('not what the name says'))],
+  ];
   for (const [name, bytes] of objects) {
     writeFileSync(path.join(folder, name), bytes);
     await bucket.put(`content/${name}`, bytes);
