@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { ThresherError } from '../core/errors.js';
 import { swhContentId } from '../core/hashing.js';
+import { asPrefix, isS3Url, readAll, storeFor, type ObjectStore } from '../io/storage/index.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -42,6 +44,53 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
+/**
+ * The store itself cannot be read (no such bucket, no credentials, endpoint unreachable): not
+ * damage to one blob, so the reader stops on it instead of counting every row `corrupt`.
+ */
+export class BlobStoreUnreachable extends ThresherError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlobStoreUnreachable';
+  }
+}
+
+/**
+ * Blobs under a prefix of an object store (`s3://softwareheritage/content/<sha1_git>`): the same
+ * key layout as the local folder, one GET per blob. A failed GET is told apart from an absent
+ * blob by listing the blob's exact key, only on that path (missing blobs are the exception):
+ * S3 answers a missing key and a missing bucket alike to HEAD, but a listing fails for the bucket.
+ */
+export class ObjectBlobStore implements BlobStore {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly store: ObjectStore,
+    prefix: string,
+    private readonly opts: BlobStoreOptions,
+  ) {
+    this.prefix = asPrefix(prefix);
+  }
+
+  async get(sha1Git: string): Promise<Buffer | null> {
+    const key = this.prefix + sha1Git;
+    let raw: Buffer;
+    try {
+      raw = await readAll(this.store, key);
+    } catch (readErr) {
+      let listed;
+      try {
+        listed = await this.store.list(key);
+      } catch (listErr) {
+        throw new BlobStoreUnreachable((listErr as Error).message);
+      }
+      if (!listed.some((o) => o.key === key)) return null;
+      throw new BlobStoreUnreachable((readErr as Error).message);
+    }
+    return checkBlob(sha1Git, this.opts.compression === 'gzip' ? await gunzipAsync(raw) : raw, this.opts.verify);
+  }
+}
+
 /** Decompressed bytes checked against their id (see BlobStore). Shared by every store. */
 export function checkBlob(sha1Git: string, bytes: Buffer, verify: boolean): Buffer {
   if (verify) {
@@ -51,15 +100,13 @@ export function checkBlob(sha1Git: string, bytes: Buffer, verify: boolean): Buff
   return bytes;
 }
 
-/**
- * The store a location names. A local folder today; `s3://bucket/prefix` is the seam for the
- * object-storage layer being added in src/io/storage/: a store there implements BlobStore's one
- * method (an object's bytes by key, null when absent) and plugs in here.
- */
+/** The store a location names: `s3://bucket/prefix` (through src/io/storage) or a local folder. */
 export function openBlobStore(location: string, opts: BlobStoreOptions): BlobStore {
-  if (/^s3:\/\//i.test(location))
-    throw new Error(`${location}: s3:// blob stores come with src/io/storage (object storage), which this build does not have yet; mirror the blobs to a local folder meanwhile`);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`${location}: unsupported blob store (a local folder, or s3:// once src/io/storage lands)`);
+  if (isS3Url(location)) {
+    const { store, key } = storeFor(location);
+    return new ObjectBlobStore(store, key, opts);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`${location}: unsupported blob store (a local folder or s3://bucket/prefix)`);
   return new LocalBlobStore(path.resolve(location), opts);
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
-import { blobIdOf, mapBounded, openBlobStore, type BlobStore } from '../../vcs/blob-store.js';
+import { BlobStoreUnreachable, blobIdOf, mapBounded, openBlobStore, type BlobStore } from '../../vcs/blob-store.js';
 import { fileItem } from '../../vcs/file-item.js';
 import { RepoMetadata, repoMetadataSchema } from '../../vcs/repo-metadata.js';
 import { badInput, contentIdSchema, excluded, oneLine } from '../common.js';
@@ -10,7 +10,7 @@ import { JsonlReader } from './jsonl.js';
 import { ParquetReader } from './parquet.js';
 
 export const blobStoreReaderOptionsSchema = z.strictObject({
-  /** The blob store: a local folder of gzip'd blobs named by git sha1 (s3:// comes with src/io/storage). */
+  /** The blob store: a local folder or `s3://bucket/prefix` of gzip'd blobs named by git sha1. */
   store: z.string().min(1),
   /** The table's column holding each file's blob id (40 hex digits or `swh:1:cnt:...`): The Stack v2 calls it `blob_id`. */
   blobField: z.string().min(1).default('blob_id'),
@@ -111,6 +111,8 @@ export class BlobStoreReader implements Reader {
       try {
         bytes = await this.store.get(blob);
       } catch (err) {
+        // the bucket itself unreadable (credentials, no such bucket, endpoint down) is no one blob's fault
+        if (err instanceof BlobStoreUnreachable) throw err;
         return badInput(policy, src, at, 'corrupt', `blob ${blob}: ${oneLine(err)}`, row.id, 0);
       }
       if (bytes === null) return excluded(row.id, src, at, 'missing_blob', 0, `blob ${blob} is not in the store`);
