@@ -157,7 +157,10 @@ export class CsvReader implements Reader {
       yield corrupt(err, 0);
       return;
     }
-    const from = `read_csv(${sqlString(file.absPath)}, ${args}, ignore_errors = true)`;
+    // store_rejects again rather than ignore_errors: in DuckDB 1.5 ignore_errors silently drops
+    // every row after an unterminated quote, store_rejects skips only that row (as the first pass)
+    const table = `csv_skip_${scan}`;
+    const from = `read_csv(${sqlString(file.absPath)}, ${args}, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan')`;
     let result: DuckDBResult;
     try {
       result = await con.stream(`SELECT * FROM ${from}`);
@@ -224,6 +227,7 @@ export class CsvReader implements Reader {
       }
     }
     yield* rejectsAt(); // bad rows after the last good one
+    await con.run(`DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS ${table}_scan`);
   }
 }
 
