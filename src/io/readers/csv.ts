@@ -237,7 +237,8 @@ export class CsvReader implements Reader {
  */
 async function firstPass(con: DuckDBConnection, absPath: string, args: string, scan: number): Promise<{ good: number; rejected: Rejected[] }> {
   const table = `csv_rejects_${scan}`;
-  const r = await con.runAndReadAll(`SELECT count(*) FROM read_csv(${sqlString(absPath)}, ${args}, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan')`);
+  // hash(t) reads every column: count(*) alone would skip parsing them, and miss values not of their type
+  const r = await con.runAndReadAll(`SELECT count(*), bit_xor(hash(t)) FROM read_csv(${sqlString(absPath)}, ${args}, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan') AS t`);
   const good = Number(r.getColumns()[0][0]);
   const rows = await con.runAndReadAll(`SELECT line, any_value(error_message ORDER BY column_idx) AS message, any_value(csv_line ORDER BY column_idx) FROM ${table} GROUP BY line ORDER BY line`);
   const rejected = rows.getRows().map(([line, message, text]) => ({ row: Number(line) - 2, problem: `${String(message).replace(/\s+/g, ' ').trim()}: ${clip(String(text))}` }));
