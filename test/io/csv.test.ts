@@ -102,7 +102,16 @@ test('csv: declared column types, an explicit delimiter, a value not of its type
   const dir = tempDir(t);
   const file = path.join(dir, 'pool.txt.csv');
   writeFileSync(file, 'id;text;width;score;ok\nx1;hello;640;0.5;true\nx2;world;wide;1.5;false\n');
-  const reader = openReader({ type: 'csv', path: file, delimiter: ';', idField: 'id', columns: [{ name: 'width', type: 'int64' }, { name: 'score', type: 'float64' }] });
+  const reader = openReader({
+    type: 'csv',
+    path: file,
+    delimiter: ';',
+    idField: 'id',
+    columns: [
+      { name: 'width', type: 'int64' },
+      { name: 'score', type: 'float64' },
+    ],
+  });
   const { records, excluded } = await collect(reader, 'quarantine');
   assert.deepEqual(records, [{ id: 'x1', source: 'pool.txt.csv', source_row: 0, content_id: contentIdOfText('hello', 'swh'), text: 'hello', width: 640, score: 0.5, ok: 'true' }]);
   assert.deepEqual(

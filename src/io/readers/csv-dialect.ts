@@ -43,7 +43,10 @@ export async function firstLine(absPath: string): Promise<string> {
   } finally {
     raw.destroy();
   }
-  return Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+  return Buffer.concat(parts)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '');
 }
 
 /** Splits a header line into names, honouring quotes (a header with a newline inside quotes is not supported). */
@@ -84,5 +87,13 @@ export function duckTypeOf(type: ColumnType): string {
  */
 export function readCsvArgs(d: CsvDialect, columns: { name: string; type: ColumnType }[]): string {
   const cols = columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckTypeOf(c.type))}`).join(', ');
-  return [`auto_detect = false`, `header = true`, `delim = ${sqlString(d.delimiter)}`, `quote = ${sqlString(d.quote)}`, `escape = ${sqlString(d.escape)}`, `strict_mode = true`, `columns = {${cols}}`].join(', ');
+  return [
+    `auto_detect = false`,
+    `header = true`,
+    `delim = ${sqlString(d.delimiter)}`,
+    `quote = ${sqlString(d.quote)}`,
+    `escape = ${sqlString(d.escape)}`,
+    `strict_mode = true`,
+    `columns = {${cols}}`,
+  ].join(', ');
 }

@@ -68,7 +68,8 @@ export class CsvReader implements Reader {
         throw new InputError(String(inputs), `column "${name}": ${(err as Error).message}`);
       }
     }
-    if (this.declared.has(this.opts.contentField) && this.declared.get(this.opts.contentField) !== 'string') throw new InputError(String(inputs), `content field "${this.opts.contentField}" must be a string column`);
+    if (this.declared.has(this.opts.contentField) && this.declared.get(this.opts.contentField) !== 'string')
+      throw new InputError(String(inputs), `content field "${this.opts.contentField}" must be a string column`);
     this.contentColumn = this.planFor([]).find((p) => p.field === this.opts.contentField)!.column;
   }
 
@@ -140,7 +141,9 @@ export class CsvReader implements Reader {
   private async *readFile(con: DuckDBConnection, file: InputFile, policy: BadInputPolicy, plans: FieldPlan[], scan: number): AsyncGenerator<ReadItem> {
     const src = file.path;
     const corrupt = (err: unknown, row: number) =>
-      row === 0 ? badInput(policy, src, null, 'corrupt', `unreadable CSV: ${duckMessage(err)}`, src, file.bytes) : badInput(policy, src, row, 'corrupt', `unreadable CSV: ${duckMessage(err)} (rows from ${row} on not read)`, `${src}:${row}`, 0);
+      row === 0
+        ? badInput(policy, src, null, 'corrupt', `unreadable CSV: ${duckMessage(err)}`, src, file.bytes)
+        : badInput(policy, src, row, 'corrupt', `unreadable CSV: ${duckMessage(err)} (rows from ${row} on not read)`, `${src}:${row}`, 0);
     let args: string;
     let good: number;
     let rejected: Rejected[];
@@ -238,7 +241,9 @@ export class CsvReader implements Reader {
 async function firstPass(con: DuckDBConnection, absPath: string, args: string, scan: number): Promise<{ good: number; rejected: Rejected[] }> {
   const table = `csv_rejects_${scan}`;
   // hash(t) reads every column: count(*) alone would skip parsing them, and miss values not of their type
-  const r = await con.runAndReadAll(`SELECT count(*), bit_xor(hash(t)) FROM read_csv(${sqlString(absPath)}, ${args}, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan') AS t`);
+  const r = await con.runAndReadAll(
+    `SELECT count(*), bit_xor(hash(t)) FROM read_csv(${sqlString(absPath)}, ${args}, store_rejects = true, rejects_table = '${table}', rejects_scan = '${table}_scan') AS t`,
+  );
   const good = Number(r.getColumns()[0][0]);
   const rows = await con.runAndReadAll(`SELECT line, any_value(error_message ORDER BY column_idx) AS message, any_value(csv_line ORDER BY column_idx) FROM ${table} GROUP BY line ORDER BY line`);
   const rejected = rows.getRows().map(([line, message, text]) => ({ row: Number(line) - 2, problem: `${String(message).replace(/\s+/g, ' ').trim()}: ${clip(String(text))}` }));
