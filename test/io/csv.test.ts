@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CsvReader } from '../../src/io/readers/csv.js';
 import { JsonlReader } from '../../src/io/readers/jsonl.js';
 import { openReader } from '../../src/io/open.js';
@@ -119,6 +119,19 @@ test('csv: declared column types, an explicit delimiter, a value not of its type
     [['bad_record', 1]],
   );
   assert.throws(() => new CsvReader(file, { columns: [{ name: 'v', type: 'float32[]' }] }), /scalars only/);
+});
+
+test('csv: a folder of .csv and .tsv.gz files; a later file missing a column gives null', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'a.csv'), 'url,caption,sha256\nhttp://a/0,zero,s0\n');
+  writeFileSync(path.join(dir, 'b.tsv.gz'), gzipSync('caption\turl\n"one, \t1"\thttp://b/0\n'));
+  writeFileSync(path.join(dir, 'notes.txt'), 'not a table\n');
+  const reader = openReader({ type: 'csv', path: dir, contentField: 'caption', contentId: 'none' });
+  const { records } = await collect(reader, 'fail');
+  assert.deepEqual(records, [
+    { id: 'a.csv:0', source: 'a.csv', source_row: 0, url: 'http://a/0', caption: 'zero', sha256: 's0' },
+    { id: 'b.tsv.gz:0', source: 'b.tsv.gz', source_row: 0, url: 'http://b/0', caption: 'one, \t1', sha256: null },
+  ]);
 });
 
 async function release(dir: string): Promise<Record<string, unknown>[]> {
