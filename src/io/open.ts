@@ -12,6 +12,7 @@ import { VcsExportReader, vcsExportReaderOptionsSchema } from './readers/vcs-exp
 import { JsonDocumentReader, jsonDocumentReaderOptionsSchema } from './readers/json-document.js';
 import { JsonlReader, jsonlReaderOptionsSchema } from './readers/jsonl.js';
 import { ParquetReader, parquetReaderOptionsSchema } from './readers/parquet.js';
+import { CsvReader, csvReaderOptionsSchema } from './readers/csv.js';
 import type { Reader, RecordWriter } from './types.js';
 import { JsonlWriter, jsonlWriterOptionsSchema } from './writers/jsonl.js';
 import { ParquetWriter, parquetWriterOptionsSchema } from './writers/parquet.js';
@@ -24,6 +25,7 @@ export const directoryReaderSpecSchema = directoryReaderOptionsSchema.extend({ t
 export const jsonlReaderSpecSchema = jsonlReaderOptionsSchema.extend({ type: z.literal('jsonl'), path: inputPath });
 export const jsonDocumentReaderSpecSchema = jsonDocumentReaderOptionsSchema.extend({ type: z.literal('json'), path: inputPath });
 export const parquetReaderSpecSchema = parquetReaderOptionsSchema.extend({ type: z.literal('parquet'), path: inputPath });
+export const csvReaderSpecSchema = csvReaderOptionsSchema.extend({ type: z.literal('csv'), path: inputPath });
 export const gitReaderSpecSchema = gitReaderOptionsSchema.extend({ type: z.literal('git'), path: z.string().min(1) });
 export const hgReaderSpecSchema = vcsExportReaderOptionsSchema.extend({ type: z.literal('hg'), path: z.string().min(1) });
 export const svnReaderSpecSchema = vcsExportReaderOptionsSchema.extend({ type: z.literal('svn'), path: z.string().min(1) });
@@ -33,6 +35,7 @@ export const readerSpecSchema = z.discriminatedUnion('type', [
   jsonlReaderSpecSchema,
   jsonDocumentReaderSpecSchema,
   parquetReaderSpecSchema,
+  csvReaderSpecSchema,
   gitReaderSpecSchema,
   hgReaderSpecSchema,
   svnReaderSpecSchema,
@@ -59,6 +62,8 @@ export function openReader(spec: ReaderSpec): Reader {
       return new JsonDocumentReader(s.path, omit(s, 'type', 'path'));
     case 'parquet':
       return new ParquetReader(s.path, omit(s, 'type', 'path'));
+    case 'csv':
+      return new CsvReader(s.path, omit(s, 'type', 'path'));
     case 'git':
       return new GitReader(s.path, omit(s, 'type', 'path'));
     case 'hg':

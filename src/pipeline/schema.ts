@@ -90,7 +90,7 @@ export const executionSchema = z.strictObject({
 export const pipelineSchema = z.strictObject({
   name: z.string().min(1).default('pipeline'),
   /** Reader spec: `type` picks the reader; other keys are the reader's options. */
-  input: z.looseObject({ type: z.enum(['directory', 'jsonl', 'json', 'parquet', 'git', 'hg', 'svn', 'blob_store']), path: z.union([z.string(), z.array(z.string())]) }),
+  input: z.looseObject({ type: z.enum(['directory', 'jsonl', 'json', 'parquet', 'csv', 'git', 'hg', 'svn', 'blob_store']), path: z.union([z.string(), z.array(z.string())]) }),
   /** fail: stop at the first bad file or record. quarantine: exclude it with its reason and go on. */
   on_bad_input: z.enum(['fail', 'quarantine']).default('quarantine'),
   stages: z.array(stageEntrySchema).default([]),

@@ -15,7 +15,7 @@ test('open: specs pick the reader; unknown keys are errors', async (t) => {
   assert.ok(openReader({ type: 'jsonl', path: [path.join(dir, 'a.jsonl')], contentField: 'TEXT' }) instanceof JsonlReader);
   assert.ok(openReader({ type: 'parquet', path: dir, provenance: 'columns' }) instanceof ParquetReader);
   assert.throws(() => openReader({ type: 'jsonl', path: dir, contentFeild: 'x' } as never), ZodError);
-  assert.throws(() => openReader({ type: 'csv', path: dir } as never), ZodError);
+  assert.throws(() => openReader({ type: 'xml', path: dir } as never), ZodError);
   assert.equal(readerSpecSchema.safeParse({ type: 'directory', path: dir, include: ['*.ts'], exclude: [] }).success, true);
   assert.equal(writerSpecSchema.safeParse({ type: 'parquet', maxRows: 0 }).success, false);
   assert.throws(() => openWriter({ type: 'jsonl', level: 3 } as never, [], () => 'x'), ZodError);
