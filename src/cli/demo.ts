@@ -10,13 +10,16 @@ export function defaultDemoInput(): string {
   return fileURLToPath(new URL('../../../node_modules', import.meta.url));
 }
 
-export function demoPipeline(input: string, tasks: number): string {
+/** `directory`: a folder of files (node_modules by default); `git`: a folder of git repositories at HEAD. */
+export type DemoInput = 'directory' | 'git';
+
+export function demoPipeline(input: string, tasks: number, type: DemoInput = 'directory'): string {
   return `# The embedded default: curate the code in thresher's own node_modules the way The Stack v2
 # was made: opt-outs, language, licences, file filters, decontamination, exact and near dedup, then
 # secrets and personal data redacted.
 name: node-modules-demo
 input:
-  type: directory
+  type: ${type}
   path: ${JSON.stringify(input)}
 on_bad_input: quarantine
 stages:
@@ -67,11 +70,11 @@ function demoBenchmark(input: string): string {
 }
 
 /** Writes the demo pipeline, its registry and its benchmark into `outDir` (releases go beside them) and returns the pipeline's path. */
-export function writeDemoPipeline(outDir: string, input: string, tasks: number): string {
+export function writeDemoPipeline(outDir: string, input: string, tasks: number, type: DemoInput = 'directory'): string {
   if (!existsSync(input)) throw new ThresherError(`${input}: demo input not found (run \`npm ci\` first, or pass --input DIR)`);
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'pipeline.yaml');
-  const text = demoPipeline(path.relative(outDir, path.resolve(input)) || '.', tasks); // relative: the pipeline is released with the data
+  const text = demoPipeline(path.relative(outDir, path.resolve(input)) || '.', tasks, type); // relative: the pipeline is released with the data
   writeIfChanged(file, text);
   writeIfChanged(path.join(outDir, 'optout.yaml'), DEMO_REGISTRY);
   writeIfChanged(path.join(outDir, 'benchmark.jsonl'), demoBenchmark(path.resolve(input)));

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Piscina } from 'piscina';
-import { asUserError, errorLine } from '../core/errors.js';
+import { asUserError, errorLine, ThresherError } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { clipCommand } from './clip.js';
 import { evalCommand } from './eval.js';
@@ -209,15 +209,17 @@ program
   .description("curate the code in thresher's own node_modules into a release and print a summary")
   .option('-o, --out <dir>', 'output folder (releases go in v1, v2, ...)', 'thresher-demo')
   .option('-i, --input <dir>', 'directory to curate instead of node_modules')
+  .option('--git', 'the input is a folder of git repositories (each at HEAD, files with Software Heritage ids)')
   .option('-w, --workers <n>', 'worker threads (default: all cores)', positiveInt)
   .option('-t, --tasks <n>', 'tasks per step (world size)', positiveInt, 8)
   .option('-q, --quiet', 'no progress output')
-  .action(async (opts: { out: string; input?: string; workers?: number; tasks: number; quiet?: boolean }) => {
+  .action(async (opts: { out: string; input?: string; git?: boolean; workers?: number; tasks: number; quiet?: boolean }) => {
+    if (opts.git && !opts.input) throw new ThresherError('--git needs --input <folder of repositories>');
     const { createWorkerPool, defaultWorkers } = await load.pool();
     const workers = opts.workers ?? defaultWorkers();
     const pool = createWorkerPool(workers, opts.tasks); // its threads load their modules meanwhile
     const [{ defaultDemoInput, topValues, writeDemoPipeline }, { printRunSummary, printStageSummary }] = await Promise.all([import('./demo.js'), load.summary()]);
-    const file = writeDemoPipeline(path.resolve(opts.out), opts.input ?? defaultDemoInput(), opts.tasks);
+    const file = writeDemoPipeline(path.resolve(opts.out), opts.input ?? defaultDemoInput(), opts.tasks, opts.git ? 'git' : 'directory');
     const started = performance.now();
     const result = await runWithProgress(file, { ...opts, workers, pool });
     printRunSummary(result, (performance.now() - started) / 1000);
