@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { ThresherError } from '../core/errors.js';
 import { searchIndex, viewIndex, VECTOR_INDEX_FILES } from '../dedup/semantic/vector-index.js';
 import { TextEmbedder } from '../models/text/embed.js';
@@ -25,12 +26,32 @@ export interface SearchHit {
   [column: string]: unknown;
 }
 
+/**
+ * The folder of the pipeline file that made the release: releases name their pipeline file by
+ * name only (no local absolute paths in a published dataset), so it is found by going back up
+ * the pipeline's `output.path` from the release's output folder. Releases made before that kept
+ * the absolute path. Undefined when `output.path` is absolute or leaves the pipeline's folder.
+ */
+function pipelineDirOf(release: string): string | undefined {
+  const manifest = JSON.parse(readFileSync(path.join(release, 'manifest.json'), 'utf8')) as { pipeline?: { source?: string } };
+  const source = manifest.pipeline?.source;
+  if (source && path.isAbsolute(source)) return path.dirname(source);
+  let out: unknown;
+  try {
+    out = (parse(readFileSync(path.join(release, 'pipeline.yaml'), 'utf8')) as { output?: { path?: unknown } } | null)?.output?.path ?? '.';
+  } catch {
+    return undefined;
+  }
+  if (typeof out !== 'string' || path.isAbsolute(out) || out.split(/[\\/]/).includes('..')) return undefined;
+  const root = path.dirname(path.resolve(release)); // a release is <output root>/vN
+  return path.resolve(root, path.relative(path.resolve('/', out), '/'));
+}
+
 /** The index's model: a folder relative to the pipeline file that made the release when there is one, else as named (a hub id). */
 function modelOfIndex(release: string, model: string | null): string | null {
   if (!model) return null;
-  const manifest = JSON.parse(readFileSync(path.join(release, 'manifest.json'), 'utf8')) as { pipeline?: { source?: string } };
-  const source = manifest.pipeline?.source;
-  const local = source ? path.resolve(path.dirname(source), model) : undefined;
+  const dir = pipelineDirOf(release);
+  const local = dir ? path.resolve(dir, model) : undefined;
   return local && existsSync(local) ? local : model;
 }
 
