@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxFileBytesSchema } from './vcs-common.js';
 import { InputError } from '../../core/errors.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
 import { BlobStoreUnreachable, blobIdOf, mapBounded, openBlobStore, type BlobStore } from '../../vcs/blob-store.js';
@@ -23,11 +24,7 @@ export const blobStoreReaderOptionsSchema = z.strictObject({
   verify: z.boolean().default(true),
   /** Blob fetches in flight (a bucket wants many; a local disk a few). */
   concurrency: z.number().int().positive().default(16),
-  maxBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
+  maxBytes: maxFileBytesSchema,
   metadata: repoMetadataSchema.optional(),
   /** Accepted for symmetry; records carry their blob's `swh:1:cnt:` id. */
   contentId: contentIdSchema,

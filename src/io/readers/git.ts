@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
+import { maxFileBytesSchema, REPOSITORY_FILE_COLUMNS } from './vcs-common.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
+import type { ColumnSpec, DataRecord } from '../../core/record.js';
 import { CatFile } from '../../vcs/cat-file.js';
 import { fileItem } from '../../vcs/file-item.js';
 import { commonDir, findRepos, remoteUrl, type FoundRepo } from '../../vcs/git-dir.js';
@@ -29,11 +30,7 @@ export const gitReaderOptionsSchema = z.strictObject({
   /** Adds `last_commit`, `last_commit_time`, `last_author`: the newest commit that touched each file (one history walk per repository). */
   lastCommit: z.boolean().default(false),
   /** Larger files are excluded with reason `too_large` (The Stack v2: 10 MiB). */
-  maxBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
+  maxBytes: maxFileBytesSchema,
   /** Repository metadata joined by `repo` (see src/vcs/repo-metadata.ts). */
   metadata: repoMetadataSchema.optional(),
   /** Accepted for symmetry with the other readers; git records always carry their blob id (`swh:1:cnt:`). */
@@ -41,17 +38,7 @@ export const gitReaderOptionsSchema = z.strictObject({
 });
 export type GitReaderOptions = z.input<typeof gitReaderOptionsSchema>;
 
-const SNAPSHOT_COLUMNS: ColumnSpec[] = [
-  ...PROVENANCE_COLUMNS,
-  { name: 'repo', type: 'string' },
-  { name: 'path', type: 'string' },
-  { name: 'size', type: 'int64' },
-  { name: 'content', type: 'string' },
-  { name: 'origin', type: 'string' },
-  { name: 'swh_dir', type: 'string' },
-  { name: 'swh_rev', type: 'string' },
-  { name: 'swh_snp', type: 'string' },
-];
+const SNAPSHOT_COLUMNS: ColumnSpec[] = [...REPOSITORY_FILE_COLUMNS, { name: 'swh_rev', type: 'string' }, { name: 'swh_snp', type: 'string' }];
 const LAST_COMMIT_COLUMNS: ColumnSpec[] = [
   { name: 'last_commit', type: 'string' },
   { name: 'last_commit_time', type: 'int64' },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { maxFileBytesSchema, REPOSITORY_FILE_COLUMNS } from './vcs-common.js';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
+import type { ColumnSpec, DataRecord } from '../../core/record.js';
 import { fileItem } from '../../vcs/file-item.js';
 import { hasCli } from '../../vcs/git-run.js';
 import { exportRevision, findExportRepos, type ExportVcs } from '../../vcs/hg-svn.js';
@@ -14,27 +15,14 @@ import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '..
 export const vcsExportReaderOptionsSchema = z.strictObject({
   /** Revision read in every repository (default: hg `tip`, svn `HEAD`). */
   revision: z.string().min(1).optional(),
-  maxBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
+  maxBytes: maxFileBytesSchema,
   metadata: repoMetadataSchema.optional(),
   /** Accepted for symmetry; records always carry `swh:1:cnt:` ids. */
   contentId: contentIdSchema,
 });
 export type VcsExportReaderOptions = z.input<typeof vcsExportReaderOptionsSchema>;
 
-const COLUMNS: ColumnSpec[] = [
-  ...PROVENANCE_COLUMNS,
-  { name: 'repo', type: 'string' },
-  { name: 'path', type: 'string' },
-  { name: 'size', type: 'int64' },
-  { name: 'content', type: 'string' },
-  { name: 'origin', type: 'string' },
-  { name: 'swh_dir', type: 'string' },
-  { name: 'revision', type: 'string' },
-];
+const COLUMNS: ColumnSpec[] = [...REPOSITORY_FILE_COLUMNS, { name: 'revision', type: 'string' }];
 
 const CLI: Record<ExportVcs, string> = { hg: 'hg', svn: 'svn' };
 
