@@ -56,11 +56,16 @@ export class RecordBatch {
     this.columns.set(name, values);
   }
 
-  /** A string column kept encoded until a stage reads it (readers of intermediate files). */
-  setEncoded(name: string, strings: EncodedStrings): void {
+  /**
+   * A string column kept encoded until a stage changes it (readers of intermediate files).
+   * `decoded`, when the reader has the strings already, must be exactly those bytes' text.
+   */
+  setEncoded(name: string, strings: EncodedStrings, decoded?: Value[]): void {
     if (strings.length !== this.length) throw new Error(`column ${name}: ${strings.length} values for ${this.length} rows`);
+    if (decoded && decoded.length !== this.length) throw new Error(`column ${name}: ${decoded.length} decoded values for ${this.length} rows`);
     this.columns.delete(name);
     this.decoded.delete(name);
+    if (decoded) this.decoded.set(name, decoded);
     this.encoded.set(name, strings);
   }
 

@@ -155,7 +155,29 @@ export class EncodedStringsBuilder {
     this.at[k + 1] = this.used;
   }
 
-  /** The rows so far as a column; the builder starts empty again. */
+  /**
+   * Room for `bytes` more bytes after the rows so far: a reader writes a row's bytes straight
+   * into the returned buffer at `tail` (no copy), then `commit`s them, or simply does not.
+   */
+  spare(bytes: number): Buffer {
+    this.reserve(bytes);
+    return this.bytes;
+  }
+
+  /** Where the next row's bytes start in the buffer `spare` returned. */
+  get tail(): number {
+    return this.used;
+  }
+
+  /** The `byteLength` bytes written at `tail` as the next row, `units` UTF-16 code units long. */
+  commit(byteLength: number, units: number): void {
+    this.push(byteLength, units);
+  }
+
+  /**
+   * The rows so far as a column; the builder starts empty again and keeps its buffer: memory
+   * that is already mapped is far cheaper to write than fresh pages (see ContentBatches).
+   */
   take(): EncodedStrings {
     const n = this.rows;
     const out = new EncodedStrings(Buffer.from(this.bytes.subarray(0, this.used)), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1));

@@ -105,8 +105,8 @@ export const languageStage = defineStage<LanguageParams>({
         return a.why;
       },
       processBatch(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void {
-        const paths = batch.column(p.path_column);
-        const contents = batch.column(env.contentColumn);
+        const paths = batch.values(p.path_column);
+        const contents = batch.values(env.contentColumn);
         const names = batch.columnForWrite('language');
         const types = batch.columnForWrite('language_type');
         const vendored = batch.columnForWrite('vendored');

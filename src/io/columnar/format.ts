@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import { ThresherError } from '../../core/errors.js';
 import { BatchBuilder, RecordBatch, allRows } from '../../core/batch.js';
 import { EncodedStrings } from '../../core/encoded-strings.js';
-import type { ColumnSpec, DataRecord } from '../../core/record.js';
+import type { ColumnSpec, DataRecord, Value } from '../../core/record.js';
 import type { RecordWriter, WrittenFile } from '../types.js';
 import { commitFile, ensureParent, removeQuietly, tempPathFor } from '../writers/atomic.js';
 import { ByteSink, ByteSource, align8, decodeColumn, encodeColumn } from './codec.js';
@@ -27,6 +27,8 @@ export class ColumnarWriter implements RecordWriter {
   private rows = 0;
   private readonly builder: BatchBuilder;
   private state: 'open' | 'closed' | 'aborted' = 'open';
+  /** One sink for every block: each is written out before the next is encoded, and reused memory costs no page faults. */
+  private readonly sink = new ByteSink();
 
   constructor(
     readonly columns: ColumnSpec[],
@@ -66,11 +68,14 @@ export class ColumnarWriter implements RecordWriter {
   private async writeBlock(batch: RecordBatch, rows: Int32Array | undefined): Promise<void> {
     const selected = rows ?? allRows(batch.length);
     if (selected.length === 0) return;
-    const sink = new ByteSink();
-    for (const col of this.columns) {
-      const values = (col.type === 'string' ? batch.encodedColumn(col.name) : undefined) ?? batch.column(col.name) ?? new Array(batch.length).fill(null);
-      encodeColumn(sink, values, selected, col.type);
-    }
+    const columns = this.columns.map((col) => (col.type === 'string' ? batch.encodedColumn(col.name) : undefined) ?? batch.column(col.name) ?? new Array<Value>(batch.length).fill(null));
+    // sized for the block up front: growing a sink copies what it holds (content is most of it)
+    let estimate = 1 << 16;
+    for (const values of columns) estimate += values instanceof EncodedStrings ? values.bytes.length + 8 * selected.length : 16 * selected.length;
+    const sink = this.sink;
+    sink.used = 0;
+    sink.reserve(estimate);
+    for (const [k, col] of this.columns.entries()) encodeColumn(sink, columns[k], selected, col.type);
     sink.pad();
     const payload = sink.buf.subarray(0, sink.used);
     const header = Buffer.alloc(HEADER);

@@ -1,0 +1,37 @@
+import { readSync } from 'node:fs';
+import type { EncodedStringsBuilder } from '../../core/encoded-strings.js';
+
+/** A file's bytes, and whether they were read straight into the builder's spare space. */
+export interface WholeFile {
+  bytes: Buffer;
+  inPlace: boolean;
+}
+
+/**
+ * Reads what fstat promised (`size` bytes) from `fd`; a file growing meanwhile is read up to
+ * `max` + 1 bytes, so the caller can tell it is too large. With `into`, the bytes go straight
+ * into the builder's spare space (the caller commits them as a row or leaves them), unless the
+ * file grew past that space, when they are read into a buffer of their own.
+ */
+export function readWhole(fd: number, size: number, max: number, into?: EncodedStringsBuilder): WholeFile {
+  let cap = Math.max(size, 1);
+  let buf = into ? into.spare(cap) : Buffer.allocUnsafe(cap);
+  let base = into ? into.tail : 0;
+  let inPlace = into !== undefined;
+  let got = 0;
+  for (;;) {
+    if (got === cap) {
+      if (cap > max) break;
+      cap = Math.min(max + 1, cap * 2);
+      const bigger = Buffer.allocUnsafe(cap);
+      buf.copy(bigger, 0, base, base + got);
+      buf = bigger;
+      base = 0;
+      inPlace = false;
+    }
+    const n = readSync(fd, buf, base + got, cap - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return { bytes: buf.subarray(base, base + got), inPlace };
+}
