@@ -101,6 +101,41 @@ function exportCommand(): Command {
     });
 }
 
+interface ServeOpts {
+  host: string;
+  port: number;
+  token?: string;
+  review?: string;
+  labelColumn?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port, 0 to 65535 (0: any free one)');
+  return n;
+}
+
+function serveCommand(): Command {
+  return new Command('serve')
+    .description('the explorer: a read-only local web app over a release (records, filters, search, clusters, redactions, licences, opt-out check, review)')
+    .argument('<release>', 'release folder, e.g. out/v1')
+    .option('--host <address>', 'address to listen on; beyond loopback needs --token', '127.0.0.1')
+    .option('-p, --port <n>', 'port (0: any free one)', port, 8737)
+    .option('--token <secret>', 'required of every request (at least 16 characters); the printed address carries it once')
+    .option('--review <file>', 'turn on the review page; decisions go to this file (JSON), for the review stage of the next run')
+    .option('--label-column <name>', 'the column whose labels the review page corrects (e.g. language)')
+    .action(async (release: string, o: ServeOpts) => {
+      const { startExplorer } = await import('../serve/server.js');
+      const explorer = await startExplorer(release, { host: o.host, port: o.port, token: o.token, reviewFile: o.review ? path.resolve(o.review) : undefined, labelColumn: o.labelColumn ?? null });
+      const m = explorer.release.manifest;
+      console.log(`thresher explorer: ${m.name} ${m.version} at ${explorer.url}${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`);
+      if (o.review) console.log(`review decisions go to ${path.resolve(o.review)}`);
+      const stop = () => void explorer.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
 export function exploreCommands(): Command[] {
-  return [queryCommand(), grepCommand(), exportCommand()];
+  return [queryCommand(), grepCommand(), exportCommand(), serveCommand()];
 }

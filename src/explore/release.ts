@@ -26,6 +26,8 @@ export interface OpenRelease {
   /** data files, relative to `dir`, in manifest order */
   dataFiles: string[];
   excludedFiles: string[];
+  /** near_dedup's cluster table, when the release has one (view `near_dup_clusters`) */
+  clusterFiles: string[];
   connection: DuckDBConnection;
   close(): void;
 }
@@ -98,6 +100,17 @@ function contentColumnOf(dir: string, manifest: Manifest): string {
   return names.has('content') ? 'content' : 'text';
 }
 
+/** The cluster tables a near_dedup stage released (its section names the first; more roll over as clusters-N.parquet). */
+function clusterFilesOf(manifest: Manifest): string[] {
+  const out: string[] = [];
+  for (const [key, section] of Object.entries(manifest.sections ?? {})) {
+    if (key !== 'near_dedup' && !key.startsWith('near_dedup-')) continue;
+    const prefix = section.artifacts;
+    if (prefix) out.push(...manifest.files.map((f) => f.path).filter((p) => p.startsWith(prefix) && /(^|\/)clusters(-\d+)?\.parquet$/.test(p)));
+  }
+  return out;
+}
+
 /** Opens a release for reading: checks its data files, makes the views, seals DuckDB. */
 export async function openRelease(release: string, options: OpenReleaseOptions = {}): Promise<OpenRelease> {
   const dir = realpathSync.native(path.resolve(release));
@@ -106,7 +119,8 @@ export async function openRelease(release: string, options: OpenReleaseOptions =
   const dataFiles = listed.filter((p) => p.startsWith('data/') && DATA_FORMATS.test(p));
   const excludedFiles = listed.filter((p) => p.startsWith('excluded/') && DATA_FORMATS.test(p));
   const abs = (rels: string[]) => rels.map((r) => releaseFilePath(dir, r));
-  const [dataAbs, excludedAbs] = [abs(dataFiles), abs(excludedFiles)];
+  const clusterFiles = clusterFilesOf(manifest);
+  const [dataAbs, excludedAbs, clusterAbs] = [abs(dataFiles), abs(excludedFiles), abs(clusterFiles)];
   const duck = await openDuck({ autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', memory_limit: options.memoryLimit ?? '1GB' });
   try {
     const c = duck.connection;
@@ -114,7 +128,8 @@ export async function openRelease(release: string, options: OpenReleaseOptions =
     // a release with no record still has its columns
     await c.run(`CREATE VIEW records AS ${dataAbs.length ? `SELECT * FROM ${scanOf(dataAbs)}` : `SELECT ${columns || 'NULL AS id'} WHERE false`}`);
     if (excludedAbs.length) await c.run(`CREATE VIEW excluded AS SELECT * FROM ${scanOf(excludedAbs)}`);
-    await lockDownDuck(c, [...dataAbs, ...excludedAbs, ...(options.writable ?? [])]);
+    if (clusterAbs.length) await c.run(`CREATE VIEW near_dup_clusters AS SELECT * FROM ${scanOf(clusterAbs)}`);
+    await lockDownDuck(c, [...dataAbs, ...excludedAbs, ...clusterAbs, ...(options.writable ?? [])]);
   } catch (err) {
     duck.close();
     throw err;
@@ -127,6 +142,7 @@ export async function openRelease(release: string, options: OpenReleaseOptions =
     contentColumn: contentColumnOf(dir, manifest),
     dataFiles,
     excludedFiles,
+    clusterFiles,
     connection: duck.connection,
     close: duck.close,
   };

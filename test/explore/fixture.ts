@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInline } from '../../src/executors/inline.js';
 import type { ReleaseResult } from '../../src/release/finalize.js';
+import { writeTinyEmbedder } from '../../src/models/text/tiny.js';
 import { makeCodeTree, tempDir } from '../helpers/fixtures.js';
 
 export const OPTED_OUT = 'cli-progress';
@@ -49,13 +50,21 @@ execution:
   return file;
 }
 
-export async function makeFixtureRelease(): Promise<{ dir: string; pipeline: string; release: ReleaseResult }> {
+/** Stages that give the release a vector index (semantic search), with a tiny embedder the project makes itself. */
+export function semanticStages(dir: string): string {
+  writeTinyEmbedder(path.join(dir, 'embedder'));
+  return `  - embed: { model: embedder, device: cpu }
+  - vector_index: { model: embedder, show: [path] }
+`;
+}
+
+export async function makeFixtureRelease(options: { semantic?: boolean } = {}): Promise<{ dir: string; pipeline: string; release: ReleaseResult }> {
   const dir = tempDir('thresher-explore-');
   const nm = makeCodeTree(dir, ['commander', 'yaml', 'fzstd', OPTED_OUT]);
   mkdirSync(path.join(nm, 'deploy-config'), { recursive: true });
   writeFileSync(path.join(nm, 'deploy-config', 'package.json'), JSON.stringify({ name: 'deploy-config', version: '1.0.0', license: 'MIT' }));
   writeFileSync(path.join(nm, 'deploy-config', 'settings.js'), CONFIG_JS);
   writeFileSync(path.join(dir, 'optout.yaml'), `entries:\n  - package: ${OPTED_OUT}\n    date: 2024-05-01\n    reason: asked\n`);
-  const pipeline = fixturePipeline(dir);
+  const pipeline = fixturePipeline(dir, options.semantic ? semanticStages(dir) : '');
   return { dir, pipeline, release: await runInline(pipeline) };
 }
