@@ -94,8 +94,10 @@ function reviewOf(ctx: ApiContext): ReviewSession {
   return ctx.review;
 }
 
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
 /** Answers an /api/ request; false when no route matches. */
-export function apiHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
+export function apiHandler(ctx: ApiContext): ApiHandler {
   const queue = serialQueue();
   return async (req, res, url) => {
     const route = (req.method === 'POST' ? POST : req.method === 'GET' ? GET : {})[url.pathname];

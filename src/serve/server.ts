@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ThresherError } from '../core/errors.js';
 import { openRelease, releaseFilePath, type OpenRelease } from '../explore/release.js';
-import { apiHandler } from './api.js';
-import { createGuard, isLoopback, TOKEN_COOKIE } from './guard.js';
+import { apiHandler, type ApiHandler } from './api.js';
+import { createGuard, isLoopback, TOKEN_COOKIE, type Guard } from './guard.js';
 import { HttpError, MAX_URL_CHARS, SAFE_HEADERS, send, sendJson } from './http.js';
 import { ReviewSession } from './review.js';
 
@@ -69,23 +69,9 @@ function hasVectorIndex(r: OpenRelease): boolean {
   return Object.keys(r.manifest.sections ?? {}).some((k) => k === 'vector_index' || k.startsWith('vector_index-'));
 }
 
-export async function startExplorer(release: string, options: ServeOptions = {}): Promise<Explorer> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.token) throw new ThresherError(`--host ${host} is not a loopback address: give --token too (anyone who can reach the port could read the release)`);
-  if (options.token !== undefined && options.token.length < 16) throw new ThresherError('--token: at least 16 characters');
-  const r = await openRelease(release);
-  let review: ReviewSession | undefined;
-  try {
-    review = options.reviewFile ? new ReviewSession(r, options.reviewFile, options.labelColumn ?? null) : undefined;
-  } catch (err) {
-    r.close();
-    throw err instanceof HttpError ? new ThresherError(err.message) : err;
-  }
-  const api = apiHandler({ release: r, review, semantic: hasVectorIndex(r) });
-  let port = 0;
-  const guard = createGuard({ host, port: () => port, token: options.token });
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+/** One request: size and guard checks, then the token entry, the API, release files or the UI's own files. */
+function requestHandler(r: OpenRelease, guard: Guard, api: ApiHandler): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     if ((req.url ?? '').length > MAX_URL_CHARS) throw new HttpError(414, `URL over ${MAX_URL_CHARS} characters`);
     const url = new URL(req.url ?? '/', 'http://explorer.invalid');
     const refused = guard.check(req, url);
@@ -105,6 +91,25 @@ export async function startExplorer(release: string, options: ServeOptions = {})
     if (!ui) throw new HttpError(404, 'not found');
     send(res, 200, readFileSync(UI_DIR + ui.file), ui.type);
   };
+}
+
+export async function startExplorer(release: string, options: ServeOptions = {}): Promise<Explorer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) throw new ThresherError(`--host ${host} is not a loopback address: give --token too (anyone who can reach the port could read the release)`);
+  if (options.token !== undefined && options.token.length < 16) throw new ThresherError('--token: at least 16 characters');
+  const r = await openRelease(release);
+  let review: ReviewSession | undefined;
+  try {
+    review = options.reviewFile ? new ReviewSession(r, options.reviewFile, options.labelColumn ?? null) : undefined;
+  } catch (err) {
+    r.close();
+    throw err instanceof HttpError ? new ThresherError(err.message) : err;
+  }
+  const api = apiHandler({ release: r, review, semantic: hasVectorIndex(r) });
+  let port = 0;
+  const guard = createGuard({ host, port: () => port, token: options.token });
+
+  const handle = requestHandler(r, guard, api);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
