@@ -6,6 +6,7 @@ import { asUserError, errorLine, ThresherError } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
 import { clipCommand } from './clip.js';
 import { evalCommand } from './eval.js';
+import { exploreCommands } from './explore.js';
 import { metaclipCommand } from './metaclip.js';
 
 // Every command imports what it needs when it runs: `thresher --help` and the start of a run
@@ -266,6 +267,7 @@ program
 program.addCommand(metaclipCommand());
 program.addCommand(clipCommand());
 program.addCommand(evalCommand());
+for (const c of exploreCommands()) program.addCommand(c);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);

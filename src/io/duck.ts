@@ -1,9 +1,9 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType, type JS } from '@duckdb/node-api';
 import type { ColumnType, Value } from '../core/record.js';
 
-/** An in-memory DuckDB with one thread (deterministic output, one core per task). */
-export async function openDuck(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close: () => void }> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+/** An in-memory DuckDB with one thread (deterministic output, one core per task); `config` adds DuckDB settings. */
+export async function openDuck(config: Record<string, string> = {}): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close: () => void }> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1', ...config });
   const connection = await instance.connect();
   return {
     instance,
@@ -39,6 +39,18 @@ export async function withDuck<T>(fn: (connection: DuckDBConnection) => Promise<
   } finally {
     duck.close();
   }
+}
+
+/**
+ * Seals a DuckDB instance for queries written by someone else: from now on it reads and writes
+ * only `allowedPaths` (exact files: DuckDB follows symlinks, so a folder would let a link inside
+ * it reach out), loads no extension, and no statement can change a setting back. Views made
+ * before over those files keep working.
+ */
+export async function lockDownDuck(connection: DuckDBConnection, allowedPaths: readonly string[]): Promise<void> {
+  await connection.run(`SET allowed_paths = [${allowedPaths.map(sqlString).join(', ')}]`);
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET lock_configuration = true');
 }
 
 export function sqlString(s: string): string {

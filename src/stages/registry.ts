@@ -30,6 +30,7 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   embed: async () => (await import('./embed.js')).embedStage,
   semantic_dedup: async () => (await import('./semantic-dedup.js')).semanticDedupStage,
   vector_index: async () => (await import('./vector-index.js')).vectorIndexStage,
+  review: async () => (await import('./review.js')).reviewStage,
 };
 
 export async function findStage(name: string): Promise<StageDefinition<unknown> | undefined> {

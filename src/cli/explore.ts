@@ -1,0 +1,141 @@
+/**
+ * `thresher query`, `grep` and `export`: a release read through its own data files only
+ * (src/explore/). Each opens the release, does one thing, closes it.
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileAtomic } from '../core/fs.js';
+import type { OutputFormat } from '../explore/format.js';
+
+const explore = {
+  release: () => import('../explore/release.js'),
+  query: () => import('../explore/query.js'),
+  format: () => import('../explore/format.js'),
+};
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+const log = (line: string) => process.stderr.write(line + '\n');
+
+interface QueryOpts {
+  maxRows: number;
+  timeout: number;
+  format?: OutputFormat;
+  out?: string;
+}
+
+function queryCommand(): Command {
+  return new Command('query')
+    .description("one read-only SQL statement (SELECT or WITH … SELECT) over a release's views: `records` (data/) and `excluded` (when the release kept it)")
+    .argument('<release>', 'release folder, e.g. out/v1')
+    .argument('<sql>', `e.g. "SELECT language, count(*) FROM records GROUP BY 1 ORDER BY 2 DESC"`)
+    .option('--max-rows <n>', 'rows to return at most; more are not read (a note says so)', count, 10_000)
+    .option('--timeout <s>', 'stop a query still running after s seconds', count, 60)
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the -o name, else jsonl)').choices(['jsonl', 'csv', 'table']))
+    .option('-o, --out <file>', 'write the result here (atomically) instead of standard output')
+    .action(async (release: string, sql: string, o: QueryOpts) => {
+      const [{ openRelease }, { runUserQuery }, { formatResult, formatOfFile }] = await Promise.all([explore.release(), explore.query(), explore.format()]);
+      const r = await openRelease(release);
+      try {
+        const result = await runUserQuery(r.connection, sql, { maxRows: o.maxRows, timeoutMs: o.timeout * 1000 });
+        const lines = formatResult(result, o.format ?? (o.out ? formatOfFile(o.out) : undefined) ?? 'jsonl');
+        if (o.out) {
+          writeFileAtomic(path.resolve(o.out), lines.map((l) => l + '\n').join(''));
+          log(`${o.out}: ${result.rows.length} rows`);
+        } else {
+          for (const l of lines) process.stdout.write(l + '\n');
+        }
+        if (result.truncated) log(`thresher: stopped after ${result.rows.length} rows (--max-rows); more rows match`);
+      } finally {
+        r.close();
+      }
+    });
+}
+
+interface GrepOpts {
+  column?: string;
+  ignoreCase?: boolean;
+  maxCount: number;
+  json?: boolean;
+}
+
+function grepCommand(): Command {
+  return new Command('grep')
+    .description("lines of a release's content that match a regular expression (RE2 syntax), as path:line: text, up to a match budget")
+    .argument('<release>', 'release folder')
+    .argument('<pattern>', 'RE2 regular expression, matched line by line')
+    .option('--column <name>', 'column to search (default: the content column)')
+    .option('-i, --ignore-case', 'case-insensitive')
+    .option('-m, --max-count <n>', 'matching lines to print at most (the match budget)', count, 100)
+    .option('--json', 'one JSON line per match: id, path, line, text')
+    .action(async (release: string, pattern: string, o: GrepOpts) => {
+      const [{ openRelease }, { grepRelease }] = await Promise.all([explore.release(), import('../explore/grep.js')]);
+      const r = await openRelease(release);
+      try {
+        const { matches, truncated } = await grepRelease(r, pattern, { column: o.column, ignoreCase: o.ignoreCase, maxMatches: o.maxCount });
+        for (const m of matches) process.stdout.write((o.json ? JSON.stringify(m) : `${m.path}:${m.line}: ${m.text}`) + '\n');
+        if (truncated) log(`thresher: stopped at ${matches.length} matching lines (--max-count)`);
+        process.exitCode = matches.length ? 0 : 1; // as grep: 1 when nothing matched
+      } finally {
+        r.close();
+      }
+    });
+}
+
+function exportCommand(): Command {
+  return new Command('export')
+    .description('the records of a release that pass a filter, as a new verifiable release whose manifest names its parent and the filter')
+    .argument('<release>', 'release folder, e.g. out/v1')
+    .requiredOption('--where <condition>', `SQL condition on a record's columns, e.g. "language = 'Python' AND license_class = 'permissive'"`)
+    .requiredOption('-o, --out <dir>', 'folder of the new release (must not exist, or be empty)')
+    .option('--name <name>', "the new release's name (default: the parent's)")
+    .action(async (release: string, o: { where: string; out: string; name?: string }) => {
+      const { exportRelease } = await import('../explore/export.js');
+      const { dir, manifest } = await exportRelease(release, o);
+      const parent = (manifest.sections?.export.data.records ?? {}) as { parent?: number };
+      console.log(`${dir}: ${manifest.counts.output_records} of ${parent.parent} records, ${manifest.files.length} files; check with \`thresher verify ${path.relative(process.cwd(), dir) || '.'}\``);
+    });
+}
+
+interface ServeOpts {
+  host: string;
+  port: number;
+  token?: string;
+  review?: string;
+  labelColumn?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port, 0 to 65535 (0: any free one)');
+  return n;
+}
+
+function serveCommand(): Command {
+  return new Command('serve')
+    .description('the explorer: a read-only local web app over a release (records, filters, search, clusters, redactions, licences, opt-out check, review)')
+    .argument('<release>', 'release folder, e.g. out/v1')
+    .option('--host <address>', 'address to listen on; beyond loopback needs --token', '127.0.0.1')
+    .option('-p, --port <n>', 'port (0: any free one)', port, 8737)
+    .option('--token <secret>', 'required of every request (at least 16 characters); the printed address carries it once')
+    .option('--review <file>', 'turn on the review page; decisions go to this file (JSON), for the review stage of the next run')
+    .option('--label-column <name>', 'the column whose labels the review page corrects (e.g. language)')
+    .action(async (release: string, o: ServeOpts) => {
+      const { startExplorer } = await import('../serve/server.js');
+      const explorer = await startExplorer(release, { host: o.host, port: o.port, token: o.token, reviewFile: o.review ? path.resolve(o.review) : undefined, labelColumn: o.labelColumn ?? null });
+      const m = explorer.release.manifest;
+      console.log(`thresher explorer: ${m.name} ${m.version} at ${explorer.url}${o.token ? `?token=${encodeURIComponent(o.token)}` : ''}`);
+      if (o.review) console.log(`review decisions go to ${path.resolve(o.review)}`);
+      const stop = () => void explorer.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+export function exploreCommands(): Command[] {
+  return [queryCommand(), grepCommand(), exportCommand(), serveCommand()];
+}
