@@ -46,8 +46,7 @@ function ruleFor(id: string, name: string): NameRule | null {
   if (/^gnu\b/i.test(name) || VARIANT.test(name)) return null;
   const words = normalizeLicenseText(name).split(' ').filter(Boolean);
   // the version: the last word that is a number (`1.0`, `v1.0`), possibly after `version`/`v`
-  let at = -1;
-  for (let i = words.length - 1; i >= 0; i--) if (/^v?\d+(?:\.\d+)*$/.test(words[i])) ((at = i), (i = -1));
+  const at = words.findLastIndex((w) => /^v?\d+(?:\.\d+)*$/.test(w));
   const versioned = at >= 0;
   const parts: string[] = [];
   for (let i = 0; i < words.length; i++) {
