@@ -46,13 +46,18 @@ const URL_PASSWORD = /:\/\/(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/?#@'"<>]{1,10
  */
 const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
 
+/** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
+const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
+
 function prefixedToken(value: string): boolean {
   const prefix = TOKEN_PREFIX.exec(value);
   if (!prefix) return false;
   const body = value.slice(prefix[0].length);
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
   const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
-  return body.length >= 16 && longestPart >= 12 && !isHexDigest(body) && !isUuid(body) && wordCoverage(body) < 0.3 && looksRandom(body);
+  // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
+  const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
+  return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && wordCoverage(body, true) < 0.3 && looksRandom(body);
 }
 
 /** gitleaks' default secret group: the first that took part in the match (0: the whole match). */
