@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PiiDetector } from '../../src/pii/detect.js';
 import { SecretDetector } from '../../src/secrets/detect.js';
+import { loadGitleaksRules } from '../../src/secrets/gitleaks-config.js';
 import { SECRET_RULES } from '../../src/secrets/rules.js';
 import { add, emptyCounts, hasShared, isHeldOut, REPO_ROOT, score, sharedPath, type Counts } from './_common.js';
 import { gitleaksCases } from './_gitleaks.js';
@@ -188,6 +189,23 @@ function evaluateWith(d: Detector): Record<string, unknown> {
   };
 }
 
+/**
+ * The stage with `rules: gitleaks-rules.json` (gitleaks' rules as data, in place of the built-in
+ * provider rules; generic rules on), and with both rule sets. Circular for the gitleaks-generated
+ * cases, which are drawn from the very regexes loaded: only the other sources measure anything.
+ */
+function withGitleaksRules(): Record<string, unknown> {
+  const loaded = loadGitleaksRules(sharedPath('data', 'code', 'gitleaks-rules.json'));
+  const own = new Set(loaded.rules.map((r) => r.id));
+  return {
+    note: "CIRCULAR for gitleaks_generated: its cases are generated from the same rule file's regexes, so they score the loader and the regex conversion, not detection of unseen providers",
+    rules_loaded: loaded.rules.length,
+    ignored: loaded.ignored,
+    gitleaks_rules_in_place_of_built_in: evaluateWith(new SecretDetector(loaded.rules)),
+    built_in_and_gitleaks_rules: evaluateWith(new SecretDetector([...SECRET_RULES.filter((r) => !own.has(r.id)), ...loaded.rules])),
+  };
+}
+
 export async function evaluate(): Promise<Record<string, unknown>> {
   if (!hasShared) return { skipped: '../shared/ is absent: the labelled secret data lives there' };
   const d = new SecretDetector(SECRET_RULES);
@@ -195,6 +213,7 @@ export async function evaluate(): Promise<Record<string, unknown>> {
     split: 'held out when sha1("thresher-split:" + key) has an odd first byte; key = plugin file + payload, gitleaks rule id, test_data file',
     default_settings: evaluateWith(d),
     with_flag_placeholders: { note: 'flag_placeholders: true (x-runs, templates, stand-in words flagged too)', ...evaluateWith(new SecretDetector(SECRET_RULES, { flagPlaceholders: true })) },
+    with_gitleaks_rule_file: withGitleaksRules(),
     node_modules: nodeModules(d),
   };
 }

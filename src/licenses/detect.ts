@@ -4,6 +4,7 @@ import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions } from './match.js';
 import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
+import { urlLicenses } from './urls.js';
 
 /**
  * What one file says about a licence. Evidence comes, strongest first, from
@@ -58,6 +59,8 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);
+  // a URL is the last resort: a header that names its licence only by where it is published
+  else if (texts.length === 0) parts.push(...urlLicenses(content));
   const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   if (!expression) return null;
   const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : 'dice';

@@ -56,7 +56,7 @@ function tryParse(s: string): ExpressionNode | null {
 let knownIds: Map<string, string> | undefined;
 
 /** SPDX licence and exception ids by lowercase: `Linux-Openib` → `Linux-OpenIB`. */
-function knownId(token: string): string | undefined {
+export function knownId(token: string): string | undefined {
   if (!knownIds) {
     const ids = [...(require('spdx-license-ids') as string[]), ...(require('spdx-license-ids/deprecated.json') as string[]), ...(require('spdx-exceptions') as string[])];
     knownIds = new Map(ids.map((id) => [id.toLowerCase(), id]));

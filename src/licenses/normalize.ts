@@ -13,8 +13,9 @@
  * - bullets and list numbering (2.1.8) at the start of a line: `1.`, `(a)`, `iv.`, `*`, `-`, `•`;
  * - copyright notices (2.1.10): lines that are a copyright statement, and `all rights reserved`;
  * - template variables: `<<var;...>>` regions go; `<placeholder>`s of the plain texts become one word;
- * - varietal spellings (2.1.11): a small table of British/American pairs (`licence` → `license`)
- *   and compounds written with or without a hyphen (`noninfringement` = `non-infringement`);
+ * - varietal spellings (2.1.11): the guidelines' equivalent words (British/American pairs,
+ *   `licence` → `license`, "copyright owner" = "copyright holder") and compounds written with or
+ *   without a hyphen or space (`noninfringement` = `non-infringement`, `sublicense` = `sub-license`);
  * - `http` and `https` are the same word.
  */
 
@@ -81,6 +82,33 @@ const VARIETAL = new Map<string, string>(
     recognise: 'recognize',
     recognised: 'recognized',
     whilst: 'while',
+    // the rest of the SPDX guidelines' equivalent words (equivalentwords.txt)
+    analyse: 'analyze',
+    artefact: 'artifact',
+    authorisation: 'authorization',
+    calibre: 'caliber',
+    cancelled: 'canceled',
+    capitalisations: 'capitalizations',
+    catalogue: 'catalog',
+    categorise: 'categorize',
+    emphasised: 'emphasized',
+    favourite: 'favorite',
+    fulfil: 'fulfill',
+    fulfilment: 'fulfillment',
+    initialise: 'initialize',
+    judgement: 'judgment',
+    labelling: 'labeling',
+    labour: 'labor',
+    maximise: 'maximize',
+    modelled: 'modeled',
+    modelling: 'modeling',
+    optimise: 'optimize',
+    organise: 'organize',
+    programme: 'program',
+    realise: 'realize',
+    signalling: 'signaling',
+    utilisation: 'utilization',
+    wilful: 'willful',
     https: 'http',
   }),
 );
@@ -92,6 +120,13 @@ const COMPOUNDS = new Map<string, [string, string]>(
     noninfringement: ['non', 'infringement'],
     noncommercial: ['non', 'commercial'],
     sublicensable: ['sub', 'licensable'],
+    sublicense: ['sub', 'license'],
+    sublicenses: ['sub', 'licenses'],
+    sublicensed: ['sub', 'licensed'],
+    sharealike: ['share', 'alike'],
+    noderivatives: ['no', 'derivatives'],
+    noderivs: ['no', 'derivs'],
+    percent: ['per', 'cent'],
   }) as [string, [string, string]][],
 );
 
@@ -112,10 +147,13 @@ export function licenseWords(text: string): string[] {
     .replace(RIGHTS_RESERVED, ' ');
   const words = cleaned.match(WORDS) ?? [];
   const out: string[] = [];
-  for (const w of words) {
+  for (const word of words) {
+    const w = VARIETAL.get(word) ?? word;
     const pair = COMPOUNDS.get(w);
     if (pair) out.push(pair[0], pair[1]);
-    else out.push(VARIETAL.get(w) ?? w);
+    // "copyright owner" is "copyright holder" (SPDX equivalent words)
+    else if ((w === 'owner' || w === 'owners') && out[out.length - 1] === 'copyright') out.push(w === 'owner' ? 'holder' : 'holders');
+    else out.push(w);
   }
   return out;
 }

@@ -7,6 +7,8 @@
  * numbers kept as `2.1`).
  */
 
+import { findNameNotices } from './names.js';
+
 export interface NoticeMatch {
   /** SPDX id */
   id: string;
@@ -22,13 +24,15 @@ type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null };
 const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
-const GNU = /\b(?:(gnu )?(lesser |library |affero )?general public license|(a|l)?gpl ?v?(\d(?:\.\d)?)?( or later|\+)?\b)/g;
+const GNU = /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl) ?v?(\d(?:\.\d)?)?( or later|\+)?\b)/g;
 
-function gnuId(family: 'GPL' | 'LGPL' | 'AGPL', version: string | undefined, later: boolean): string | null {
+type GnuFamily = 'GPL' | 'LGPL' | 'AGPL' | 'GFDL';
+
+function gnuId(family: GnuFamily, version: string | undefined, later: boolean): string | null {
   const v = version === undefined ? undefined : version.includes('.') ? version : `${version}.0`;
-  const known: Record<string, string[]> = { GPL: ['1.0', '2.0', '3.0'], LGPL: ['2.0', '2.1', '3.0'], AGPL: ['3.0'] };
+  const known: Record<string, string[]> = { GPL: ['1.0', '2.0', '3.0'], LGPL: ['2.0', '2.1', '3.0'], AGPL: ['3.0'], GFDL: ['1.1', '1.2', '1.3'] };
   if (v !== undefined && !known[family].includes(v)) return null;
-  const fallback = { GPL: '1.0', LGPL: '2.0', AGPL: '3.0' }[family]; // the first version of each
+  const fallback = { GPL: '1.0', LGPL: '2.0', AGPL: '3.0', GFDL: '1.1' }[family]; // the first version of each
   return `${family}-${v ?? fallback}-${later || v === undefined ? 'or-later' : 'only'}`;
 }
 
@@ -36,11 +40,11 @@ function gnuId(family: 'GPL' | 'LGPL' | 'AGPL', version: string | undefined, lat
 function gnuNotices(text: string, out: NoticeMatch[]): void {
   for (const m of text.matchAll(GNU)) {
     const at = m.index;
-    const named = m[0].includes('general public license');
-    const qualifier = named ? m[2] : m[3];
-    const family = qualifier?.startsWith('l') ? 'LGPL' : qualifier?.startsWith('a') ? 'AGPL' : 'GPL';
-    let version: string | undefined = m[4];
-    let later = Boolean(m[5]);
+    const named = m[0].endsWith(' license');
+    const qualifier = named ? (m[2] ?? m[3]) : m[4];
+    const family: GnuFamily = /^(?:free|g?fdl)/.test(qualifier ?? '') ? 'GFDL' : qualifier?.startsWith('l') ? 'LGPL' : qualifier?.startsWith('a') ? 'AGPL' : 'GPL';
+    let version: string | undefined = m[5];
+    let later = Boolean(m[6]);
     let end = at + m[0].length;
     if (named) {
       const after =
@@ -58,7 +62,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
   }
 }
 
-const GNU_ID = /^(A?GPL|LGPL)-(\d\.\d)-(only|or-later)$/;
+const GNU_ID = /^(A?GPL|LGPL|GFDL)-(\d\.\d)-(only|or-later)$/;
 
 /**
  * One GNU licence is usually named several times in one notice: with its version once, then
@@ -114,7 +118,7 @@ const RULES: Rule[] = [
 
 /** Notices found in normalised text, in text order, overlapping ones dropped. */
 export function findNotices(text: string): NoticeMatch[] {
-  const out: NoticeMatch[] = [];
+  const out: NoticeMatch[] = findNameNotices(text);
   gnuNotices(text, out);
   for (const rule of RULES) {
     for (const m of text.matchAll(rule.pattern)) {

@@ -3,7 +3,7 @@ import { scanAssignments, scanQuotedTokens } from './assignments.js';
 import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
 import { decodesToText, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
-import { SECRET_RULES, type SecretKind, type SecretRule } from './rules.js';
+import { SECRET_RULES, type RuleAllowlist, type SecretKind, type SecretRule } from './rules.js';
 
 /**
  * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
@@ -46,13 +46,42 @@ const URL_PASSWORD = /:\/\/(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/?#@'"<>]{1,10
  */
 const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
 
+/** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
+const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
+
 function prefixedToken(value: string): boolean {
   const prefix = TOKEN_PREFIX.exec(value);
   if (!prefix) return false;
   const body = value.slice(prefix[0].length);
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
   const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
-  return body.length >= 16 && longestPart >= 12 && !isHexDigest(body) && !isUuid(body) && wordCoverage(body) < 0.3 && looksRandom(body);
+  // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
+  const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
+  return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && wordCoverage(body, true) < 0.3 && looksRandom(body);
+}
+
+/** gitleaks' default secret group: the first that took part in the match (0: the whole match). */
+function firstMatchedGroup(m: RegExpMatchArray): number {
+  for (let i = 1; i < m.length; i++) if (m[i]) return i;
+  return 0;
+}
+
+/** The line of `text` around offset `at`. */
+function lineAt(text: string, at: number): string {
+  const end = text.indexOf('\n', at);
+  return text.slice(text.lastIndexOf('\n', at - 1) + 1, end < 0 ? text.length : end);
+}
+
+/** Whether a gitleaks allowlist lets this match go (see gitleaks-config.ts). */
+function isAllowed(lists: readonly RuleAllowlist[], secret: string, match: string, text: string, at: number): boolean {
+  return lists.some((a) => {
+    const target = a.regexTarget === 'match' ? match : a.regexTarget === 'line' ? lineAt(text, at) : secret;
+    const lower = secret.toLowerCase();
+    const tests: boolean[] = [];
+    if (a.regexes.length) tests.push(a.regexes.some((r) => r.test(target)));
+    if (a.stopwords.length) tests.push(a.stopwords.some((w) => lower.includes(w)));
+    return a.condition === 'AND' ? tests.every(Boolean) : tests.some(Boolean);
+  });
 }
 
 /** Random-looking yet no key: alphabet tables, UUIDs. */
@@ -98,7 +127,7 @@ export class SecretDetector {
   private runRule(rule: SecretRule, text: string, spans: Span[]): void {
     rule.regex.lastIndex = 0;
     for (const m of text.matchAll(rule.regex)) {
-      const g = rule.secretGroup ?? 0;
+      const g = rule.secretGroup ?? (rule.firstGroup ? firstMatchedGroup(m) : 0);
       let secret = m[g];
       let at = m.indices?.[g];
       if (rule.startGroup !== undefined && at) {
@@ -109,9 +138,10 @@ export class SecretDetector {
         }
       }
       if (secret === undefined || !at) continue;
-      if (!this.options.flagPlaceholders && this.placeholderFor(rule, secret)) continue;
-      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+      if (!this.options.flagPlaceholders && this.placeholderFor(rule, secret, g !== 0)) continue;
+      if (rule.entropy !== undefined && (rule.entropyInclusive ? shannonEntropy(secret) <= rule.entropy : shannonEntropy(secret) < rule.entropy)) continue;
       if (rule.validate && !rule.validate(secret)) continue;
+      if (rule.allowlists && isAllowed(rule.allowlists, secret, m[0], text, m.index)) continue;
       const kind = rule.kind ?? 'KEY';
       spans.push({ start: at[0], end: at[1], type: kind, rule: rule.id, replacement: PLACEHOLDER[kind] });
     }
@@ -121,11 +151,11 @@ export class SecretDetector {
    * Whether a rule's match stands for a secret rather than being one. A rule whose whole match is
    * the token (a fixed prefix or structure: `AKIA…`, `AP6…`, `ghp_…`) identifies the credential
    * by its format, so a filler body (`AKIAZZZZ…`, `AP6xxxx…`) is still flagged, as detect-secrets
-   * does; only templates are skipped. A value a rule picks out of an assignment (secretGroup) has
+   * does; only templates are skipped. A value a rule picks out of its match (a capture group) has
    * no such format of its own and gets the full placeholder test.
    */
-  private placeholderFor(rule: SecretRule, secret: string): boolean {
-    if (rule.secretGroup !== undefined) return isPlaceholder(secret);
+  private placeholderFor(rule: SecretRule, secret: string, picked: boolean): boolean {
+    if (picked) return isPlaceholder(secret);
     if (rule.id === 'twitter-bearer-token') return isPlaceholder(secret.slice(22)); // its prefix is itself an A-run
     return isTemplate(secret);
   }

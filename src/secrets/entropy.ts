@@ -56,13 +56,21 @@ export function expectedRandomEntropy(n: number, k: number): number {
  * Share of the string covered by pronounceable letter runs (camelCase or snake_case words:
  * three or more letters with at least one vowel in four). Identifiers (`getElementById`,
  * `XMLHttpRequestUpload`) and phrases are mostly words; random keys are not.
+ *
+ * `strict` counts only runs of four or more letters with no four consonants in a row: random
+ * base62 strings form the looser runs (`Jxo`, `Wodlez`) often enough that by a count over random
+ * strings one 32-character key in five read as a quarter words or more (one in thirty when
+ * strict), while identifiers stay at half words or more (`getElementById` 0.5). Used where the
+ * string has other context already (a provider-style prefix); the loose count stays where a
+ * value has nothing else to go by, which keeps the flags on ordinary code down.
  */
-export function wordCoverage(s: string): number {
+export function wordCoverage(s: string, strict = false): number {
   let covered = 0;
+  const min = strict ? 4 : 3;
   for (const m of s.matchAll(/[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])/g)) {
     const w = m[0];
     const vowels = w.replace(/[^aeiouAEIOU]/g, '').length;
-    if (w.length >= 3 && vowels >= 1 && vowels * 4 >= w.length) covered += w.length;
+    if (w.length >= min && vowels >= 1 && vowels * 4 >= w.length && !(strict && /[^aeiouy]{4}/i.test(w))) covered += w.length;
   }
   return s.length === 0 ? 0 : covered / s.length;
 }

@@ -24,8 +24,23 @@ export interface SecretRule {
    */
   startGroup?: number;
   entropy?: number;
+  /** gitleaks' reading of `entropy`: a secret needs more than it, not at least it. */
+  entropyInclusive?: boolean;
+  /** gitleaks' default secret: the first capture group that matched, else the whole match. */
+  firstGroup?: boolean;
   kind?: SecretKind;
   validate?: (secret: string) => boolean;
+  /** Matches to drop (gitleaks allowlists, see gitleaks-config.ts). */
+  allowlists?: RuleAllowlist[];
+}
+
+/** A gitleaks allowlist, the parts that apply to contents. */
+export interface RuleAllowlist {
+  regexes: RegExp[];
+  regexTarget: 'secret' | 'match' | 'line';
+  /** Lower-case words: the secret containing one is allowed. */
+  stopwords: string[];
+  condition: 'OR' | 'AND';
 }
 
 /** After a value: a character that cannot continue it. */

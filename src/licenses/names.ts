@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { normalizeLicenseText } from './normalize.js';
+import type { NoticeMatch } from './notices.js';
+
+/**
+ * Notices that name a licence by its SPDX name ("distributed under the Lucent Public License
+ * Version 1.0", "Licensed under the Sleepycat License"): the long tail of the SPDX list, which
+ * the hand-written rules of notices.ts do not reach. One rule per licence is made from its
+ * `name` in the `spdx-license-list` package, normalised like any text (normalize.ts), with its
+ * version as a slot that takes the usual spellings (`1.0`, `v1.0`, `version 1.0`, `v 1.0`, and
+ * `1` for `1.0`).
+ *
+ * A versioned name is specific enough to count wherever it stands. A name without a version
+ * ("Fair License", "Glide License") could be a phrase, so it counts only as a grant: after
+ * "under", "terms of" or "subject to" (the), or as the text's first words (a title). Names that
+ * spell a variant ("… - no notices-in-documentation variant", "… with Reserved Font Name"), the
+ * GNU family (notices.ts reads its versions and "or later") and names two licences share are left out.
+ */
+
+const require = createRequire(import.meta.url);
+
+interface NameRule {
+  id: string;
+  pattern: RegExp;
+  /** A word of the name that the text must hold before the pattern is tried (its rarest-looking). */
+  key: string;
+  versioned: boolean;
+}
+
+/** Names that spell a variant or a combination: too specific to be written that way in a notice. */
+const VARIANT = /\bvariant\b|\bwith\b|\bonly\b|\bor later\b| - |\(|\bno\b|\bexception\b/i;
+/** Words too common to gate a rule on. */
+const COMMON = new Set('the a an of and or for license licence public software source open free agreement notice version v general documentation terms use data'.split(' '));
+const GRANT = String.raw`(?:\bunder (?:the |a |an )?|\bterms of (?:the |a )?|\bsubject to (?:the )?|^)`;
+
+const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The version slot for `1.0`: `(?:version |v ?|ver )?1(?:\.0)?`. */
+function versionSlot(version: string): string {
+  const base = version.replace(/\.0$/, '');
+  return `(?:version |v ?|ver )?${escape(base)}${base === version ? '' : String.raw`(?:\.0)?`}`;
+}
+
+/** A rule for one SPDX name, or null when the name cannot be told from prose. */
+function ruleFor(id: string, name: string): NameRule | null {
+  if (/^gnu\b/i.test(name) || VARIANT.test(name)) return null;
+  const words = normalizeLicenseText(name).split(' ').filter(Boolean);
+  // the version: the last word that is a number (`1.0`, `v1.0`), possibly after `version`/`v`
+  const at = words.findLastIndex((w) => /^v?\d+(?:\.\d+)*$/.test(w));
+  const versioned = at >= 0;
+  const parts: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (versioned && i === at - 1 && /^(?:version|v|ver)$/.test(words[i])) continue;
+    parts.push(i === at ? versionSlot(words[i].replace(/^v/, '')) : escape(words[i]));
+  }
+  const head = words.filter((w, i) => i !== at && !COMMON.has(w) && !/^\d/.test(w));
+  if (head.length === 0 || (!versioned && words.length < 2)) return null;
+  const key = head.reduce((a, b) => (b.length > a.length ? b : a));
+  const body = parts.join(' ');
+  // after a versioned name a different version may follow ("1.0 or 1.1"): the slot ends at a word boundary
+  const pattern = new RegExp(versioned ? String.raw`\b${body}(?![\w.])` : `${GRANT}${body}\\b`, 'g');
+  return { id, pattern, key, versioned };
+}
+
+let rules: NameRule[] | undefined;
+
+/** One rule per SPDX licence whose name can be read in prose; names two licences share are dropped. */
+function nameRules(): NameRule[] {
+  if (rules) return rules;
+  const list = require('spdx-license-list') as Record<string, { name: string }>;
+  const current = new Set(require('spdx-license-ids') as string[]);
+  const byPattern = new Map<string, NameRule | null>();
+  for (const [id, { name }] of Object.entries(list)) {
+    if (!current.has(id)) continue;
+    const rule = ruleFor(id, name);
+    if (!rule) continue;
+    const key = rule.pattern.source;
+    byPattern.set(key, byPattern.has(key) ? null : rule);
+  }
+  return (rules = [...byPattern.values()].filter((r): r is NameRule => r !== null));
+}
+
+/** Notices naming a licence by its SPDX name in normalised text, in text order. */
+export function findNameNotices(text: string): NoticeMatch[] {
+  const words = new Set(text.split(' '));
+  const out: NoticeMatch[] = [];
+  for (const rule of nameRules()) {
+    if (!words.has(rule.key)) continue;
+    for (const m of text.matchAll(rule.pattern)) out.push({ id: rule.id, at: m.index, end: m.index + m[0].length });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
