@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LanguageRouter, loadRoutingTable, metadataLanguageOfEdition, parseRoutingTable, routingTargets } from '../../src/metaclip/routing.js';
 import { mergeEditions } from '../../src/metaclip/build/merge.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { thresher } from '../helpers/cli.js';
 
 /** lid.176's labels, read from the model the lang_id stage ships with. */
 async function lid176Labels(): Promise<string[]> {
@@ -105,4 +106,25 @@ test('per-edition metadata merges as align_lid_to_wiki: variants into their pref
   assert.deepEqual(merged.editions.get('zh'), ['zh', 'zh_yue']);
   assert.deepEqual(merged.editions.get('other'), ['ace', 'simple']);
   assert.deepEqual(merged.leftOut, ['bat_smg']);
+});
+
+test('metaclip merge-metadata: one file per routed language from files named by edition', () => {
+  const dir = tempDir();
+  const files: Record<string, string[]> = { 'zh.json': ['北京', '上海'], 'zh_yue.json': ['廣東', '北京'], 'ace.json': ['a'], 'simple.json': ['a', 'b'], 'roa_rup.json': ['z'], 'fr.json': ['chien'] };
+  for (const [name, entries] of Object.entries(files)) writeFileSync(path.join(dir, name), JSON.stringify(entries));
+  const r = thresher(['metaclip', 'merge-metadata', ...Object.keys(files), '-o', 'merged'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const read = (name: string) => JSON.parse(readFileSync(path.join(dir, 'merged', name), 'utf8')) as string[];
+  assert.deepEqual(read('zh.json'), ['北京', '上海', '廣東']);
+  assert.deepEqual(read('other.json'), ['a', 'b']);
+  assert.deepEqual(read('fr.json'), ['chien']);
+  assert.deepEqual(readdirSync(path.join(dir, 'merged')).sort(), ['fr.json', 'other.json', 'zh.json']);
+  assert.match(r.stdout, /zh: 3 entries from zh, zh_yue/);
+  assert.match(r.stdout, /left out, as the reference does .*: roa_rup/);
+  // a user table that routes no label to zh: zh and zh_yue's prefix are no language, zh goes to other
+  writeFileSync(path.join(dir, 'r.tsv'), 'fr\tfr\n');
+  const u = thresher(['metaclip', 'merge-metadata', 'zh.json', 'zh_yue.json', 'fr.json', '--routing', 'r.tsv', '-o', 'merged2'], dir);
+  assert.equal(u.status, 0, u.stderr);
+  assert.deepEqual(readdirSync(path.join(dir, 'merged2')).sort(), ['fr.json', 'other.json']);
+  assert.match(u.stdout, /left out, as the reference does .*: zh_yue/);
 });

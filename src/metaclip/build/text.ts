@@ -43,9 +43,9 @@ export function cleanEntry(candidate: string): string | null {
   return m;
 }
 
-/** build_ngram's `is_cjk_or_similar`: the matcher's rule, with the build's punctuation. */
-function isCjkOrSimilar(char: string): boolean {
-  return isUnpaddedCodePoint(char.codePointAt(0) as number) || PUNCTUATION.has(char);
+/** build_ngram's `is_cjk_or_similar`: the matcher's rule, with the build's punctuation (adds "¿"). */
+function isCjkOrSimilar(cp: number): boolean {
+  return isUnpaddedCodePoint(cp) || cp === 0xbf;
 }
 
 /**
@@ -58,11 +58,10 @@ export function simpleTokens(text: string, out: string[] = []): string[] {
   while (i < text.length) {
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
-    const char = text.slice(i, i + width);
-    if (isCjkOrSimilar(char)) {
+    if (isCjkOrSimilar(cp)) {
       if (start >= 0) out.push(text.slice(start, i));
       start = -1;
-      out.push(char);
+      out.push(text.slice(i, i + width));
     } else if (width === 1 && isPythonSpace(cp)) {
       if (start >= 0) out.push(text.slice(start, i));
       start = -1;
