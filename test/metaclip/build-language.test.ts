@@ -50,6 +50,7 @@ test('entries as the reference admits them: stripped, not empty, not all punctua
   assert.equal(cleanEntry(''), null);
   assert.equal(cleanEntry('𠀀'.repeat(256)), '𠀀'.repeat(256), '256 code points (512 UTF-16 units) is allowed');
   assert.equal(cleanEntry('a'.repeat(257)), null);
+  assert.equal(buildLanguageMetadata({ language: 'fr', wordnet: ['a'.repeat(300)] }).entries[100], 'a'.repeat(300), 'WordNet lemmas have no length limit');
 });
 
 test('tokens: spaced languages split on whitespace with CJK and punctuation alone; punctuation breaks the bigram chain', () => {

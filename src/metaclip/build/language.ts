@@ -9,14 +9,15 @@
  *   titles:   min(61,235, ⌊0.76 × distinct titles⌋) new entries, by views
  *
  * (the upper bounds are MetaCLIP 1's English source sizes). Every candidate is stripped; empty,
- * longer than 256 code points or all-punctuation ones are skipped; a cap counts new entries only.
+ * all-punctuation and (Wikipedia's) longer-than-256-code-point ones are skipped; a cap counts
+ * new entries only.
  * Ranking ties (the reference keeps its input order) are broken by code point, and each block
  * is sorted by code point as MetaCLIP 1's assembly (the reference's final list is a set).
  * One deviation: a cap of 0 adds nothing (the reference's loop adds one entry before its check).
  */
 import { bigramPmi, compareCodePoints, type AssembledMetadata } from '../metadata.js';
 import type { NgramCounts } from './ngrams.js';
-import { cleanEntry, NO_SPACE_LANGUAGES } from './text.js';
+import { cleanEntry, MAX_ENTRY_LENGTH, NO_SPACE_LANGUAGES } from './text.js';
 
 export interface Caps {
   unigramShare: number;
@@ -68,11 +69,11 @@ export function buildLanguageMetadata(src: LanguageSources): LanguageMetadata {
   const seen = new Set<string>();
   const entries: string[] = [];
   const report: LanguageMetadata['sources'] = [];
-  const block = (name: string, candidates: readonly string[], cap = Infinity): void => {
+  const block = (name: string, candidates: readonly string[], cap = Infinity, maxLength = MAX_ENTRY_LENGTH): void => {
     const added: string[] = [];
     for (const c of candidates) {
       if (added.length >= cap) break;
-      const m = cleanEntry(c);
+      const m = cleanEntry(c, maxLength);
       if (m === null || seen.has(m)) continue;
       seen.add(m);
       added.push(m);
@@ -91,6 +92,8 @@ export function buildLanguageMetadata(src: LanguageSources): LanguageMetadata {
     block(
       'wordnet',
       src.wordnet.map((m) => (plus ? m.replaceAll('+', '') : m)),
+      Infinity,
+      Infinity,
     );
   }
   if (src.ngrams) {

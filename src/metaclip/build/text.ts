@@ -36,10 +36,13 @@ function codePointLength(s: string): number {
   return n;
 }
 
-/** A candidate as the reference admits it: stripped; empty, over-long or all-punctuation → null. */
-export function cleanEntry(candidate: string): string | null {
+/**
+ * A candidate as the reference admits it: stripped; empty, over-long or all-punctuation → null.
+ * (The reference checks the length of Wikipedia candidates only: WordNet passes Infinity.)
+ */
+export function cleanEntry(candidate: string, maxLength = MAX_ENTRY_LENGTH): string | null {
   const m = pythonStrip(candidate);
-  if (m.length === 0 || codePointLength(m) > MAX_ENTRY_LENGTH || isPurePunctuation(m)) return null;
+  if (m.length === 0 || (m.length > maxLength && codePointLength(m) > maxLength) || isPurePunctuation(m)) return null;
   return m;
 }
 
