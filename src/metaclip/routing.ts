@@ -76,8 +76,6 @@ export interface Route {
  * `other` metadata and `fallback_language` together are refused: both would claim the same texts.
  */
 export class LanguageRouter {
-  private readonly cache = new Map<string, Route>();
-
   constructor(
     private readonly table: RoutingTable,
     private readonly metadataLanguages: ReadonlySet<string>,
@@ -89,17 +87,9 @@ export class LanguageRouter {
     }
   }
 
-  route(label: unknown): Route {
-    const key = typeof label === 'string' ? label : '';
-    let r = this.cache.get(key);
-    if (!r) {
-      r = this.decide(key);
-      this.cache.set(key, r);
-    }
-    return r;
-  }
-
-  private decide(label: string): Route {
+  /** Pure: callers on a hot path cache by label (stages/metaclip/routing.ts does). */
+  route(value: unknown): Route {
+    const label = typeof value === 'string' ? value : '';
     if (label !== '') {
       const language = this.table.get(label) ?? label;
       if (language !== OTHER && this.metadataLanguages.has(language)) return { language, via: 'label' };
