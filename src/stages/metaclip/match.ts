@@ -4,6 +4,7 @@ import { defineStage, type ExcludeRow, type MapStage, type StageEnv, type StageR
 import type { RecordBatch } from '../../core/batch.js';
 import type { DataRecord, Value } from '../../core/record.js';
 import { cachedMatcher, metadataLayout, type MetadataLayout } from './matcher-cache.js';
+import { languageRouting, type LanguageRouting } from './routing.js';
 
 /**
  * MetaCLIP substring matching: which metadata entries occur in each text, with exactly the
@@ -23,9 +24,17 @@ const params = z.strictObject({
    * (per-language metadata, or a metaclip_balance with mode: image), else metaclip1.
    */
   padding: z.enum(['metaclip1', 'metaclip2']).optional(),
-  /** with per-language metadata: the column naming each text's language */
+  /** with per-language metadata: the column holding each text's language label (e.g. lang_id's) */
   language_column: z.string().default('language'),
-  /** with per-language metadata: the metadata used for a language that has none (else: no matches) */
+  /**
+   * with per-language metadata: label → metadata language, as a `label<TAB>language` (or JSON)
+   * file, or a map; replaces the shipped lid.176 table (src/metaclip/data/lid176-routing.tsv)
+   */
+  routing: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]).optional(),
+  /**
+   * with per-language metadata: the metadata for texts whose language has none, when there is
+   * no `other` metadata (giving both is refused). Else such texts match nothing.
+   */
   fallback_language: z.string().optional(),
   /** exclude texts with no match here (balancing never keeps them anyway) */
   drop_unmatched: z.boolean().default(false),
@@ -37,7 +46,7 @@ class MatchStage implements MapStage {
   readonly columns;
   private layout!: MetadataLayout;
   private matchers: MetaclipMatcher[] = [];
-  private byLanguage = new Map<string, number>();
+  private routing?: LanguageRouting;
   private texts = 0;
   private matched = 0;
   private matchesTotal = 0;
@@ -56,21 +65,12 @@ class MatchStage implements MapStage {
     this.layout = metadataLayout(this.p.metadata, this.baseDir);
     const padding = this.p.padding ?? (this.layout.languages || this.imageMode ? 'metaclip2' : 'metaclip1');
     this.matchers = this.layout.files.map((f) => cachedMatcher(f, padding));
-    this.layout.languages?.forEach((l, k) => this.byLanguage.set(l, k));
+    if (this.layout.languages) this.routing = languageRouting(this.layout.languages, this.p.routing, this.p.fallback_language, this.baseDir);
   }
 
-  /** Which metadata a text is matched against: its language's, or -1 for none. */
+  /** Which metadata a text is matched against: its label's routed language's, or -1 for none. */
   private metadataOf(lang: Value | undefined): number {
-    if (!this.layout.languages) return 0;
-    return this.byLanguage.get(typeof lang === 'string' ? lang : '') ?? (this.p.fallback_language !== undefined ? (this.byLanguage.get(this.p.fallback_language) ?? -1) : -1);
-  }
-
-  /** The entry ids a text matches, in the metadata of its language. */
-  private match(text: Value | undefined, lang: Value | undefined): number[] {
-    if (typeof text !== 'string') return [];
-    const k = this.metadataOf(lang);
-    if (k < 0) return [];
-    return this.ids(k, this.matchers[k].matchView(text));
+    return this.routing ? this.routing.metadataOf(lang) : 0;
   }
 
   /** The matcher's scratch view as a new array of global entry ids. */
@@ -81,17 +81,20 @@ class MatchStage implements MapStage {
     return ids;
   }
 
-  private count(ids: number[]): StageResult {
+  private count(ids: number[], k: number): StageResult {
     this.texts++;
     if (ids.length > 0) this.matched++;
+    this.routing?.count(k, ids.length > 0);
     this.matchesTotal += ids.length;
     return ids.length === 0 && this.p.drop_unmatched ? { reason: 'no_match' } : undefined;
   }
 
   process(record: DataRecord): StageResult {
-    const ids = this.match(record[this.textColumn], record[this.p.language_column]);
+    const k = this.metadataOf(record[this.p.language_column]);
+    const text = record[this.textColumn];
+    const ids = k < 0 || typeof text !== 'string' ? [] : this.ids(k, this.matchers[k].matchView(text));
     record[this.p.column] = ids;
-    return this.count(ids);
+    return this.count(ids, k);
   }
 
   processBatch(batch: RecordBatch, rows: Int32Array, exclude: ExcludeRow): void {
@@ -101,23 +104,24 @@ class MatchStage implements MapStage {
     const encoded = batch.encodedColumn(this.textColumn);
     const at = encoded?.byteOffsets();
     const texts = encoded && at ? undefined : batch.values(this.textColumn);
-    for (let k = 0; k < rows.length; k++) {
-      const i = rows[k];
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r];
+      const k = this.metadataOf(langs?.[i]);
       let ids: number[];
-      if (encoded && at) {
-        const m = encoded.isPresent(i) ? this.metadataOf(langs?.[i]) : -1;
-        ids = m < 0 ? [] : this.ids(m, this.matchers[m].matchUtf8View(encoded.bytes, at[i], at[i + 1]));
-      } else {
-        ids = this.match(texts?.[i], langs?.[i]);
+      if (k < 0) ids = [];
+      else if (encoded && at) ids = encoded.isPresent(i) ? this.ids(k, this.matchers[k].matchUtf8View(encoded.bytes, at[i], at[i + 1])) : [];
+      else {
+        const text = texts?.[i];
+        ids = typeof text === 'string' ? this.ids(k, this.matchers[k].matchView(text)) : [];
       }
       out[i] = ids;
-      const excluded = this.count(ids);
+      const excluded = this.count(ids, k);
       if (excluded) exclude(i, excluded);
     }
   }
 
   counters() {
-    return { 'metaclip:texts': this.texts, 'metaclip:matched_texts': this.matched, 'metaclip:matches': this.matchesTotal };
+    return { 'metaclip:texts': this.texts, 'metaclip:matched_texts': this.matched, 'metaclip:matches': this.matchesTotal, ...this.routing?.counters() };
   }
 }
 

@@ -78,3 +78,19 @@ export function layoutEntries(layout: MetadataLayout): string[] {
   });
   return out;
 }
+
+/** The metadata language of a global entry id (per-language layouts only). */
+export function languageOfId(layout: MetadataLayout): (id: number) => string {
+  const { languages, offsets } = layout;
+  if (!languages) throw new Error('languageOfId needs per-language metadata');
+  return (id) => {
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return languages[lo];
+  };
+}

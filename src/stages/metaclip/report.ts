@@ -21,6 +21,8 @@ export interface BalanceSummary {
   not_chosen: number;
   /** MetaCLIP 2: per-language thresholds with equal tail share */
   t_by_language?: Record<string, { t: number; tail_share: number }>;
+  /** per-language metadata: matched and kept texts per metadata language (`other` included) */
+  by_language?: Record<string, { matched: number; kept: number }>;
 }
 
 /** MetaCLIP's `entry_counts` format: a JSON object entry → count, entries with count 0 left out. */
