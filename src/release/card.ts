@@ -55,6 +55,15 @@ export function renderCard(m: CardSource): string {
     lines.push('', `## ${section.title}`, '', ...section.card);
     if (section.artifacts) lines.push('', `Files of stage \`${section.stage}\`: \`${section.artifacts}\`.`);
   }
+  // only releases that have one: a card of an older release is rendered from its manifest as it was
+  if (m.files.some((f) => f.path === 'report.html')) {
+    lines.push(
+      '',
+      '## Run report',
+      '',
+      '[`report.html`](report.html): the records through every stage, exclusions by reason with examples, distributions and time per stage, as static HTML with inline plots (works offline).',
+    );
+  }
   lines.push('', '## Schema', '', '| column | type |', '|---|---|');
   for (const c of m.schema) lines.push(`| \`${c.name}\` | ${c.type} |`);
   lines.push('', '## Files', '', `${m.files.length} files; checksums in \`manifest.json\`. Check them with \`thresher verify <this folder>\`.`, '');
