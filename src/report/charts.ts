@@ -107,6 +107,8 @@ export function clustersSpec(sizes: ClusterSize[]): TopLevelSpec {
     bins.set(key, into);
   }
   const values = [...bins.values()];
+  // from 0.5, so that a bin of one cluster shows a bar; up to the next power of ten
+  const top = 10 ** Math.ceil(Math.log10(Math.max(2, ...values.map((v) => v.clusters))));
   const labels = [...new Map(values.sort((a, b) => a.k - b.k).map((v) => [v.label, v.k])).keys()];
   return {
     title: 'Dedup cluster sizes (kept copy + removed copies)',
@@ -117,7 +119,7 @@ export function clustersSpec(sizes: ClusterSize[]): TopLevelSpec {
     encoding: {
       x: { field: 'label', type: 'ordinal', sort: labels, title: 'records in the cluster', axis: { labelAngle: 0 } },
       xOffset: { field: 'reason', type: 'nominal' },
-      y: { field: 'clusters', type: 'quantitative', scale: { type: 'log' }, stack: null, title: 'clusters (log)' },
+      y: { field: 'clusters', type: 'quantitative', scale: { type: 'log', domain: [0.5, top] }, stack: null, title: 'clusters (log)' },
       color: { field: 'reason', type: 'nominal', title: null },
     },
   };
