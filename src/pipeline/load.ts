@@ -37,6 +37,11 @@ export interface LoadedPipeline {
   shown: string;
 }
 
+/** The column that holds a record's content: the input's `content_field`, else `content` for file inputs and `text` for the others. */
+export function contentColumnOf(input: { type: string; content_field?: unknown }): string {
+  return typeof input.content_field === 'string' ? input.content_field : FILE_INPUT_TYPES.includes(input.type) ? 'content' : 'text';
+}
+
 /** Read and validate a pipeline file; every problem becomes one line in a PipelineError. */
 export async function loadPipelineFile(file: string): Promise<LoadedPipeline> {
   let text: string;
@@ -71,7 +76,7 @@ export async function parsePipeline(text: string, file: string, baseDir: string,
   const spec = parsed.data;
   configureS3({ endpoint: spec.execution.s3.endpoint, forcePathStyle: spec.execution.s3.force_path_style }); // this process's (or thread's) S3 client
   const env: StageEnv = {
-    contentColumn: typeof spec.input.content_field === 'string' ? spec.input.content_field : FILE_INPUT_TYPES.includes(spec.input.type) ? 'content' : 'text',
+    contentColumn: contentColumnOf(spec.input),
     baseDir,
     stages: spec.stages.map((entry) => (typeof entry === 'string' ? { name: entry, params: {} } : { name: Object.keys(entry)[0], params: Object.values(entry)[0] ?? {} })),
   };

@@ -6,13 +6,14 @@ import type { TaskContext } from '../engine/task.js';
 import { outputColumns } from '../engine/schema.js';
 import type { RunStats, TaskStats } from '../engine/stats.js';
 import { renderCard } from './card.js';
+import { REPORT_FILE, writeRunReport } from '../report/write.js';
 import type { StageDefinition } from '../core/stage.js';
 import { describeFile, sealManifest, type Manifest, type ManifestFile, type ManifestSection } from './manifest.js';
 
 /**
  * A release assembled in the run's staging folder (hard links to the work folder's shards):
- * data, excluded records, stage artifacts, pipeline.yaml, stats.json, the card, and
- * manifest.json written last. Publication (a rename, or an upload to an object store) is the
+ * data, excluded records, stage artifacts, pipeline.yaml, stats.json, the run report
+ * (report.html), the card, and manifest.json written last. Publication (a rename, or an upload to an object store) is the
  * caller's.
  */
 /** Inputs named relative to the pipeline file: an absolute local path must not leak into a published card. */
@@ -104,6 +105,17 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
   writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
   writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
   files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml', rows: null }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json', rows: null });
+  const report = await writeRunReport(staging, {
+    name: pipeline.spec.name,
+    version: `v${version}`,
+    ...(pipeline.spec.output.description ? { description: pipeline.spec.output.description } : {}),
+    thresher_version: THRESHER_VERSION,
+    stats,
+    files: files.map((f) => f.rel),
+    schema: outputColumns(pipeline, run.input_columns),
+    contentColumn: pipeline.env.contentColumn,
+  });
+  files.push({ abs: report, rel: REPORT_FILE, rows: null });
 
   const described: ManifestFile[] = [];
   for (const f of files) described.push(await describeFile(f.abs, f.rel, f.rows));

@@ -24,12 +24,12 @@ export function renderCard(m: CardSource): string {
     `| records out | ${m.counts.output_records} (${mb(m.counts.output_bytes)} of content) |`,
     `| pipeline | \`${m.pipeline.file}\` sha256 \`${m.pipeline.sha256.slice(0, 16)}…\` |`,
     `| execution | ${m.execution.tasks} tasks, seed ${m.execution.seed} |`,
-    '',
-    '## Stages',
-    '',
-    '| stage | in | out | excluded | time |',
-    '|---|---:|---:|---|---:|',
   );
+  // only releases that have one: the card of an older release is rendered from its manifest as it was
+  if (m.files.some((f) => f.path === 'report.html')) {
+    lines.push('| run report | [`report.html`](report.html): records through every stage, exclusions with examples, distributions, time (static HTML, works offline) |');
+  }
+  lines.push('', '## Stages', '', '| stage | in | out | excluded | time |', '|---|---:|---:|---|---:|');
   for (const s of m.counts.stages) {
     const ex =
       Object.entries(s.excluded)

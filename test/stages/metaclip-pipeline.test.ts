@@ -102,7 +102,15 @@ test('balancing: tail always kept, unmatched never, kept ≈ expected, same reco
   assert.equal(reasons.no_match, summary.unmatched_texts);
   assert.equal(ra.rows.length + (reasons.balanced_out ?? 0), summary.matched_texts);
   const svg = readFileSync(path.join(dir, 'b3', 'v1', 'artifacts', '1-metaclip_balance', 'entry-counts.svg'), 'utf8');
-  assert.match(svg, /^<svg[\s\S]*<path d="M[\s\S]*<path d="M/);
+  // vega's SVG names what it drew: two curves on log-log axes, the rule at t, and rank 1 of the
+  // pool's curve is the largest count of entry_counts.json
+  assert.match(svg, /^<svg /);
+  assert.equal(svg.match(/aria-roledescription="line mark"/g)?.length, 2);
+  assert.match(svg, /X-axis titled 'entry rank \(by count, log\)' for a log scale/);
+  assert.match(svg, /Y-axis titled 'texts matching the entry \(log\)' for a log scale/);
+  assert.ok(svg.includes(`aria-label="t: ${t}"`));
+  const top = /entry rank \(by count, log\): 1; texts matching the entry \(log\): ([\d,]+); curve: before \(pool\)/.exec(svg);
+  assert.equal(Number(top?.[1].replace(/,/g, '')), Math.max(...Object.values(counts)));
 });
 
 test('t from a target size or a tail share, chosen from the global counts', needsShared, async () => {
