@@ -59,7 +59,19 @@ export class RunLayout {
   }
 
   stageDir(index: number, name: string): string {
-    return path.join(this.workDir, 'stages', `${index}-${name}`);
+    return path.join(this.workDir, 'stages', stageFolder(index, name));
+  }
+
+  /** Another stage's folder, seen from a stage that knows only its own (`MapTaskInfo.stageDir`). */
+  static stageDirBeside(stageDir: string, index: number, name: string): string {
+    return path.join(path.dirname(stageDir), stageFolder(index, name));
+  }
+
+  /** The pipeline position of the stage whose folder is `stageDir`. */
+  static stageIndexOf(stageDir: string): number {
+    const m = /^(\d+)-/.exec(path.basename(stageDir));
+    if (!m) throw new Error(`${stageDir}: not a stage folder`);
+    return Number(m[1]);
   }
 
   releaseDir(version: number): string {
@@ -92,6 +104,11 @@ export class RunLayout {
   stagingDir(runId: string): string {
     return path.join(this.outputRoot, '.thresher', `staging-${runId}`);
   }
+}
+
+/** `<index>-<name>`: a stage's folder under `stages/` (and its release folder under `artifacts/`). */
+export function stageFolder(index: number, name: string): string {
+  return `${index}-${name}`;
 }
 
 export function pad(n: number, width: number): string {
