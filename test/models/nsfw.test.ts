@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { DataRecord } from '../../src/core/record.js';
+import { readShards } from '../../src/engine/shard-reader.js';
+import { ClipModel } from '../../src/models/clip/embed.js';
+import { writeTinyClip } from '../../src/models/clip/tiny.js';
+import { classEmbeddings, dotRows } from '../../src/models/clip/zero-shot.js';
+import { ClipNsfwDetector } from '../../src/models/nsfw/clip-detector.js';
 import { unsafeIndices, unsafeMass } from '../../src/models/nsfw/score.js';
 import { TINY_NSFW_GAIN, TINY_NSFW_THRESHOLD, writeTinyClassifier } from '../../src/models/nsfw/tiny.js';
 import { locateModel } from '../../src/models/presence.js';
 import { ImageClassifier, readLabels, toProbabilities } from '../../src/models/vision/classifier.js';
 import { outputSize, parseImageProcessor } from '../../src/models/vision/image-processor.js';
+import { thresher } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { jsonlPipeline, readManifest } from '../helpers/pools.js';
 import { closedPort } from '../helpers/ports.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 
@@ -126,4 +134,70 @@ test('locateModel: a folder, a file, the hub cache, else one line with the huggi
   // A face detector may be named by its .onnx file.
   const onnx = path.join(model, 'onnx', 'model.onnx');
   assert.deepEqual(await locateModel({ ...req, files: ['x.onnx'], source: onnx, allowFile: true }, offline), { found: true, where: onnx });
+});
+
+test('detector: clip scores the softmax mass of the unsafe prompts (tiny CLIP model)', needsShared, async () => {
+  const dir = writeTinyClip(path.join(tempDir(), 'clip'));
+  const clip = await ClipModel.load(dir);
+  const unsafe = ['a pornographic photo', 'a nude photo'];
+  const safe = ['a photo', 'a drawing', 'a landscape'];
+  const detector = await ClipNsfwDetector.create(clip, unsafe, safe);
+  const photos = ['china.jpg', 'rocket.jpg'].map((f) => sharedPath('data', 'images', 'debian', f));
+  const { scores, errors } = await detector.score([...photos, Buffer.from('no image')]);
+  // The same number by hand: cosines with each prompt's embedding, softmax at 100.
+  const { embeddings } = await clip.embedImages(photos);
+  const prompts = await classEmbeddings(clip, [...unsafe, ...safe], ['{}']);
+  const dim = embeddings.length / photos.length;
+  photos.forEach((_, k) => {
+    const e = [...unsafe, ...safe].map((__, c) => Math.exp(100 * dotRows(embeddings, k, prompts, c, dim)));
+    const want = (e[0] + e[1]) / e.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs((scores[k] as number) - want) < 1e-5, `${scores[k]} vs ${want}`);
+  });
+  assert.equal(scores[2], null);
+  assert.ok(errors[2]);
+  await clip.close();
+});
+
+test('nsfw in a pipeline on path images (image_column): scores, the red image excluded with its score', needsShared, async () => {
+  const dir = tempDir();
+  writeTinyClassifier(path.join(dir, 'nsfw'));
+  mkdirSync(path.join(dir, 'images'));
+  const names = ['china.jpg', 'chelsea.png', 'rocket.jpg']; // not coffee.png: its red cup scores 0.92 with the tiny model
+  for (const n of names) writeFileSync(path.join(dir, 'images', n), readFileSync(sharedPath('data', 'images', 'debian', n)));
+  writeFileSync(
+    path.join(dir, 'images', 'red.png'),
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer(),
+  );
+  const rows = [...names, 'red.png'].map((n, i) => ({ id: `r${i}`, image: `images/${n}`, text: n }));
+  rows.push({ id: 'gone', image: 'images/none.jpg', text: 'missing' });
+  writeFileSync(path.join(dir, 'pool.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const pipeline = jsonlPipeline(dir, path.join(dir, 'pool.jsonl'), { tasks: 2, stages: '  - nsfw: { model: nsfw, image_column: image, max_score: 0.9, batch_size: 2 }' });
+  const run = thresher(['run', pipeline, '--workers', '2', '--quiet']);
+  assert.equal(run.status, 0, run.stderr);
+  const release = path.join(dir, 'out', 'v1');
+  const files = readManifest(release).files;
+  const read = async (prefix: string) => {
+    const out: DataRecord[] = [];
+    for await (const r of readShards(files.filter((f) => f.path.startsWith(prefix)).map((f) => path.join(release, f.path)))) out.push(r);
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  };
+  const kept = await read('data/');
+  assert.deepEqual(
+    kept.map((r) => r.id),
+    ['r0', 'r1', 'r2'],
+  );
+  for (const r of kept) assert.ok((r.nsfw_score as number) > 0 && (r.nsfw_score as number) < 0.9, `${r.id}: ${r.nsfw_score}`);
+  const excluded = await read('excluded/');
+  assert.deepEqual(
+    excluded.map((r) => [r.id, r.reason]),
+    [
+      ['gone', 'image_undecodable'],
+      ['r3', 'nsfw'],
+    ],
+  );
+  assert.match(excluded[1].detail as string, /^nsfw_score 1\.0000 > 0\.9$/);
+  const card = readFileSync(path.join(release, 'README.md'), 'utf8');
+  assert.match(card, /NSFW scores \(`nsfw_score`\) from the classifier `nsfw`: the probability of `nsfw`; records above 0\.9 excluded/);
 });
