@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { stageFolder } from '../core/stage-folder.js';
 
 /**
  * Where a run keeps its work, under the output folder so that a run (and its resume) needs
@@ -62,18 +63,6 @@ export class RunLayout {
     return path.join(this.workDir, 'stages', stageFolder(index, name));
   }
 
-  /** Another stage's folder, seen from a stage that knows only its own (`MapTaskInfo.stageDir`). */
-  static stageDirBeside(stageDir: string, index: number, name: string): string {
-    return path.join(path.dirname(stageDir), stageFolder(index, name));
-  }
-
-  /** The pipeline position of the stage whose folder is `stageDir`. */
-  static stageIndexOf(stageDir: string): number {
-    const m = /^(\d+)-/.exec(path.basename(stageDir));
-    if (!m) throw new Error(`${stageDir}: not a stage folder`);
-    return Number(m[1]);
-  }
-
   releaseDir(version: number): string {
     return path.join(this.outputRoot, `v${version}`);
   }
@@ -104,11 +93,6 @@ export class RunLayout {
   stagingDir(runId: string): string {
     return path.join(this.outputRoot, '.thresher', `staging-${runId}`);
   }
-}
-
-/** `<index>-<name>`: a stage's folder under `stages/` (and its release folder under `artifacts/`). */
-export function stageFolder(index: number, name: string): string {
-  return `${index}-${name}`;
 }
 
 export function pad(n: number, width: number): string {
