@@ -111,6 +111,7 @@ program
       p,
       reader.columns.map((c) => c.name),
     );
+    for (const note of await (await import('../pipeline/preflight.js')).checkPreflight(p)) console.log(note);
     console.log(`${file}: valid (${p.stages.length} stages: ${p.stages.map((s) => s.name).join(', ') || 'none'})`);
   });
 

@@ -168,6 +168,18 @@ interface StageDefinitionBase<P> {
    * stage). The pipeline is checked against them before any record is read.
    */
   requires?(params: P, env: StageEnv): string[];
+  /**
+   * What the stage needs outside the pipeline file (a model on disk or in the hub cache),
+   * checked before any record is read. Each problem is one line; a note (e.g. "the model is
+   * missing, the stage will be skipped") is shown without failing.
+   */
+  preflight?(params: P, env: StageEnv): Promise<Preflight>;
+}
+
+/** What `preflight` found: problems fail the run at validation, notes are only shown. */
+export interface Preflight {
+  problems: string[];
+  notes: string[];
 }
 
 /** One entry in the stage registry: a name, a params schema, and a factory; `kind` says which. */

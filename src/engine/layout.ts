@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { stageFolder } from '../core/stage-folder.js';
 
 /**
  * Where a run keeps its work, under the output folder so that a run (and its resume) needs
@@ -59,7 +60,7 @@ export class RunLayout {
   }
 
   stageDir(index: number, name: string): string {
-    return path.join(this.workDir, 'stages', `${index}-${name}`);
+    return path.join(this.workDir, 'stages', stageFolder(index, name));
   }
 
   releaseDir(version: number): string {

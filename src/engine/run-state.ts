@@ -8,6 +8,7 @@ import type { ColumnSpec } from '../core/record.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
 import { checkRequiredColumns } from '../pipeline/columns-check.js';
+import { checkPreflight } from '../pipeline/preflight.js';
 import type { RunLayout } from './layout.js';
 import { liveTaskLocks } from './task-lock.js';
 import path from 'node:path';
@@ -53,10 +54,12 @@ export function fingerprintInputs(files: InputFile[]): string {
  * Plan a run, or pick up the planned one. A planned run with another pipeline hash is an
  * error unless `fresh` discards it: a resume must never mix two pipelines.
  */
-export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean): Promise<{ state: RunState; resumed: boolean }> {
+export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean): Promise<{ state: RunState; resumed: boolean; notes: string[] }> {
+  // Models and the like, on a resume too: a model removed since would fail every task.
+  const notes = await checkPreflight(pipeline);
   if (existsSync(layout.runFile)) {
     const state = readRunState(layout);
-    if (!fresh && state.pipeline_sha256 === pipeline.sha256) return { state, resumed: true };
+    if (!fresh && state.pipeline_sha256 === pipeline.sha256) return { state, resumed: true, notes };
     if (!fresh) {
       throw new ThresherError(`${layout.workDir}: an unfinished run of a different pipeline (${state.pipeline_file}) is here; rerun with --fresh to discard it`);
     }
@@ -84,5 +87,5 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
     input_columns: reader.columns,
   };
   writeFileAtomic(layout.runFile, JSON.stringify(state, null, 1));
-  return { state, resumed: false };
+  return { state, resumed: false, notes };
 }

@@ -53,7 +53,8 @@ async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: R
 }
 
 async function planAndRun(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions, pool: Piscina): Promise<ReleaseResult & { resumed: boolean }> {
-  const { state, resumed } = await planRun(pipeline, layout, options.fresh ?? false);
+  const { state, resumed, notes } = await planRun(pipeline, layout, options.fresh ?? false);
+  for (const note of notes) options.log?.(note);
   options.log?.(
     resumed
       ? `resuming run ${state.run_id} → v${state.version} (${layout.workDir})`

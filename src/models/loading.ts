@@ -25,12 +25,17 @@ export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
+/** Whether `source` has the shape of a hub id (`owner/name`). */
+export function isHubId(source: string): boolean {
+  return HUB_ID.test(source);
+}
+
 function isDir(p: string): boolean {
   return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** The snapshot folder of a hub id in the cache (refs/main's commit), if there is one. */
-function cachedSnapshot(cache: string, id: string): string | undefined {
+export function cachedSnapshot(cache: string, id: string): string | undefined {
   const repo = path.join(cache, `models--${id.replace('/', '--')}`);
   const ref = path.join(repo, 'refs', 'main');
   if (!existsSync(ref)) return undefined;

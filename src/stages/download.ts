@@ -8,6 +8,7 @@ import { downloadBatch, type DownloadSettings, type Prepared, type RowInput } fr
 import { DEFAULT_USER_AGENT } from '../images/fetch.js';
 import { HostLimitedQueue } from '../images/host-limit.js';
 import { DEFAULT_DISALLOWED } from '../images/optout.js';
+import { downloadShardsDir } from '../images/shard-dirs.js';
 
 /**
  * `download`: URL + caption records (LAION, CC3M/CC12M, DataComp pools) → images fetched,
@@ -101,6 +102,7 @@ class DownloadStage implements MapStage {
   constructor(
     private readonly p: Params,
     private readonly captionColumn: string,
+    private readonly stages: readonly { name: string }[],
   ) {
     this.settings = settingsOf(p);
     this.queue = new HostLimitedQueue<Prepared>(p.concurrency, p.per_host);
@@ -156,8 +158,9 @@ class DownloadStage implements MapStage {
     }
   }
 
+  /** Released, unless a face_blur stage follows and releases blurred copies instead. */
   private shardsDir(task: MapTaskInfo): string {
-    return path.join(task.stageDir, 'artifacts', 'shards');
+    return downloadShardsDir(task.stageDir, this.stages);
   }
 
   counters(): Record<string, number> {
@@ -173,12 +176,15 @@ class DownloadStage implements MapStage {
       const index = JSON.parse(readFileSync(path.join(indexDir, n), 'utf8')) as { rows: { ok: boolean }[] };
       samples += index.rows.filter((r) => r.ok).length;
     }
-    const where = `${task.artifactsPath}shards/`;
+    const released = dir.startsWith(path.join(task.stageDir, 'artifacts'));
+    const where = released ? `${task.artifactsPath}shards/` : null;
     return {
       key: 'images',
       title: 'Images',
       card: [
-        `${samples} images in ${shards.length} WebDataset shards under \`${where}\` (\`<key>.jpg\`, \`.txt\`, \`.json\` per sample; the \`shard\` and \`key\` columns point to them).`,
+        released
+          ? `${samples} images in ${shards.length} WebDataset shards under \`${where}\` (\`<key>.jpg\`, \`.txt\`, \`.json\` per sample; the \`shard\` and \`key\` columns point to them).`
+          : `${samples} images downloaded in ${shards.length} WebDataset shards, not released: a face_blur stage releases blurred copies of the images that reach it.`,
         `Resize: ${this.p.resize}${this.p.resize === 'none' ? '' : ` to ${this.p.size}${this.p.only_shrink ? ', only shrinking' : ''}`}; sha256 of the original bytes in \`sha256\`. Opt-outs honoured: X-Robots-Tag ${this.p.disallowed_directives.join(', ') || '(none)'}.`,
       ],
       data: { shards: shards.length, samples, dir: where, resize: this.p.resize, size: this.p.size, user_agent: this.p.user_agent, disallowed_directives: this.p.disallowed_directives },
@@ -192,5 +198,5 @@ export const downloadStage = defineStage<Params>({
   kind: 'map',
   params,
   requires: (p) => [p.url_column, ...(p.hash_column ? [p.hash_column] : [])],
-  create: (p, env) => new DownloadStage(p, p.caption_column ?? env.contentColumn),
+  create: (p, env) => new DownloadStage(p, p.caption_column ?? env.contentColumn, env.stages ?? []),
 });

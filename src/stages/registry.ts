@@ -26,6 +26,8 @@ const STAGES: Record<string, () => Promise<AnyStage>> = {
   download: async () => (await import('./download.js')).downloadStage,
   image_filter: async () => (await import('./image-filter.js')).imageFilterStage,
   image_near_dedup: async () => (await import('./image-near-dedup.js')).imageNearDedupStage,
+  face_blur: async () => (await import('./face-blur.js')).faceBlurStage,
+  nsfw: async () => (await import('./nsfw.js')).nsfwStage,
   ner: async () => (await import('./ner.js')).nerStage,
   embed: async () => (await import('./embed.js')).embedStage,
   semantic_dedup: async () => (await import('./semantic-dedup.js')).semanticDedupStage,
