@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { RecordBatch } from '../../core/batch.js';
 import { ensureDir, writeFileAtomic } from '../../core/fs.js';
 import { openWriter } from '../../io/open.js';
 import { layoutEntries, metadataLayout } from './matcher-cache.js';
@@ -58,10 +59,23 @@ export async function writeBalanceReport(
     ],
     () => path.join(dir, 'entry_counts.parquet'),
   );
-  for (let e = 0; e < before.length; e++) {
-    if (before[e] === 0) continue;
-    await writer.write({ id: String(e), entry_id: e, entry: names ? (names[e] ?? null) : null, count: before[e], count_after: after[e] ?? 0 });
-  }
+  const seen: number[] = [];
+  for (let e = 0; e < before.length; e++) if (before[e] > 0) seen.push(e);
+  const batch = new RecordBatch(seen.length);
+  batch.setColumn('entry_id', seen);
+  batch.setColumn(
+    'entry',
+    seen.map((e) => (names ? (names[e] ?? null) : null)),
+  );
+  batch.setColumn(
+    'count',
+    seen.map((e) => before[e]),
+  );
+  batch.setColumn(
+    'count_after',
+    seen.map((e) => after[e] ?? 0),
+  );
+  await writer.writeBatch!(batch);
   await writer.close();
   writeFileAtomic(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
   const svg = await renderSvg(entryCountsSpec(before, after, summary.t));
