@@ -91,8 +91,9 @@ async function runSlurm(file: string, opts: RunCliOptions): Promise<void> {
 program
   .command('status')
   .description('tasks of the current run per step: done, running, pending and failed, with log paths (Slurm or local runs)')
-  .argument('<output>', 'the output folder (output.path of the pipeline)')
+  .argument('<output>', 'the output folder (output.path of the pipeline), or an s3:// work prefix (execution.s3.work_dir) or release prefix')
   .action(async (output: string) => {
+    if (/^s3:\/\//i.test(output)) return (await import('./status-store.js')).printStoreStatus(output);
     const { printStatus } = await import('./status.js');
     await printStatus(path.resolve(output));
   });
