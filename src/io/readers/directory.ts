@@ -1,47 +1,16 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { swhContentId, xxh3ContentId } from '../../core/hashing.js';
-import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
-import { badInput, contentIdSchema, excluded, oneLine, strictDecoder } from '../common.js';
+import type { ColumnSpec } from '../../core/record.js';
+import { badInput, excluded, oneLine } from '../common.js';
 import { PatternSet } from '../glob.js';
 import { walkTree } from '../../core/walk.js';
-import { contiguousRange } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
+import { directoryColumns, directoryReaderOptionsSchema, directorySlices, fileItem, packageName, RepoFinder, type DirectoryReaderOptions } from './directory-common.js';
 
-export const directoryReaderOptionsSchema = z.strictObject({
-  /** Files larger than this are excluded with reason `too_large`. Default 10 MiB: The Stack v2 kept files under 10 MiB. */
-  maxBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1024 * 1024),
-  /** Only files matching one of these globs (a pattern without `/` matches the file name). */
-  include: z.array(z.string()).default([]),
-  /** Files and directories matching one of these globs are not part of the input. */
-  exclude: z.array(z.string()).default([]),
-  /**
-   * How `repo` is found. `auto`: nearest package.json with a name (name@version), else the
-   * nearest directory holding `.git`, else the top-level directory. `package`/`git`/`top`
-   * use only that rule (falling back to `top`).
-   */
-  repoFrom: z.enum(['auto', 'package', 'git', 'top']).default('auto'),
-  /** How `content_id` is made: swh (git blob sha1: the id code is traced by), xxh3, or none. */
-  contentId: contentIdSchema,
-});
-export type DirectoryReaderOptions = z.input<typeof directoryReaderOptionsSchema>;
-
-export const DIRECTORY_COLUMNS: ColumnSpec[] = [
-  ...PROVENANCE_COLUMNS,
-  { name: 'path', type: 'string' },
-  { name: 'repo', type: 'string' },
-  { name: 'size', type: 'int64' },
-  { name: 'content', type: 'string' },
-];
-
-const BINARY_SNIFF_BYTES = 8192;
+export { directoryReaderOptionsSchema, DIRECTORY_COLUMNS, type DirectoryReaderOptions } from './directory-common.js';
 
 /**
  * One record per file under a root. Sorted byte-wise by relative path. `.git` entries are
@@ -51,7 +20,7 @@ const BINARY_SNIFF_BYTES = 8192;
  */
 export class DirectoryReader implements Reader {
   get columns(): ColumnSpec[] {
-    return this.opts.contentId === 'none' ? DIRECTORY_COLUMNS.filter((c) => c.name !== 'content_id') : DIRECTORY_COLUMNS;
+    return directoryColumns(this.opts.contentId);
   }
 
   readonly contentColumn = 'content';
@@ -59,14 +28,14 @@ export class DirectoryReader implements Reader {
   private readonly opts: z.output<typeof directoryReaderOptionsSchema>;
   private readonly include: PatternSet;
   private readonly exclude: PatternSet;
-  private readonly pkgCache = new Map<string, string | null>();
-  private readonly gitCache = new Map<string, string | null>();
+  private readonly repos: RepoFinder;
 
   constructor(root: string, options: DirectoryReaderOptions = {}) {
     this.root = path.resolve(root);
     this.opts = directoryReaderOptionsSchema.parse(options);
     this.include = new PatternSet(this.opts.include);
     this.exclude = new PatternSet(this.opts.exclude);
+    this.repos = new RepoFinder(this.opts.repoFrom, path.basename(this.root), { packageAt: (d) => this.packageAt(d), gitAt: (d) => this.gitAt(d) });
   }
 
   async listFiles(): Promise<InputFile[]> {
@@ -104,17 +73,8 @@ export class DirectoryReader implements Reader {
     }
   }
 
-  /** Contiguous ranges of the sorted list, balanced by bytes (keeps packages together). */
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
-    // Weigh a file by the work it costs: an oversize file is only excluded, never read, and
-    // every file costs a syscall or two however small it is.
-    const cap = this.opts.maxBytes;
-    const [a, b] = contiguousRange(
-      files.map((f) => (f.bytes > cap ? 0 : f.bytes) + 4096),
-      rank,
-      worldSize,
-    );
-    return files.slice(a, b).map((file) => ({ file }));
+    return directorySlices(files, rank, worldSize, this.opts.maxBytes);
   }
 
   /**
@@ -181,72 +141,28 @@ export class DirectoryReader implements Reader {
     } finally {
       closeSync(fd);
     }
-    const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
-    if (nul >= 0) return excluded(rel, rel, null, 'binary', bytes.length, `NUL byte at offset ${nul}`);
-    let content: string;
-    try {
-      content = strictDecoder().decode(bytes);
-    } catch {
-      return excluded(rel, rel, null, 'invalid_utf8', bytes.length, 'not valid UTF-8');
-    }
-    const record: DataRecord = {
-      id: rel,
-      source: rel,
-      source_row: null,
-      ...(this.opts.contentId === 'none' ? {} : { content_id: this.opts.contentId === 'swh' ? swhContentId(bytes) : xxh3ContentId(bytes) }),
-      path: rel,
-      repo: this.repoOf(rel),
-      size: bytes.length,
-      content,
-    };
-    return { record };
+    return fileItem(rel, bytes, this.opts.contentId, () => this.repoOf(rel));
   }
 
   /** The package or repository a file belongs to (see the `repoFrom` option). */
   repoOf(relPath: string): string {
-    const slash = relPath.lastIndexOf('/');
-    const dir = slash < 0 ? '' : relPath.slice(0, slash);
-    const how = this.opts.repoFrom;
-    if (how === 'auto' || how === 'package') {
-      const pkg = this.nearest(dir, this.pkgCache, (d) => this.packageAt(d));
-      if (pkg !== null) return pkg;
-    }
-    if (how === 'auto' || how === 'git') {
-      const git = this.nearest(dir, this.gitCache, (d) => this.gitAt(d));
-      if (git !== null) return git;
-    }
-    return slash < 0 ? path.basename(this.root) : relPath.slice(0, relPath.indexOf('/'));
-  }
-
-  private nearest(dir: string, cache: Map<string, string | null>, probe: (d: string) => string | null): string | null {
-    const cached = cache.get(dir);
-    if (cached !== undefined) return cached;
-    let found = probe(dir);
-    if (found === null && dir !== '') {
-      const slash = dir.lastIndexOf('/');
-      found = this.nearest(slash < 0 ? '' : dir.slice(0, slash), cache, probe);
-    }
-    cache.set(dir, found);
-    return found;
+    return this.repos.repoOf(relPath);
   }
 
   private packageAt(dir: string): string | null {
     try {
-      const text = readFileSync(path.join(this.root, dir, 'package.json'), 'utf8');
-      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
-      if (typeof pkg.name !== 'string' || pkg.name === '') return null; // e.g. {"type":"module"} markers in dist/
-      return typeof pkg.version === 'string' && pkg.version !== '' ? `${pkg.name}@${pkg.version}` : pkg.name;
+      return packageName(readFileSync(path.join(this.root, dir, 'package.json'), 'utf8'));
     } catch {
       return null;
     }
   }
 
-  private gitAt(dir: string): string | null {
+  private gitAt(dir: string): boolean {
     try {
       lstatSync(path.join(this.root, dir, '.git'));
-      return dir === '' ? path.basename(this.root) : dir;
+      return true;
     } catch {
-      return null;
+      return false;
     }
   }
 }
