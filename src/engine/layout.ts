@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -80,14 +82,23 @@ export class RunLayout {
     return path.join(this.stateDir, 'files');
   }
 
-  /** A remote task's local scratch folder for one attempt. */
+  /**
+   * This machine's own folder for a run whose work folder is remote: in the system's temporary
+   * folder (TMPDIR), not beside the pipeline file, which a cluster may keep on a shared
+   * filesystem; named after the output root, so every process of the run on one machine shares it.
+   */
+  get machineDir(): string {
+    return path.join(os.tmpdir(), `thresher-${createHash('sha256').update(this.outputRoot).digest('hex').slice(0, 16)}`);
+  }
+
+  /** A remote task's scratch folder for one attempt. */
   taskScratch(step: string, rank: number, attempt: string): string {
-    return path.join(this.outputRoot, '.thresher', 'tasks', `${step}-${pad(rank, 5)}-${attempt}`);
+    return path.join(this.machineDir, 'tasks', `${step}-${pad(rank, 5)}-${attempt}`);
   }
 
   /** Objects fetched from a remote work prefix on this machine, by sha256. */
   get fetchCache(): string {
-    return path.join(this.outputRoot, '.thresher', 'cache');
+    return path.join(this.machineDir, 'cache');
   }
 
   markersDir(step: string): string {

@@ -56,6 +56,7 @@ export class ObjectFiles {
 
   /** Object `o` as the file `dest`; `by` (the task whose marker names it) is what an error names. */
   async fetch(o: StoredObject, dest: string, by: string): Promise<void> {
+    if (o.path.split('/').some((p) => p === '' || p === '.' || p === '..')) throw new ThresherError(`the marker of ${by} names ${JSON.stringify(o.path)}, not a path inside the work folder`);
     const cached = this.cached(o.sha256);
     if (!existsSync(cached)) await this.download(o, cached, by);
     ensureDir(path.dirname(dest));

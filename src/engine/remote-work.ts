@@ -127,8 +127,7 @@ export class RemoteWork implements WorkStore {
   async discard(layout: RunLayout): Promise<void> {
     await eachLimited(await this.store.list(this.prefix), TRANSFERS, (o) => this.store.remove(o.key));
     removeIfExists(layout.stateDir);
-    removeIfExists(layout.fetchCache);
-    removeIfExists(path.dirname(layout.taskScratch('x', 0, 'x')));
+    removeIfExists(layout.machineDir); // the fetch cache and scratch folders of this machine
     this.seen.clear();
   }
 
