@@ -124,8 +124,23 @@ export class RemoteWork implements WorkStore {
     return live;
   }
 
+  /**
+   * Removes the prefix: data first, the markers next, run.json last, so that one who looks
+   * meanwhile (a Slurm waiter) never sees a run whose tasks lost their markers, and a removal
+   * cut short is finished by the next finalize (it finds the release by run id).
+   */
   async discard(layout: RunLayout): Promise<void> {
-    await eachLimited(await this.store.list(this.prefix), TRANSFERS, (o) => this.store.remove(o.key));
+    const runKey = this.key(layout, layout.runFile);
+    const steps = this.key(layout, layout.stepsDir) + '/';
+    const order = (key: string) => (key === runKey ? 2 : key.startsWith(steps) && MARKER.test(key.slice(steps.length)) ? 1 : 0);
+    const objects = await this.store.list(this.prefix);
+    for (const round of [0, 1, 2]) {
+      await eachLimited(
+        objects.filter((o) => order(o.key) === round),
+        TRANSFERS,
+        (o) => this.store.remove(o.key),
+      );
+    }
     removeIfExists(layout.stateDir);
     removeIfExists(layout.machineDir); // the fetch cache and scratch folders of this machine
     this.seen.clear();
