@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/fixtures.js';
 import { dataFingerprint, readManifest, writeJsonlPool } from '../helpers/pools.js';
@@ -130,6 +130,16 @@ test('a task killed mid-run (objects uploaded, no marker, its lease left to expi
   assert.equal(released.status, 0, released.stderr);
   assert.match(released.stdout, /^releases: v1 \(run [0-9a-f-]+, \d+ records\)$/m, released.stdout);
   assert.match(released.stdout, /no run in progress/);
+});
+
+test('a local output with its work folder on S3: the same release, and the local copy keeps no work after it', async () => {
+  const file = pipelineFor(path.join(root, 'e'), 'out', 's3://work/e');
+  const run = await cli(['run', file, '-q']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(dataFingerprint(readManifest(path.join(root, 'e', 'out', 'v1'))), reference);
+  assert.deepEqual(await new S3Store('work').list('e/'), []);
+  assert.ok(!existsSync(path.join(root, 'e', 'out', '.thresher', 'work')));
+  assert.equal((await cli(['verify', path.join(root, 'e', 'out', 'v1')])).status, 0);
 });
 
 test('a work prefix that is a whole bucket or overlaps the releases is refused in one line', async () => {
