@@ -92,8 +92,9 @@ async function runSlurm(file: string, opts: RunCliOptions): Promise<void> {
 program
   .command('status')
   .description('tasks of the current run per step: done, running, pending and failed, with log paths (Slurm or local runs)')
-  .argument('<output>', 'the output folder (output.path of the pipeline)')
+  .argument('<output>', 'the output folder (output.path of the pipeline), or an s3:// work prefix (execution.s3.work_dir) or release prefix')
   .action(async (output: string) => {
+    if (/^s3:\/\//i.test(output)) return (await import('./status-store.js')).printStoreStatus(output);
     const { printStatus } = await import('./status.js');
     await printStatus(path.resolve(output));
   });
@@ -152,9 +153,9 @@ program
   .requiredOption('--rank <r>', 'rank in 0..world_size-1', nonNegativeInt)
   .option('--force', 'run even if the task is already complete')
   .action(async (file: string, opts: { step: string; rank: number; force?: boolean }) => {
-    const [{ loadPipelineFile }, { outputRootOf }, { loadTaskContext, runTask, taskReadiness }] = await Promise.all([load.pipeline(), import('../engine/output-root.js'), import('../engine/task.js')]);
+    const [{ loadPipelineFile }, { outputRootOf }, { openTaskContext, runTask, taskReadiness }] = await Promise.all([load.pipeline(), import('../engine/output-root.js'), import('../engine/task.js')]);
     const pipeline = await loadPipelineFile(file);
-    const ctx = loadTaskContext(pipeline, outputRootOf(pipeline));
+    const ctx = await openTaskContext(pipeline, outputRootOf(pipeline));
     const { done, after } = taskReadiness(ctx, opts.step, opts.rank);
     if (!opts.force && done) {
       log(`${opts.step}/${opts.rank}: already complete, skipped`);
@@ -169,7 +170,7 @@ program
   .description('turn a run whose tasks are all complete into the next release')
   .argument('<pipeline>')
   .action(async (file: string) => {
-    const [{ loadPipelineFile }, { outputRootOf }, { lockOutput }, { loadTaskContext }, { finalizeRelease }, { printRunSummary }] = await Promise.all([
+    const [{ loadPipelineFile }, { outputRootOf }, { lockOutput }, { openTaskContext }, { finalizeRelease }, { printRunSummary }] = await Promise.all([
       load.pipeline(),
       import('../engine/output-root.js'),
       import('../engine/lock.js'),
@@ -181,7 +182,7 @@ program
     const root = outputRootOf(pipeline);
     const unlock = lockOutput(root);
     try {
-      const result = await finalizeRelease(loadTaskContext(pipeline, root));
+      const result = await finalizeRelease(await openTaskContext(pipeline, root));
       printRunSummary({ ...result, resumed: false });
     } finally {
       unlock();

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
 import type { InputFile } from '../io/types.js';
 import { checkListingUnchanged } from './input-check.js';
@@ -26,12 +25,6 @@ function chainProblems(ctx: TaskContext): { problems: string[]; tasks: TaskStats
   return { problems, tasks };
 }
 
-function outputProblems(ctx: TaskContext, tasks: TaskStats[]): string[] {
-  const problems: string[] = [];
-  for (const t of tasks) for (const o of t.outputs) if (!existsSync(path.join(ctx.layout.workDir, o.path))) problems.push(`${o.path} (written by ${t.step}/${t.rank}) is missing`);
-  return problems;
-}
-
 /** Every record that enters a stage leaves it or is excluded with a reason; each stage takes what the one before gave. */
 export function countProblems(stats: RunStats, order: string[]): string[] {
   const problems: string[] = [];
@@ -50,9 +43,10 @@ export function countProblems(stats: RunStats, order: string[]): string[] {
 
 /** The completed tasks of a run that passes every check; otherwise one error listing what is wrong. */
 export async function checkRunComplete(ctx: TaskContext): Promise<TaskStats[]> {
+  await ctx.work.refresh(ctx.layout);
   const { problems, tasks } = chainProblems(ctx);
   if (problems.length === 0) {
-    problems.push(...outputProblems(ctx, tasks));
+    problems.push(...(await ctx.work.gatherOutputs(ctx, tasks)));
     problems.push(...countProblems(mergeStats(tasks, statsOrder(ctx.pipeline)), statsOrder(ctx.pipeline)));
   }
   if (problems.length > 0) {

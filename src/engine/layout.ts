@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { stageFolder } from '../core/stage-folder.js';
 
@@ -14,36 +16,94 @@ import { stageFolder } from '../core/stage-folder.js';
  *   <output>/v1, v2, ...                        immutable releases
  * Slurm files sit beside the work folder, not in it: a release removes the work folder, and
  * the logs must outlive it.
+ *
+ * The run's state (run.json, inputs.json, steps/) lives in `stateDir`; the data tasks write
+ * (segments/, stages/, output/) in `workDir`. They are one folder, except for a task whose
+ * work folder is an object store (remote-work.ts): it writes its data in a scratch folder of
+ * its own (`forTaskData`) and uploads it, while it reads the run's state from the local copy.
+ * Object keys under a remote work prefix are these paths relative to `stateDir`.
  */
 export class RunLayout {
+  readonly stateDir: string;
   readonly workDir: string;
 
-  constructor(readonly outputRoot: string) {
-    this.workDir = path.join(outputRoot, '.thresher', 'work');
+  constructor(
+    readonly outputRoot: string,
+    dataDir?: string,
+  ) {
+    this.stateDir = path.join(outputRoot, '.thresher', 'work');
+    this.workDir = dataDir ?? this.stateDir;
+  }
+
+  /** The same run with its task data in `dir` (one attempt's scratch folder). */
+  forTaskData(dir: string): RunLayout {
+    return new RunLayout(this.outputRoot, dir);
   }
 
   get runFile(): string {
-    return path.join(this.workDir, 'run.json');
+    return path.join(this.stateDir, 'run.json');
   }
 
   get inputsFile(): string {
-    return path.join(this.workDir, 'inputs.json');
+    return path.join(this.stateDir, 'inputs.json');
+  }
+
+  /** The input listing of run `runId` in a remote work prefix (the run state names the run). */
+  plannedInputs(runId: string): string {
+    return path.join(this.stateDir, 'inputs', `${runId}.json`);
+  }
+
+  get stepsDir(): string {
+    return path.join(this.stateDir, 'steps');
   }
 
   marker(step: string, rank: number): string {
-    return path.join(this.workDir, 'steps', step, 'done', `${pad(rank, 5)}.json`);
+    return path.join(this.stateDir, 'steps', step, 'done', `${pad(rank, 5)}.json`);
   }
 
   taskLock(step: string, rank: number): string {
-    return path.join(this.workDir, 'steps', step, 'locks', `${pad(rank, 5)}.lock`);
+    return path.join(this.stateDir, 'steps', step, 'locks', `${pad(rank, 5)}.lock`);
   }
 
   locksDir(step: string): string {
-    return path.join(this.workDir, 'steps', step, 'locks');
+    return path.join(this.stateDir, 'steps', step, 'locks');
+  }
+
+  /** A remote task's leases: one object per generation (object-lease.ts). */
+  taskLease(step: string, rank: number): string {
+    return path.join(this.stateDir, 'steps', step, 'leases', pad(rank, 5));
+  }
+
+  /** Where one attempt of a remote task uploads what it wrote; only its marker makes them count. */
+  taskObjects(step: string, rank: number, attempt: string): string {
+    return path.join(this.objectsDir, step, pad(rank, 5), attempt);
+  }
+
+  get objectsDir(): string {
+    return path.join(this.stateDir, 'files');
+  }
+
+  /**
+   * This machine's own folder for a run whose work folder is remote: in the system's temporary
+   * folder (TMPDIR), not beside the pipeline file, which a cluster may keep on a shared
+   * filesystem; named after the output root, so every process of the run on one machine shares it.
+   */
+  get machineDir(): string {
+    return path.join(os.tmpdir(), `thresher-${createHash('sha256').update(this.outputRoot).digest('hex').slice(0, 16)}`);
+  }
+
+  /** A remote task's scratch folder for one attempt. */
+  taskScratch(step: string, rank: number, attempt: string): string {
+    return path.join(this.machineDir, 'tasks', `${step}-${pad(rank, 5)}-${attempt}`);
+  }
+
+  /** Objects fetched from a remote work prefix on this machine, by sha256. */
+  get fetchCache(): string {
+    return path.join(this.machineDir, 'cache');
   }
 
   markersDir(step: string): string {
-    return path.join(this.workDir, 'steps', step, 'done');
+    return path.join(this.stateDir, 'steps', step, 'done');
   }
 
   /** The last segment's shards: the release's data files. */

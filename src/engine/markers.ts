@@ -13,8 +13,8 @@ import type { TaskStats } from './stats.js';
  * task, a rank redone after a crash) changes that digest, so every task downstream of it is
  * stale and must run again; a marker alone never proves its inputs are the ones on disk.
  */
-export interface StepState {
-  step: Step;
+export interface StepState<S extends { name: string } = Step> {
+  step: S;
   markers: (TaskStats | undefined)[];
   /** ranks whose marker exists and was made after the current outputs of the step before */
   valid: boolean[];
@@ -42,7 +42,7 @@ function attemptsDigest(markers: TaskStats[]): string {
 }
 
 /** The state of one step given what its markers must name (`after`), or undefined if the step before is incomplete. */
-export function stepState(layout: RunLayout, step: Step, worldSize: number, after: string | undefined): StepState {
+export function stepState<S extends { name: string }>(layout: RunLayout, step: S, worldSize: number, after: string | undefined): StepState<S> {
   const markers = Array.from({ length: worldSize }, (_, r) => readMarker(layout, step.name, r));
   const valid = markers.map((m) => after !== undefined && m !== undefined && m.after === after);
   const complete = valid.every(Boolean);
@@ -50,11 +50,11 @@ export function stepState(layout: RunLayout, step: Step, worldSize: number, afte
 }
 
 /** Every step's state, in order: a step counts as done only when the whole chain above it holds. */
-export function chainState(layout: RunLayout, steps: Step[], run: RunState): StepState[] {
-  const out: StepState[] = [];
+export function chainState<S extends { name: string }>(layout: RunLayout, steps: S[], run: RunState): StepState<S>[] {
+  const out: StepState<S>[] = [];
   let after: string | undefined = planDigest(run);
   for (const step of steps) {
-    const state = stepState(layout, step, run.world_size, after);
+    const state: StepState<S> = stepState(layout, step, run.world_size, after);
     out.push(state);
     after = state.digest;
   }
@@ -62,7 +62,7 @@ export function chainState(layout: RunLayout, steps: Step[], run: RunState): Ste
 }
 
 /** Ranks of a step that are not validly complete, as `step/rank` names. */
-export function missingTasks(state: StepState): string[] {
+export function missingTasks(state: StepState<{ name: string }>): string[] {
   return state.valid.flatMap((ok, r) => (ok ? [] : [`${state.step.name}/${r}`]));
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
-import { removeIfExists, writeFileAtomic } from '../core/fs.js';
+import { writeFileAtomic } from '../core/fs.js';
 import { sha256Hex } from '../core/hashing.js';
 import type { InputFile } from '../io/types.js';
 import type { ColumnSpec } from '../core/record.js';
@@ -10,8 +10,8 @@ import { createReader } from './io.js';
 import { checkRequiredColumns } from '../pipeline/columns-check.js';
 import { checkPreflight } from '../pipeline/preflight.js';
 import type { RunLayout } from './layout.js';
-import { liveTaskLocks } from './task-lock.js';
-import path from 'node:path';
+import { planSteps } from './plan.js';
+import { workStoreFor } from './work-choice.js';
 
 /** What a run is. Written once when the run is planned; every task checks against it. */
 export interface RunState {
@@ -26,6 +26,8 @@ export interface RunState {
   input: { files: number; bytes: number; fingerprint: string };
   /** the reader's columns, fixed at planning (JSONL/Parquet columns may be inferred) */
   input_columns: ColumnSpec[];
+  /** the plan's step names, in order (what `thresher status` shows without the pipeline file) */
+  steps?: string[];
 }
 
 export function readRunState(layout: RunLayout): RunState {
@@ -57,16 +59,18 @@ export function fingerprintInputs(files: InputFile[]): string {
 export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean): Promise<{ state: RunState; resumed: boolean; notes: string[] }> {
   // Models and the like, on a resume too: a model removed since would fail every task.
   const notes = await checkPreflight(pipeline);
+  const work = workStoreFor(pipeline);
+  await work.refresh(layout);
   if (existsSync(layout.runFile)) {
     const state = readRunState(layout);
     if (!fresh && state.pipeline_sha256 === pipeline.sha256) return { state, resumed: true, notes };
     if (!fresh) {
       throw new ThresherError(`${layout.workDir}: an unfinished run of a different pipeline (${state.pipeline_file}) is here; rerun with --fresh to discard it`);
     }
-    const live = liveTaskLocks(path.join(layout.workDir, 'steps'));
+    const live = await work.liveTasks(layout);
     if (live.length > 0) throw new ThresherError(`${layout.workDir}: tasks of the planned run are running (${live.slice(0, 4).join(', ')}); --fresh would delete their work`);
   }
-  removeIfExists(layout.workDir);
+  await work.discard(layout);
   const reader = createReader(pipeline);
   const files = await reader.listFiles();
   checkRequiredColumns(
@@ -85,7 +89,9 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
     planned_at: new Date().toISOString(),
     input: { files: files.length, bytes: files.reduce((sum: number, f: InputFile) => sum + f.bytes, 0), fingerprint: fingerprintInputs(files) },
     input_columns: reader.columns,
+    steps: planSteps(pipeline).map((s) => s.name),
   };
   writeFileAtomic(layout.runFile, JSON.stringify(state, null, 1));
-  return { state, resumed: false, notes };
+  const held = await work.publishPlan(layout, state);
+  return { state: held, resumed: held.run_id !== state.run_id, notes };
 }

@@ -24,6 +24,16 @@ export interface TaskStats {
   outputs: { path: string; rows: number }[];
   /** keyed by stage key: `read`, `<index>:<name>`, `write`; insertion order = pipeline order */
   stages: Record<string, StageStats>;
+  /** a work folder on an object store: every file this task wrote, as the object holding it */
+  objects?: StoredObject[];
+}
+
+/** A file of the work folder (`path`, relative to it) kept as an object (`key`, relative to the work prefix). */
+export interface StoredObject {
+  path: string;
+  key: string;
+  bytes: number;
+  sha256: string;
 }
 
 export interface RunStats {

@@ -4,28 +4,39 @@ import { ThresherError } from '../core/errors.js';
 import type { TaskInfo } from '../core/stage.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { RunLayout } from './layout.js';
-import { chainState, commitMarker, missingTasks, planDigest, readMarker, removeMarker } from './markers.js';
+import { chainState, missingTasks, planDigest, readMarker } from './markers.js';
 import { planSteps, stageKey, type ResolvedGlobal, type Step } from './plan.js';
 import { ProgressSlots } from './progress-slots.js';
 import { readRunState, type RunState } from './run-state.js';
 import { runSegment } from './segment.js';
 import { emptyStageStats, type StageStats, type TaskStats } from './stats.js';
-import { TaskLock } from './task-lock.js';
+import { workStoreFor } from './work-choice.js';
+import type { WorkStore } from './work-store.js';
 
 export interface TaskContext {
   pipeline: LoadedPipeline;
   layout: RunLayout;
   run: RunState;
   steps: Step[];
+  /** where the work folder lives: this filesystem, or an object store the layout's folder copies */
+  work: WorkStore;
 }
 
-export function loadTaskContext(pipeline: LoadedPipeline, outputRoot: string): TaskContext {
+/** The planned run in the local work folder (or the local copy of a remote one: see openTaskContext). */
+export function loadTaskContext(pipeline: LoadedPipeline, outputRoot: string, work: WorkStore = workStoreFor(pipeline)): TaskContext {
   const layout = new RunLayout(outputRoot);
   const run = readRunState(layout);
   if (run.pipeline_sha256 !== pipeline.sha256) {
     throw new ThresherError(`${pipeline.file}: the pipeline changed since this run was planned in ${layout.workDir} (run it with --fresh to start over)`);
   }
-  return { pipeline, layout, run, steps: planSteps(pipeline) };
+  return { pipeline, layout, run, steps: planSteps(pipeline), work };
+}
+
+/** loadTaskContext after bringing the local copy of the run up to date (a process that did not plan the run: a cluster task, finalize, status). */
+export async function openTaskContext(pipeline: LoadedPipeline, outputRoot: string): Promise<TaskContext> {
+  const work = workStoreFor(pipeline);
+  await work.refresh(new RunLayout(outputRoot));
+  return loadTaskContext(pipeline, outputRoot, work);
 }
 
 export function readTaskStats(ctx: TaskContext, step: string, rank: number): TaskStats {
@@ -65,29 +76,30 @@ export interface RunTaskOptions {
 }
 
 /**
- * Runs one task. Takes the task's lock (one attempt at a time), forgets its completion before
- * touching any output, clears what an earlier attempt left, writes every output under a
- * temporary name and renames it, and commits its marker last, only if it still holds the lock.
+ * Runs one task. Claims it (one attempt at a time: a lock file, or a lease object), forgets its
+ * completion before touching any output, clears what an earlier attempt left, writes every
+ * output under a temporary name and renames it, and commits its marker last (after uploading
+ * the outputs when the work folder is remote), only if it still holds the claim.
  */
 export async function runTask(ctx: TaskContext, stepName: string, rank: number, options: RunTaskOptions): Promise<TaskStats> {
   const step = findStep(ctx, stepName);
   const worldSize = ctx.run.world_size;
   if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) throw new ThresherError(`rank ${rank} is outside 0..${worldSize - 1}`);
   const attempt = randomUUID();
-  const lock = TaskLock.acquire(ctx.layout.taskLock(stepName, rank), `${stepName}/${rank}`, attempt);
+  const claim = await ctx.work.claimTask(ctx, stepName, rank, attempt);
   try {
-    removeMarker(ctx.layout, stepName, rank);
+    const here: TaskContext = claim.layout === ctx.layout ? ctx : { ...ctx, layout: claim.layout };
     const started = performance.now();
     const info: TaskInfo = { step: stepName, rank, worldSize, seed: ctx.run.seed };
     const { stages, written, outputs } =
-      step.kind === 'segment' ? await runSegment(ctx, step.segment, step.last, info, options.progress) : { stages: await runReduce(ctx, step.stage, step.round, info), written: 0, outputs: [] };
-    const relative = outputs.map((f) => ({ path: path.relative(ctx.layout.workDir, f.path), rows: f.rows }));
+      step.kind === 'segment' ? await runSegment(here, step.segment, step.last, info, options.progress) : { stages: await runReduce(here, step.stage, step.round, info), written: 0, outputs: [] };
+    const relative = outputs.map((f) => ({ path: path.relative(here.layout.workDir, f.path).split(path.sep).join('/'), rows: f.rows }));
     const stats: TaskStats = { step: stepName, rank, attempt, after: options.after, ms: Math.round(performance.now() - started), records_written: written, outputs: relative, stages };
-    if (!lock.owns()) throw new ThresherError(`${stepName}/${rank}: another attempt took this task over while it ran; this attempt's result is discarded`);
-    commitMarker(ctx.layout, stats);
+    if (!(await claim.owns())) throw new ThresherError(`${stepName}/${rank}: another attempt took this task over while it ran; this attempt's result is discarded`);
+    await claim.commit(stats);
     return stats;
   } finally {
-    lock.release();
+    await claim.release();
   }
 }
 

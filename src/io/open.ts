@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ColumnSpec } from '../core/record.js';
 import { DirectoryReader, directoryReaderOptionsSchema } from './readers/directory.js';
+import { S3DirectoryReader } from './readers/directory-s3.js';
+import { isS3Url } from './storage/url.js';
 import { BlobStoreReader, blobStoreReaderOptionsSchema } from './readers/blob-store.js';
 import { GitReader, gitReaderOptionsSchema } from './readers/git.js';
 import { VcsExportReader, vcsExportReaderOptionsSchema } from './readers/vcs-export.js';
@@ -55,7 +57,7 @@ export function openReader(spec: ReaderSpec): Reader {
   const s = readerSpecSchema.parse(spec);
   switch (s.type) {
     case 'directory':
-      return new DirectoryReader(s.path, omit(s, 'type', 'path'));
+      return isS3Url(s.path) ? new S3DirectoryReader(s.path, omit(s, 'type', 'path')) : new DirectoryReader(s.path, omit(s, 'type', 'path'));
     case 'jsonl':
       return new JsonlReader(s.path, omit(s, 'type', 'path'));
     case 'json':

@@ -65,15 +65,20 @@ export const slurmSchema = z.strictObject({
 
 /**
  * Object storage (README: "Object storage"). Credentials are never here: the AWS SDK's default
- * chain finds them (environment, ~/.aws). An `s3://` output keeps its work folder (run state,
- * markers, intermediate shards, locks, Slurm logs) on a filesystem: `work_dir`.
+ * chain finds them (environment, ~/.aws). The work folder (run state, markers, intermediate
+ * shards, leases) of a run is a folder, or with `work_dir: s3://bucket/prefix` a prefix of an
+ * object store (src/engine/remote-work.ts); Slurm logs stay on a filesystem.
  */
 export const s3Schema = z.strictObject({
   /** an S3-compatible store, e.g. http://127.0.0.1:9000 (default: THRESHER_S3_ENDPOINT, AWS_ENDPOINT_URL_S3, else AWS) */
   endpoint: z.url().optional(),
   /** path-style URLs (http://host/bucket/key); default: on when an endpoint is set */
   force_path_style: z.boolean().optional(),
-  /** the work folder of an s3:// output, relative to the pipeline file (default: .thresher-s3/<bucket>/<prefix>); shared across nodes for Slurm */
+  /**
+   * where the run's work lives: an s3://bucket/prefix of its own (any output), or for an s3://
+   * output a folder relative to the pipeline file (default: .thresher-s3/<bucket>/<prefix>;
+   * shared across nodes for Slurm)
+   */
   work_dir: z.string().min(1).optional(),
 });
 

@@ -1,6 +1,5 @@
 import { readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { removeIfExists } from '../core/fs.js';
 import type { TaskContext } from '../engine/task.js';
 import { checkRunComplete } from '../engine/completeness.js';
 import { mergeStats, type RunStats } from '../engine/stats.js';
@@ -36,7 +35,7 @@ export async function finalizeRelease(ctx: TaskContext, hooks: PublishHooks = {}
   for (const v of releaseVersions(layout.outputRoot)) {
     const m = readManifest(layout.releaseDir(v));
     if (m?.run_id === run.run_id) {
-      removeIfExists(layout.workDir);
+      await ctx.work.discard(layout);
       return { dir: layout.releaseDir(v), manifest: m, stats: JSON.parse(readFileSync(path.join(layout.releaseDir(v), 'stats.json'), 'utf8')) as RunStats };
     }
   }
@@ -50,6 +49,6 @@ export async function finalizeRelease(ctx: TaskContext, hooks: PublishHooks = {}
   const { staging, manifest: sealed } = await assembleRelease(ctx, tasks, stats, version, prev);
   const dir = layout.releaseDir(version);
   renameSync(staging, dir); // the release appears whole, or not at all
-  removeIfExists(layout.workDir);
+  await ctx.work.discard(layout);
   return { dir, manifest: sealed, stats };
 }

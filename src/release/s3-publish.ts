@@ -106,7 +106,7 @@ export async function publishToStore(ctx: TaskContext, hooks: PublishHooks = {})
     const stats = JSON.parse((await readAll(store, releases.releaseKey(done.version, 'stats.json'))).toString('utf8')) as RunStats;
     writeReceipt(ctx, done.version, urlOf(done.version), done.manifest, stats);
     removeIfExists(layout.stagingDir(run.run_id));
-    removeIfExists(layout.workDir);
+    await ctx.work.discard(layout);
     return { dir: urlOf(done.version), manifest: done.manifest, stats };
   }
   const tasks = await checkRunComplete(ctx);
@@ -125,6 +125,6 @@ export async function publishToStore(ctx: TaskContext, hooks: PublishHooks = {})
   await uploadRelease(releases, version, staging, manifest, hooks);
   writeReceipt(ctx, version, urlOf(version), manifest, stats);
   removeIfExists(staging);
-  removeIfExists(layout.workDir);
+  await ctx.work.discard(layout);
   return { dir: urlOf(version), manifest, stats };
 }

@@ -18,6 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function observeWithRetries(ctx: TaskContext, submission: Submission, pollMs: number): Promise<Observation> {
   for (let attempt = 1; ; attempt++) {
     try {
+      await ctx.work.refresh(ctx.layout); // a remote work folder: the markers tasks on other nodes committed
       return observeRun(ctx, submission);
     } catch (err) {
       if (attempt >= 10) throw err;

@@ -35,7 +35,12 @@ export class LocalStore implements ObjectStore {
       for (const name of names) {
         if (name.startsWith('.') && name.includes('.tmp-')) continue; // our own temporaries
         const key = rel ? `${rel}/${name}` : name;
-        const st = await lstat(this.url(key));
+        let st;
+        try {
+          st = await lstat(this.url(key));
+        } catch {
+          continue; // removed since the folder was read: as on S3, a listing shows what was there
+        }
         if (st.isDirectory()) {
           if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(key);
         } else if (key.startsWith(prefix)) {

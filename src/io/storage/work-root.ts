@@ -2,10 +2,9 @@ import path from 'node:path';
 import { parseS3Url } from './url.js';
 
 /**
- * Where an `s3://` output keeps its work folder: object stores have no rename and no cheap
- * append, and a task writes, renames and locks many small files, so run state, markers,
- * intermediate shards, locks and Slurm logs stay on a filesystem (shared across the nodes for
- * Slurm). `workDir` (execution.s3.work_dir) is relative to the pipeline file's folder; by
+ * Where an `s3://` output keeps its work folder on a filesystem (or, when `work_dir` is an
+ * s3:// prefix, its local copy of the run state and markers, its receipts and Slurm files).
+ * `workDir` (a local execution.s3.work_dir) is relative to the pipeline file's folder; by
  * default `.thresher-s3/<bucket>/<prefix>` there.
  */
 export function s3WorkRoot(outputUrl: string, baseDir: string, workDir?: string): string {
