@@ -9,6 +9,7 @@ import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
 import { runLocal } from './local.js';
 import { createWorkerPool } from './pool.js';
+import { preloadPlotting } from '../report/svg.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
 export { EXECUTORS, chooseExecutor, type ExecutorName } from './executor-choice.js';
@@ -61,6 +62,7 @@ async function planAndRun(pipeline: LoadedPipeline, layout: RunLayout, options: 
       : `planned run ${state.run_id} → v${state.version}: ${state.input.files} input files, ${(state.input.bytes / 1e6).toFixed(1)} MB, ${state.world_size} tasks per step`,
   );
   const ctx = loadTaskContext(pipeline, layout.outputRoot);
+  preloadPlotting(); // the release's report needs it; this thread only waits while the tasks run
   await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone }, pool);
   const release = await finalizeRelease(ctx);
   return { ...release, resumed };

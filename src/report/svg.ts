@@ -10,6 +10,21 @@ const CONFIG = {
   view: { stroke: null },
 };
 
+let loading: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+
+function plotting(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+  loading ??= Promise.all([import('vega'), import('vega-lite')]);
+  return loading;
+}
+
+/**
+ * Start loading vega in the background: a thread that will make a release calls this while it
+ * waits for tasks, so the release does not wait for the load (a failure shows at first use).
+ */
+export function preloadPlotting(): void {
+  plotting().catch(() => undefined);
+}
+
 /**
  * A Vega-Lite spec as an SVG document, headless: vega's View renders to SVG text without a canvas
  * or a browser. Text widths are then vega's estimate, the same on every machine, so the same data
@@ -17,7 +32,7 @@ const CONFIG = {
  * here, on first use: they cost ~0.3 s of CPU to load, which no command but a release should pay.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vl] = await plotting();
   const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
