@@ -39,7 +39,7 @@ export function codeStages(scratch: string, optOutName: string, benchmarkItems: 
 }
 
 /** Every file of `dir` as the directory reader gives it, in batches. */
-async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files: number; bytes: number }> {
+export async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files: number; bytes: number }> {
   const reader = openReader({ type: 'directory', path: dir } as Parameters<typeof openReader>[0]);
   const listed = await reader.listFiles();
   const names = reader.columns.map((c) => c.name);
@@ -58,16 +58,25 @@ async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files
   return { batches, files, bytes };
 }
 
-function copyOf(b: RecordBatch): RecordBatch {
+export function copyOf(b: RecordBatch): RecordBatch {
   const c = new RecordBatch(b.length);
   for (const n of b.names()) c.setColumn(n, b.column(n)!.slice());
   return c;
 }
 
+/** Real code as benchmark items: 200 characters from each of the first 5,000 files over 400 characters. */
+export function benchmarkItemsOf(batches: RecordBatch[]): string[] {
+  const texts = batches.flatMap((b) => (b.column('content') ?? []).filter((v): v is string => typeof v === 'string'));
+  return texts
+    .filter((t) => t.length > 400)
+    .map((t) => t.slice(100, 300))
+    .slice(0, 5000);
+}
+
 const info = (step: string): TaskInfo => ({ step, rank: 0, worldSize: 1, seed: 0 });
 
 /** A stage made runnable over batches: a map stage directly, a global one after observe + reduce. */
-async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scratch: string): Promise<{ processor: BatchProcessor; counters?: () => Record<string, number> } | undefined> {
+export async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scratch: string): Promise<{ processor: BatchProcessor; counters?: () => Record<string, number> } | undefined> {
   const def = await findStage(run.name);
   if (!def) return undefined;
   const params = (def.params as { parse(v: unknown): unknown }).parse(run.params);
@@ -135,9 +144,7 @@ export async function benchCodeStages(): Promise<Record<string, unknown>> {
     const loadBefore = os.loadavg().map((l) => Number(l.toFixed(1)));
     const { batches, files, bytes } = await readBatches(dir);
     const env: StageEnv = { contentColumn: 'content', baseDir: scratch };
-    const texts = batches.flatMap((b) => (b.column('content') ?? []).filter((v): v is string => typeof v === 'string'));
-    const items = texts.filter((t) => t.length > 400).map((t) => t.slice(100, 300)); // real code as benchmark items
-    const stages = codeStages(scratch, 'ms', items.slice(0, 5000));
+    const stages = codeStages(scratch, 'ms', benchmarkItemsOf(batches));
     const alone: Record<string, unknown> = {};
     for (const run of stages) {
       const copies = batches.map(copyOf);
