@@ -108,6 +108,7 @@ export function candidates(corpus: LicenseCorpus, text: IndexedText): number[] {
  * has it, into a mask of the candidates holding it (at most 24: one bit each).
  */
 export function windows(corpus: LicenseCorpus, text: IndexedText, indices: number[]): (Candidate | undefined)[] {
+  if (indices.length === 0) return [];
   const { bigram, post, live } = text;
   const slot = new Int8Array(corpus.licenses.length).fill(-1);
   indices.forEach((index, k) => (slot[index] = k));
