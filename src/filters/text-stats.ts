@@ -192,17 +192,21 @@ function codePointScan(units: Uint16Array, count: boolean): { shape: Shape; coun
 export type LineStats = Pick<TextStats, 'lines' | 'maxLineLength' | 'meanLineLength' | 'hasNul' | 'codePoints'>;
 export type LetterShares = Pick<TextStats, 'alphaFraction' | 'alnumFraction'>;
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
- * A text's line statistics, and its letter shares on demand. Latin-1 texts (nearly all code)
- * get their lines by native searches and their letters only when asked, by a byte loop; other
- * texts take one pass over their code units for both.
+ * A text's line statistics, and its letter shares on demand. Texts without surrogates (nearly
+ * all) get their lines by native searches and their letters only when asked: Latin-1 ones by a
+ * byte loop, others by a pass over their code units. Texts with surrogates take that pass for both.
  */
 export function measureText(text: string): { lines: LineStats; shares(): LetterShares } {
   let shape: Shape;
   let codePoints: number;
   let counts: Counts | undefined;
-  const bytes = latin1Bytes(text);
-  if (bytes) {
+  const latin1 = latin1Bytes(text) !== undefined;
+  // without surrogates code units are code points: lines by native searches, letters when asked
+  const units = latin1 || !SURROGATE.test(text);
+  if (units) {
     shape = unitLineShape(text);
     codePoints = text.length;
   } else ({ shape, counts, codePoints } = codePointScan(utf16(text), true));
@@ -215,7 +219,7 @@ export function measureText(text: string): { lines: LineStats; shares(): LetterS
   };
   const shares = (): LetterShares => {
     // the Latin-1 bytes' buffer is reused by the next text: copy again when asked late
-    counts ??= latin1Counts(latin1Bytes(text)!);
+    counts ??= latin1 ? latin1Counts(latin1Bytes(text)!) : codePointScan(utf16(text), true).counts;
     return {
       alphaFraction: codePoints > 0 ? counts.letters / codePoints : 0,
       alnumFraction: codePoints > 0 ? counts.alnum / codePoints : 0,
