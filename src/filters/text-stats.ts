@@ -1,4 +1,4 @@
-import { latin1Bytes } from './latin1.js';
+import { isLatin1, latin1Copy } from './latin1.js';
 
 /**
  * Line and character statistics of a text, as The Stack v2's file filters use them. Lengths
@@ -203,7 +203,7 @@ export function measureText(text: string): { lines: LineStats; shares(): LetterS
   let shape: Shape;
   let codePoints: number;
   let counts: Counts | undefined;
-  const latin1 = latin1Bytes(text) !== undefined;
+  const latin1 = isLatin1(text);
   // without surrogates code units are code points: lines by native searches, letters when asked
   const units = latin1 || !SURROGATE.test(text);
   if (units) {
@@ -218,8 +218,7 @@ export function measureText(text: string): { lines: LineStats; shares(): LetterS
     codePoints,
   };
   const shares = (): LetterShares => {
-    // the Latin-1 bytes' buffer is reused by the next text: copy again when asked late
-    counts ??= latin1 ? latin1Counts(latin1Bytes(text)!) : codePointScan(utf16(text), true).counts;
+    counts ??= latin1 ? latin1Counts(latin1Copy(text)) : codePointScan(utf16(text), true).counts;
     return {
       alphaFraction: codePoints > 0 ? counts.letters / codePoints : 0,
       alnumFraction: codePoints > 0 ? counts.alnum / codePoints : 0,
