@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- code-stages`: every code stage alone over the files of node_modules (read
  * once into batches, so reading is not counted), then all of them in a chain as the demo runs
- * them: files/s and MB/s on one core. Issue 8's target: all code stages together ≥ 5,000
+ * them (three passes, the least CPU time counts): files/s and MB/s on one core. Issue 8's target: all code stages together ≥ 5,000
  * files/s per core. A stage that is not registered (yet) is listed as skipped.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ export function codeStages(scratch: string, optOutName: string, benchmarkItems: 
 }
 
 /** Every file of `dir` as the directory reader gives it, in batches. */
-async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files: number; bytes: number }> {
+export async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files: number; bytes: number }> {
   const reader = openReader({ type: 'directory', path: dir } as Parameters<typeof openReader>[0]);
   const listed = await reader.listFiles();
   const names = reader.columns.map((c) => c.name);
@@ -58,16 +58,25 @@ async function readBatches(dir: string): Promise<{ batches: RecordBatch[]; files
   return { batches, files, bytes };
 }
 
-function copyOf(b: RecordBatch): RecordBatch {
+export function copyOf(b: RecordBatch): RecordBatch {
   const c = new RecordBatch(b.length);
   for (const n of b.names()) c.setColumn(n, b.column(n)!.slice());
   return c;
 }
 
+/** Real code as benchmark items: 200 characters from each of the first 5,000 files over 400 characters. */
+export function benchmarkItemsOf(batches: RecordBatch[]): string[] {
+  const texts = batches.flatMap((b) => (b.column('content') ?? []).filter((v): v is string => typeof v === 'string'));
+  return texts
+    .filter((t) => t.length > 400)
+    .map((t) => t.slice(100, 300))
+    .slice(0, 5000);
+}
+
 const info = (step: string): TaskInfo => ({ step, rank: 0, worldSize: 1, seed: 0 });
 
 /** A stage made runnable over batches: a map stage directly, a global one after observe + reduce. */
-async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scratch: string): Promise<{ processor: BatchProcessor; counters?: () => Record<string, number> } | undefined> {
+export async function prepare(run: StageRun, env: StageEnv, batches: RecordBatch[], scratch: string): Promise<{ processor: BatchProcessor; counters?: () => Record<string, number> } | undefined> {
   const def = await findStage(run.name);
   if (!def) return undefined;
   const params = (def.params as { parse(v: unknown): unknown }).parse(run.params);
@@ -128,6 +137,37 @@ function timeOver(processor: BatchProcessor, batches: RecordBatch[], alive: Int3
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
+/** Passes of the whole chain; the least CPU time counts (see `measurement`). */
+const CHAIN_PASSES = 3;
+
+interface ChainPass {
+  total: number;
+  totalCpu: number;
+  ran: string[];
+  perStage: Record<string, { cpu_ms: number; files_in: number }>;
+}
+
+/** All stages in a chain over fresh copies of `batches`: rows a stage excludes are gone for the next. */
+async function chainPass(stages: StageRun[], batches: RecordBatch[], env: StageEnv, scratch: string): Promise<ChainPass> {
+  const chain = batches.map(copyOf);
+  const alive = chain.map((b) => allRows(b.length));
+  const out: ChainPass = { total: 0, totalCpu: 0, ran: [], perStage: {} };
+  for (const run of stages) {
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    const filesIn = alive.reduce((n, a) => n + a.length, 0);
+    const ready = await prepare(run, env, chain, scratch);
+    if (!ready) continue;
+    const setupCpu = cpuMs() - c0;
+    const timed = timeOver(ready.processor, chain, alive);
+    out.total += performance.now() - t0;
+    out.totalCpu += setupCpu + timed.cpu;
+    out.perStage[run.name] = { cpu_ms: Math.round(setupCpu + timed.cpu), files_in: filesIn };
+    out.ran.push(run.name);
+  }
+  return out;
+}
+
 export async function benchCodeStages(): Promise<Record<string, unknown>> {
   const dir = path.join(repo, 'node_modules');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'thresher-code-stages-'));
@@ -135,9 +175,7 @@ export async function benchCodeStages(): Promise<Record<string, unknown>> {
     const loadBefore = os.loadavg().map((l) => Number(l.toFixed(1)));
     const { batches, files, bytes } = await readBatches(dir);
     const env: StageEnv = { contentColumn: 'content', baseDir: scratch };
-    const texts = batches.flatMap((b) => (b.column('content') ?? []).filter((v): v is string => typeof v === 'string'));
-    const items = texts.filter((t) => t.length > 400).map((t) => t.slice(100, 300)); // real code as benchmark items
-    const stages = codeStages(scratch, 'ms', items.slice(0, 5000));
+    const stages = codeStages(scratch, 'ms', benchmarkItemsOf(batches));
     const alone: Record<string, unknown> = {};
     for (const run of stages) {
       const copies = batches.map(copyOf);
@@ -167,30 +205,26 @@ export async function benchCodeStages(): Promise<Record<string, unknown>> {
         counters: ready.counters?.(),
       };
     }
-    const chain = batches.map(copyOf);
-    const alive = chain.map((b) => allRows(b.length));
-    let total = 0;
-    let totalCpu = 0;
-    const ran: string[] = [];
-    for (const run of stages) {
-      const t0 = performance.now();
-      const c0 = cpuMs();
-      const ready = await prepare(run, env, chain, scratch);
-      if (!ready) continue;
-      const setupCpu = cpuMs() - c0;
-      const timed = timeOver(ready.processor, chain, alive);
-      total += performance.now() - t0;
-      totalCpu += setupCpu + timed.cpu;
-      ran.push(run.name);
-    }
+    const passes: ChainPass[] = [];
+    for (let k = 0; k < CHAIN_PASSES; k++) passes.push(await chainPass(stages, batches, env, scratch));
+    const { total, totalCpu, ran, perStage } = passes.reduce((a, b) => (b.totalCpu < a.totalCpu ? b : a));
     const together = rate(files, totalCpu);
     return {
       benchmark: 'code-stages',
       input: { dir: 'node_modules', files, mb: Number((bytes / 1e6).toFixed(1)) },
-      measurement:
-        "one thread, records already in memory (reading and writing not counted); a stage's time includes its set-up (tables, automata) and, for a global stage, observe and reduce; files/s and MB/s are over that total in CPU time of the process (the machine is shared: wall time, kept as ms and wall_files_per_s, mostly measures the load); load = os.loadavg() before and after",
+      measurement: `one thread, records already in memory (reading and writing not counted); a stage's time includes its set-up (tables, automata) and, for a global stage, observe and reduce; files/s and MB/s are over that total in CPU time of the process (the machine is shared: wall time, kept as ms and wall_files_per_s, mostly measures the load); the chain runs ${CHAIN_PASSES} times after the stages alone (so tables built once per process are ready) and the pass with the least CPU time is reported (passes_cpu_ms: all of them), since neighbours on a shared machine inflate CPU time too; load = os.loadavg() before and after`,
       alone,
-      together: { stages: ran, ms: Math.round(total), cpu_ms: Math.round(totalCpu), files_per_s_per_core: together, wall_files_per_s: rate(files, total), target: 5000, target_met: together >= 5000 },
+      together: {
+        stages: ran,
+        per_stage: perStage,
+        passes_cpu_ms: passes.map((p) => Math.round(p.totalCpu)),
+        ms: Math.round(total),
+        cpu_ms: Math.round(totalCpu),
+        files_per_s_per_core: together,
+        wall_files_per_s: rate(files, total),
+        target: 5000,
+        target_met: together >= 5000,
+      },
       load: { before: loadBefore, after: os.loadavg().map((l) => Number(l.toFixed(1))) },
     };
   } finally {

@@ -1,4 +1,4 @@
-import { SubstringAutomaton } from './automaton.js';
+import { SubstringSearch } from './search.js';
 import { normalize, type WhitespaceRule } from './normalize.js';
 
 /** One benchmark item: a prompt or solution, and where it comes from (for the exclusion detail). */
@@ -25,19 +25,19 @@ export interface MatcherStats {
   short: number;
   /** ignored: the same normalised text as an earlier item (the earlier one is reported) */
   duplicates: number;
-  /** trie nodes of the automaton */
-  nodes: number;
+  /** distinct anchors (hashes of the items' first `minLength` characters) */
+  anchors: number;
 }
 
 /**
  * Which benchmark item, if any, a file contains: whitespace- and case-insensitive substring
  * match (normalize.ts) of every item at least `minLength` normalised characters (UTF-16 code
- * units) long, one pass over the file (automaton.ts, anchored on each item's first `minLength`
+ * units) long, one pass over the file (search.ts: a rolling hash of each item's first `minLength`
  * characters).
  */
 export class ContaminationMatcher {
   readonly stats: MatcherStats;
-  private readonly automaton: SubstringAutomaton;
+  private readonly search: SubstringSearch;
   private readonly used: BenchmarkItem[] = [];
 
   constructor(items: readonly BenchmarkItem[], options: MatcherOptions) {
@@ -55,14 +55,14 @@ export class ContaminationMatcher {
         this.used.push(item);
       }
     }
-    this.automaton = new SubstringAutomaton(patterns, options.whitespace, Math.max(1, options.minLength));
-    this.stats = { items: items.length, used: patterns.length, short, duplicates, nodes: this.automaton.nodes };
+    this.search = new SubstringSearch(patterns, options.whitespace, Math.max(1, options.minLength));
+    this.stats = { items: items.length, used: patterns.length, short, duplicates, anchors: this.search.anchors };
   }
 
   /** The item the text contains (the one that starts first; on a tie, the first given), or undefined. */
   find(text: string): BenchmarkItem | undefined {
     if (this.used.length === 0) return undefined;
-    const id = this.automaton.firstMatch(text);
+    const id = this.search.firstMatch(text);
     return id < 0 ? undefined : this.used[id];
   }
 }

@@ -1,4 +1,4 @@
-import { latin1Bytes } from './latin1.js';
+import { isLatin1, latin1Copy } from './latin1.js';
 
 /**
  * Line and character statistics of a text, as The Stack v2's file filters use them. Lengths
@@ -122,12 +122,29 @@ function unitLineShape(text: string): Shape {
     }
     return { lines, maxLen, breaks };
   }
-  return codePointScan(text, false).shape;
+  return codePointScan(utf16(text), false).shape;
+}
+
+/** Per BMP code unit: 0 = not yet known, else 4 | letter | (letter or number) << 1. */
+const shareBits = new Uint8Array(65536);
+/** A class of `bmp`/`astral` (1 + letter + 2·number) as share bits. */
+const shareBitsOf = (k: number) => 4 | ((k - 1) & 1) | (k > 1 ? 2 : 0);
+
+let units16 = Buffer.allocUnsafeSlow(1 << 17); // its own ArrayBuffer at offset 0, so a Uint16Array view fits
+
+/**
+ * The text's UTF-16 code units, copied natively into a reused buffer: the scan below loops over a
+ * typed array, much faster than charCodeAt. Valid until the next call.
+ */
+function utf16(text: string): Uint16Array {
+  if (units16.length < 2 * text.length) units16 = Buffer.allocUnsafeSlow(Math.max(2 * text.length, 2 * units16.length));
+  units16.write(text, 0, 'utf16le');
+  return new Uint16Array(units16.buffer, 0, text.length);
 }
 
 /** One pass over code points: line shape, and (when asked) letters and numbers. */
-function codePointScan(text: string, count: boolean): { shape: Shape; counts: Counts; codePoints: number } {
-  const n = text.length;
+function codePointScan(units: Uint16Array, count: boolean): { shape: Shape; counts: Counts; codePoints: number } {
+  const n = units.length;
   let lines = 0;
   let maxLen = 0;
   let breaks = 0;
@@ -136,11 +153,11 @@ function codePointScan(text: string, count: boolean): { shape: Shape; counts: Co
   let alnum = 0;
   let codePoints = 0;
   for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
+    let c = units[i];
     codePoints++;
     if (c === 10 || c === 13) {
       breaks++;
-      if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) {
+      if (c === 13 && i + 1 < n && units[i + 1] === 10) {
         i++;
         breaks++;
         codePoints++;
@@ -152,13 +169,17 @@ function codePointScan(text: string, count: boolean): { shape: Shape; counts: Co
     }
     lineLen++;
     if (!count) continue;
-    let k: number;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      c = ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00) + 0x10000;
-      k = astral(c) - 1;
-    } else k = c < 256 ? LATIN1[c] : bmp(c) - 1;
-    letters += k & 1;
-    alnum += k === 0 ? 0 : 1;
+    let v: number;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (units[i + 1] & 0xfc00) === 0xdc00) {
+      c = ((c - 0xd800) << 10) + (units[++i] - 0xdc00) + 0x10000;
+      v = shareBitsOf(astral(c));
+    } else {
+      v = shareBits[c];
+      if (v === 0) v = shareBits[c] = shareBitsOf(bmp(c));
+    }
+    // adds without a branch on the class: code mixes letters, digits and punctuation at random
+    letters += v & 1;
+    alnum += (v >> 1) & 1;
   }
   if (lineLen > 0) {
     lines++;
@@ -167,26 +188,47 @@ function codePointScan(text: string, count: boolean): { shape: Shape; counts: Co
   return { shape: { lines, maxLen, breaks }, counts: { letters, alnum }, codePoints };
 }
 
-/** The statistics of `text`: Latin-1 texts by native searches and a byte loop, others in one code point pass. */
-export function textStats(text: string): TextStats {
-  const bytes = latin1Bytes(text);
+/** Line count and lengths, code points and NUL: what every file's verdict needs. */
+export type LineStats = Pick<TextStats, 'lines' | 'maxLineLength' | 'meanLineLength' | 'hasNul' | 'codePoints'>;
+export type LetterShares = Pick<TextStats, 'alphaFraction' | 'alnumFraction'>;
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * A text's line statistics, and its letter shares on demand. Texts without surrogates (nearly
+ * all) get their lines by native searches and their letters only when asked: Latin-1 ones by a
+ * byte loop, others by a pass over their code units. Texts with surrogates take that pass for both.
+ */
+export function measureText(text: string): { lines: LineStats; shares(): LetterShares } {
   let shape: Shape;
-  let counts: Counts;
   let codePoints: number;
-  if (bytes) {
+  let counts: Counts | undefined;
+  const latin1 = isLatin1(text);
+  // without surrogates code units are code points: lines by native searches, letters when asked
+  const units = latin1 || !SURROGATE.test(text);
+  if (units) {
     shape = unitLineShape(text);
-    counts = latin1Counts(bytes);
     codePoints = text.length;
-  } else {
-    ({ shape, counts, codePoints } = codePointScan(text, true));
-  }
-  return {
+  } else ({ shape, counts, codePoints } = codePointScan(utf16(text), true));
+  const lines: LineStats = {
     lines: shape.lines,
     maxLineLength: shape.maxLen,
     meanLineLength: shape.lines > 0 ? (codePoints - shape.breaks) / shape.lines : 0,
-    alphaFraction: codePoints > 0 ? counts.letters / codePoints : 0,
-    alnumFraction: codePoints > 0 ? counts.alnum / codePoints : 0,
     hasNul: text.indexOf('\0') >= 0,
     codePoints,
   };
+  const shares = (): LetterShares => {
+    counts ??= latin1 ? latin1Counts(latin1Copy(text)) : codePointScan(utf16(text), true).counts;
+    return {
+      alphaFraction: codePoints > 0 ? counts.letters / codePoints : 0,
+      alnumFraction: codePoints > 0 ? counts.alnum / codePoints : 0,
+    };
+  };
+  return { lines, shares };
+}
+
+/** The statistics of `text`. */
+export function textStats(text: string): TextStats {
+  const m = measureText(text);
+  return { ...m.lines, ...m.shares() };
 }

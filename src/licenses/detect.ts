@@ -69,7 +69,7 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
 }
 
 /** The evidence a file gives about its folder, or null (most files: decided by name alone). */
-export function detectFile(path: string, content: string, options: MatchOptions & { readme?: boolean } = {}): Evidence | null {
+export function detectFile(path: string, content: string, options: MatchOptions & { readme?: boolean } = {}, text: (content: string) => Detected = (c) => detectText(c, options)): Evidence | null {
   const manifest = isManifest(path);
   const licenseLike = !manifest && isLicenseLike(path);
   const readme = !manifest && !licenseLike && options.readme !== false && isReadme(path);
@@ -81,6 +81,34 @@ export function detectFile(path: string, content: string, options: MatchOptions 
     const expression = declared === null ? null : normalizeExpression(declared);
     return expression ? { expression, file: path, method: 'manifest', score: 1, tier: 'manifest' } : null;
   }
-  const found = detectText(content, options);
+  const found = text(content);
   return found ? { ...found, file: path, tier: readme ? 'readme' : 'text' } : null;
+}
+
+type Detected = ReturnType<typeof detectText>;
+
+/** Texts of at most this many characters in all are remembered by one `evidenceReader`. */
+const SEEN_MAX_CHARS = 4 * 2 ** 20;
+
+/**
+ * detectFile for the files of one task, remembering detectText's answer per distinct text.
+ * Licence files repeat verbatim across a pool (every package of a monorepo ships the same
+ * LICENSE: node_modules' 411 licence-like files hold 224 distinct texts), and the answer
+ * depends only on the text and the options. When the texts kept pass SEEN_MAX_CHARS it starts over.
+ */
+export function evidenceReader(options: MatchOptions & { readme?: boolean } = {}): (path: string, content: string) => Evidence | null {
+  const seen = new Map<string, Detected>();
+  let seenChars = 0;
+  const once = (content: string): Detected => {
+    if (seen.has(content)) return seen.get(content)!;
+    const found = detectText(content, options);
+    if (seenChars + content.length > SEEN_MAX_CHARS) {
+      seen.clear();
+      seenChars = 0;
+    }
+    seen.set(content, found);
+    seenChars += content.length;
+    return found;
+  };
+  return (path, content) => detectFile(path, content, options, once);
 }

@@ -81,8 +81,7 @@ function nameRules(): NameRule[] {
 }
 
 /** Notices naming a licence by its SPDX name in normalised text, in text order. */
-export function findNameNotices(text: string): NoticeMatch[] {
-  const words = new Set(text.split(' '));
+export function findNameNotices(text: string, words: ReadonlySet<string> = new Set(text.split(' '))): NoticeMatch[] {
   const out: NoticeMatch[] = [];
   for (const rule of nameRules()) {
     if (!words.has(rule.key)) continue;

@@ -19,12 +19,20 @@ export interface NoticeMatch {
   end: number;
 }
 
-type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null };
+/**
+ * `words`: every match holds one of them, so a text without any (a native substring search) is
+ * not scanned by the pattern, several times slower per character. Substrings, not whole words:
+ * the patterns' `\b` is JavaScript's, which a non-ASCII letter or a version dot also satisfies.
+ */
+type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null; words: string[] };
 
 const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
 const GNU = /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl) ?v?(\d(?:\.\d)?)?( or later|\+)?\b)/g;
+
+/** Every GNU match holds one of these (see Rule.words). */
+const GNU_HINTS = ['general public license', 'documentation license', 'gpl', 'fdl'];
 
 type GnuFamily = 'GPL' | 'LGPL' | 'AGPL' | 'GFDL';
 
@@ -87,40 +95,50 @@ function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
 }
 
 const RULES: Rule[] = [
-  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache license\\b(?! ${V}1)`, 'g'), id: () => 'Apache-2.0' },
-  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1' },
-  { pattern: /\b(?:mit license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university)))/g, id: () => 'MIT' },
-  { pattern: /\b(?:bsd 3 clause|3 clause bsd|new bsd license|modified bsd license|revised bsd license)\b/g, id: () => 'BSD-3-Clause' },
-  { pattern: /\b(?:bsd 2 clause|2 clause bsd|simplified bsd license|freebsd license)\b/g, id: () => 'BSD-2-Clause' },
-  { pattern: new RegExp(`\\bmozilla public license,? ${V}(1\\.0|1\\.1|2\\.0)\\b|\\bmpl ${V}(1\\.0|1\\.1|2\\.0)\\b`, 'g'), id: (m) => `MPL-${m[1] ?? m[2]}` },
-  { pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0)\\b|\\bepl ${V}(1\\.0|2\\.0)\\b`, 'g'), id: (m) => `EPL-${m[1] ?? m[2]}` },
-  { pattern: new RegExp(`\\bcommon development and distribution license(?: cddl)?,? ${V}(1\\.0|1\\.1)\\b|\\bcddl ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `CDDL-${m[1] ?? m[2]}` },
-  { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0' },
-  { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0' },
-  { pattern: /\bisc license\b/g, id: () => 'ISC' },
-  { pattern: new RegExp(`\\bacademic free license,? ${V}(1\\.1|1\\.2|2\\.0|2\\.1|3\\.0)\\b`, 'g'), id: (m) => `AFL-${m[1]}` },
-  { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}` },
-  { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby' },
-  { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense' },
-  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0' },
-  { pattern: /\bzlib license\b/g, id: () => 'Zlib' },
-  { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0' },
+  {
+    pattern: new RegExp(`\\bapache (?:software )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache license\\b(?! ${V}1)`, 'g'),
+    id: () => 'Apache-2.0',
+    words: ['apache'],
+  },
+  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
+  { pattern: /\b(?:mit license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university)))/g, id: () => 'MIT', words: ['mit'] },
+  { pattern: /\b(?:bsd 3 clause|3 clause bsd|new bsd license|modified bsd license|revised bsd license)\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  { pattern: /\b(?:bsd 2 clause|2 clause bsd|simplified bsd license|freebsd license)\b/g, id: () => 'BSD-2-Clause', words: ['bsd', 'freebsd'] },
+  { pattern: new RegExp(`\\bmozilla public license,? ${V}(1\\.0|1\\.1|2\\.0)\\b|\\bmpl ${V}(1\\.0|1\\.1|2\\.0)\\b`, 'g'), id: (m) => `MPL-${m[1] ?? m[2]}`, words: ['mozilla', 'mpl'] },
+  { pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0)\\b|\\bepl ${V}(1\\.0|2\\.0)\\b`, 'g'), id: (m) => `EPL-${m[1] ?? m[2]}`, words: ['eclipse', 'epl'] },
+  {
+    pattern: new RegExp(`\\bcommon development and distribution license(?: cddl)?,? ${V}(1\\.0|1\\.1)\\b|\\bcddl ${V}(1\\.0|1\\.1)\\b`, 'g'),
+    id: (m) => `CDDL-${m[1] ?? m[2]}`,
+    words: ['common', 'cddl'],
+  },
+  { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0', words: ['boost'] },
+  { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0', words: ['artistic'] },
+  { pattern: /\bisc license\b/g, id: () => 'ISC', words: ['isc'] },
+  { pattern: new RegExp(`\\bacademic free license,? ${V}(1\\.1|1\\.2|2\\.0|2\\.1|3\\.0)\\b`, 'g'), id: (m) => `AFL-${m[1]}`, words: ['academic'] },
+  { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}`, words: ['netscape'] },
+  { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby', words: ['ruby'] },
+  { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
+  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
+  { pattern: /\bzlib license\b/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0', words: ['python'] },
   // iMatix's Standard Function Library names its licence by the title of its text
-  { pattern: /\bsfl license agreement\b/g, id: () => 'iMatix' },
+  { pattern: /\bsfl license agreement\b/g, id: () => 'iMatix', words: ['sfl'] },
   // "under the same terms as Ruby (itself)": Ruby's own licence, the usual grant of Ruby libraries
-  { pattern: /\bsame (?:license )?terms as ruby\b/g, id: () => 'Ruby' },
+  { pattern: /\bsame (?:license )?terms as ruby\b/g, id: () => 'Ruby', words: ['ruby'] },
   // the Go authors' file header: Go's LICENSE is BSD-3-Clause
-  { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause' },
+  { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause', words: ['governed'] },
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause' },
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
 ];
 
 /** Notices found in normalised text, in text order, overlapping ones dropped. */
 export function findNotices(text: string): NoticeMatch[] {
-  const out: NoticeMatch[] = findNameNotices(text);
-  gnuNotices(text, out);
+  const words = new Set(text.split(' '));
+  const out: NoticeMatch[] = findNameNotices(text, words);
+  if (GNU_HINTS.some((h) => text.includes(h))) gnuNotices(text, out);
   for (const rule of RULES) {
+    if (!rule.words.some((w) => text.includes(w))) continue;
     for (const m of text.matchAll(rule.pattern)) {
       const id = rule.id(m);
       if (id) out.push({ id, at: m.index, end: m.index + m[0].length });

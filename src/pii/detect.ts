@@ -69,6 +69,7 @@ export class PiiDetector {
   }
 
   private emails(text: string, spans: Span[]): void {
+    if (!text.includes('@')) return; // a native search: the pattern's scan for `@` is slower
     for (const [start, end, address] of candidates(text, EMAIL)) {
       if (this.level.EMAIL === 'conservative' && PLACEHOLDER_EMAIL.test(address)) continue;
       spans.push({ start, end, type: 'EMAIL', rule: 'email', replacement: REPLACEMENT.EMAIL });

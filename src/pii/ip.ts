@@ -45,13 +45,16 @@ export const WELL_KNOWN_DNS = new Set([
 ]);
 
 /**
- * Candidate addresses, found at their first `.` (IPv4) or `:` (IPv6) with the first group read
- * in a look-behind placed after it: the engine then scans for that character instead of trying
- * a look-behind at every position. Group 1 is the first group: the address starts there (see
- * `candidates`). They match what `(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)` and
+ * Candidate addresses, found at their first `.` (IPv4: the digits around it, `\d\.\d`) or `:`
+ * (IPv6) with the first group read in a look-behind placed after it: the engine then scans for
+ * those characters instead of trying a look-behind at every position. Group 1 is the first
+ * group: the address starts there (see `candidates`). They match what
+ * `(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)` and
  * `(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])` match.
+ * (The IPv4 match begins one digit before its first dot; an address never ends right before a
+ * dot, so the next one's digit is never taken by the one before.)
  */
-export const IPV4_CANDIDATE = /\.(?<=(?<![\w.])(\d{1,3})\.)(?:\d{1,3}\.){2}\d{1,3}(?![\w.]|\.\d)/dg;
+export const IPV4_CANDIDATE = /\d\.\d(?<=(?<![\w.])(\d{1,3})\.\d)\d{0,2}\.\d{1,3}\.\d{1,3}(?![\w.]|\.\d)/dg;
 export const IPV6_CANDIDATE = /:(?<=(?<![\w:.])([0-9A-Fa-f]{0,4}):)(?:[0-9A-Fa-f]{0,4}:){1,6}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/dg;
 
 /**

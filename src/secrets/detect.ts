@@ -84,6 +84,29 @@ function isAllowed(lists: readonly RuleAllowlist[], secret: string, match: strin
   });
 }
 
+const sticky = new WeakMap<RegExp, RegExp>();
+
+/** The matches of a rule's regex in `text`, as `matchAll` gives them (see SecretRule.anchor). */
+export function ruleMatches(rule: SecretRule, text: string): Iterable<RegExpExecArray> {
+  rule.regex.lastIndex = 0;
+  if (!rule.anchor) return text.matchAll(rule.regex);
+  let re = sticky.get(rule.regex);
+  if (!re) sticky.set(rule.regex, (re = new RegExp(rule.regex.source, rule.regex.flags.replace('g', '') + 'y')));
+  return anchoredMatches(re, rule.anchor, text);
+}
+
+function* anchoredMatches(re: RegExp, anchor: NonNullable<SecretRule['anchor']>, text: string): Generator<RegExpExecArray> {
+  const also = anchor.also.charCodeAt(0);
+  for (let p = text.indexOf(anchor.at); p >= 0; p = text.indexOf(anchor.at, p + 1)) {
+    if (text.charCodeAt(p + anchor.offset) !== also) continue;
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (!m) continue;
+    yield m;
+    p = Math.max(p, m.index + m[0].length - 1); // go on after the match, as matchAll does
+  }
+}
+
 /** Random-looking yet no key: alphabet tables, UUIDs. */
 const notAKey = (value: string): boolean => isMostlyAscending(value) || isUuid(value);
 
@@ -125,8 +148,8 @@ export class SecretDetector {
   }
 
   private runRule(rule: SecretRule, text: string, spans: Span[]): void {
-    rule.regex.lastIndex = 0;
-    for (const m of text.matchAll(rule.regex)) {
+    if (rule.literals && !rule.literals.some((l) => text.includes(l))) return;
+    for (const m of ruleMatches(rule, text)) {
       const g = rule.secretGroup ?? (rule.firstGroup ? firstMatchedGroup(m) : 0);
       let secret = m[g];
       let at = m.indices?.[g];

@@ -8,6 +8,7 @@ export class KeywordSet {
   private readonly next: Int32Array; // state * 128 + char → state (upper-case columns copy the lower-case ones)
   private readonly out: number[][]; // keyword ids ending at each state (fail links folded in)
   private readonly accepts: Uint8Array; // 1 where out[state] is not empty: a typed-array test in the hot loop
+  private readonly pending: Uint8Array; // accepts, cleared per text where a state has reported
   readonly keywords: readonly string[];
 
   constructor(keywords: Iterable<string>) {
@@ -55,13 +56,16 @@ export class KeywordSet {
     for (let st = 0; st < goto.length; st++) for (let c = 65; c <= 90; c++) this.next[st * 128 + c] = this.next[st * 128 + c + 32];
     this.out = out;
     this.accepts = Uint8Array.from(out, (o) => (o.length > 0 ? 1 : 0));
+    this.pending = new Uint8Array(this.accepts.length);
   }
 
   /** The ids (indices into `keywords`) of the keywords found in `text`. */
   find(text: string): Set<number> {
     const found = new Set<number>();
     const next = this.next;
-    const accepts = this.accepts;
+    // a state reports its keywords once per text: common ones (`.`, `ap`) end thousands of times
+    const accepts = this.pending;
+    accepts.set(this.accepts);
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -70,7 +74,10 @@ export class KeywordSet {
         continue;
       }
       s = next[(s << 7) | c];
-      if (accepts[s] !== 0) for (const k of this.out[s]) found.add(k);
+      if (accepts[s] !== 0) {
+        accepts[s] = 0;
+        for (const k of this.out[s]) found.add(k);
+      }
     }
     return found;
   }

@@ -24,6 +24,17 @@ export interface SecretRule {
    */
   startGroup?: number;
   entropy?: number;
+  /**
+   * Case-sensitive strings one of which every match holds: the regex runs only on texts with
+   * one (a native search). Keywords match in any case, so `sk` lets through `task` and `ask`.
+   */
+  literals?: string[];
+  /**
+   * Every match begins with the character `at` and has `also` `offset` characters later: the
+   * matches are found by a native search for `at` and a sticky attempt where `also` follows
+   * (the engine's own scan for a frequent character like `.` is several times slower).
+   */
+  anchor?: { at: string; offset: number; also: string };
   /** gitleaks' reading of `entropy`: a secret needs more than it, not at least it. */
   entropyInclusive?: boolean;
   /** gitleaks' default secret: the first capture group that matched, else the whole match. */
@@ -74,7 +85,13 @@ function validJwt(token: string): boolean {
 
 export const SECRET_RULES: readonly SecretRule[] = [
   // cloud providers
-  { id: 'aws-access-key-id', description: 'AWS access key id', keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], regex: re(String.raw`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`) },
+  {
+    id: 'aws-access-key-id',
+    description: 'AWS access key id',
+    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
+    literals: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+    regex: re(String.raw`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`),
+  },
   { id: 'aws-secret-access-key', description: 'AWS secret access key assigned to an aws-named field', keywords: ['aws'], regex: assigned('aws', '[A-Za-z0-9/+]{40}'), secretGroup: 1 },
   { id: 'gcp-api-key', description: 'Google API key', keywords: ['aiza'], regex: re(String.raw`\bAIza[\w-]{35}${END}`), entropy: 3.5 },
   {
@@ -179,6 +196,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['.'],
     regex: re(String.raw`\.(?=[A-Za-z\d_-]{6}\.)(?<=(?<![\w-])([MNO][A-Za-z\d_-]{23,25})\.)[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![\w-])`),
     startGroup: 1,
+    anchor: { at: '.', offset: 7, also: '.' },
   },
   {
     id: 'discord-webhook',
@@ -194,7 +212,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['webhook.office.com'],
     regex: re(String.raw`https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9@-]{70,}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`, 'i'),
   },
-  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
+  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], literals: ['SK', 'AC'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendgrid-api-key', description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w=.-]{66}(?![\w=.-])`), entropy: 2 },
   { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-f]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
@@ -231,6 +249,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'artifactory-key',
     description: 'JFrog Artifactory API key or password',
     keywords: ['akc', 'ap'],
+    literals: ['AKC', 'AP'],
     // starts with the literal A, the look-behind checked after it: the engine scans for 'A' instead of testing every position
     regex: re(String.raw`A(?<=(?:^|[\s=:"'])A)(?:KC[a-zA-Z0-9]{10,}|P[\dA-F][a-zA-Z0-9]{8,})(?=[\s"']|$)`, 'm'),
   },

@@ -154,7 +154,7 @@ class DecontaminateStage implements MapStage {
 
 export const decontaminateStage = defineStage<Params>({
   name: 'decontaminate',
-  description: 'Drop files that contain a benchmark prompt or solution (whitespace- and case-insensitive substring match, Aho-Corasick).',
+  description: 'Drop files that contain a benchmark prompt or solution (whitespace- and case-insensitive substring match, rolling hash of the first characters of each item).',
   kind: 'map',
   params,
   requires: (p, env) => [p.text_column ?? env.contentColumn],

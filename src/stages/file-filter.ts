@@ -85,6 +85,7 @@ function options(p: FileFilterParams): FilterOptions {
     dataMaxLines: num(p.data_max_lines),
     html: num(p.html_min_visible_chars) === null && num(p.html_min_visible_share) === null ? null : { minChars: num(p.html_min_visible_chars) ?? 0, minShare: num(p.html_min_visible_share) ?? 0 },
     textNames: p.text_names,
+    stats: p.annotate,
   };
 }
 

@@ -8,7 +8,7 @@ import type { RecordBatch } from '../core/batch.js';
 import type { Value } from '../core/record.js';
 import { defineStage, type ExcludeRow, type GlobalApplier, type GlobalObserver, type GlobalStage, type GlobalTaskInfo } from '../core/stage.js';
 import { classifyExpression, LICENSE_CLASSES, type LicenseClass } from '../licenses/classify.js';
-import { detectFile, spdxIdentifiers, type Evidence } from '../licenses/detect.js';
+import { evidenceReader, spdxIdentifiers, type Evidence } from '../licenses/detect.js';
 import { FolderTable, folderKey, resolveFolders, type FolderLicense } from '../licenses/directories.js';
 import { dirName, governedDir } from '../licenses/files.js';
 import { DEFAULT_THRESHOLD } from '../licenses/match.js';
@@ -76,7 +76,7 @@ class LicenseStage implements GlobalStage {
 
   async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
     const out = new ExchangeWriter(path.join(task.stageDir, EVIDENCE_DIR), task.rank, task.worldSize);
-    const options = { threshold: this.p.threshold, readme: this.p.readme };
+    const detect = evidenceReader({ threshold: this.p.threshold, readme: this.p.readme });
     return {
       observeBatch: (batch, rows) => {
         const paths = batch.column(this.p.path_column);
@@ -86,7 +86,7 @@ class LicenseStage implements GlobalStage {
           const file = paths?.[i];
           const content = contents?.[i];
           if (typeof file !== 'string' || typeof content !== 'string' || content.length > this.p.max_license_chars) continue;
-          const evidence = detectFile(file, content, options); // null at once for ordinary files (by name)
+          const evidence = detect(file, content); // null at once for ordinary files (by name)
           if (!evidence) continue;
           const key = folderKey(this.scopeOf(batch, i), governedDir(file));
           out.push(bucketOf(key, task.worldSize), JSON.stringify([key, evidence]));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SubstringAutomaton } from '../../src/decontam/automaton.js';
+import { SubstringSearch } from '../../src/decontam/search.js';
 import { ContaminationMatcher } from '../../src/decontam/matcher.js';
 import { normalize, type WhitespaceRule } from '../../src/decontam/normalize.js';
 import { itemsFromRows, parseJsonRows } from '../../src/decontam/benchmarks.js';
@@ -30,7 +30,7 @@ function rng(seed: number): () => number {
   };
 }
 
-/** What the automaton must answer: the pattern whose first occurrence starts first; on a tie, the smallest id. */
+/** What the search must answer: the pattern whose first occurrence starts first; on a tie, the smallest id. */
 function reference(patterns: string[], text: string, rule: WhitespaceRule): number {
   const t = normalize(text, rule);
   let best = -1;
@@ -42,7 +42,7 @@ function reference(patterns: string[], text: string, rule: WhitespaceRule): numb
   return best;
 }
 
-test('the automaton agrees with indexOf on random texts over a tiny alphabet (failure links, nested and overlapping patterns)', () => {
+test('the search agrees with indexOf on random texts over a tiny alphabet (failure links, nested and overlapping patterns)', () => {
   const rand = rng(7);
   const word = (n: number, letters: string) => Array.from({ length: n }, () => letters[Math.floor(rand() * letters.length)]).join('');
   for (const rule of ['remove', 'collapse'] as const) {
@@ -51,11 +51,11 @@ test('the automaton agrees with indexOf on random texts over a tiny alphabet (fa
       const raw = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => word(1 + Math.floor(rand() * 6), 'abAB '));
       const patterns = raw.map((p) => normalize(p, rule)).filter((p) => p.length > 0); // repeats too
       if (patterns.length === 0) continue;
-      const automaton = new SubstringAutomaton(patterns, rule, 1 + (round % 4)); // anchors of 1..4 (or the shortest pattern)
+      const search = new SubstringSearch(patterns, rule, 1 + (round % 4)); // anchors of 1..4 (or the shortest pattern)
       for (let k = 0; k < 10; k++) {
         const text = word(Math.floor(rand() * 40), 'abAB \n\tc');
         const want = reference(patterns, text, rule);
-        assert.equal(automaton.firstMatch(text), want, `${rule}: patterns ${JSON.stringify(patterns)} text ${JSON.stringify(text)}`);
+        assert.equal(search.firstMatch(text), want, `${rule}: patterns ${JSON.stringify(patterns)} text ${JSON.stringify(text)}`);
         if (want >= 0) found++;
       }
     }
@@ -107,7 +107,7 @@ test('real code: thousands of TypeScript functions against real files, and plant
   const scanMs = cpuMs(t1) / 3;
   const mb = Buffer.byteLength(corpus) / 1e6;
   t.diagnostic(
-    `${s.items} items (${s.used} used, ${s.short} short, ${s.duplicates} duplicates), ${s.nodes} trie nodes: build ${buildMs.toFixed(0)} ms CPU = ${Math.round(s.items / (buildMs / 1000))} items/s; scan ${mb.toFixed(1)} MB in ${scanMs.toFixed(0)} ms CPU = ${(mb / (scanMs / 1000)).toFixed(0)} MB/s`,
+    `${s.items} items (${s.used} used, ${s.short} short, ${s.duplicates} duplicates), ${s.anchors} anchors: build ${buildMs.toFixed(0)} ms CPU = ${Math.round(s.items / (buildMs / 1000))} items/s; scan ${mb.toFixed(1)} MB in ${scanMs.toFixed(0)} ms CPU = ${(mb / (scanMs / 1000)).toFixed(0)} MB/s`,
   );
 });
 

@@ -77,6 +77,7 @@ test('literal-first address patterns find what the start-anchored ones found', (
   const text = [
     'mail a.b-c@mail.example.org, x@y.co or ab@cd.ef@gh.ij; _x@host.com .y@z.com a@b',
     'ips 10.0.0.1 203.0.113.7.5 1.2.3.4.x 300.1.1.1 v1.2.3.4 12.34.56.78',
+    'runs 1.2.3.4.5.6.7.8 11.22.33.44.55 1.2.3.4,5.6.7.8 1234.5.6.7.8 9.8.7.6 1.2.3.4-5.6.7.8 0.0.0.0.1 1.1.1.1a 2.2.2.2.',
     'v6 2001:db8::1 fe80::1%eth0 ::1 std::vector a::b::c ::ffff:192.0.2.1 1:2:3:4:5:6:7:8',
   ].join('\n');
   const spans = (re: RegExp) => [...text.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { redact } from '../../src/redact/redact.js';
-import { findSecrets } from '../../src/secrets/detect.js';
+import { findSecrets, ruleMatches } from '../../src/secrets/detect.js';
 import { looksRandom } from '../../src/secrets/entropy.js';
 import { isPlaceholder } from '../../src/secrets/filters.js';
 import { KeywordSet } from '../../src/secrets/keywords.js';
+import { SECRET_RULES } from '../../src/secrets/rules.js';
 
 const rules = (text: string) => redact(text, findSecrets(text)).findings.map((f) => f.rule);
 const redacted = (text: string) => redact(text, findSecrets(text)).text;
@@ -102,4 +103,24 @@ test('string literals with no name: random keys and provider-style tokens, not t
   ]) {
     assert.deepEqual(rules(line), [], line);
   }
+});
+
+test('rules found by a native search (anchor, literals) match what matchAll finds', () => {
+  const body = (n: number, seed: number) => Array.from({ length: n }, (_, i) => 'aZ9_-Qx7Lm'[(i * 7 + seed) % 10]).join('');
+  const token = (head: string) => `${head}${body(23, 1)}.${body(6, 2)}.${body(30, 3)}`;
+  const text = [
+    `bot = "${token('M')}"`,
+    `two ${token('N')}.${token('O')} ${token('N')}`,
+    `x.${token('O')}..a.b.c.length.toString() ${token('Mx')}`,
+    `.${body(6, 4)}.${body(6, 5)}.${body(40, 6)} SK${'a1'.repeat(16)} AC${'b2'.repeat(16)}x AKCp${body(12, 7)}`,
+  ].join('\n');
+  for (const rule of SECRET_RULES.filter((r) => r.anchor || r.literals)) {
+    const expected = [...text.matchAll(new RegExp(rule.regex.source, rule.regex.flags))].map((m) => [m.index, m[0]]);
+    assert.deepEqual(
+      [...ruleMatches(rule, text)].map((m) => [m.index, m[0]]),
+      expected,
+      rule.id,
+    );
+  }
+  assert.equal(rules(`bot = "${token('M')}"`).filter((r) => r === 'discord-bot-token').length, 1);
 });
