@@ -41,14 +41,31 @@ export interface Observation {
  * every task is done.
  */
 export function observeRun(ctx: TaskContext, submission: Submission | undefined, tolerateQueueErrors = false): Observation {
-  let queue = new Map<string, QueueEntry>();
-  let queueError: string | undefined;
+  const { queue, queueError } = pollQueue(submission, tolerateQueueErrors);
+  return observeMarkers(ctx, submission, queue, queueError);
+}
+
+/**
+ * The same look with a remote work folder: the queue first, then the markers fetched from the
+ * store, then read. Fetching before the queue is polled would miss the marker of a task that
+ * finished in between, which Slurm already calls COMPLETED: a false failure.
+ */
+export async function observeRemoteRun(ctx: TaskContext, submission: Submission | undefined): Promise<Observation> {
+  const { queue, queueError } = pollQueue(submission, false);
+  await ctx.work.refresh(ctx.layout);
+  return observeMarkers(ctx, submission, queue, queueError);
+}
+
+function pollQueue(submission: Submission | undefined, tolerateQueueErrors: boolean): { queue: Map<string, QueueEntry>; queueError?: string } {
   try {
-    if (submission) queue = pollJobs(submissionJobs(submission));
+    return { queue: submission ? pollJobs(submissionJobs(submission)) : new Map<string, QueueEntry>() };
   } catch (err) {
     if (!tolerateQueueErrors) throw err;
-    queueError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return { queue: new Map<string, QueueEntry>(), queueError: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }
+}
+
+function observeMarkers(ctx: TaskContext, submission: Submission | undefined, queue: Map<string, QueueEntry>, queueError: string | undefined): Observation {
   const live = [...queue.values()].some(isLive);
   const runId = ctx.run.run_id;
   const release = findRelease(ctx.layout.outputRoot, runId);
