@@ -174,6 +174,13 @@ interface StageDefinitionBase<P> {
    * missing, the stage will be skipped") is shown without failing.
    */
   preflight?(params: P, env: StageEnv): Promise<Preflight>;
+  /**
+   * Runs once in each worker thread before its first task, while the coordinator still lists the
+   * input and plans: loads what every task of the thread needs (a matcher, tables) into the
+   * thread's caches, so the first task does not wait for it. Must have no other effect; an error
+   * here is ignored (the task that needs the thing reports it).
+   */
+  warm?(params: P, env: StageEnv): void | Promise<void>;
 }
 
 /** What `preflight` found: problems fail the run at validation, notes are only shown. */

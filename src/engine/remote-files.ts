@@ -1,31 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ThresherError } from '../core/errors.js';
 import { ensureDir } from '../core/fs.js';
+import { sha256File } from '../core/hashing.js';
+import { eachLimited } from '../core/limit.js';
 import type { ObjectStore } from '../io/storage/index.js';
 import type { StoredObject } from './stats.js';
 
+export { eachLimited, sha256File };
+
 /** Parallel requests per task: enough to hide an object store's latency, few enough for one core. */
 export const TRANSFERS = 8;
-
-/** Runs `fn` over `items`, `limit` at a time (object stores answer one request slowly, many in parallel quickly). */
-export async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runner = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** Regular files below `dir` as `/`-separated paths relative to it; hidden names (temporaries) are not files of the run. */
 export function filesBelow(dir: string): string[] {

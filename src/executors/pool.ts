@@ -21,3 +21,11 @@ export function createWorkerPool(requested: number | undefined, worldSize: numbe
     resourceLimits: { maxYoungGenerationSizeMb: 64 },
   });
 }
+
+/**
+ * Asks every thread to warm up for `pipelineFile` (worker.ts `warmWorker`: the pipeline and the
+ * stages' `warm` hooks) while this thread lists the input and plans. Queued before any task.
+ */
+export function warmWorkers(pool: Piscina, pipelineFile: string): void {
+  for (let i = 0; i < pool.options.maxThreads; i++) void pool.run({ pipelineFile }, { name: 'warmWorker' }).catch(() => undefined);
+}

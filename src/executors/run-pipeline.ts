@@ -5,10 +5,10 @@ import { outputRootOf } from '../engine/output-root.js';
 import { planRun } from '../engine/run-state.js';
 import { loadTaskContext } from '../engine/task.js';
 import type { TaskStats } from '../engine/stats.js';
-import { finalizeRelease, type ReleaseResult } from '../release/finalize.js';
+import type { ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
 import { runLocal } from './local.js';
-import { createWorkerPool } from './pool.js';
+import { createWorkerPool, warmWorkers } from './pool.js';
 import { preloadPlotting } from '../report/svg.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
@@ -46,6 +46,7 @@ export async function runPipeline(pipelineFile: string, options: RunOptions = {}
 
 async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions): Promise<ReleaseResult & { resumed: boolean }> {
   const pool = options.pool ?? createWorkerPool(options.workers, pipeline.spec.execution.tasks); // its threads start while the input is listed
+  warmWorkers(pool, pipeline.file);
   try {
     return await planAndRun(pipeline, layout, options, pool);
   } finally {
@@ -62,8 +63,10 @@ async function planAndRun(pipeline: LoadedPipeline, layout: RunLayout, options: 
       : `planned run ${state.run_id} → v${state.version}: ${state.input.files} input files, ${(state.input.bytes / 1e6).toFixed(1)} MB, ${state.world_size} tasks per step`,
   );
   const ctx = loadTaskContext(pipeline, layout.outputRoot);
-  preloadPlotting(); // the release's report needs it; this thread only waits while the tasks run
+  // The release (DuckDB, the report's plotting) is loaded while the tasks run: this thread only waits then.
+  const finalizing = import('../release/finalize.js');
+  preloadPlotting();
   await runLocal(ctx, pipeline.file, { workers: options.workers, progress: options.progress ?? silentProgress, onTaskDone: options.onTaskDone }, pool);
-  const release = await finalizeRelease(ctx);
+  const release = await (await finalizing).finalizeRelease(ctx);
   return { ...release, resumed };
 }

@@ -8,6 +8,7 @@ import type { RunStats, TaskStats } from '../engine/stats.js';
 import { renderCard } from './card.js';
 import { REPORT_FILE, writeRunReport } from '../report/write.js';
 import type { StageDefinition } from '../core/stage.js';
+import { eachLimited } from '../core/limit.js';
 import { describeFile, sealManifest, type Manifest, type ManifestFile, type ManifestSection } from './manifest.js';
 
 /**
@@ -31,12 +32,25 @@ function place(from: string, to: string): void {
   }
 }
 
+type ReleaseFile = { abs: string; rel: string; rows?: number | null };
+
+/** sha256, size and rows of `files`, in their order; a few at a time (bounded open files). */
+async function describeAll(files: ReleaseFile[]): Promise<ManifestFile[]> {
+  const out: ManifestFile[] = new Array<ManifestFile>(files.length);
+  await eachLimited(
+    files.map((_, i) => i),
+    4,
+    async (i) => void (out[i] = await describeFile(files[i].abs, files[i].rel, files[i].rows)),
+  );
+  return out;
+}
+
 /**
  * Stages turn their partials into release files (entry counts, plots, lists of removals) and
  * may add a section to the manifest and the card. Files under `<stageDir>/artifacts/` are
  * placed in the staging folder as `artifacts/<index>-<name>/...` and added to `files`.
  */
-async function summarizeStages(ctx: TaskContext, staging: string, files: { abs: string; rel: string; rows?: number | null }[]): Promise<Record<string, ManifestSection>> {
+async function summarizeStages(ctx: TaskContext, staging: string, files: ReleaseFile[]): Promise<Record<string, ManifestSection>> {
   const { layout, run, pipeline } = ctx;
   const sections: Record<string, ManifestSection> = {};
   for (const resolved of pipeline.stages) {
@@ -74,7 +88,7 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
   const { layout, run, pipeline } = ctx;
   const staging = layout.stagingDir(run.run_id);
   removeIfExists(staging);
-  const files: { abs: string; rel: string; rows?: number | null }[] = [];
+  const files: ReleaseFile[] = [];
   // Row counts come from the writers (in the task markers): no need to reopen every shard.
   const rowsOf = new Map<string, number>();
   for (const t of tasks) for (const o of t.outputs ?? []) rowsOf.set(path.join(layout.workDir, o.path), o.rows);
@@ -101,6 +115,10 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
       files.push({ abs: path.join(staging, rel), rel, rows: rowsOf.get(path.join(src, name)) });
     }
   }
+  // The shards are final: hash them while the stages summarise and the report's queries run on DuckDB's threads.
+  const shards = files.length;
+  const describingShards = describeAll(files.slice());
+  describingShards.catch(() => undefined); // awaited below; a failure must not surface before then as unhandled
   const sections = await summarizeStages(ctx, staging, files);
   writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
   writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
@@ -117,8 +135,7 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
   });
   files.push({ abs: report, rel: REPORT_FILE, rows: null });
 
-  const described: ManifestFile[] = [];
-  for (const f of files) described.push(await describeFile(f.abs, f.rel, f.rows));
+  const described = [...(await describingShards), ...(await describeAll(files.slice(shards)))];
 
   const outputRecords = stats.stages.write?.records_out ?? 0;
   const dataFiles = described.filter((f) => f.path.startsWith('data/'));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { sha256File } from '../core/hashing.js';
 import type { ColumnSpec } from '../core/record.js';
 import type { StageStats } from '../engine/stats.js';
 import { countRows } from './rows.js';
@@ -98,11 +99,7 @@ export function sealManifest(m: CardSource, card: Uint8Array, cardPath = 'README
   return { ...withCard, digest: manifestDigest(withCard) };
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+export { sha256File };
 
 /** sha256, size and rows of a file inside a release; `rel` is its path in the manifest. */
 export async function describeFile(abs: string, rel: string, rows?: number | null): Promise<ManifestFile> {

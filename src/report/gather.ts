@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ColumnSpec } from '../core/record.js';
 import type { RunStats, StageStats } from '../engine/stats.js';
-import { openSharedDuck, sqlIdent } from '../io/duck.js';
+import os from 'node:os';
+import { openDuck, sqlIdent } from '../io/duck.js';
 import { countBy, dedupClusters, entryCounts, excludedExamples, filesRelation, sizeBins, type ClusterSize, type Count, type ExcludedExample, type SizeBin } from './queries.js';
 
 /** What the report is made from: the release folder's files and what the run knows about them. */
@@ -75,14 +76,15 @@ async function metaclipCurves(dir: string, files: string[], run: (f: string) => 
 
 /**
  * Everything the report shows, gathered from the release folder `dir`: counts from stats.json,
- * distributions by DuckDB over the data and excluded shards (through the shared connection), and
+ * distributions by DuckDB over the data and excluded shards (a DuckDB of its own with a thread per
+ * core: the workers are done by now, and every query orders its rows completely), and
  * the artifacts of stages that released some. A distribution whose column the release lacks is null.
  */
 export async function gatherReport(dir: string, source: ReportSource): Promise<ReportData> {
   const abs = (prefix: string) => source.files.filter((f) => f.startsWith(prefix) && /\.(parquet|jsonl|jsonl\.gz)$/.test(f)).map((f) => path.join(dir, f));
   const data = abs('data/');
   const excluded = abs('excluded/');
-  const duck = await openSharedDuck();
+  const duck = await openDuck({ threads: String(Math.min(4, os.availableParallelism())) });
   try {
     const c = duck.connection;
     const from = data.length > 0 ? filesRelation(data) : undefined;

@@ -80,13 +80,20 @@ export async function dedupClusters(c: DuckDBConnection, excluded: string): Prom
   return all.map(([reason, size, clusters]) => ({ reason: String(reason), size: num(size), clusters: num(clusters) }));
 }
 
-/** The first `perReason` excluded records of each reason, by id (then source and row: ids may repeat). */
+/**
+ * The first `perReason` excluded records of each reason, by id (then source and row: ids may repeat).
+ * `min_by(…, n)` keeps a top-n per reason instead of sorting every excluded record (0.7 → 0.13 s on
+ * 261k records). The key orders as `ORDER BY id, source, source_row NULLS FIRST, stage, detail`
+ * would (NULLS LAST elsewhere): each nullable field is preceded by its own null flag.
+ */
 export async function excludedExamples(c: DuckDBConnection, excluded: string, perReason: number): Promise<ExcludedExample[]> {
+  const key = `{i0: id IS NULL, i: id, s0: source IS NULL, s: source, r0: source_row IS NOT NULL, r: source_row, g0: stage IS NULL, g: stage, d0: detail IS NULL, d: detail}`;
   const all = await rows(
     c,
-    `SELECT reason, stage, id, source, source_row, detail, bytes FROM (
-       SELECT *, row_number() OVER (PARTITION BY reason ORDER BY id, source, source_row NULLS FIRST, stage, detail) AS k FROM ${excluded})
-     WHERE k <= ${perReason} ORDER BY reason, k`,
+    `SELECT reason, e.stage, e.id, e.source, e.source_row, e.detail, e.bytes FROM (
+       SELECT reason, unnest(min_by({stage: stage, id: id, source: source, source_row: source_row, detail: detail, bytes: bytes}, ${key}, ${perReason})) AS e
+       FROM ${excluded} GROUP BY reason)
+     ORDER BY reason, e.id, e.source, e.source_row NULLS FIRST, e.stage, e.detail`,
   );
   return all.map(([reason, stage, id, source, sourceRow, detail, bytes]) => ({
     reason: String(reason),

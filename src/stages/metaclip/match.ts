@@ -132,6 +132,8 @@ export const metaclipMatchStage = defineStage<Params>({
   params,
   requires: (p, env) => [p.text_column ?? env.contentColumn, ...(typeof p.metadata === 'object' ? [p.language_column] : [])],
   create: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir, balancesPerImage(env)),
+  // the matchers (from the matcher store) and routing tables land in this thread's caches
+  warm: (p, env) => new MatchStage(p, p.text_column ?? env.contentColumn, env.baseDir, balancesPerImage(env)).open(),
 });
 
 function balancesPerImage(env: StageEnv): boolean {
