@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 
@@ -22,12 +23,54 @@ export function writeFileDurable(file: string, data: string | Uint8Array): void 
   }
 }
 
+/**
+ * A task's commit point is its marker: what the task renamed into place must be on disk before
+ * the marker is, not before the task's next write. Inside a task (`deferFsyncs` … `endDeferred`,
+ * one task at a time per thread) files are renamed into place without waiting for the disk and
+ * remembered; `fsyncDeferred`, just before the marker, flushes them all at once (concurrent
+ * fsyncs share journal commits: one wait per task instead of one per file). A kill before the
+ * marker leaves a task that runs again; outside a task every write waits for the disk.
+ */
+let deferred: string[] | undefined;
+
+export function deferFsyncs(): void {
+  deferred = [];
+}
+
+export function endDeferred(): void {
+  deferred = undefined;
+}
+
+/** true (and the file remembered) inside a task: the caller skips its own fsync. */
+export function deferFsync(file: string): boolean {
+  deferred?.push(file);
+  return deferred !== undefined;
+}
+
+export async function fsyncFile(file: string): Promise<void> {
+  const fh = await open(file, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Flushes every file the current task renamed into place (see `deferFsyncs`). */
+export async function fsyncDeferred(): Promise<void> {
+  const files = deferred ?? [];
+  if (deferred) deferred = [];
+  await Promise.all(files.map(fsyncFile));
+}
+
 /** Write, flush and rename: a reader sees the old file, or the whole new one, never half. */
 export function writeFileAtomic(finalPath: string, data: string | Uint8Array): void {
   ensureDir(path.dirname(finalPath));
   const tmp = tempNameFor(finalPath);
-  writeFileDurable(tmp, data);
+  if (deferred) writeFileSync(tmp, data);
+  else writeFileDurable(tmp, data);
   renameSync(tmp, finalPath);
+  deferFsync(finalPath);
 }
 
 /**

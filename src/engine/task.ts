@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ThresherError } from '../core/errors.js';
+import { deferFsyncs, endDeferred } from '../core/fs.js';
 import type { TaskInfo } from '../core/stage.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { RunLayout } from './layout.js';
@@ -87,6 +88,7 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
   if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) throw new ThresherError(`rank ${rank} is outside 0..${worldSize - 1}`);
   const attempt = randomUUID();
   const claim = await ctx.work.claimTask(ctx, stepName, rank, attempt);
+  deferFsyncs(); // the outputs reach the disk together, before the marker (claim.commit)
   try {
     const here: TaskContext = claim.layout === ctx.layout ? ctx : { ...ctx, layout: claim.layout };
     const started = performance.now();
@@ -99,6 +101,7 @@ export async function runTask(ctx: TaskContext, stepName: string, rank: number, 
     await claim.commit(stats);
     return stats;
   } finally {
+    endDeferred();
     await claim.release();
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { removeIfExists } from '../core/fs.js';
+import { fsyncDeferred, removeIfExists } from '../core/fs.js';
 import type { RunLayout } from './layout.js';
 import { commitMarker, removeMarker } from './markers.js';
 import type { RunState } from './run-state.js';
@@ -72,7 +72,10 @@ export class LocalWork implements WorkStore {
     return {
       layout,
       owns: async () => lock.owns(),
-      commit: async (stats) => commitMarker(layout, stats),
+      commit: async (stats) => {
+        await fsyncDeferred();
+        commitMarker(layout, stats);
+      },
       release: async () => lock.release(),
     };
   }

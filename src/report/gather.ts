@@ -25,6 +25,8 @@ export interface MetaclipCurve {
   t: number;
   before: number[];
   after: number[];
+  /** the stage's own plot of these counts (the same spec, so the same bytes), when it released one */
+  svg?: string;
 }
 
 export interface ExclusionRow {
@@ -69,7 +71,9 @@ async function metaclipCurves(dir: string, files: string[], run: (f: string) => 
     const summary = path.join(dir, folder, 'summary.json');
     if (!existsSync(summary)) continue;
     const { t } = JSON.parse(readFileSync(summary, 'utf8')) as { t: number };
-    curves.push({ stage: folder.slice('artifacts/'.length), t, ...(await run(path.join(dir, rel))) });
+    const plot = `${folder}/entry-counts.svg`;
+    const svg = files.includes(plot) ? readFileSync(path.join(dir, plot), 'utf8') : undefined;
+    curves.push({ stage: folder.slice('artifacts/'.length), t, ...(await run(path.join(dir, rel))), ...(svg ? { svg } : {}) });
   }
   return curves;
 }

@@ -49,7 +49,7 @@ async function distributionsSection(d: ReportData): Promise<string> {
   }
   for (const m of d.metaclip) {
     const caption = `MetaCLIP balancing of stage ${m.stage}: ${fmt(m.before.length)} matched entries, ${fmt(sum(m.before))} matches before, ${fmt(sum(m.after))} after.`;
-    parts.push(figure(await renderSvg(entryCountsSpec(m.before, m.after, m.t)), caption));
+    parts.push(figure(m.svg ?? (await renderSvg(entryCountsSpec(m.before, m.after, m.t))), caption));
   }
   return section('distributions', 'Distributions', parts.length > 0 ? parts.join('\n') : '<p>No column to plot (no language, licence or content column).</p>');
 }

@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../../src/release/manifest.js';
 import { gatherReport } from '../../src/report/gather.js';
+import { entryCountsSpec } from '../../src/report/entry-counts.js';
+import { renderSvg } from '../../src/report/svg.js';
 import { reportSourceFromRelease } from '../../src/report/source.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { thresher } from '../helpers/cli.js';
@@ -46,4 +48,8 @@ test('MetaCLIP: the report plots the released entry counts before and after bala
   const html = readFileSync(path.join(v1, 'report.html'), 'utf8');
   assert.ok(html.includes('Entry counts before and after balancing (t = 60)'));
   assert.match(html, /Y-axis titled 'texts matching the entry \(log\)' for a log scale/);
+  // the report reuses the stage's plot: it must be the one the released counts draw
+  const drawn = await renderSvg(entryCountsSpec(curve.before, curve.after, curve.t));
+  assert.equal(curve.svg, drawn);
+  assert.ok(html.includes(drawn));
 });

@@ -1,4 +1,5 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { rename, rm, mkdir } from 'node:fs/promises';
+import { deferFsync, fsyncFile } from '../../core/fs.js';
 import path from 'node:path';
 
 export { tempNameFor as tempPathFor } from '../../core/fs.js';
@@ -7,18 +8,16 @@ export async function ensureParent(file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
 }
 
-async function fsyncPath(p: string): Promise<void> {
-  const fh = await open(p, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** fsync the temporary file and rename it into place; a reader never sees half a file. */
+/**
+ * Rename the temporary file into place (a reader never sees half a file), on disk first; inside
+ * a task the flush waits for the task's marker instead (core/fs.ts `deferFsyncs`).
+ */
 export async function commitFile(tmp: string, finalPath: string): Promise<void> {
-  await fsyncPath(tmp);
+  if (deferFsync(finalPath)) {
+    await rename(tmp, finalPath);
+    return;
+  }
+  await fsyncFile(tmp);
   await rename(tmp, finalPath);
 }
 
