@@ -258,3 +258,11 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     for (let q = 0; q < 3; q++) if (at[q] >= 0 && at[q] < from) at[q] = text.indexOf(String.fromCharCode(quotes[q]), from);
   }
 }
+
+/** The name a string literal opening at `quote` is assigned to (`name: "…"`, `"name" = '…'`, `name => "…"`), if any. */
+export function nameBefore(text: string, quote: number): string | undefined {
+  const m = NAME_BEFORE.exec(text.slice(Math.max(0, quote - 100), quote));
+  return m?.[2];
+}
+
+const NAME_BEFORE = /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|=|:)[ \t]{0,3}$/;

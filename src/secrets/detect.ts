@@ -1,5 +1,5 @@
 import type { Span } from '../redact/redact.js';
-import { scanAssignments, scanQuotedTokens } from './assignments.js';
+import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
 import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
 import { looksRandom, shannonEntropy } from './entropy.js';
 import { decodesToText, isFiller, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
@@ -139,9 +139,9 @@ export class SecretDetector {
     }
     for (const i of [...active].sort((a, b) => a - b)) this.runRule(this.rules[i], text, spans);
     if (this.options.generic !== false) {
-      const publicValues = this.assignments(text, spans);
+      this.assignments(text, spans);
       if (triggers !== 0) this.contexts(text, triggers, spans);
-      this.quotedTokens(text, spans, publicValues);
+      this.quotedTokens(text, spans);
       this.urlPasswords(text, spans);
     }
     return spans;
@@ -183,15 +183,11 @@ export class SecretDetector {
     return isTemplate(secret);
   }
 
-  /** Flags secret assignments; returns where the values assigned to public names (`pin-sha256`, `integrity`) start. */
-  private assignments(text: string, spans: Span[]): Set<number> {
-    const publicValues = new Set<number>();
+  private assignments(text: string, spans: Span[]): void {
     scanAssignments(text, (a) => {
-      if (isPublicName(a.name)) return void publicValues.add(a.start);
       const kind = this.classify(a.name, a.value, a.quoted);
       if (kind && (this.options.flagPlaceholders || !isFiller(a.value))) spans.push({ start: a.start, end: a.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
     });
-    return publicValues;
   }
 
   /** Authorization headers, command-line flags, curl headers, XML elements (contexts.ts). */
@@ -222,17 +218,19 @@ export class SecretDetector {
 
   /**
    * String literals that are random keys with no name to go by: values of assignments were
-   * judged above, and one whose name says it is a digest or an id is not judged again.
+   * judged above, and one assigned to a name that says it is a digest or an id (`pin-sha256`,
+   * `VersionId`) is none.
    */
-  private quotedTokens(text: string, spans: Span[], publicValues: Set<number>): void {
+  private quotedTokens(text: string, spans: Span[]): void {
     const before = spans.length;
     scanQuotedTokens(text, (start, end) => {
-      if (publicValues.has(start)) return;
       for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
       const value = text.slice(start, end);
       // the shape tests first: they turn down nearly every literal, and cheaper than the filters below
       const rule = prefixedToken(value) || gluedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
       if (!rule || notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
+      const name = nameBefore(text, start - 1);
+      if (name && isPublicName(name)) return;
       if (!this.options.flagPlaceholders && (isNeverSecret(value) || isFiller(value))) return;
       spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
     });
