@@ -221,12 +221,15 @@ function base64Run(text: string, from: number, to: number): number {
   return t - from;
 }
 
+/** The longest string literal judged as a key: long tokens (PyPI's, Vault's batch tokens) run to a few hundred characters. */
+const MAX_LITERAL = 1000;
+
 /**
- * Calls `visit(start, end)` for every string literal whose whole content is one run of 16–300
- * token characters (base64, URL-safe base64 and `.`) holding a digit and a letter: the
- * candidates for a key with no name to go by (detect-secrets' high-entropy strings, tokens with
- * a provider prefix we have no rule for). Quotes are found with indexOf; most literals fail at
- * their first space or punctuation.
+ * Calls `visit(start, end)` for every string literal whose whole content is one run of
+ * 16–1,000 token characters (base64, URL-safe base64 and `.`) holding a digit and a letter, or
+ * both cases of letters and a separator: the candidates for a key with no name to go by (detect-secrets'
+ * high-entropy strings, tokens with a provider prefix we have no rule for). Quotes are found
+ * with indexOf; most literals fail at their first space or punctuation.
  */
 export function scanQuotedTokens(text: string, visit: (start: number, end: number) => void): void {
   const quotes = [34, 39, 96];
@@ -238,18 +241,28 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     const open = at[which];
     const quote = quotes[which];
     let t = open + 1;
-    let kinds = 0;
-    const limit = Math.min(text.length, open + 302);
+    let kinds = 0; // 1 digit, 2 lower-case, 4 upper-case letter, 8 separator
+    const limit = Math.min(text.length, open + MAX_LITERAL + 2);
     for (; t < limit; t++) {
       const c = text.charCodeAt(t);
       if (c >= 128 || ((CLASS[c] & B64) === 0 && c !== 46)) break;
-      kinds |= c >= 48 && c <= 57 ? 1 : (c | 32) >= 97 && (c | 32) <= 122 ? 2 : 0;
+      kinds |= c >= 48 && c <= 57 ? 1 : c >= 97 && c <= 122 ? 2 : c >= 65 && c <= 90 ? 4 : c === 95 || c === 45 || c === 46 ? 8 : 0;
     }
     const length = t - open - 1;
     const closes = t < text.length && text.charCodeAt(t) === quote;
-    if (closes && kinds === 3 && length >= 16 && length <= 300) visit(open + 1, t);
+    // letters and digits, or both cases and a separator (a prefixed token with no digit: `sm_aat_YzKURqGcdFhgEsTG`)
+    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14;
+    if (closes && candidate && length >= 16 && length <= MAX_LITERAL) visit(open + 1, t);
     // a literal that closed here is done; otherwise this quote may close an earlier-opened string, go on after it
     const from = closes ? t + 1 : open + 1;
     for (let q = 0; q < 3; q++) if (at[q] >= 0 && at[q] < from) at[q] = text.indexOf(String.fromCharCode(quotes[q]), from);
   }
 }
+
+/** The name a string literal opening at `quote` is assigned to (`name: "…"`, `"name" = '…'`, `name => "…"`), if any. */
+export function nameBefore(text: string, quote: number): string | undefined {
+  const m = NAME_BEFORE.exec(text.slice(Math.max(0, quote - 100), quote));
+  return m?.[2];
+}
+
+const NAME_BEFORE = /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|=|:)[ \t]{0,3}$/;

@@ -1,9 +1,12 @@
 import type { Span } from '../redact/redact.js';
-import { scanAssignments, scanQuotedTokens } from './assignments.js';
-import { looksRandom, shannonEntropy, wordCoverage } from './entropy.js';
-import { decodesToText, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
+import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
+import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
+import { looksRandom, shannonEntropy } from './entropy.js';
+import { decodesToText, isFiller, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { SECRET_RULES, type RuleAllowlist, type SecretKind, type SecretRule } from './rules.js';
+import { gluedToken, prefixedToken } from './tokens.js';
+import { wordCoverage } from './words.js';
 
 /**
  * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
@@ -39,26 +42,6 @@ const CODE_LIKE = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|^\$|[()]/;
 
 /** scheme://user:password@host, found at its `://` (the scheme is checked behind it: the engine scans for the literal). */
 const URL_PASSWORD = /:\/\/(?<=\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/?#@'"<>]{1,100}:([^\s/?#@'"<>]{1,200})@(?=[\w.-])/dgi;
-
-/**
- * A provider-style token: a short prefix naming the kind (`sntryu_`, `dop_v1_`, `pscale_pw_`,
- * `glpat-`, `API-`) and a random body of 16 or more characters.
- */
-const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
-
-/** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
-const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
-
-function prefixedToken(value: string): boolean {
-  const prefix = TOKEN_PREFIX.exec(value);
-  if (!prefix) return false;
-  const body = value.slice(prefix[0].length);
-  // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
-  const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
-  // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
-  const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
-  return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && wordCoverage(body, true) < 0.3 && looksRandom(body);
-}
 
 /** gitleaks' default secret group: the first that took part in the match (0: the whole match). */
 function firstMatchedGroup(m: RegExpMatchArray): number {
@@ -107,13 +90,17 @@ function* anchoredMatches(re: RegExp, anchor: NonNullable<SecretRule['anchor']>,
   }
 }
 
-/** Random-looking yet no key: alphabet tables, UUIDs. */
-const notAKey = (value: string): boolean => isMostlyAscending(value) || isUuid(value);
+const HAS_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** Random-looking yet no key: alphabet tables, UUIDs and ids built on one (`Z808989fd-3a6e-…`). */
+const notAKey = (value: string): boolean => isMostlyAscending(value) || HAS_UUID.test(value);
 
 export class SecretDetector {
   private readonly keywords: KeywordSet;
   private readonly rulesByKeyword: number[][];
   private readonly alwaysRun: number[];
+  /** Per keyword id, the CONTEXT_TRIGGERS bits it enables (0 for rule keywords only). */
+  private readonly contextBits: number[];
 
   constructor(
     private readonly rules: readonly SecretRule[] = SECRET_RULES,
@@ -130,6 +117,14 @@ export class SecretDetector {
         (this.rulesByKeyword[words.get(kw)!] ??= []).push(i);
       }
     });
+    this.contextBits = [];
+    if (options.generic !== false) {
+      for (const [kw, bit] of CONTEXT_TRIGGERS) {
+        if (!words.has(kw)) words.set(kw, words.size);
+        const id = words.get(kw)!;
+        this.contextBits[id] = (this.contextBits[id] ?? 0) | bit;
+      }
+    }
     this.keywords = new KeywordSet(words.keys());
   }
 
@@ -137,10 +132,15 @@ export class SecretDetector {
   find(text: string): Span[] {
     const spans: Span[] = [];
     const active = new Set(this.alwaysRun);
-    for (const k of this.keywords.find(text)) for (const r of this.rulesByKeyword[k]) active.add(r);
+    let triggers = 0;
+    for (const k of this.keywords.find(text)) {
+      for (const r of this.rulesByKeyword[k] ?? []) active.add(r);
+      triggers |= this.contextBits[k] ?? 0;
+    }
     for (const i of [...active].sort((a, b) => a - b)) this.runRule(this.rules[i], text, spans);
     if (this.options.generic !== false) {
       this.assignments(text, spans);
+      if (triggers !== 0) this.contexts(text, triggers, spans);
       this.quotedTokens(text, spans);
       this.urlPasswords(text, spans);
     }
@@ -186,20 +186,53 @@ export class SecretDetector {
   private assignments(text: string, spans: Span[]): void {
     scanAssignments(text, (a) => {
       const kind = this.classify(a.name, a.value, a.quoted);
-      if (kind) spans.push({ start: a.start, end: a.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+      if (kind && (this.options.flagPlaceholders || !isFiller(a.value))) spans.push({ start: a.start, end: a.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
     });
   }
 
-  /** String literals that are random keys with no name to go by (values of assignments were judged above). */
+  /** Authorization headers, command-line flags, curl headers, XML elements (contexts.ts). */
+  private contexts(text: string, triggers: number, spans: Span[]): void {
+    scanContexts(text, triggers, (c) => {
+      for (const s of spans) if (s.start < c.end && s.end > c.start) return;
+      const kind = this.judgeContext(c);
+      if (kind) spans.push({ start: c.start, end: c.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    });
+  }
+
+  /**
+   * A Basic credential is one when it decodes to `user:password` with a real password; a bearer
+   * or token credential when it looks random; a flag, curl header or XML element is judged as an
+   * assignment of its value to its name.
+   */
+  private judgeContext(c: ContextValue): { type: SecretKind; rule: string } | undefined {
+    const placeholderOk = this.options.flagPlaceholders === true;
+    if (!placeholderOk && (isNeverSecret(c.value) || isFiller(c.value))) return undefined;
+    if (c.scheme === 'basic') {
+      const credential = isBasicCredential(c.value);
+      if (!credential || (!placeholderOk && (isNeverSecret(credential.password) || isFiller(credential.password)))) return undefined;
+      return { type: 'PASSWORD', rule: 'authorization-basic' };
+    }
+    if (c.scheme) return looksRandom(c.value, this.options.randomness ?? 0.85) || prefixedToken(c.value) ? { type: 'KEY', rule: 'authorization-token' } : undefined;
+    return this.classify(c.name, c.value, c.quoted);
+  }
+
+  /**
+   * String literals that are random keys with no name to go by: values of assignments were
+   * judged above, and one assigned to a name that says it is a digest or an id (`pin-sha256`,
+   * `VersionId`) is none.
+   */
   private quotedTokens(text: string, spans: Span[]): void {
     const before = spans.length;
     scanQuotedTokens(text, (start, end) => {
       for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
       const value = text.slice(start, end);
-      if (!this.options.flagPlaceholders && isNeverSecret(value)) return;
-      if (notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
-      const rule = prefixedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
-      if (rule) spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
+      // the shape tests first: they turn down nearly every literal, and cheaper than the filters below
+      const rule = prefixedToken(value) || gluedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
+      if (!rule || notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
+      const name = nameBefore(text, start - 1);
+      if (name && isPublicName(name)) return;
+      if (!this.options.flagPlaceholders && (isNeverSecret(value) || isFiller(value))) return;
+      spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
     });
   }
 
@@ -228,10 +261,10 @@ export class SecretDetector {
 
   /** A value assigned to a name that says nothing: a key only when it is long, base64-like and plainly random. */
   private anyNameKey(value: string): { type: SecretKind; rule: string } | undefined {
-    if (value.length < 20 || value.length > 128 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
+    if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
     if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || notAKey(value)) return undefined;
     if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return undefined;
-    if (wordCoverage(value) >= 0.3 || !looksRandom(value, 0.9, 20)) return undefined;
+    if (!looksRandom(value, 0.9, 20) || wordCoverage(value) >= 0.3) return undefined;
     return { type: 'KEY', rule: 'generic-high-entropy' };
   }
 
@@ -240,7 +273,7 @@ export class SecretDetector {
     for (const m of text.matchAll(URL_PASSWORD)) {
       const pw = m[1];
       const at = m.indices?.[1];
-      if (!at || (!this.options.flagPlaceholders && isNeverSecret(pw)) || /^\d{1,5}$/.test(pw)) continue;
+      if (!at || (!this.options.flagPlaceholders && (isNeverSecret(pw) || isFiller(pw))) || /^\d{1,5}$/.test(pw)) continue;
       spans.push({ start: at[0], end: at[1], type: 'PASSWORD', rule: 'url-password', replacement: PLACEHOLDER.PASSWORD });
     }
   }

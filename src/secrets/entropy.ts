@@ -4,31 +4,74 @@
  * out at 4 bits), so the test compares a string's entropy with what a random string of the
  * same length over the same alphabet would reach.
  */
+import { wordCoverage } from './words.js';
+
+const asciiCounts = new Int32Array(128);
 
 /** Shannon entropy in bits per character over the string's UTF-16 code units. */
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 128;
+  if (!ascii) return entropyOfCounts(countUnits(s).values(), s.length);
+  // candidates are ASCII: a reused table instead of a Map (this runs on every candidate value)
+  const counts = asciiCounts;
+  for (let i = 0; i < s.length; i++) counts[s.charCodeAt(i)]++;
+  let h = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
+    const n = counts[c];
+    if (n === 0) continue;
     const p = n / s.length;
     h -= p * Math.log2(p);
+    counts[c] = 0;
   }
   return h;
 }
 
+function countUnits(s: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) counts.set(s.charCodeAt(i), (counts.get(s.charCodeAt(i)) ?? 0) + 1);
+  return counts;
+}
+
+function entropyOfCounts(counts: Iterable<number>, length: number): number {
+  let h = 0;
+  for (const n of counts) h -= (n / length) * Math.log2(n / length);
+  return h;
+}
+
+const DIGIT = 1;
+const LOWER_HEX = 2;
+const LOWER = 4;
+const UPPER_HEX = 8;
+const UPPER = 16;
+const BASE64_PUNCT = 32; // + / = _ . -
+const OTHER = 64;
+const CHAR_CLASS = new Uint8Array(128).map((_, c) => {
+  const ch = String.fromCharCode(c);
+  if (/[0-9]/.test(ch)) return DIGIT;
+  if (/[a-f]/.test(ch)) return LOWER_HEX;
+  if (/[g-z]/.test(ch)) return LOWER;
+  if (/[A-F]/.test(ch)) return UPPER_HEX;
+  if (/[G-Z]/.test(ch)) return UPPER;
+  if (/[+/=_.-]/.test(ch)) return BASE64_PUNCT;
+  return OTHER;
+});
+
 /** Size of the smallest usual key alphabet the string fits: digits, hex, alphanumeric, base64 / URL-safe, printable. */
 export function alphabetSize(s: string): number {
-  if (/^[0-9]+$/.test(s)) return 10;
-  if (/^[0-9a-f]+$/.test(s) || /^[0-9A-F]+$/.test(s)) return 16;
-  if (/^[a-z0-9]+$/.test(s) || /^[A-Z0-9]+$/.test(s)) return 36;
-  if (/^[A-Za-z0-9]+$/.test(s)) return 62;
-  if (/^[A-Za-z0-9+/=_.-]+$/.test(s)) return 66;
-  return 94;
+  let seen = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    seen |= c < 128 ? CHAR_CLASS[c] : OTHER;
+  }
+  if (seen & OTHER) return 94;
+  if (seen & BASE64_PUNCT) return 66;
+  if ((seen & ~DIGIT) === 0) return 10;
+  if ((seen & ~(DIGIT | LOWER_HEX)) === 0 || (seen & ~(DIGIT | UPPER_HEX)) === 0) return 16;
+  if ((seen & ~(DIGIT | LOWER_HEX | LOWER)) === 0 || (seen & ~(DIGIT | UPPER_HEX | UPPER)) === 0) return 36;
+  return 62;
 }
 
 const expected = new Map<number, number>();
@@ -53,42 +96,45 @@ export function expectedRandomEntropy(n: number, k: number): number {
 }
 
 /**
- * Share of the string covered by pronounceable letter runs (camelCase or snake_case words:
- * three or more letters with at least one vowel in four). Identifiers (`getElementById`,
- * `XMLHttpRequestUpload`) and phrases are mostly words; random keys are not.
- *
- * `strict` counts only runs of four or more letters with no four consonants in a row: random
- * base62 strings form the looser runs (`Jxo`, `Wodlez`) often enough that by a count over random
- * strings one 32-character key in five read as a quarter words or more (one in thirty when
- * strict), while identifiers stay at half words or more (`getElementById` 0.5). Used where the
- * string has other context already (a provider-style prefix); the loose count stays where a
- * value has nothing else to go by, which keeps the flags on ordinary code down.
+ * Share of case changes between neighbouring letters (`aB`, `Ab`): about one in two in random
+ * mixed-case keys, one in five or fewer in camelCase identifiers, none in words.
  */
-export function wordCoverage(s: string, strict = false): number {
-  let covered = 0;
-  const min = strict ? 4 : 3;
-  for (const m of s.matchAll(/[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])/g)) {
-    const w = m[0];
-    const vowels = w.replace(/[^aeiouAEIOU]/g, '').length;
-    if (w.length >= min && vowels >= 1 && vowels * 4 >= w.length && !(strict && /[^aeiouy]{4}/i.test(w))) covered += w.length;
+export function caseSwitchRate(s: string): number {
+  let letters = 0;
+  let switches = 0;
+  let prev = 0; // 1 lower, 2 upper, 0 none yet
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const kind = c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : 0;
+    if (kind === 0) continue;
+    if (prev !== 0 && kind !== prev) switches++;
+    prev = kind;
+    letters++;
   }
-  return s.length === 0 ? 0 : covered / s.length;
+  return letters < 2 ? 0 : switches / (letters - 1);
 }
 
 /**
  * Whether a candidate reads as a random key (The Stack v2: "a key must look random and be longer
  * than 8"): at least `minLength` (9) characters; Shannon entropy at least `ratio` (0.85) of the
  * mean a uniformly random string of its length and alphabet reaches (random 40-character
- * base64 keys score about 1.0, `abcd1234abcd1234...` 0.79); under half of it pronounceable words;
- * and, from 12 characters on over an alphabet wider than hex, at least one digit (a random
- * 12-character alphanumeric string lacks one with probability 0.12, a 20-character one 0.03,
- * while identifiers and phrases almost always do).
+ * base64 keys score about 1.0, `abcd1234abcd1234...` 0.79); under half of it dictionary words
+ * (words.ts; hex has too few letters to spell any); and, over an alphabet wider than hex, a
+ * digit or case changes as frequent as a random mixed-case string's (a third of neighbouring
+ * letters or more). A random 12-character alphanumeric string lacks a digit with probability
+ * 0.12, a 20-character one 0.03, and a mixed-case one has the case changes, while words and
+ * identifiers (`Credential`, `prettyToken`, `punctuator`) have neither.
+ *
+ * Separators (`-`, `_`, `.`) between random parts are structure, not randomness: when the rest
+ * fits a smaller alphabet (`v1.0-ff0a…-6f0a…` is hex) it is judged without them.
  */
 export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
   if (s.length < minLength) return false;
-  const k = alphabetSize(s);
-  if (shannonEntropy(s) < ratio * expectedRandomEntropy(s.length, k)) return false;
-  if (k > 16 && wordCoverage(s) >= 0.5) return false;
-  if (k > 16 && s.length >= 12 && !/[0-9]/.test(s)) return false;
+  const bare = /[-_.]/.test(s) ? s.replace(/[-_.]+/g, '') : s;
+  const v = bare.length >= minLength && alphabetSize(bare) < alphabetSize(s) ? bare : s;
+  const k = alphabetSize(v);
+  if (shannonEntropy(v) < ratio * expectedRandomEntropy(v.length, k)) return false;
+  if (k > 16 && wordCoverage(s) >= 0.5) return false; // the separators cut words apart
+  if (k > 16 && !/[0-9]/.test(v) && caseSwitchRate(v) < 1 / 3) return false;
   return true;
 }

@@ -23,7 +23,8 @@ export function isPlaceholder(value: string): boolean {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$/;
+/** A version, with a pre-release or build tag of a version's length (`1.0.0-rc.1+sha.5114f85`, not `v1.0-` and 170 hex characters). */
+const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]{0,64})?$/;
 /** Hex digests of the usual lengths (MD5, SHA-1, SHA-224/256/384/512) and prefixed digests (`sha512-...`, `sha256:...`). */
 const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
 const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:~]/i;
@@ -65,9 +66,36 @@ export function isMostlyAscending(value: string): boolean {
   return value.length >= 8 && steps * 2 >= value.length;
 }
 
+/**
+ * A block of four to sixteen characters repeated over half the value or more, in any case
+ * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef…`): filler typed to a length.
+ */
+export function isRepetitive(value: string): boolean {
+  const v = value.toLowerCase();
+  for (let period = 4; period <= 16 && period * 3 <= v.length; period++) {
+    let same = 0;
+    for (let i = 0; i + period < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i + period)) same++;
+    if (same * 2 >= v.length) return true;
+  }
+  return false;
+}
+
+/** Documentation samples mark themselves (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`). */
+const SAMPLE_MARK = /EXAMPLE|example/;
+
 /** Not a secret whatever the rule: a placeholder, a UUID, a version, a digest with its algorithm named, a sequence. */
 export function isNeverSecret(value: string): boolean {
   return isPlaceholder(value) || isVersion(value) || isPrefixedDigest(value) || isSequential(value);
+}
+
+/**
+ * Filler for the generic rules, which have only the value to go by: a repeated block or a value
+ * marked as a documentation sample. A provider rule's format outweighs these (detect-secrets
+ * flags AWS's documented sample key and `abcd1234…` filler in a provider's key format). Tested
+ * last, on values about to be flagged: the block search is the costliest test here.
+ */
+export function isFiller(value: string): boolean {
+  return SAMPLE_MARK.test(value) || isRepetitive(value);
 }
 
 /**

@@ -12,7 +12,8 @@ import { RedactionRunner } from './redaction.js';
  * (src/secrets/rules.ts: cloud keys, VCS tokens, chat webhooks, payment, package registries,
  * JWTs, private-key blocks; or a gitleaks configuration's, `rules: gitleaks.toml`) run only on
  * files containing one of their keywords; the generic
- * rules look at every assignment (`name = value`, `"name": "value"`, `name: value`) and URL.
+ * rules look at every assignment (`name = value`, `"name": "value"`, `name: value`), URL,
+ * string literal, `Authorization` header, `--token`-style flag and `<password>` element.
  * Placeholders (`xxxx`, `changeme`, `<your-key>`, `${TOKEN}`), hashes, UUIDs, versions and
  * sequences are left alone. Every replacement is recorded in the `redactions` column (a JSON
  * array, see src/redact/column.ts), merged with what other redaction stages recorded.

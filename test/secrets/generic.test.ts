@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gitleaksCases } from '../../bench/accuracy/_gitleaks.js';
+import { isHeldOut } from '../../bench/accuracy/_common.js';
+import { redact } from '../../src/redact/redact.js';
+import { findSecrets, SecretDetector } from '../../src/secrets/detect.js';
+import { looksRandom } from '../../src/secrets/entropy.js';
+import { isFiller } from '../../src/secrets/filters.js';
+import { wordCoverage } from '../../src/secrets/words.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+
+const rules = (text: string) => redact(text, findSecrets(text)).findings.map((f) => f.rule);
+const redacted = (text: string) => redact(text, findSecrets(text)).text;
+
+/** Deterministic random strings over an alphabet. */
+function randomStrings(alphabet: string, length: number, count: number, seed = 7): string[] {
+  let x = seed;
+  const next = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 8) % alphabet.length;
+  return Array.from({ length: count }, () => Array.from({ length }, () => alphabet[next()]).join(''));
+}
+
+test('word coverage comes from a dictionary: identifiers and phrases are words, random keys are not', () => {
+  for (const s of ['getElementById', 'XMLHttpRequestUpload', 'thequickbrownfoxjumpsoverthelazydog', 'Update_modifiers_of_0_90061', 'webpackChunkName2']) {
+    assert.ok(wordCoverage(s) >= 0.5, s);
+  }
+  // runs the former "pronounceable" test took for words
+  for (const s of ['NWodlezSxmVgC9ly', 'XAuqmLeJiniowABoj5y3ZxyUn', 'ErKMO3yRZPouKOALJii4DukxiSZs93NX']) assert.ok(wordCoverage(s) < 0.3, s);
+  const b62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const keys = randomStrings(b62, 20, 2000);
+  assert.ok(keys.filter((k) => wordCoverage(k) >= 0.3).length < 20, 'under 1% of random 20-character keys read as words');
+  assert.ok(keys.filter((k) => looksRandom(k)).length > 1900, 'random keys look random');
+});
+
+test('looksRandom: separators are structure, words and identifiers without digits are not keys', () => {
+  assert.ok(looksRandom('0-ff0aa63e0ffb1725e5ec794b-6f0a228ddd3df64974f12027e097d59f615a2ab3ed2aabe15fb60f04a0204af'));
+  assert.ok(looksRandom('YzKURqGcdFhgEsTG')); // no digit, but case changes as a random string has them
+  for (const s of ['Credential', 'prettyToken', 'punctuator', 'linkified']) assert.ok(!looksRandom(s), s);
+});
+
+test('provider-style tokens of providers without a rule', () => {
+  for (const token of [
+    'zqv_aat_YzKURqGcdFhgEsTG', // body without a digit
+    'zqvx_df81ffaea403aeed245bafe648fcb79c', // a hex body that spells "face", "bead"
+    'qx-s4t2ud-3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6d7e8f9013f2a9c0d1e4b5a6978c0d1e2',
+    'b_q8X2vN7rT4mK9pL3wB6yH1cF5Zk3f9Qm2LxW8vR4tYp7', // a one-letter prefix
+    `v1.0-ff0aa63e0ffb1725e5ec794b-${'6f0a228ddd3df64974f12027e097d59f615a2ab3ed2aabe15fb60f04a0204af9'.repeat(2)}`, // no version
+    `zqvt.${randomStrings('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', 280, 1)[0]}`, // longer than 300
+    'qzpk3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6', // letters glued to a hex body
+  ]) {
+    assert.deepEqual(rules(`x = call("${token}")`), ['generic-prefixed-token'], token);
+  }
+  for (const line of [
+    'sha1_3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6d7e8f901', // a digest behind its name
+    'v1.2.3-beta.4+build.5114f85', // a version
+    'Z808989fd-3a6e-4af2-b607-737323a176f6', // an id built on a UUID
+  ]) {
+    assert.deepEqual(rules(`x = call("${line}")`), [], line);
+  }
+});
+
+test('authorization headers, command-line flags, curl headers and XML elements', () => {
+  const token = 'q8X2vN7rT4mK9pL3wB6yH1cF5';
+  assert.equal(redacted(`curl -H 'Authorization: Bearer ${token}' https://api.example.com`), "curl -H 'Authorization: Bearer <KEY>' https://api.example.com");
+  assert.deepEqual(rules(`headers = {"Authorization": "token ${token}"}`), ['authorization-token']);
+  const basic = Buffer.from('deploy:T7v!q2Rz9w').toString('base64');
+  assert.equal(redacted(`Authorization: Basic ${basic}`), 'Authorization: Basic <PASSWORD>');
+  assert.deepEqual(rules(`mytool --api-key=${token} --verbose`), ['generic-key']);
+  assert.deepEqual(rules(`mytool --token ${token}`), ['generic-key']);
+  assert.deepEqual(rules(`curl --header "X-Api-Key: ${token}" https://x`), ['generic-key']);
+  assert.deepEqual(rules('<password>T7v!q2Rz9w</password>'), ['generic-password']);
+  for (const line of [
+    "headers: { Authorization: 'Bearer ' + token }",
+    'headers: { Authorization: `Bearer ${token}` }',
+    `Authorization: Basic ${Buffer.from('user:password').toString('base64')}`, // a placeholder password
+    'Authorization: Bearer YOUR_ACCESS_TOKEN_HERE',
+    'mytool --password-file /etc/secret.txt',
+    'mytool --token $API_TOKEN',
+    '<key>Enter</key>',
+  ]) {
+    assert.deepEqual(rules(line), [], line);
+  }
+});
+
+test('filler and documentation samples are no secrets for the generic rules; a provider format still is', () => {
+  assert.ok(isFiller('abcd1234abcd1234abcd1234ABCD1234ABCD1234--__extra'));
+  assert.ok(isFiller('1234567890abcdef1234567890abcdef1234567890abcdefextra'));
+  assert.ok(!isFiller('q8X2vN7rT4mK9pL3wB6yH1cF5'));
+  assert.deepEqual(rules('ibm-cloud-pwd = abcd1234abcd1234abcd1234ABCD1234ABCD1234--__extra'), []);
+  assert.deepEqual(rules('api_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYa"'), []);
+  // AWS's documented sample key in the AWS format: detect-secrets flags it, and so does the AWS rule
+  assert.deepEqual(rules('aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"'), ['aws-secret-access-key']);
+  assert.deepEqual(rules(`https://acct-1:${'abcd1234'.repeat(8)}@acct-1.cloudant.com/db`), ['cloudant-url-password']);
+});
+
+test('a literal assigned to a name that says it is a digest or an id is not judged again as a nameless string', () => {
+  assert.deepEqual(rules('Public-Key-Pins: pin-sha256="K87oWBWM9UZfyddvDfoxL+8lpNyoUB2ptGtn0fv6G2Q="; max-age=0'), []);
+  assert.deepEqual(rules('UploadId: "ibZBv_75gd9r8lH_gqXatLdxMVpAlj6ZQjEs.OwyF3953YdwbcQnMA2BLGn8"'), []);
+});
+
+test('generic rules alone find the tuning half of the gitleaks-generated token cases', needsShared, () => {
+  const { cases } = gitleaksCases(sharedPath('data', 'code', 'gitleaks-rules.json'));
+  const generic = new SecretDetector([]);
+  const tokens = cases.filter((c) => c.positive && c.kind === 'token' && !isHeldOut(c.rule));
+  const found = tokens.filter((c) => generic.find(c.text).length > 0).length;
+  // what stays unfound: generator artefacts (backslashes in base64, random bytes around a key
+  // header) and Slack app tokens drawn with three-character parts
+  assert.ok(found / tokens.length >= 0.9, `${found}/${tokens.length}`);
+  const negatives = cases.filter((c) => !c.positive);
+  assert.equal(negatives.filter((c) => generic.find(c.text).length > 0).length, 0);
+});
