@@ -138,6 +138,14 @@ test('status without a submission and status s3://: a task that ends between the
     seen.steps[0].tasks.map((t) => t.state),
     ['done', 'not run'],
   );
+  const claim = await p.node.work.claimTask(p.node, p.step, 1, 'held-by-the-node'); // its lease, live while the task runs
+  try {
+    const held = (await observeStatus(local, undefined)).steps[0].tasks[1];
+    assert.equal(held.state, 'running');
+    assert.match(held.detail ?? '', new RegExp(`^pid ${process.pid} on `));
+  } finally {
+    await claim.release();
+  }
 
   const view = await remoteRunView(new RacingWork(p.workUrl, finisher(p, 1)), new RunLayout(tempDir('thresher-observe-view-')));
   assert.deepEqual(view.steps[0], { name: p.step, done: 2, running: 0, pending: 0 });
