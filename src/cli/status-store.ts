@@ -5,28 +5,49 @@ import { removeIfExists } from '../core/fs.js';
 import { RunLayout } from '../engine/layout.js';
 import { chainState } from '../engine/markers.js';
 import { RemoteWork } from '../engine/remote-work.js';
-import { readRunState } from '../engine/run-state.js';
+import { readRunState, type RunState } from '../engine/run-state.js';
+import type { WorkStore } from '../engine/work-store.js';
 import { asPrefix, readAll, storeFor, type ObjectStore } from '../io/storage/index.js';
 import { StoreReleases } from '../release/s3-versions.js';
+
+export interface RemoteRunView {
+  run: RunState;
+  /** per step: tasks with a valid marker, tasks held by a live lease, the rest */
+  steps: { name: string; done: number; running: number; pending: number }[];
+}
+
+/**
+ * The run under a remote work prefix, in the local copy `layout`. The leases are listed
+ * before the markers are fetched: a task that ends in between shows done (its marker), where
+ * the other order would find neither its marker nor its lease and call it pending.
+ */
+export async function remoteRunView(work: WorkStore, layout: RunLayout): Promise<RemoteRunView> {
+  const held = await work.liveTasks(layout);
+  await work.refresh(layout);
+  const run = readRunState(layout);
+  const running = new Set(held.map((t) => t.split(' ')[0]));
+  const steps = chainState(
+    layout,
+    (run.steps ?? []).map((name) => ({ name })),
+    run,
+  ).map((s) => {
+    const done = s.valid.filter(Boolean).length;
+    const live = s.valid.filter((ok, r) => !ok && running.has(`${s.step.name}/${r}`)).length;
+    return { name: s.step.name, done, running: live, pending: run.world_size - done - live };
+  });
+  return { run, steps };
+}
 
 /** The run under a remote work prefix, per step: done (a valid marker), running (a live lease), pending. */
 async function printRemoteRun(workUrl: string): Promise<void> {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'thresher-status-'));
   try {
-    const layout = new RunLayout(temp);
     const work = new RemoteWork(workUrl, undefined);
-    await work.refresh(layout);
-    const run = readRunState(layout);
-    const running = new Set((await work.liveTasks(layout)).map((t) => t.split(' ')[0]));
-    const steps = (run.steps ?? []).map((name) => ({ name }));
+    const { run, steps } = await remoteRunView(work, new RunLayout(temp));
     console.log(`run ${run.run_id} → v${run.version}: ${run.world_size} tasks per step, planned ${run.planned_at}; work folder ${work.location}`);
     const width = Math.max(4, ...steps.map((s) => s.name.length)) + 2;
     console.log(`${'step'.padEnd(width)}${['done', 'running', 'pending'].map((h) => h.padStart(9)).join('')}`);
-    for (const s of chainState(layout, steps, run)) {
-      const done = s.valid.filter(Boolean).length;
-      const live = s.valid.filter((ok, r) => !ok && running.has(`${s.step.name}/${r}`)).length;
-      console.log(`${s.step.name.padEnd(width)}${[`${done}/${run.world_size}`, String(live), String(run.world_size - done - live)].map((c) => c.padStart(9)).join('')}`);
-    }
+    for (const s of steps) console.log(`${s.name.padEnd(width)}${[`${s.done}/${run.world_size}`, String(s.running), String(s.pending)].map((c) => c.padStart(9)).join('')}`);
   } finally {
     removeIfExists(temp);
   }

@@ -2,10 +2,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RunLayout } from '../engine/layout.js';
 import { readRunState } from '../engine/run-state.js';
-import { lockIsLive } from '../engine/task-lock.js';
-import { loadTaskContext } from '../engine/task.js';
-import { findRelease, observeRun, type Observation } from '../executors/slurm/observe.js';
-import { latestSubmission, readRecord, recordFile, type SlurmRunRecord } from '../executors/slurm/record.js';
+import { loadTaskContext, type TaskContext } from '../engine/task.js';
+import { findRelease, observeRun, type Observation, type QueuePoll } from '../executors/slurm/observe.js';
+import { latestSubmission, readRecord, recordFile, type SlurmRunRecord, type Submission } from '../executors/slurm/record.js';
 import { countStates, type TaskView } from '../executors/slurm/task-states.js';
 import { loadPipelineFile } from '../pipeline/load.js';
 
@@ -53,11 +52,23 @@ function newestRecord(layout: RunLayout): SlurmRunRecord | undefined {
   return records.length ? readRecord(layout, records[0].id) : undefined;
 }
 
-/** A local run has no submission: a task with a live lock is running, any other incomplete one has not run. */
-function withLocalLocks(layout: RunLayout, seen: Observation): Observation {
+/**
+ * A run without a Slurm submission: a task some process holds (a live lock, or a lease on a
+ * remote work folder) is running; any other incomplete one has not run. `live` is polled
+ * before the markers are read, so a task that ends in between shows done, not "not run".
+ */
+function withLiveTasks(live: string[], seen: Observation): Observation {
+  const holders = new Map(live.map((t) => [t.split(' ')[0], t.slice(t.indexOf(' ') + 1).replace(/^\((.*)\)$/, '$1')]));
   for (const s of seen.steps)
-    for (const t of s.tasks) if (t.state === 'not run' && lockIsLive(layout.taskLock(t.step, t.rank))) Object.assign(t, { state: 'running', detail: 'local', log: undefined });
+    for (const t of s.tasks) if (t.state === 'not run' && holders.has(`${t.step}/${t.rank}`)) Object.assign(t, { state: 'running', detail: holders.get(`${t.step}/${t.rank}`), log: undefined });
   return seen;
+}
+
+/** Where the run stands: Slurm's queue (or the tasks held now) first, then the markers, fetched from a remote work folder. */
+export async function observeStatus(ctx: TaskContext, submission: Submission | undefined, poll?: QueuePoll): Promise<Observation> {
+  if (submission) return observeRun(ctx, submission, { poll, tolerateQueueErrors: true });
+  const live = await ctx.work.liveTasks(ctx.layout);
+  return withLiveTasks(live, await observeRun(ctx, undefined));
 }
 
 /** `thresher status <output>`: where the current run stands, per step, with the logs to read. */
@@ -78,7 +89,7 @@ export async function printStatus(outputRoot: string): Promise<void> {
   const ctx = loadTaskContext(await loadPipelineFile(run.pipeline_file), outputRoot);
   const record = readRecord(layout, run.run_id);
   const submission = latestSubmission(record);
-  const seen = submission ? observeRun(ctx, submission, true) : withLocalLocks(layout, observeRun(ctx, undefined));
+  const seen = await observeStatus(ctx, submission);
   const how = submission
     ? `Slurm submission ${record!.submissions.length} at ${submission.submitted_at} (jobs ${submission.steps.map((s) => s.job_id).join(', ') || 'none'}; finalize ${submission.finalize_job_id})`
     : 'local executor';

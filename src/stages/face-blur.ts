@@ -10,7 +10,7 @@ import { blurredShardsDir, upstreamShardsDir } from '../images/shard-dirs.js';
 import { ShardImages } from '../images/shard-images.js';
 import { DEFAULT_FACE_FILE, UltraFaceDetector } from '../models/faces/ultraface.js';
 import type { ModelRequest } from '../models/presence.js';
-import { modelOrSkip, modelPreflight, skipReasons, whenMissingParams } from './model-presence.js';
+import { optionalModel, skipSummary, whenMissingParams } from './model-presence.js';
 
 /**
  * `face_blur`: faces found by an UltraFace ONNX detector (models/faces) are blurred in the
@@ -54,9 +54,14 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'face_scores', type: 'float32[]' },
 ];
 
-function modelRequest(p: Params, env: StageEnv): ModelRequest {
-  return { what: 'face detector (UltraFace ONNX)', source: p.model, baseDir: env.baseDir, files: [p.file], suggested: 'onnxmodelzoo/version-RFB-320', allowFile: true };
-}
+const detectorModel = optionalModel((p: Params, env: StageEnv): ModelRequest => ({
+  what: 'face detector (UltraFace ONNX)',
+  source: p.model,
+  baseDir: env.baseDir,
+  files: [p.file],
+  suggested: 'onnxmodelzoo/version-RFB-320',
+  allowFile: true,
+}));
 
 class FaceBlurStage implements MapStage {
   readonly kind = 'map' as const;
@@ -76,7 +81,7 @@ class FaceBlurStage implements MapStage {
   async open(task: MapTaskInfo): Promise<void> {
     this.task = task;
     const p = this.p;
-    const where = await modelOrSkip(modelRequest(p, this.env), p.when_missing, task.stageDir, task.rank);
+    const where = await detectorModel.locate(p, this.env, task);
     if (where !== null) {
       this.detector = await UltraFaceDetector.load(where, {
         file: p.file,
@@ -144,13 +149,13 @@ class FaceBlurStage implements MapStage {
         if (r.blurred) totals.blurred++;
       }
     }
-    const skipped = skipReasons(task.stageDir);
+    const skips = skipSummary(task.stageDir);
     const where = `${task.artifactsPath}shards/`;
     const card = [
       `${totals.images} images in ${shards} WebDataset shards under \`${where}\` (the \`shard\` and \`key\` columns point to them).`,
-      skipped.length === 0
+      skips.reasons.length === 0
         ? `Faces blurred: ${totals.faces} faces found by \`${this.p.model}\` (UltraFace, score > ${this.p.min_score}, NMS ${this.p.iou}) in ${totals.blurred} images, each box grown by ${this.p.margin} and Gaussian-blurred (sigma ${this.p.strength} × its longer side); \`faces\`, \`face_boxes\`, \`face_scores\` per record.`
-        : `Face blurring was SKIPPED (when_missing: skip), so these images are NOT blurred: ${skipped.join('; ')}`,
+        : `Face blurring was SKIPPED (when_missing: skip), so these images are NOT blurred: ${skips.reasons.join('; ')}`,
     ];
     return {
       key: 'face_blur',
@@ -165,8 +170,7 @@ class FaceBlurStage implements MapStage {
         iou: this.p.iou,
         margin: this.p.margin,
         strength: this.p.strength,
-        skipped: skipped.length > 0,
-        skip_reasons: skipped,
+        ...skips.data,
       },
     };
   }
@@ -178,6 +182,6 @@ export const faceBlurStage = defineStage<Params>({
   kind: 'map',
   params,
   requires: () => ['shard', 'key'],
-  preflight: (p, env) => modelPreflight(modelRequest(p, env), p.when_missing),
+  preflight: detectorModel.preflight,
   create: (p, env) => new FaceBlurStage(p, env),
 });

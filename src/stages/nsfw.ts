@@ -9,7 +9,7 @@ import { type NsfwScorer, openNsfwScorer } from '../models/nsfw/scorer.js';
 import type { ModelRequest } from '../models/presence.js';
 import { classifierFiles } from '../models/vision/classifier.js';
 import { ImageInput, imageInputColumns, imageInputParams } from './image-input.js';
-import { modelOrSkip, modelPreflight, skipReasons, whenMissingParams } from './model-presence.js';
+import { optionalModel, skipSummary, whenMissingParams } from './model-presence.js';
 
 /**
  * `nsfw`: an NSFW score per image (`nsfw_score`, 0..1) from an ONNX image classifier in the hub
@@ -42,7 +42,7 @@ type Params = z.infer<typeof params>;
 
 const CLIP_FILES = ['onnx/vision_model.onnx', 'onnx/text_model.onnx'];
 
-function modelRequest(p: Params, env: StageEnv): ModelRequest {
+const scorerModel = optionalModel((p: Params, env: StageEnv): ModelRequest => {
   const clip = p.detector === 'clip';
   return {
     what: clip ? 'CLIP model for NSFW prompts' : 'NSFW classifier',
@@ -51,7 +51,7 @@ function modelRequest(p: Params, env: StageEnv): ModelRequest {
     files: clip ? CLIP_FILES.map((f) => f.replace('.onnx', `${p.variant}.onnx`)) : [...classifierFiles(p.variant), 'preprocessor_config.json'],
     suggested: clip ? 'Xenova/clip-vit-base-patch32' : 'AdamCodd/vit-base-nsfw-detector',
   };
-}
+});
 
 class NsfwStage implements MapStage {
   readonly kind = 'map' as const;
@@ -66,7 +66,7 @@ class NsfwStage implements MapStage {
   ) {}
 
   async open(task: MapTaskInfo): Promise<void> {
-    const where = await modelOrSkip(modelRequest(this.p, this.env), this.p.when_missing, task.stageDir, task.rank);
+    const where = await scorerModel.locate(this.p, this.env, task);
     if (where === null) return;
     const p = this.p;
     this.scorer = await openNsfwScorer(where, {
@@ -114,7 +114,7 @@ class NsfwStage implements MapStage {
   }
 
   async summarize(task: SummaryTaskInfo): Promise<ReleaseSection> {
-    const skipped = skipReasons(task.stageDir);
+    const skips = skipSummary(task.stageDir);
     let model: { labels: string[]; unsafe: string[] } | undefined;
     try {
       model = JSON.parse(readFileSync(path.join(task.stageDir, 'model.json'), 'utf8'));
@@ -125,13 +125,13 @@ class NsfwStage implements MapStage {
       model
         ? `NSFW scores (\`nsfw_score\`) from ${this.p.detector === 'clip' ? 'CLIP zero-shot with' : 'the classifier'} \`${this.p.model}\`: the probability of ${model.unsafe.map((l) => `\`${l}\``).join(', ')}${this.p.max_score === null ? '; no record excluded for it' : `; records above ${this.p.max_score} excluded (\`nsfw\`)`}.`
         : `NSFW scoring was skipped: no model, so \`nsfw_score\` is empty and no record was excluded for it.`,
-      ...skipped.map((why) => `Skipped (when_missing: skip) in ${model ? 'some tasks' : 'every task'}: ${why}`),
+      ...skips.reasons.map((why) => `Skipped (when_missing: skip) in ${model ? 'some tasks' : 'every task'}: ${why}`),
     ];
     return {
       key: 'nsfw',
       title: 'NSFW',
       card,
-      data: { model: this.p.model, detector: this.p.detector, max_score: this.p.max_score, unsafe: model?.unsafe ?? null, skipped: skipped.length > 0, skip_reasons: skipped },
+      data: { model: this.p.model, detector: this.p.detector, max_score: this.p.max_score, unsafe: model?.unsafe ?? null, ...skips.data },
     };
   }
 }
@@ -142,6 +142,6 @@ export const nsfwStage = defineStage<Params>({
   kind: 'map',
   params,
   requires: (p) => imageInputColumns(p),
-  preflight: (p, env) => modelPreflight(modelRequest(p, env), p.when_missing),
+  preflight: scorerModel.preflight,
   create: (p, env) => new NsfwStage(p, env),
 });

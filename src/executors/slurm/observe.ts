@@ -35,30 +35,31 @@ export interface Observation {
   queueError?: string;
 }
 
-/**
- * One look at a run: Slurm's queue first, then the markers, so a task Slurm calls COMPLETED has
- * its marker already on disk when it is read. Once the release exists the work folder is gone:
- * every task is done.
- */
-export function observeRun(ctx: TaskContext, submission: Submission | undefined, tolerateQueueErrors = false): Observation {
-  const { queue, queueError } = pollQueue(submission, tolerateQueueErrors);
-  return observeMarkers(ctx, submission, queue, queueError);
+/** What Slurm knows of these jobs (pollJobs; a test gives its own). */
+export type QueuePoll = (jobIds: string[]) => Map<string, QueueEntry> | Promise<Map<string, QueueEntry>>;
+
+export interface LookOptions {
+  poll?: QueuePoll;
+  /** `thresher status`: a controller that does not answer is a warning, not an error */
+  tolerateQueueErrors?: boolean;
 }
 
 /**
- * The same look with a remote work folder: the queue first, then the markers fetched from the
- * store, then read. Fetching before the queue is polled would miss the marker of a task that
- * finished in between, which Slurm already calls COMPLETED: a false failure.
+ * One look at a run: Slurm's queue first, then the markers (fetched first from the store when
+ * the work folder is remote; a local one has nothing to fetch), so a task Slurm calls COMPLETED
+ * has its marker already read. Reading the markers before the queue is polled would miss the
+ * marker of a task that finished in between: a false failure, "COMPLETED without a marker".
+ * Once the release exists the work folder is gone: every task is done.
  */
-export async function observeRemoteRun(ctx: TaskContext, submission: Submission | undefined): Promise<Observation> {
-  const { queue, queueError } = pollQueue(submission, false);
+export async function observeRun(ctx: TaskContext, submission: Submission | undefined, options: LookOptions = {}): Promise<Observation> {
+  const { queue, queueError } = await pollQueue(submission, options);
   await ctx.work.refresh(ctx.layout);
   return observeMarkers(ctx, submission, queue, queueError);
 }
 
-function pollQueue(submission: Submission | undefined, tolerateQueueErrors: boolean): { queue: Map<string, QueueEntry>; queueError?: string } {
+async function pollQueue(submission: Submission | undefined, { poll = pollJobs, tolerateQueueErrors = false }: LookOptions): Promise<{ queue: Map<string, QueueEntry>; queueError?: string }> {
   try {
-    return { queue: submission ? pollJobs(submissionJobs(submission)) : new Map<string, QueueEntry>() };
+    return { queue: submission ? await poll(submissionJobs(submission)) : new Map<string, QueueEntry>() };
   } catch (err) {
     if (!tolerateQueueErrors) throw err;
     return { queue: new Map<string, QueueEntry>(), queueError: err instanceof Error ? err.message.split('\n')[0] : String(err) };

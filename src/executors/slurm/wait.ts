@@ -2,7 +2,7 @@ import { ThresherError } from '../../core/errors.js';
 import type { TaskContext } from '../../engine/task.js';
 import type { ReleaseResult } from '../../release/finalize.js';
 import { scancel } from './commands.js';
-import { observeRemoteRun, type Observation } from './observe.js';
+import { observeRun, type Observation } from './observe.js';
 import type { SlurmProgress } from './progress.js';
 import { submissionJobs, type Submission } from './record.js';
 import { countStates, type TaskView } from './task-states.js';
@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function observeWithRetries(ctx: TaskContext, submission: Submission, pollMs: number): Promise<Observation> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await observeRemoteRun(ctx, submission); // with a local work folder the refresh does nothing
+      return await observeRun(ctx, submission);
     } catch (err) {
       if (attempt >= 10) throw err;
       await sleep(pollMs);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveModelDir } from '../loading.js';
 import { createSession, type Device, type LoadedSession, ort } from '../runtime.js';
+import { decodeBatch } from '../vision/decode-batch.js';
 import { CLIP_PREPROCESS, preprocessInto, type PreprocessConfig } from './preprocess.js';
 import { ClipTokenizer } from './tokenizer.js';
 import { loadClipMerges } from './merges-file.js';
@@ -117,19 +118,15 @@ export class ClipModel {
     const pixels = new Float32Array(this.batchSize * plane);
     for (let start = 0; start < images.length; start += this.batchSize) {
       const end = Math.min(images.length, start + this.batchSize);
-      const ok: number[] = [];
-      await forEachLimited(end - start, DECODE_CONCURRENCY, async (k) => {
-        try {
-          await preprocessInto(images[start + k], pixels, k * plane, this.preprocess);
-          ok.push(k);
-        } catch (err) {
-          errors[start + k] = (err as Error).message;
-        }
-      });
+      const { decoded: ok, errors: failed } = await decodeBatch(
+        images.slice(start, end),
+        (image, out, offset) => preprocessInto(image, out, offset, this.preprocess),
+        pixels,
+        plane,
+        DECODE_CONCURRENCY,
+      );
+      errors.splice(start, failed.length, ...failed);
       if (ok.length === 0) continue;
-      ok.sort((a, b) => a - b);
-      // Pack the decoded images to the front so the model sees only real rows.
-      ok.forEach((k, j) => j !== k && pixels.copyWithin(j * plane, k * plane, (k + 1) * plane));
       const rows = await this.embedPixels(pixels, ok.length);
       if (dim === 0) {
         dim = rows.length / ok.length;
@@ -180,13 +177,4 @@ export class ClipModel {
     for (const s of [this.vision, this.text]) if (s) await (await s).session.release();
     this.vision = this.text = undefined;
   }
-}
-
-/** Run `fn(0..count-1)` with at most `limit` in flight. */
-async function forEachLimited(count: number, limit: number, fn: (k: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
 }

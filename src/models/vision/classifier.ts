@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelLoadError, resolveModelDir } from '../loading.js';
 import { createSession, type Device, type LoadedSession, ort } from '../runtime.js';
+import { decodeBatch } from './decode-batch.js';
 import { type ImageProcessorConfig, outputSize, processImageInto, readImageProcessor } from './image-processor.js';
 
 export interface ClassifierOptions {
@@ -102,22 +103,10 @@ export class ImageClassifier {
     const batch = this.options.batchSize ?? 16;
     const pixels = new Float32Array(batch * plane);
     for (let start = 0; start < images.length; start += batch) {
-      const ok: number[] = [];
       const end = Math.min(images.length, start + batch);
-      await Promise.all(
-        images.slice(start, end).map(async (image, k) => {
-          try {
-            await processImageInto(image, this.processor, pixels, k * plane);
-            ok.push(k);
-          } catch (err) {
-            errors[start + k] = (err as Error).message;
-          }
-        }),
-      );
+      const { decoded: ok, errors: failed } = await decodeBatch(images.slice(start, end), (image, out, offset) => processImageInto(image, this.processor, out, offset), pixels, plane);
+      errors.splice(start, failed.length, ...failed);
       if (ok.length === 0) continue;
-      ok.sort((a, b) => a - b);
-      // The decoded images packed to the front: the model sees only real rows.
-      ok.forEach((k, j) => j !== k && pixels.copyWithin(j * plane, k * plane, (k + 1) * plane));
       const input = new ort.Tensor('float32', pixels.subarray(0, ok.length * plane), [ok.length, 3, h, w]);
       const out = await session.run({ [session.inputNames[0]]: input });
       const logits = out.logits ?? out[session.outputNames[0]];
