@@ -85,6 +85,7 @@ export class RemoteWork implements WorkStore {
     const base = this.key(layout, layout.stepsDir) + '/';
     const found = new Set<string>();
     const fetch: { key: string; file: string; tag: string }[] = [];
+    const listedAt = Date.now();
     for (const o of await this.store.list(base)) {
       const m = MARKER.exec(o.key.slice(base.length));
       if (!m) continue;
@@ -103,7 +104,12 @@ export class RemoteWork implements WorkStore {
     for (const step of readdirSync(layout.stepsDir)) {
       const dir = layout.markersDir(step);
       if (!existsSync(dir)) continue;
-      for (const name of readdirSync(dir)) if (name.endsWith('.json') && !found.has(path.join(dir, name))) rmSync(path.join(dir, name), { force: true });
+      for (const name of readdirSync(dir)) {
+        const file = path.join(dir, name);
+        // Another process sharing this copy (a task, status, --wait) may have fetched it after the
+        // listing began: newer than what this listing knows, so the next refresh decides.
+        if (name.endsWith('.json') && !found.has(file) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < listedAt) rmSync(file, { force: true });
+      }
     }
   }
 
