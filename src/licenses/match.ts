@@ -90,8 +90,11 @@ function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candi
 const PARTIAL_COVER = 0.5;
 /** ... almost nothing else in its window ... */
 const PARTIAL_PRECISION = 0.9;
-/** ... and at least this many of them: a sentence or two is a notice, not a partial text. */
-const PARTIAL_MIN = 40;
+/**
+ * ... and at least this many of them: a paragraph is not a partial text (the disclaimer that MIT
+ * shares with a dozen licences is two thirds of MIT), so only longer licences are read in part.
+ */
+const PARTIAL_MIN = 100;
 
 /**
  * Windows that are a partial copy of their licence: most of the window is the licence's text,

@@ -61,6 +61,8 @@ const COPYRIGHT_LINE = new RegExp(
 const RIGHTS_RESERVED = /all rights reserved\.?/g;
 /** `GPLv2+`, `GPL-2.0+`, `LGPL 2.1+`: a version with a plus is "or later" (punctuation is dropped next). */
 const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;
+/** `GPL (>= 2)`, R's DESCRIPTION style: version 2 or later. */
+const OR_LATER_GTE = /\(\s*>=\s*(\d+(?:\.\d+)*)\s*\)/g;
 /**
  * Letters and digits, with version dots (`2.1`). Non-ASCII letters by ranges (Latin-1 letters,
  * Latin Extended to Greek Extended, CJK and the rest below the surrogates) rather than `\p{L}`,
@@ -155,7 +157,8 @@ export function licenseWords(text: string): string[] {
     .replace(COPYRIGHT_LINE, '')
     .replace(BULLET, ' ')
     .replace(RIGHTS_RESERVED, ' ')
-    .replace(OR_LATER_PLUS, '$1 or later ');
+    .replace(OR_LATER_PLUS, '$1 or later ')
+    .replace(OR_LATER_GTE, ' $1 or later ');
   const words = cleaned.match(WORDS) ?? [];
   const out: string[] = [];
   for (const word of words) {

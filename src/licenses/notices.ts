@@ -65,10 +65,22 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
       later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
       end += after?.[0].length ?? 0;
     }
+    // a bare abbreviation without a version is a mention ("avoid GPL contamination", "GPL-compatible")
+    // unless it is granted ("under the GPL", "License: GPL", "GPL licensed")
+    if (!named && version === undefined && !bareGrant(text, at, end)) continue;
     // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
     const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
     if (id) out.push({ id, at, end, versioned: version !== undefined });
   }
+}
+
+/** Words before (or right after) a bare `GPL` that make it a grant, not a mention. */
+const BARE_BEFORE = /(?:^|\b(?:under|license|licensed|released|distributed|covered|terms of|gnu|version of|the|and|or))(?: the| a| gnu)? ?$/;
+const BARE_AFTER = /^ (?:license|licenses|licensed)\b/;
+
+function bareGrant(text: string, at: number, end: number): boolean {
+  const before = text.slice(Math.max(0, at - 30), at);
+  return BARE_BEFORE.test(before) || /\bdual\b/.test(before) || BARE_AFTER.test(text.slice(end, end + 12));
 }
 
 const GNU_ID = /^(A?GPL|LGPL|GFDL)-(\d\.\d)-(only|or-later)$/;

@@ -58,3 +58,11 @@ test('notices: one-line headers, version plus, GNU abbreviations with a version,
   // a copyright line without a grant still goes
   assert.equal(detected('Copyright (C) 2010 Foo Bar <foo@bar.com>'), null);
 });
+
+test('a bare GPL abbreviation counts when granted, not when mentioned', () => {
+  assert.equal(detected('# NOTE: We must use c++ and not g++ to avoid GPL contamination'), null);
+  assert.equal(detected('It is a GPL-compatible license.'), null);
+  assert.equal(detected('License: GPL'), 'GPL-1.0-or-later');
+  assert.equal(detected('Dual licensed under the MIT and GPL licenses.'), 'MIT OR GPL-1.0-or-later');
+  assert.equal(detected('License: GPL (>= 2)'), 'GPL-2.0-or-later');
+});
