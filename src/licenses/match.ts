@@ -136,7 +136,10 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     // the best score, unless another licence explains clearly more of the text (a longer licence
     // that contains a shorter one and is there in full)
     const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
-    const widest = passing.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+    // (a licence indexed twice, with and without its optional part, counts with its wider copy)
+    const topId = corpus.licenses[top.index].id;
+    const topCommon = Math.max(...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
+    const widest = passing.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
     const best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
     const lic = corpus.licenses[best.index];
     const method = isExact(ids, best, lic) ? 'exact' : partialOnly ? 'partial' : 'dice';
