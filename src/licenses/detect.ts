@@ -21,7 +21,7 @@ export interface Evidence {
   expression: string;
   /** The file it came from (path relative to the input root or the repo). */
   file: string;
-  /** `spdx-id`, `manifest`, `exact`, `dice` or `notice`. */
+  /** `spdx-id`, `manifest`, `exact`, `dice`, `partial` (part of a licence text, see match.ts) or `notice`. */
   method: string;
   /** 1 for identifiers, manifests and exact texts; the lowest Dice score of the texts otherwise. */
   score: number;
@@ -63,7 +63,7 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   else if (texts.length === 0) parts.push(...urlLicenses(content));
   const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   if (!expression) return null;
-  const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : 'dice';
+  const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';
   const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };
 }

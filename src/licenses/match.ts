@@ -1,6 +1,7 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
+import { preferBase } from './relatives.js';
 import { candidates, indexText, trimmed, windows as windowsOf, type Candidate } from './windows.js';
 
 /**
@@ -24,8 +25,8 @@ export interface TextMatch {
   id: string;
   /** Dice score of the window against the licence, 0..1. */
   score: number;
-  /** `exact`: the window's words are the licence's words; `dice`: a near match. */
-  method: 'exact' | 'dice';
+  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`). */
+  method: 'exact' | 'dice' | 'partial';
   /** Window in normalised words: [start, end). */
   start: number;
   end: number;
@@ -43,7 +44,7 @@ export const DEFAULT_THRESHOLD = 0.88;
 /** A window explains clearly more of the text when it shares this many times the bigrams. */
 const MORE_TEXT = 1.1;
 /** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
-const REFINED = 4;
+const REFINED = 8;
 /** Windows scoring below this by bigrams are too far from the licence to be a copy of it. */
 const TEMPLATE_FLOOR = 0.7;
 
@@ -85,6 +86,28 @@ function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candi
   return [...rescored, ...windows.filter((c) => !close.includes(c))];
 }
 
+/** A partial copy holds at least this share of the licence's bigrams (candidates() asks as much) ... */
+const PARTIAL_COVER = 0.5;
+/** ... almost nothing else in its window ... */
+const PARTIAL_PRECISION = 0.9;
+/**
+ * ... and at least this many of them: a paragraph is not a partial text (the disclaimer that MIT
+ * shares with a dozen licences is two thirds of MIT), so only longer licences are read in part.
+ */
+const PARTIAL_MIN = 100;
+
+/**
+ * Windows that are a partial copy of their licence: most of the window is the licence's text,
+ * and over half of the licence is there. Dice cannot see them (60% of a licence scores 0.75),
+ * but a file that quotes the first half of the GPL, or a licence cut off by a page limit, is
+ * under that licence as ScanCode reads it. Scored by precision, so a fuller copy still wins.
+ */
+function partial(corpus: LicenseCorpus, windows: Candidate[]): Candidate[] {
+  return windows
+    .filter((c) => c.common >= PARTIAL_MIN && c.common >= PARTIAL_COVER * corpus.licenses[c.index].bigramCount && c.common >= PARTIAL_PRECISION * c.size)
+    .map((c) => ({ ...c, score: c.common / c.size }));
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -106,14 +129,21 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     let passing = windows.filter((c) => c.score >= threshold);
     // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
     if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
+    const partialOnly = passing.length === 0;
+    if (partialOnly) passing = partial(corpus, windows);
     if (passing.length === 0) break;
     passing = closeRelatives(ids, corpus, passing);
     // the best score, unless another licence explains clearly more of the text (a longer licence
     // that contains a shorter one and is there in full)
     const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
-    const best = passing.filter((c) => c.common > top.common * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+    // (a licence indexed twice, with and without its optional part, counts with its wider copy)
+    const topId = corpus.licenses[top.index].id;
+    const topCommon = Math.max(...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
+    const widest = passing.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+    const best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
     const lic = corpus.licenses[best.index];
-    found.push({ id: lic.id, score: best.score, method: isExact(ids, best, lic) ? 'exact' : 'dice', start: best.start, end: best.end });
+    const method = isExact(ids, best, lic) ? 'exact' : partialOnly ? 'partial' : 'dice';
+    found.push({ id: lic.id, score: best.score, method, start: best.start, end: best.end });
     text.live.fill(0, Math.max(0, best.start - 1), Math.min(text.live.length, best.end));
   }
   return found.sort((a, b) => a.start - b.start);

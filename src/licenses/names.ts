@@ -41,6 +41,17 @@ function versionSlot(version: string): string {
   return `(?:version |v ?|ver )?${escape(base)}${base === version ? '' : String.raw`(?:\.0)?`}`;
 }
 
+/**
+ * The id as an acronym people write: `EUPL-1.2` → `eupl` and `1.2`, `CC-BY-SA-4.0` → `cc by sa`
+ * and `4.0`, `WTFPL` → `wtfpl`. Only upper-case ids (`Python-2.0` names a language version too,
+ * and `MIT-0` has no dotted version), and at least three capitals.
+ */
+function acronym(id: string): { stem: string; version?: string } | null {
+  const m = /^([A-Z][A-Z0-9-]*?)(?:-(\d+\.\d+(?:\.\d+)?[a-z]?))?$/.exec(id);
+  if (!m || m[1].replace(/[^A-Z]/g, '').length < 3 || (!m[2] && m[1].length < 4)) return null;
+  return { stem: m[1].toLowerCase().replace(/-/g, ' '), version: m[2] };
+}
+
 /** A rule for one SPDX name, or null when the name cannot be told from prose. */
 function ruleFor(id: string, name: string): NameRule | null {
   if (/^gnu\b/i.test(name) || VARIANT.test(name)) return null;
@@ -48,18 +59,40 @@ function ruleFor(id: string, name: string): NameRule | null {
   // the version: the last word that is a number (`1.0`, `v1.0`), possibly after `version`/`v`
   const at = words.findLastIndex((w) => /^v?\d+(?:\.\d+)*$/.test(w));
   const versioned = at >= 0;
+  const short = acronym(id);
   const parts: string[] = [];
   for (let i = 0; i < words.length; i++) {
     if (versioned && i === at - 1 && /^(?:version|v|ver)$/.test(words[i])) continue;
-    parts.push(i === at ? versionSlot(words[i].replace(/^v/, '')) : escape(words[i]));
+    // the acronym may stand between name and version: "European Union Public Licence (EUPL) v1.2"
+    const optionalStem = short ? `(?:${escape(short.stem)} )?` : '';
+    parts.push(i === at ? optionalStem + versionSlot(words[i].replace(/^v/, '')) : escape(words[i]));
   }
-  const head = words.filter((w, i) => i !== at && !COMMON.has(w) && !/^\d/.test(w));
-  if (head.length === 0 || (!versioned && words.length < 2)) return null;
-  const key = head.reduce((a, b) => (b.length > a.length ? b : a));
+  const named = words.filter((w, i) => i !== at && !/^\d/.test(w));
+  const head = named.filter((w) => !COMMON.has(w));
+  // a versioned name of common words only ("Open Software License 3.0") is specific through its version
+  if ((head.length === 0 && !versioned) || named.length === 0 || (!versioned && words.length < 2)) return null;
+  const key = (head.length ? head : named).reduce((a, b) => (b.length > a.length ? b : a));
   const body = parts.join(' ');
   // after a versioned name a different version may follow ("1.0 or 1.1"): the slot ends at a word boundary
   const pattern = new RegExp(versioned ? String.raw`\b${body}(?![\w.])` : `${GRANT}${body}\\b`, 'g');
   return { id, pattern, key, versioned };
+}
+
+/**
+ * A rule for the id as an acronym ("under the EUPL, Version 1.1", "licensed under OSL 3.0",
+ * "released under the WTFPL", "the NCSA license"): only as a grant (after "under", "terms of"
+ * ...) or followed by "license", since an acronym alone may be something else ("PHP 3.0").
+ */
+function acronymRule(id: string): NameRule | null {
+  const short = acronym(id);
+  if (!short) return null;
+  const stem = escape(short.stem);
+  const body = short.version ? `${stem} ${versionSlot(short.version)}` : stem;
+  // a bare acronym of four letters may be a word or a format ("under the JSON key"): with "license" only
+  const grant = short.version ? `${GRANT}${body}(?![\\w.])|` : short.stem.length > 4 ? `${GRANT}${body}\\b|` : '';
+  const pattern = new RegExp(`${grant}\\b${body} license\\b`, 'g');
+  const key = short.stem.split(' ').reduce((a, b) => (b.length > a.length ? b : a));
+  return { id, pattern, key, versioned: short.version !== undefined };
 }
 
 let rules: NameRule[] | undefined;
@@ -72,10 +105,11 @@ function nameRules(): NameRule[] {
   const byPattern = new Map<string, NameRule | null>();
   for (const [id, { name }] of Object.entries(list)) {
     if (!current.has(id)) continue;
-    const rule = ruleFor(id, name);
-    if (!rule) continue;
-    const key = rule.pattern.source;
-    byPattern.set(key, byPattern.has(key) ? null : rule);
+    for (const rule of [ruleFor(id, name), acronymRule(id)]) {
+      if (!rule) continue;
+      const key = rule.pattern.source;
+      byPattern.set(key, byPattern.has(key) ? null : rule);
+    }
   }
   return (rules = [...byPattern.values()].filter((r): r is NameRule => r !== null));
 }

@@ -47,10 +47,22 @@ const LEADERS = /^(?:[ \t]*(?:\/\/+|\/\*+|\*+\/?|#+|;+|--+|%+|>+|\|+|!+|_+|"|'|r
 const BULLET = /^[ \t]*(?:\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)](?=\s)|\([a-z0-9]{1,4}\)|[*•·◦▪‣+–-](?=\s))/gm;
 /**
  * A copyright statement line: `Copyright (c) 2020 Someone`, `(C) 2001 ...`, `© ...`. Not a line
- * that only starts with the word inside a sentence ("copyright notice, this list of ...").
+ * that only starts with the word inside a sentence ("copyright notice, this list of ..."). A
+ * one-line header often goes on with its grant ("(c) 2012 Foo. Licensed under the MIT license",
+ * "Copyright 2005 Foo. This file is distributed under ..."): the statement ends where such a
+ * sentence begins, and the grant is kept for the notice rules.
  */
-const COPYRIGHT_LINE = /^[ \t]*(?:copyright\b(?![ \t]*(?:notice|holder|owner|and\b|law|statement|license|licence|protection|,|\.))|\(c\)|©|all rights reserved).*$/gm;
+/** Where a grant begins after a copyright statement on the same line. */
+const GRANT_START = String.raw`\b(?:licen[cs]ed|released|distributed|dual|permission is|use of this|you (?:may|can)|this (?:file|program|library|software|code|work|source|module|package|project)\b)`;
+const COPYRIGHT_LINE = new RegExp(
+  String.raw`^[ \t]*(?:copyright\b(?![ \t]*(?:notice|holder|owner|and\b|law|statement|license|licence|protection|,|\.))|\(c\)|©|all rights reserved)(?:(?!${GRANT_START}).)*`,
+  'gm',
+);
 const RIGHTS_RESERVED = /all rights reserved\.?/g;
+/** `GPLv2+`, `GPL-2.0+`, `LGPL 2.1+`: a version with a plus is "or later" (punctuation is dropped next). */
+const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;
+/** `GPL (>= 2)`, R's DESCRIPTION style: version 2 or later. */
+const OR_LATER_GTE = /\(\s*>=\s*(\d+(?:\.\d+)*)\s*\)/g;
 /**
  * Letters and digits, with version dots (`2.1`). Non-ASCII letters by ranges (Latin-1 letters,
  * Latin Extended to Greek Extended, CJK and the rest below the surrogates) rather than `\p{L}`,
@@ -144,7 +156,9 @@ export function licenseWords(text: string): string[] {
     .replace(LEADERS, '')
     .replace(COPYRIGHT_LINE, '')
     .replace(BULLET, ' ')
-    .replace(RIGHTS_RESERVED, ' ');
+    .replace(RIGHTS_RESERVED, ' ')
+    .replace(OR_LATER_PLUS, '$1 or later ')
+    .replace(OR_LATER_GTE, ' $1 or later ');
   const words = cleaned.match(WORDS) ?? [];
   const out: string[] = [];
   for (const word of words) {

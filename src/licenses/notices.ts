@@ -29,7 +29,8 @@ type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null; words:
 const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
-const GNU = /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl) ?v?(\d(?:\.\d)?)?( or later|\+)?\b)/g;
+const GNU =
+  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['general public license', 'documentation license', 'gpl', 'fdl'];
@@ -64,10 +65,22 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
       later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
       end += after?.[0].length ?? 0;
     }
+    // a bare abbreviation without a version is a mention ("avoid GPL contamination", "GPL-compatible")
+    // unless it is granted ("under the GPL", "License: GPL", "GPL licensed")
+    if (!named && version === undefined && !bareGrant(text, at, end)) continue;
     // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
     const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
     if (id) out.push({ id, at, end, versioned: version !== undefined });
   }
+}
+
+/** Words before (or right after) a bare `GPL` that make it a grant, not a mention. */
+const BARE_BEFORE = /(?:^|\b(?:under|license|licensed|released|distributed|covered|terms of|gnu|version of|the|and|or))(?: the| a| gnu)? ?$/;
+const BARE_AFTER = /^ (?:license|licenses|licensed)\b/;
+
+function bareGrant(text: string, at: number, end: number): boolean {
+  const before = text.slice(Math.max(0, at - 30), at);
+  return BARE_BEFORE.test(before) || /\bdual\b/.test(before) || BARE_AFTER.test(text.slice(end, end + 12));
 }
 
 const GNU_ID = /^(A?GPL|LGPL|GFDL)-(\d\.\d)-(only|or-later)$/;
@@ -101,7 +114,13 @@ const RULES: Rule[] = [
     words: ['apache'],
   },
   { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
-  { pattern: /\b(?:mit license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university)))/g, id: () => 'MIT', words: ['mit'] },
+  {
+    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university))|(?:under|governed by) an? mit style license)/g,
+    id: () => 'MIT',
+    words: ['mit'],
+  },
+  // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
+  { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
   { pattern: /\b(?:bsd 3 clause|3 clause bsd|new bsd license|modified bsd license|revised bsd license)\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
   { pattern: /\b(?:bsd 2 clause|2 clause bsd|simplified bsd license|freebsd license)\b/g, id: () => 'BSD-2-Clause', words: ['bsd', 'freebsd'] },
   { pattern: new RegExp(`\\bmozilla public license,? ${V}(1\\.0|1\\.1|2\\.0)\\b|\\bmpl ${V}(1\\.0|1\\.1|2\\.0)\\b`, 'g'), id: (m) => `MPL-${m[1] ?? m[2]}`, words: ['mozilla', 'mpl'] },
@@ -163,8 +182,9 @@ export function noticeExpression(text: string, notices: NoticeMatch[]): string |
     const gap = prev ? text.slice(prev.end, n.at) : '';
     const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
     const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap);
-    if (alternative) groups[groups.length - 1].push(n.id);
-    else groups.push([n.id]);
+    // a rule may name a choice itself (Perl's terms)
+    if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));
+    else groups.push(n.id.split(' OR '));
     prev = n;
   }
   const choices = groups.map((g) => [...new Set(g)]);

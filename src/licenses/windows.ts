@@ -38,6 +38,8 @@ export interface Candidate {
   score: number;
   /** Bigrams the window shares with the licence. */
   common: number;
+  /** Distinct bigrams in the window. */
+  size: number;
   /** Positions in the window holding one of the licence's bigrams. */
   hits: number[];
   /** which bigrams the licence holds: bit `bit` of `mask[dense number]` */
@@ -162,8 +164,8 @@ function window(text: IndexedText, index: number, lic: ReferenceLicense, hits: n
     if (b - a > best) [best, bestFrom] = [b - a, a];
   }
   const inside = hits.slice(bestFrom, bestFrom + best);
-  const { score, common } = diceOf(text, holds, lic, inside[0], inside[inside.length - 1]);
-  return { index, start: inside[0], end: inside[inside.length - 1] + 2, score, common, hits: inside, holds };
+  const { score, common, size } = diceOf(text, holds, lic, inside[0], inside[inside.length - 1]);
+  return { index, start: inside[0], end: inside[inside.length - 1] + 2, score, common, size, hits: inside, holds };
 }
 
 /** Dice score of the live bigrams in [start, last] against the licence, and how many it shares. */
@@ -180,7 +182,7 @@ function diceOf(text: IndexedText, holds: Holds, lic: ReferenceLicense, start: n
     size++;
     common += (mask[d] >>> bit) & 1;
   }
-  return { score: (2 * common) / (size + lic.bigramCount), common };
+  return { score: (2 * common) / (size + lic.bigramCount), common, size };
 }
 
 /**

@@ -59,6 +59,8 @@ test('detectFile on real licence files of installed packages (names decide what 
   assert.equal(detect('typescript/LICENSE.txt')?.expression, 'Apache-2.0');
   assert.equal(detect('yaml/LICENSE')?.expression, 'ISC');
   assert.equal(detect('commander/LICENSE')?.expression, 'MIT');
+  // Apache-2.0 with its appendix: not ECL-2.0 (Apache's terms with changes), which shares a few more bigrams than Apache without the appendix
+  assert.equal(detect('playwright-core/LICENSE')?.expression, 'Apache-2.0');
   assert.equal(detect('zod/package.json')?.method, 'manifest');
   assert.equal(detect('typescript/lib/typescript.js'), null, 'not licence-like: never read');
 });

@@ -40,3 +40,29 @@ test('the SPDX equivalent words normalise alike', () => {
   assert.equal(normalizeLicenseText('the copyright owner may sub-license; judgement; catalogue'), normalizeLicenseText('the Copyright Holder may sublicense; judgment; catalog'));
   assert.equal(normalizeLicenseText('Attribution-ShareAlike'), normalizeLicenseText('Attribution Share Alike'));
 });
+
+test('notices: one-line headers, version plus, GNU abbreviations with a version, acronyms, Perl terms', () => {
+  assert.equal(detected('/* Copyright (c) 2005 Foo Ltd. This file is distributed under the GNU GPL, version 2. */'), 'GPL-2.0-only');
+  assert.equal(detected('(c) 2012 Foo Inc. Licensed under the MIT license.'), 'MIT');
+  assert.equal(detected('Licensed under GPLv2+'), 'GPL-2.0-or-later');
+  assert.equal(detected('License: GPL-2.0+'), 'GPL-2.0-or-later');
+  assert.equal(detected('Licensed under LGPLv3+'), 'LGPL-3.0-or-later');
+  assert.equal(detected('Licensed under the European Union Public Licence (EUPL) v1.2'), 'EUPL-1.2');
+  assert.equal(detected('Licensed under the EUPL, Version 1.1'), 'EUPL-1.1');
+  assert.equal(detected('This software is licensed under the Open Software License version 3.0'), 'OSL-3.0');
+  assert.equal(detected('Released under the WTFPL.'), 'WTFPL');
+  assert.equal(detected('Use of this source code is governed by an MIT-style license that can be found in the LICENSE file'), 'MIT');
+  assert.equal(detected('This program is free software; you can redistribute it and/or modify it under the same terms as Perl itself.'), 'Artistic-1.0-Perl OR GPL-1.0-or-later');
+  // an acronym that is not a grant stays a word
+  assert.equal(detected('The value is stored under the JSON key; this needs PHP 3.0 or later.'), null);
+  // a copyright line without a grant still goes
+  assert.equal(detected('Copyright (C) 2010 Foo Bar <foo@bar.com>'), null);
+});
+
+test('a bare GPL abbreviation counts when granted, not when mentioned', () => {
+  assert.equal(detected('# NOTE: We must use c++ and not g++ to avoid GPL contamination'), null);
+  assert.equal(detected('It is a GPL-compatible license.'), null);
+  assert.equal(detected('License: GPL'), 'GPL-1.0-or-later');
+  assert.equal(detected('Dual licensed under the MIT and GPL licenses.'), 'MIT OR GPL-1.0-or-later');
+  assert.equal(detected('License: GPL (>= 2)'), 'GPL-2.0-or-later');
+});

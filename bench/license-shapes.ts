@@ -1,0 +1,90 @@
+/**
+ * How the licence matcher reads the SPDX texts in the shapes copies take: as published, with
+ * their blanks filled in, as a C or shell comment above code, without their title line, under a
+ * README, as HTML, and cut (first 60% or 80% of the words, last 70%). A text counts as read when
+ * the detector's expression is its id (or an id with the same text). Prints the failures of
+ * each shape per licence with `-v`. Not a test: a tool for finding general weaknesses.
+ *
+ *   node dist/bench/license-shapes.js [shape,shape...] [-v]
+ */
+import { createRequire } from 'node:module';
+import { loadCorpus } from '../src/licenses/corpus.js';
+import { detectText } from '../src/licenses/detect.js';
+import { expressionKey, normalizeExpression } from '../src/licenses/expression.js';
+
+const require = createRequire(import.meta.url);
+
+const PROSE = '# widgetlib\n\nA small library for parsing widgets. It has no dependencies.\n\n## Usage\n\nCall parse() with a string; it returns a tree. Contributions are welcome.';
+const PROSE_AFTER = '## Authors\n\nWritten by Jane Doe with help from the community. Thanks to everyone who sent patches.';
+
+function wrap(text: string, width: number): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        if (line && `${line} ${word}`.length > width) [lines[lines.length], line] = [line, word];
+        else line = line ? `${line} ${word}` : word;
+      }
+      if (line) lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+const fill = (t: string): string =>
+  t
+    .replace(/<(?:year|yyyy)>|\[(?:year|yyyy)\]/gi, '2003')
+    .replace(/<[a-z][a-z ]{0,40}>/gi, 'Acme Widgets, Inc.')
+    .replace(/\[(?:name of copyright owner|fullname|name|owner|copyright holder)\]/gi, 'Acme Widgets, Inc.');
+
+const cut = (t: string, from: number, to: number): string => {
+  const parts = fill(t).split(/(\s+)/);
+  return parts.slice(Math.floor(parts.length * from), Math.floor(parts.length * to)).join('');
+};
+
+const SHAPES: Record<string, (t: string) => string> = {
+  raw: (t) => t,
+  filled: fill,
+  comment: (t) =>
+    `/*\n${wrap(fill(t), 70)
+      .split('\n')
+      .map((l) => ` * ${l}`)
+      .join('\n')}\n */\n\nint main(void) { return 0; }\n`,
+  hashes: (t) =>
+    `${wrap(fill(t), 60)
+      .split('\n')
+      .map((l) => `# ${l}`)
+      .join('\n')}\n\nimport os\n`,
+  notitle: (t) => fill(t).replace(/^\s*[^\n]{0,80}\n/, ''),
+  readme: (t) => `${PROSE}\n\n## License\n\n${fill(t)}\n\n${PROSE_AFTER}`,
+  html: (t) =>
+    `<html><body>${fill(t)
+      .split(/\n\s*\n/)
+      .map((p) => `<p>${p.replace(/"/g, '&quot;')}</p>`)
+      .join('\n')}</body></html>`,
+  head60: (t) => cut(t, 0, 0.6),
+  head80: (t) => cut(t, 0, 0.8),
+  tail70: (t) => cut(t, 0.3, 1),
+};
+
+const args = process.argv.slice(2);
+const verbose = args.includes('-v');
+const shapes = args.find((a) => !a.startsWith('-'))?.split(',') ?? Object.keys(SHAPES);
+const full = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+const current = new Set(require('spdx-license-ids') as string[]);
+const sameText = new Map<string, string[]>();
+for (const l of loadCorpus().licenses) for (const id of [l.id, ...l.aliases]) sameText.set(id, [l.id, ...l.aliases]);
+for (const shape of shapes) {
+  const failures: string[] = [];
+  let cases = 0;
+  for (const [id, { licenseText }] of Object.entries(full)) {
+    if (!current.has(id) || !sameText.has(id)) continue;
+    cases++;
+    const got = detectText(SHAPES[shape](licenseText))?.expression ?? null;
+    if (got === null || !(sameText.get(id)!.includes(got) || expressionKey(got) === expressionKey(normalizeExpression(id)))) failures.push(`${id} -> ${got}`);
+  }
+  console.log(`${shape}: ${cases - failures.length}/${cases} read as their licence`);
+  if (verbose) for (const f of failures) console.log(`  ${f}`);
+}

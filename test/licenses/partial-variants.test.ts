@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { detectText } from '../../src/licenses/detect.js';
+import { matchLicenseText } from '../../src/licenses/match.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+
+const require = createRequire(import.meta.url);
+const spdx = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+const head = (id: string, share: number) => {
+  const words = spdx[id].licenseText.split(/(\s+)/);
+  return words.slice(0, Math.floor(words.length * share)).join('');
+};
+
+test('partial texts: most of a window from one licence, over half of the licence, is that licence', () => {
+  for (const id of ['GPL-2.0-only', 'Apache-2.0', 'MPL-2.0', 'EPL-1.0']) {
+    const [m, ...rest] = matchLicenseText(head(id, 0.6));
+    assert.equal(m?.id, id, id);
+    assert.equal(m.method, 'partial', id);
+    assert.deepEqual(rest, [], id);
+    assert.equal(detectText(`#include <stdio.h>\n/*\n${head(id, 0.6)}\n*/\nint main(void) { return 0; }\n`)?.method, 'partial', id);
+  }
+  // a sentence or two of a licence is not its text: the full-text matcher leaves it alone
+  assert.deepEqual(matchLicenseText(head('MIT', 0.3)), []);
+  // a full copy is still a near or exact match, not a partial one
+  assert.equal(matchLicenseText(spdx['GPL-2.0-only'].licenseText)[0].method, 'exact');
+});
+
+test('variants: a copy is the base licence unless it holds what makes the variant', () => {
+  const bsd = spdx['BSD-3-Clause-HP'].licenseText;
+  // HP's own clause ("patent infringement") there: HP; taken out, the copy reads as its base
+  assert.equal(detectText(bsd.replace('the HP', 'Acme Inc.'))?.expression, 'BSD-3-Clause-HP');
+  assert.equal(detectText(bsd.replace('PATENT INFRINGEMENT;', ''))?.expression, 'BSD-3-Clause');
+  const modern = spdx['MIT-Modern-Variant'].licenseText;
+  assert.equal(detectText(modern)?.expression, 'MIT-Modern-Variant');
+});
+
+test('variants in ScanCode tests: a jzlib BSD licence ("the names of the authors may not be used") is BSD-3-Clause', needsShared, () => {
+  const file = readFileSync(sharedPath('data', 'code', 'scancode-license-tests', 'lic1', 'CRC32.java'), 'utf8');
+  const bsd = file.split('\n').slice(15, 41).join('\n');
+  assert.equal(detectText(bsd)?.expression, 'BSD-3-Clause');
+});
