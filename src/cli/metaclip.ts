@@ -158,7 +158,8 @@ export function metaclipCommand(): Command {
         mkdirSync(path.resolve(o.out), { recursive: true });
         const file = path.join(path.resolve(o.out), 'pipeline.yaml');
         // the worker threads load their modules while this thread loads the engine
-        const pool = (await import('../executors/pool.js')).createWorkerPool(o.workers, o.tasks);
+        const { createWorkerPool, destroyPool } = await import('../executors/pool.js');
+        const pool = createWorkerPool(o.workers, o.tasks);
         const [{ stringify }, { runPipeline }, { createProgress, silentProgress }, { printRunSummary }] = await Promise.all([
           import('yaml'),
           import('../executors/run-pipeline.js'),
@@ -168,7 +169,7 @@ export function metaclipCommand(): Command {
         try {
           writeFileSync(file, stringify(spec));
         } catch (err) {
-          await pool.destroy();
+          await destroyPool(pool);
           throw err;
         }
         const result = await runPipeline(file, { workers: o.workers, pool, progress: o.quiet ? silentProgress : createProgress(), log: o.quiet ? undefined : (l) => process.stderr.write(l + '\n') });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { InputFile } from '../io/types.js';
 import type { Piscina } from 'piscina';
-import { createWorkerPool } from './pool.js';
+import { createWorkerPool, destroyPool } from './pool.js';
 import { ThresherError } from '../core/errors.js';
 import { readTaskStats, type TaskContext } from '../engine/task.js';
 import { planDigest, stepState } from '../engine/markers.js';
@@ -101,6 +101,6 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
       after = finished.digest!;
     }
   } finally {
-    if (!started) await pool.destroy(); // a pool handed in belongs to the caller
+    if (!started) await destroyPool(pool); // a pool handed in belongs to the caller
   }
 }

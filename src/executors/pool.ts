@@ -27,5 +27,22 @@ export function createWorkerPool(requested: number | undefined, worldSize: numbe
  * stages' `warm` hooks) while this thread lists the input and plans. Queued before any task.
  */
 export function warmWorkers(pool: Piscina, pipelineFile: string): void {
-  for (let i = 0; i < pool.options.maxThreads; i++) void pool.run({ pipelineFile }, { name: 'warmWorker' }).catch(() => undefined);
+  const tasks = Array.from({ length: pool.options.maxThreads }, () => pool.run({ pipelineFile }, { name: 'warmWorker' }));
+  warming.set(pool, Promise.allSettled(tasks));
+}
+
+const warming = new WeakMap<Piscina, Promise<unknown>>();
+
+/**
+ * Destroys the pool once every thread is idle with its module loaded. Terminating a thread that
+ * is still loading its module, or still warming up, aborts the whole process on Node 20 (a fatal
+ * error inside require(esm); an exception from DuckDB's addon while the thread is torn down).
+ * A run that fails in its first milliseconds (a missing bucket, a locked output) did that, so the
+ * warm-up tasks are waited for, then each thread answers a no-op task: the pool hands one to each
+ * idle thread, and a thread runs tasks only after its module has loaded.
+ */
+export async function destroyPool(pool: Piscina): Promise<void> {
+  await warming.get(pool);
+  await Promise.allSettled(Array.from({ length: pool.options.maxThreads }, () => pool.run(null, { name: 'ready' })));
+  await pool.destroy();
 }

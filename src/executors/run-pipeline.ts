@@ -8,7 +8,7 @@ import type { TaskStats } from '../engine/stats.js';
 import type { ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
 import { runLocal } from './local.js';
-import { createWorkerPool, warmWorkers } from './pool.js';
+import { createWorkerPool, destroyPool, warmWorkers } from './pool.js';
 import { preloadPlotting } from '../report/svg.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
@@ -34,7 +34,7 @@ export async function runPipeline(pipelineFile: string, options: RunOptions = {}
     layout = new RunLayout(outputRootOf(pipeline));
     unlock = lockOutput(layout.outputRoot);
   } catch (err) {
-    await options.pool?.destroy(); // threads started early must not keep the process alive
+    if (options.pool) await destroyPool(options.pool); // threads started early must not keep the process alive
     throw err;
   }
   try {
@@ -50,7 +50,7 @@ async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: R
   try {
     return await planAndRun(pipeline, layout, options, pool);
   } finally {
-    await pool.destroy();
+    await destroyPool(pool);
   }
 }
 

@@ -28,6 +28,11 @@ function pipelineOf(file: string): Promise<LoadedPipeline> {
   return p;
 }
 
+/** Piscina entry point `ready`: a no-op a thread can run only once its module has loaded (pool.ts `destroyPool`). */
+export function ready(): true {
+  return true;
+}
+
 export interface WarmTask {
   pipelineFile: string;
 }
