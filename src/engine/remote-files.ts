@@ -7,11 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { ThresherError } from '../core/errors.js';
 import { ensureDir } from '../core/fs.js';
 import { sha256File } from '../core/hashing.js';
-import { eachLimited } from '../core/limit.js';
 import type { ObjectStore } from '../io/storage/index.js';
 import type { StoredObject } from './stats.js';
-
-export { eachLimited, sha256File };
 
 /** Parallel requests per task: enough to hide an object store's latency, few enough for one core. */
 export const TRANSFERS = 8;

@@ -6,7 +6,8 @@ import { AlreadyExists, asPrefix, readAll, storeFor, type ObjectStore } from '..
 import type { RunLayout } from './layout.js';
 import { readMarker } from './markers.js';
 import { DEFAULT_LEASE_TIMING, liveLease, ObjectLease, type LeaseTiming } from './object-lease.js';
-import { eachLimited, ObjectFiles, TRANSFERS } from './remote-files.js';
+import { eachLimited } from '../core/limit.js';
+import { ObjectFiles, TRANSFERS } from './remote-files.js';
 import type { RunState } from './run-state.js';
 import type { StoredObject, TaskStats } from './stats.js';
 import type { TaskContext } from './task.js';

@@ -99,8 +99,6 @@ export function sealManifest(m: CardSource, card: Uint8Array, cardPath = 'README
   return { ...withCard, digest: manifestDigest(withCard) };
 }
 
-export { sha256File };
-
 /** sha256, size and rows of a file inside a release; `rel` is its path in the manifest. */
 export async function describeFile(abs: string, rel: string, rows?: number | null): Promise<ManifestFile> {
   return { path: rel, sha256: await sha256File(abs), bytes: statSync(abs).size, rows: rows !== undefined ? rows : await countRows(abs) };

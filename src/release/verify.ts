@@ -1,7 +1,8 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { walkTree } from '../core/walk.js';
 import path from 'node:path';
-import { sha256File, type Manifest } from './manifest.js';
+import { sha256File } from '../core/hashing.js';
+import type { Manifest } from './manifest.js';
 import { checkCounts, checkDigest, manifestShapeProblem } from './integrity.js';
 import { countRows } from './rows.js';
 
