@@ -15,10 +15,13 @@ type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string };
  */
 export class EncodedStrings {
   private bytesAt: Int32Array | null | undefined;
+  private joined: Buffer;
+  private releaseHook: (() => void) | undefined;
+  private released = false;
 
   constructor(
     /** The column's strings joined, as UTF-8. */
-    readonly bytes: Buffer,
+    bytes: Buffer,
     /** units[k]..units[k+1]: row k's UTF-16 code units within the joined text (length rows + 1). */
     readonly units: Int32Array,
     /** Bit k set: row k holds a string (absent rows hold null). */
@@ -26,8 +29,30 @@ export class EncodedStrings {
     readonly length: number,
     /** Row byte offsets when the producer knows them (else found on first use). */
     bytesAt?: Int32Array,
+    /** Called by release(): the buffer `bytes` lies in may be reused (see EncodedStringsBuilder.takeRecyclable). */
+    onRelease?: () => void,
   ) {
+    this.joined = bytes;
     this.bytesAt = bytesAt;
+    this.releaseHook = onRelease;
+  }
+
+  /** The column's strings joined, as UTF-8. */
+  get bytes(): Buffer {
+    if (this.released) throw new Error('string column read after its batch was released');
+    return this.joined;
+  }
+
+  /**
+   * The column will not be read again: a column whose buffer its builder lent gives it back.
+   * Reading it after this throws rather than see another batch's bytes.
+   */
+  release(): void {
+    const hook = this.releaseHook;
+    if (!hook) return;
+    this.releaseHook = undefined;
+    this.released = true;
+    hook();
   }
 
   isPresent(i: number): boolean {
@@ -116,6 +141,8 @@ export class EncodedStringsBuilder {
   private at: Int32Array;
   private present: Uint8Array;
   private rows = 0;
+  /** Buffers that released columns gave back (see takeRecyclable). */
+  private readonly returned: Buffer[] = [];
 
   constructor(rowsHint = 4096, bytesHint = 1 << 16) {
     this.bytes = Buffer.allocUnsafe(bytesHint);
@@ -181,6 +208,26 @@ export class EncodedStringsBuilder {
   take(): EncodedStrings {
     const n = this.rows;
     const out = new EncodedStrings(Buffer.from(this.bytes.subarray(0, this.used)), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1));
+    this.used = 0;
+    this.rows = 0;
+    this.present.fill(0);
+    return out;
+  }
+
+  /**
+   * The rows so far as a column that owns the builder's buffer, without copying it; the
+   * column's release() gives the buffer back for later rows. A reader whose batches are
+   * released once written (the engine does) fills the same two buffers for the whole read:
+   * a fresh buffer costs more in page faults than the file reads that fill it.
+   */
+  takeRecyclable(): EncodedStrings {
+    const n = this.rows;
+    const owned = this.bytes;
+    const giveBack = () => {
+      if (this.returned.length < 2) this.returned.push(owned);
+    };
+    const out = new EncodedStrings(owned.subarray(0, this.used), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1), giveBack);
+    this.bytes = this.returned.pop() ?? Buffer.allocUnsafe(owned.length);
     this.used = 0;
     this.rows = 0;
     this.present.fill(0);

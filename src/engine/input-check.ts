@@ -1,23 +1,10 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { InputError, ThresherError } from '../core/errors.js';
+import { ThresherError } from '../core/errors.js';
+import { changedError, describeChange, FRESH, goneError, wasMeasured } from '../io/planned.js';
 import type { InputFile } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
 import { fingerprintInputs } from './run-state.js';
-
-/**
- * A run reads the input its plan listed, or it stops. Without this a file rewritten between
- * two tasks gives a release that mixes old and new records under the old fingerprint, a
- * deleted file becomes one `unreadable` exclusion standing for all its records, and lines
- * appended after planning slip in unannounced.
- */
-const FRESH = 'rerun with --fresh to plan the run again';
-
-function describeChange(planned: InputFile, now: Stats): string | undefined {
-  if (now.size !== planned.bytes) return `${planned.bytes} bytes when the run was planned, ${now.size} now`;
-  if (Math.round(now.mtimeMs) !== Math.round(planned.mtimeMs)) return `modified at ${new Date(now.mtimeMs).toISOString()}, after the run was planned`;
-  return undefined;
-}
 
 /**
  * Re-stat the files a task reads. Directory inputs do not follow symlinks (lstat); record
@@ -26,17 +13,16 @@ function describeChange(planned: InputFile, now: Stats): string | undefined {
  */
 export function checkFilesUnchanged(files: Iterable<InputFile>, followLinks: boolean): void {
   for (const f of files) {
-    if ((f.bytes === 0 && f.mtimeMs === 0) || 'problem' in f) continue;
+    if (!wasMeasured(f)) continue;
     if (/^s3:\/\//i.test(f.absPath)) continue; // objects: checked by the listing at release (checkListingUnchanged)
     let now: Stats;
     try {
       now = followLinks ? statSync(f.absPath) : lstatSync(f.absPath);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputError(f.absPath, `${code === 'ENOENT' ? 'deleted' : `unreadable (${code})`} since the run was planned; ${FRESH}`);
+      throw goneError(f, (err as NodeJS.ErrnoException).code);
     }
     const change = describeChange(f, now);
-    if (change) throw new InputError(f.absPath, `changed since the run was planned (${change}); ${FRESH}`);
+    if (change) throw changedError(f, change);
   }
 }
 

@@ -185,6 +185,7 @@ class SegmentRun {
     this.write.ms += performance.now() - t0;
     if (this.last) countThrough(this.write, rows.length, sumAt(bytes, rows));
     this.written += rows.length;
+    batch.release(); // written: the reader may refill its buffers
   }
 
   private async runProcessor(p: Processor, batch: RecordBatch, rows: Int32Array, bytes: Float64Array): Promise<Int32Array> {

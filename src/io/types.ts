@@ -44,6 +44,11 @@ export interface Reader {
   readonly columns: ColumnSpec[];
   /** Name of the column holding the record's main text or file content (StageEnv.contentColumn). */
   readonly contentColumn?: string;
+  /**
+   * True when read() stops with an InputError on a file that no longer has its listed size
+   * and mtime, or is gone: the engine then skips its own re-stat of every file around a task.
+   */
+  readonly checksListedFiles?: boolean;
   /** Every input file, sorted by path; fails with an InputError if the input is missing. */
   listFiles(): Promise<InputFile[]>;
   /** The slices rank `rank` of `worldSize` reads; deterministic for the same file list. */

@@ -74,3 +74,28 @@ test('directory batches: the same records as read(), content kept as the bytes r
     );
   }
 });
+
+test('directory batches released once used: the reader refills its buffers, and a released batch cannot be read', async (t) => {
+  const root = tempDir(t);
+  mkdirSync(path.join(root, 'big'), { recursive: true });
+  // three 9 MiB files: a batch holds 16 MiB of content, so each starts a new batch, the third
+  // in the buffer the first one gave back when released
+  for (const [k, ch] of ['a', 'b', 'c'].entries()) writeFileSync(path.join(root, `big/${k}.txt`), `${ch}é\n`.repeat((9 << 20) / 4));
+  writeFileSync(path.join(root, 'big/small.txt'), 'ünïcode\n');
+  const reader = new DirectoryReader(root);
+  const expected = await viaRecords(reader);
+  const slices = reader.slices(await reader.listFiles(), 0, 1);
+  const records: DataRecord[] = [];
+  let batches = 0;
+  let released: RecordBatch | undefined;
+  for await (const chunk of reader.readBatches(slices, 'quarantine', 4096)) {
+    if (!chunk.batch) continue;
+    batches++;
+    for (let i = 0; i < chunk.batch.length; i++) records.push({ ...chunk.batch.record(i), content: chunk.batch.encodedColumn('content')!.value(i) });
+    chunk.batch.release();
+    released = chunk.batch;
+  }
+  assert.ok(batches >= 3, `${batches} batches`);
+  assert.deepEqual(records, expected.records);
+  assert.throws(() => released!.encodedColumn('content')!.value(0), /read after its batch was released/);
+});

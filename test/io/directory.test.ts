@@ -110,29 +110,63 @@ test('directory: binary, oversize, invalid UTF-8, symlink and FIFO are exclusion
   assert.equal(excluded.find((e) => e.id === 'p/big.txt')!.detail, '5000 bytes > max_bytes 4096');
 });
 
-test('directory: a file that cannot be read fails under fail, is excluded under quarantine', async (t) => {
+test('directory: an entry that cannot be read fails under fail, is excluded under quarantine', async (t) => {
   const root = tempDir(t);
   writeFileSync(path.join(root, 'a.txt'), 'a\n');
-  writeFileSync(path.join(root, 'gone.txt'), 'b\n');
+  writeFileSync(path.join(root, 'odd.txt'), 'b\n');
   writeFileSync(path.join(root, 'z.txt'), 'c\n');
-  // Tests run as root, where chmod 000 does not stop reads: a file that vanishes between
-  // listing and reading takes the same path (the read fails with an errno).
+  // Tests run as root, where chmod 000 does not stop reads (see the next test): a file that
+  // became a folder between listing and reading cannot be read as a file either.
   const reader = new DirectoryReader(root);
   const files = await reader.listFiles();
-  rmSync(path.join(root, 'gone.txt'));
+  rmSync(path.join(root, 'odd.txt'));
+  mkdirSync(path.join(root, 'odd.txt'));
   const slices = reader.slices(files, 0, 1);
   await assert.rejects(
     async () => {
       for await (const it of reader.read(slices, 'fail')) assert.ok(it);
     },
-    (err) => err instanceof InputError && err.file === 'gone.txt' && oneLineNaming(err, 'gone.txt') && /ENOENT/.test(err.message),
+    (err) => err instanceof InputError && err.file === 'odd.txt' && oneLineNaming(err, 'odd.txt') && /cannot list directory/.test(err.message),
   );
   const items = [];
   for await (const it of reader.read(slices, 'quarantine')) items.push(it);
   assert.deepEqual(
     items.map((i) => (i.record ? i.record.id : `${i.excluded!.id}:${i.excluded!.reason}`)),
-    ['a.txt', 'gone.txt:unreadable', 'z.txt'],
+    ['a.txt', 'odd.txt:unreadable', 'z.txt'],
   );
+});
+
+test('directory: a listed file that vanished or changed before it was read stops the read under either policy', async (t) => {
+  const root = tempDir(t);
+  for (const name of ['a.txt', 'gone.txt', 'grown.txt']) writeFileSync(path.join(root, name), `${name}\n`);
+  const reader = new DirectoryReader(root);
+  const files = await reader.listFiles();
+  rmSync(path.join(root, 'gone.txt'));
+  writeFileSync(path.join(root, 'grown.txt'), 'grown.txt, with more\n');
+  for (const policy of ['fail', 'quarantine'] as const) {
+    const seen: string[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const it of reader.read(reader.slices(files, 0, 1), policy)) seen.push(it.record?.id ?? `${it.excluded!.id}:${it.excluded!.reason}`);
+      },
+      (err) => err instanceof InputError && err.file === path.join(root, 'gone.txt') && /deleted since the run was planned/.test(err.message),
+    );
+    assert.deepEqual(seen, ['a.txt']);
+    await assert.rejects(
+      async () => {
+        for await (const it of reader.read(
+          reader.slices(
+            files.filter((f) => f.path !== 'gone.txt'),
+            0,
+            1,
+          ),
+          policy,
+        ))
+          assert.ok(it);
+      },
+      (err) => err instanceof InputError && err.file === path.join(root, 'grown.txt') && /changed since the run was planned \(10 bytes when the run was planned, 21 now\)/.test(err.message),
+    );
+  }
 });
 
 test('directory: chmod 000 gives EACCES (as root: checked in a child that drops to nobody)', async (t) => {

@@ -45,6 +45,14 @@ export class ContentBatches {
     return this.records.count >= this.batchRows || this.contentBytes >= MAX_BATCH_CONTENT_BYTES ? this.take() : undefined;
   }
 
+  /**
+   * The batch so far, when a file of `bytes` would not fit in the content buffer's room: a
+   * file read into it must otherwise grow the buffer, copying every file before it.
+   */
+  cutBefore(bytes: number): ReadBatch | undefined {
+    return this.records.count > 0 && this.contentBytes + bytes > MAX_BATCH_CONTENT_BYTES ? this.take() : undefined;
+  }
+
   addExcluded(e: ExcludedRecord): ReadBatch | undefined {
     this.excluded.push(e);
     if (this.excluded.length < this.batchRows) return undefined;
@@ -64,7 +72,7 @@ export class ContentBatches {
 
   private take(): ReadBatch {
     const batch = this.records.take();
-    batch.setEncoded(this.contentColumn, this.content.take(), this.texts);
+    batch.setEncoded(this.contentColumn, this.content.takeRecyclable(), this.texts);
     const out = { batch, excluded: this.excluded };
     this.texts = [];
     this.excluded = [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { swhContentId, xxh3ContentId, type ContentIdMode } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type DataRecord } from '../../core/record.js';
-import { contentIdSchema, excluded, strictDecoder } from '../common.js';
+import { contentIdSchema, decodeUtf8, excluded } from '../common.js';
 import { contiguousRange } from '../order.js';
 import type { InputFile, InputSlice, ReadItem } from '../types.js';
 
@@ -58,12 +58,8 @@ export function directorySlices(files: InputFile[], rank: number, worldSize: num
 export function fileItem(rel: string, bytes: Buffer, contentId: ContentIdMode, repo: () => string): ReadItem {
   const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
   if (nul >= 0) return excluded(rel, rel, null, 'binary', bytes.length, `NUL byte at offset ${nul}`);
-  let content: string;
-  try {
-    content = strictDecoder().decode(bytes);
-  } catch {
-    return excluded(rel, rel, null, 'invalid_utf8', bytes.length, 'not valid UTF-8');
-  }
+  const content = decodeUtf8(bytes);
+  if (content === null) return excluded(rel, rel, null, 'invalid_utf8', bytes.length, 'not valid UTF-8');
   const record: DataRecord = {
     id: rel,
     source: rel,

@@ -6,6 +6,7 @@ import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
 import { badInput, excluded, oneLine } from '../common.js';
 import { PatternSet } from '../glob.js';
+import { changedError, describeChange, goneError, wasMeasured } from '../planned.js';
 import { walkTree } from '../../core/walk.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadBatch, ReadItem, Reader } from '../types.js';
 import type { EncodedStringsBuilder } from '../../core/encoded-strings.js';
@@ -27,6 +28,8 @@ export class DirectoryReader implements Reader {
   }
 
   readonly contentColumn = 'content';
+  /** Each file's fstat, made anyway before it is read, is held to its listed size and mtime (see Reader). */
+  readonly checksListedFiles = true;
   readonly root: string;
   private readonly opts: z.output<typeof directoryReaderOptionsSchema>;
   private readonly include: PatternSet;
@@ -97,6 +100,8 @@ export class DirectoryReader implements Reader {
   async *readBatches(slices: InputSlice[], policy: BadInputPolicy, batchRows: number): AsyncIterable<ReadBatch> {
     const batches = new ContentBatches(this.columns, batchRows);
     for (const slice of slices) {
+      const full = slice.file.bytes <= this.opts.maxBytes ? batches.cutBefore(slice.file.bytes) : undefined;
+      if (full) yield full;
       const { item, bytes, inPlace } = this.readOne(slice.file, policy, batches.content);
       const out = item.record ? batches.addRecord(item.record, bytes!, inPlace) : batches.addExcluded(item.excluded!);
       if (out) yield out;
@@ -128,6 +133,7 @@ export class DirectoryReader implements Reader {
         }
       }
       if (code === 'ENXIO') return excluded(rel, rel, null, 'special_file', 0, 'not a regular file'); // socket
+      if (code === 'ENOENT' && wasMeasured(file)) throw goneError(file, code);
       return unreadable(err, file.bytes);
     }
     const max = this.opts.maxBytes;
@@ -143,11 +149,14 @@ export class DirectoryReader implements Reader {
         return badInput(policy, rel, null, 'unreadable', why, rel, 0);
       }
       if (!st.isFile()) return excluded(rel, rel, null, 'special_file', 0, 'not a regular file');
+      const change = wasMeasured(file) ? describeChange(file, st) : undefined;
+      if (change) throw changedError(file, change);
       if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > max_bytes ${max}`);
       const whole = readWhole(fd, st.size, max, into);
       if (whole.bytes.length > max) return excluded(rel, rel, null, 'too_large', whole.bytes.length, `more than max_bytes ${max} bytes`);
       return whole;
     } catch (err) {
+      if (err instanceof InputError) throw err;
       return unreadable(err, file.bytes);
     } finally {
       closeSync(fd);

@@ -12,9 +12,14 @@ export interface WholeFile {
  * `max` + 1 bytes, so the caller can tell it is too large. With `into`, the bytes go straight
  * into the builder's spare space (the caller commits them as a row or leaves them), unless the
  * file grew past that space, when they are read into a buffer of their own.
+ *
+ * The first read asks for one byte more than `size`: a regular file that returns fewer bytes
+ * than asked has reached its end, so the usual file costs one read call and no copy (asking
+ * for exactly `size` needs a second call to see the end, and filled the buffer, which forced
+ * the growth path and a copy of every file).
  */
 export function readWhole(fd: number, size: number, max: number, into?: EncodedStringsBuilder): WholeFile {
-  let cap = Math.max(size, 1);
+  let cap = Math.min(size, max) + 1;
   let buf = into ? into.spare(cap) : Buffer.allocUnsafe(cap);
   let base = into ? into.tail : 0;
   let inPlace = into !== undefined;
@@ -29,9 +34,10 @@ export function readWhole(fd: number, size: number, max: number, into?: EncodedS
       base = 0;
       inPlace = false;
     }
-    const n = readSync(fd, buf, base + got, cap - got, got);
-    if (n === 0) break;
+    const asked = cap - got;
+    const n = readSync(fd, buf, base + got, asked, got);
     got += n;
+    if (n === 0 || (n < asked && got === size)) break;
   }
   return { bytes: buf.subarray(base, base + got), inPlace };
 }
