@@ -30,6 +30,13 @@ const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9
 const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:~]/i;
 
 export const isUuid = (v: string): boolean => UUID.test(v);
+
+/**
+ * Published id and value formats that look random: ULIDs (26 Crockford base32 characters, a
+ * timestamp first), cuids (`c` and 24 base36 characters) and ISO 8601 durations (`P3Y6M4DT12H30M5S`).
+ */
+const KNOWN_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$|^c[a-z0-9]{24}$|^P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/i;
+export const isKnownId = (v: string): boolean => KNOWN_ID.test(v);
 export const isVersion = (v: string): boolean => VERSION.test(v);
 export const isHexDigest = (v: string): boolean => HEX_DIGEST.test(v);
 export const isPrefixedDigest = (v: string): boolean => PREFIXED_DIGEST.test(v);
