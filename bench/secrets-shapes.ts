@@ -31,6 +31,7 @@ const BODIES: Record<string, string> = {
   base62: DIGITS + LOWER + UPPER,
   base64url: DIGITS + LOWER + UPPER + '-_',
   letters: LOWER + UPPER,
+  'url-safe~': DIGITS + LOWER + UPPER + '-_.~',
 };
 const LENGTHS = [16, 20, 24, 32, 40, 48, 64];
 
@@ -50,6 +51,7 @@ const FAMILIES: Record<string, (body: string) => string> = {
   'WORD-': (b) => `${word().toUpperCase()}-${b}`,
   WORD_: (b) => `${word().toUpperCase()}_${b}`,
   'word.': (b) => `${word()}.${b}`,
+  'word~': (b) => `${word()}${rand(10)}Q~${b}`,
   wordglued: (b) => `${word()}${b}`,
   WORDglued: (b) =>
     `${word()

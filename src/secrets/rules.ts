@@ -101,7 +101,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`"private_key_id"\s*:\s*"([a-f0-9]{40})"`),
     secretGroup: 1,
   },
-  { id: 'azure-storage-key', description: 'Azure storage account key in a connection string', keywords: ['accountkey'], regex: re(String.raw`AccountKey=([A-Za-z0-9+/]{86}==)`, 'i'), secretGroup: 1 },
+  {
+    id: 'azure-storage-key',
+    description: 'Azure storage account key in a connection string',
+    keywords: ['accountkey'],
+    regex: re(String.raw`AccountKey=([A-Za-z0-9+/]{86,1000}==)`, 'i'),
+    secretGroup: 1,
+  }, // detect-secrets' length range
   { id: 'azure-ad-client-secret', description: 'Azure AD client secret', keywords: ['q~'], regex: re(String.raw`(?<![\w~.])[\w~.]{3}\dQ~[\w~.-]{31,34}(?![\w~.-])`), entropy: 3 },
   { id: 'alibaba-access-key-id', description: 'Alibaba Cloud access key id', keywords: ['ltai'], regex: re(String.raw`\bLTAI[A-Za-z0-9]{12,20}\b`), entropy: 3 },
   {
@@ -220,8 +226,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['webhook.office.com'],
     regex: re(String.raw`https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9@-]{70,}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`, 'i'),
   },
-  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], literals: ['SK', 'AC'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
-  { id: 'sendgrid-api-key', description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w=.-]{66}(?![\w=.-])`), entropy: 2 },
+  // the format alone, filler bodies included (`ACxxxx…`), as detect-secrets' Twilio plugin
+  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], literals: ['SK', 'AC'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`) },
+  // detect-secrets' form (`SG.` + 22 + `.` + 43, whatever follows, filler too) or gitleaks' (66 characters of these)
+  {
+    id: 'sendgrid-api-key',
+    description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)',
+    keywords: ['sg.'],
+    regex: re(String.raw`\bSG\.(?:[\w-]{22}\.[\w-]{43}|[\w=.-]{66}(?![\w=.-]))`),
+  },
   { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-f]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendinblue-api-key', description: 'Sendinblue API key', keywords: ['xkeysib-'], regex: re(String.raw`\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b`) },

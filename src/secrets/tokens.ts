@@ -8,10 +8,10 @@ import { isHexDigest, isUuid } from './filters.js';
 import { wordCoverage } from './words.js';
 
 /**
- * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`): a
+ * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`, `x~`): a
  * letter, up to eleven letters or digits, up to two more short parts.
  */
-const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.~-]/;
 
 /** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
 const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
@@ -24,7 +24,7 @@ export function prefixedToken(value: string): boolean {
   if (!prefix) return false;
   const body = value.slice(prefix[0].length);
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
-  const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
+  const longestPart = Math.max(...body.split(/[_.~-]/).map((p) => p.length));
   // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
   const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
   return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && looksRandom(body) && (isHex(body) || wordCoverage(body) < 0.3);
@@ -62,11 +62,13 @@ function hexTail(value: string): number {
 export function gluedToken(value: string): boolean {
   const lower = /^[0-9a-z]+$/.test(value);
   const upper = !lower && /^[0-9A-Z]+$/.test(value);
-  if (lower || upper || /^[A-Z]{1,8}[0-9a-f]+$/.test(value)) {
-    const h = hexTail(value);
+  const casePrefix = !lower && !upper && /^[A-Z]{1,8}[0-9a-f]+$/.test(value);
+  if (lower || upper || casePrefix) {
+    // an upper-case prefix ends where the lower-case hex begins (`AC` + hex), else at the hex run
+    const h = casePrefix ? value.search(/[0-9a-f]/) : hexTail(value);
     const prefix = value.slice(0, h);
     const body = value.slice(h);
-    if (body.length >= 24 && /^[A-Za-z]{1,8}$/.test(prefix) && /[g-zG-Z]/.test(prefix) && !DIGEST_PREFIX.test(prefix) && looksRandom(body)) return true;
+    if (body.length >= 24 && /^[A-Za-z]{1,8}$/.test(prefix) && (casePrefix || /[g-zG-Z]/.test(prefix)) && !DIGEST_PREFIX.test(prefix) && looksRandom(body)) return true;
     if (lower || upper) return mixedAlnum(value, lower ? 26 : 16) && wordCoverage(value) < 0.2;
   }
   return false;
