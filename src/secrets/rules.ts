@@ -59,10 +59,12 @@ const END = String.raw`(?![\w+/=-])`;
 
 /**
  * A value assigned to a name mentioning `provider`: `provider_api_key = "value"`,
- * `"PROVIDER_TOKEN": 'value'`, `--provider-key value`, `provider.secret := value`.
+ * `"PROVIDER_TOKEN": 'value'`, `--provider-key value`, `provider.secret := value`, and the other
+ * forms detect-secrets' assignment patterns take: `["provider_key"] = …`, `provider_key::value`,
+ * `provider_key(value)`.
  */
 function assigned(provider: string, value: string): RegExp {
-  return new RegExp(String.raw`(?:${provider})[\w.-]{0,30}?["']?\s{0,3}(?::=|=>|\?=|=|:|,|\s)\s{0,3}[\x60"']?(${value})${END}`, 'dgi');
+  return new RegExp(String.raw`(?:${provider})[\w.-]{0,30}?["']?\]?\s{0,3}(?:::|:=|=>|\?=|=|:|,|\(|\s)\s{0,3}[\x60"']?(${value})${END}`, 'dgi');
 }
 
 const re = (source: string, flags = ''): RegExp => new RegExp(source, 'dg' + flags);
@@ -120,15 +122,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'ibm-cos-hmac-secret',
     description: 'IBM Cloud Object Storage HMAC secret',
-    keywords: ['secret_access_key', 'secret_key'],
-    regex: assigned(String.raw`secret_(?:access_)?key`, '[a-f0-9]{48}'),
+    // detect-secrets' keyword: secret, an optional access, key, with or without - or _ between
+    keywords: ['secret_access', 'secret-access', 'secretaccess', 'secret_key', 'secret-key', 'secretkey'],
+    regex: assigned(String.raw`secret[_-]?(?:access[_-]?)?key`, '[a-f0-9]{48}'),
     secretGroup: 1,
   },
   {
     id: 'softlayer-api-key',
     description: 'SoftLayer API key',
-    keywords: ['softlayer', 'sl_', 'sl-', 'slapi'],
-    regex: assigned(String.raw`softlayer|\bsl[_-]?(?:api|key|pass|pwd)|\bslapi`, '[a-z0-9]{64}'),
+    keywords: ['softlayer', 'sl_', 'sl-', 'slapi', 'slkey', 'slpass', 'slpwd', 'sltoken'],
+    regex: assigned(String.raw`softlayer|\bsl[_-]?(?:api|key|pass|pwd|token)`, '[a-z0-9]{64}'),
     secretGroup: 1,
   },
   {
@@ -141,8 +144,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'cloudant-password',
     description: 'Cloudant password or API key',
-    keywords: ['cloudant', 'clou', 'cl_'],
-    regex: assigned(String.raw`\bcl(?:oudant|ou)?[_-]?(?:api|key|pw|pass|password|secret)`, '[0-9a-f]{64}|[a-z]{24}'),
+    keywords: ['cloudant', 'clou', 'cl_', 'cl-', 'clapi', 'clkey', 'clpw', 'clpass', 'cltoken'],
+    regex: assigned(String.raw`\bcl(?:oudant|ou)?[_-]?(?:api|key|pw|pass|password|secret|token)`, '[0-9a-f]{64}|[a-z]{24}'),
     secretGroup: 1,
   },
   {
