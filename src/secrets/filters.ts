@@ -66,10 +66,17 @@ export function isSequential(value: string): boolean {
   return v.length >= 6 && SEQUENCES.some((s) => s.includes(v));
 }
 
-/** Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`): half the characters or more follow their predecessor. */
+/**
+ * Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`, `AaBbCc…`): half the
+ * characters or more follow their predecessor, or are its letter in the other case.
+ */
 export function isMostlyAscending(value: string): boolean {
   let steps = 0;
-  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) === value.charCodeAt(i - 1) + 1) steps++;
+  for (let i = 1; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const p = value.charCodeAt(i - 1);
+    if (c === p + 1 || (c !== p && (c | 32) === (p | 32) && (c | 32) >= 97 && (c | 32) <= 122)) steps++;
+  }
   return value.length >= 8 && steps * 2 >= value.length;
 }
 

@@ -39,11 +39,15 @@ export function randomKey(value: string): boolean {
   return looksRandom(value, 0.9, 20) && wordCoverage(value) < 0.3;
 }
 
-/** Digits and letters of one case mixed as a random string has them: each a sixth of it or more. */
+/**
+ * Digits and letters of one case mixed as a random string has them: digits a sixth of it or
+ * more (two or more in 24 characters or more: base32 keys have fewer digits than base36 ones),
+ * letters a quarter or more.
+ */
 function mixedAlnum(value: string, minLength: number): boolean {
   const digits = value.replace(/[^0-9]/g, '').length;
   const letters = value.length - digits;
-  return value.length >= minLength && digits * 6 >= value.length && letters * 4 >= value.length && !isHex(value) && looksRandom(value, 0.9, minLength);
+  return value.length >= minLength && (digits * 6 >= value.length || (value.length >= 24 && digits >= 2)) && letters * 4 >= value.length && !isHex(value) && looksRandom(value, 0.9, minLength);
 }
 
 /** Where the hex run at the end of a lower- or upper-case alphanumeric string starts. */
