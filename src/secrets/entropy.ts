@@ -135,7 +135,6 @@ export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
   const k = alphabetSize(v);
   if (shannonEntropy(v) < ratio * expectedRandomEntropy(v.length, k)) return false;
   if (k > 16 && wordCoverage(s) >= 0.5) return false; // the separators cut words apart
-  // letters of one case: 16 or more with next to no words (`qzkvmbxtrwplhcnd`), unlike identifiers and phrases
-  if (k > 16 && !/[0-9]/.test(v) && caseSwitchRate(v) < 1 / 3 && (v.length < 16 || wordCoverage(s) >= 0.2)) return false;
+  if (k > 16 && !/[0-9]/.test(v) && caseSwitchRate(v) < 1 / 3) return false;
   return true;
 }

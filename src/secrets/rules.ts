@@ -239,7 +239,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`\bSG\.(?:[\w-]{22}\.[\w-]{43}|[\w=.-]{66}(?![\w=.-]))`),
   },
   // lower-case letters and digits, not only hex: detect-secrets' Mailchimp plugin
-  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-z]{32})-us)\d{1,2}\b`), startGroup: 1 },
+  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?=\d{1,2}\b)(?<=\b([0-9a-z]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendinblue-api-key', description: 'Sendinblue API key', keywords: ['xkeysib-'], regex: re(String.raw`\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b`) },
   // payment

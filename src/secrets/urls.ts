@@ -14,8 +14,9 @@ export interface UrlValue {
   end: number;
 }
 
-/** Characters a URL runs over: not blanks, quotes, brackets that close it, or a backslash. */
-const STOP = new Set([...' \t\r\n"\'`<>\\()[]{}|^'].map((c) => c.charCodeAt(0)));
+/** Characters a URL does not run over: blanks, quotes, brackets that close it, a backslash, non-ASCII. */
+const STOP = new Uint8Array(128);
+for (const c of ' \t\r\n"\'`<>\\()[]{}|^') STOP[c.charCodeAt(0)] = 1;
 const isSchemeChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
 /** A webhook URL names itself so in its host or path (`hooks.`, `/webhooks/`, `webhookb2`, `IncomingWebhook`). */
 const HOOK = /hook/i;
@@ -30,13 +31,19 @@ const SECRET_PARAM = /pass|pw|secret|key|token|credential|auth|bearer/i;
 export function scanUrls(text: string, visit: (v: UrlValue) => void): void {
   for (let p = text.indexOf('://'); p >= 0; p = text.indexOf('://', p + 3)) {
     if (p === 0 || !isSchemeChar(text.charCodeAt(p - 1))) continue;
-    let end = p + 3;
-    while (end < text.length && end - p < 4000 && !STOP.has(text.charCodeAt(end)) && text.charCodeAt(end) < 0x80) end++;
     const hostStart = p + 3;
-    let query = text.indexOf('?', hostStart);
-    if (query < 0 || query >= end) query = end;
-    let fragment = text.indexOf('#', hostStart);
-    if (fragment < 0 || fragment >= end) fragment = end;
+    // the URL's end, its first '?' and its first '#', in one pass
+    let end = hostStart;
+    let query = -1;
+    let fragment = -1;
+    for (const limit = Math.min(text.length, p + 4000); end < limit; end++) {
+      const c = text.charCodeAt(end);
+      if (c >= 0x80 || STOP[c] === 1) break;
+      if (c === 63 && query < 0) query = end;
+      else if (c === 35 && fragment < 0) fragment = end;
+    }
+    if (query < 0) query = end;
+    if (fragment < 0) fragment = end;
     const pathEnd = Math.min(query, fragment);
     if (HOOK.test(text.slice(hostStart, pathEnd))) hookSegments(text, text.indexOf('/', hostStart), pathEnd, visit);
     if (query < fragment) queryParameters(text, query + 1, fragment, visit);

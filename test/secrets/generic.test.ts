@@ -160,8 +160,3 @@ test("provider rules take detect-secrets' assignment forms and its plugins' form
   assert.deepEqual(rules(`SG.${'a'.repeat(22)}.${'b'.repeat(43)}`), ['sendgrid-api-key']);
   assert.deepEqual(rules('q7k2m9x4v8w3z6p1r5t0y2u4i8o6a3s7-us12'), ['mailchimp-api-key']); // not only hex
 });
-
-test('letters of one case are random when long and wordless', () => {
-  assert.ok(looksRandom('qzkvmbxtrwplhcndgfyj'));
-  for (const s of ['thequickbrownfoxjumps', 'webkitappearancenone', 'punctuator']) assert.ok(!looksRandom(s), s);
-});
