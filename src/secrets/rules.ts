@@ -247,7 +247,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'stripe-secret-key',
     description: 'Stripe secret or restricted key',
     keywords: ['sk_live', 'sk_test', 'rk_live', 'rk_test'],
-    regex: re(String.raw`\b[sr]k_(?:live|test|prod)_[0-9a-zA-Z]{10,99}\b`),
+    regex: re(String.raw`(?<![A-Za-z0-9])[sr]k_(?:live|test|prod)_[0-9a-zA-Z]{10,99}(?![A-Za-z0-9])`), // `_` may follow, as detect-secrets' Stripe plugin allows
   },
   { id: 'square-token', description: 'Square access token or secret', keywords: ['sq0atp-', 'sq0csp-', 'eaaa'], regex: re(String.raw`\b(?:sq0atp-[\w-]{22}|sq0csp-[\w-]{43}|EAAA[\w-]{60})(?![\w-])`) },
   { id: 'paypal-braintree-token', description: 'PayPal Braintree access token', keywords: ['access_token$production$'], regex: re(String.raw`access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}`) },

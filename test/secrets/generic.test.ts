@@ -159,4 +159,5 @@ test("provider rules take detect-secrets' assignment forms and its plugins' form
   assert.deepEqual(rules(`"AC${'x'.repeat(32)}"`), ['twilio-api-key']); // the format with a filler body, as the plugin flags it
   assert.deepEqual(rules(`SG.${'a'.repeat(22)}.${'b'.repeat(43)}`), ['sendgrid-api-key']);
   assert.deepEqual(rules('q7k2m9x4v8w3z6p1r5t0y2u4i8o6a3s7-us12'), ['mailchimp-api-key']); // not only hex
+  assert.deepEqual(rules('sk_live_q8X2vN7rT4mK9pL3wB6yH1cF_extra'), ['stripe-secret-key']); // `_` may follow the key
 });
