@@ -226,7 +226,7 @@ const MAX_LITERAL = 1000;
 
 /**
  * Calls `visit(start, end)` for every string literal whose whole content is one run of
- * 16–1,000 token characters (base64, URL-safe base64 and `.`) holding a digit and a letter, or
+ * 16–1,000 token characters (base64, URL-safe base64, `.` and `~`) holding a digit and a letter, or
  * both cases of letters and a separator: the candidates for a key with no name to go by (detect-secrets'
  * high-entropy strings, tokens with a provider prefix we have no rule for). Quotes are found
  * with indexOf; most literals fail at their first space or punctuation.
@@ -245,8 +245,8 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     const limit = Math.min(text.length, open + MAX_LITERAL + 2);
     for (; t < limit; t++) {
       const c = text.charCodeAt(t);
-      if (c >= 128 || ((CLASS[c] & B64) === 0 && c !== 46)) break;
-      kinds |= c >= 48 && c <= 57 ? 1 : c >= 97 && c <= 122 ? 2 : c >= 65 && c <= 90 ? 4 : c === 95 || c === 45 || c === 46 ? 8 : 0;
+      if (c >= 128 || ((CLASS[c] & B64) === 0 && c !== 46 && c !== 126)) break;
+      kinds |= c >= 48 && c <= 57 ? 1 : c >= 97 && c <= 122 ? 2 : c >= 65 && c <= 90 ? 4 : c === 95 || c === 45 || c === 46 || c === 126 ? 8 : 0;
     }
     const length = t - open - 1;
     const closes = t < text.length && text.charCodeAt(t) === quote;

@@ -2,11 +2,11 @@ import type { Span } from '../redact/redact.js';
 import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
 import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
 import { looksRandom, shannonEntropy } from './entropy.js';
-import { decodesToText, isFiller, isHexDigest, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
+import { decodesToText, isFiller, isKnownId, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { SECRET_RULES, type RuleAllowlist, type SecretKind, type SecretRule } from './rules.js';
-import { gluedToken, prefixedToken } from './tokens.js';
-import { wordCoverage } from './words.js';
+import { gluedToken, partedToken, prefixedToken, randomKey } from './tokens.js';
+import { scanUrls } from './urls.js';
 
 /**
  * Finding secrets in a text: the provider rules of rules.ts (each gated by its keywords), then
@@ -92,8 +92,8 @@ function* anchoredMatches(re: RegExp, anchor: NonNullable<SecretRule['anchor']>,
 
 const HAS_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** Random-looking yet no key: alphabet tables, UUIDs and ids built on one (`Z808989fd-3a6e-…`). */
-const notAKey = (value: string): boolean => isMostlyAscending(value) || HAS_UUID.test(value);
+/** Random-looking yet no key: alphabet tables, UUIDs and ids built on one (`Z808989fd-3a6e-…`), ULIDs, cuids, durations. */
+const notAKey = (value: string): boolean => isMostlyAscending(value) || HAS_UUID.test(value) || isKnownId(value);
 
 export class SecretDetector {
   private readonly keywords: KeywordSet;
@@ -143,6 +143,7 @@ export class SecretDetector {
       if (triggers !== 0) this.contexts(text, triggers, spans);
       this.quotedTokens(text, spans);
       this.urlPasswords(text, spans);
+      if (text.includes('://')) this.urlValues(text, spans);
     }
     return spans;
   }
@@ -227,7 +228,7 @@ export class SecretDetector {
       for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
       const value = text.slice(start, end);
       // the shape tests first: they turn down nearly every literal, and cheaper than the filters below
-      const rule = prefixedToken(value) || gluedToken(value) ? 'generic-prefixed-token' : this.anyNameKey(value) ? 'generic-high-entropy-string' : undefined;
+      const rule = prefixedToken(value) || gluedToken(value) || partedToken(value) ? 'generic-prefixed-token' : randomKey(value) ? 'generic-high-entropy-string' : undefined;
       if (!rule || notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
       const name = nameBefore(text, start - 1);
       if (name && isPublicName(name)) return;
@@ -261,11 +262,19 @@ export class SecretDetector {
 
   /** A value assigned to a name that says nothing: a key only when it is long, base64-like and plainly random. */
   private anyNameKey(value: string): { type: SecretKind; rule: string } | undefined {
-    if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return undefined;
-    if (isHexDigest(value) || /^[0-9a-f]+$/i.test(value) || notAKey(value)) return undefined;
-    if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return undefined;
-    if (!looksRandom(value, 0.9, 20) || wordCoverage(value) >= 0.3) return undefined;
-    return { type: 'KEY', rule: 'generic-high-entropy' };
+    return randomKey(value) && !notAKey(value) ? { type: 'KEY', rule: 'generic-high-entropy' } : undefined;
+  }
+
+  /** Secret-named query parameters, judged as assignments, and the random path segments of webhook URLs (urls.ts). */
+  private urlValues(text: string, spans: Span[]): void {
+    scanUrls(text, (u) => {
+      for (const s of spans) if (s.start < u.end && s.end > u.start) return;
+      let kind: { type: SecretKind; rule: string } | undefined;
+      if (u.name !== undefined) kind = this.classify(u.name, u.value, true);
+      else if (!/^\d+$/.test(u.value) && !isUuid(u.value) && looksRandom(u.value, this.options.randomness ?? 0.85, 16)) kind = { type: 'KEY', rule: 'webhook-url' };
+      if (kind && (this.options.flagPlaceholders || !(isNeverSecret(u.value) || isFiller(u.value))))
+        spans.push({ start: u.start, end: u.end, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    });
   }
 
   private urlPasswords(text: string, spans: Span[]): void {

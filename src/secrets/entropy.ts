@@ -46,7 +46,7 @@ const LOWER_HEX = 2;
 const LOWER = 4;
 const UPPER_HEX = 8;
 const UPPER = 16;
-const BASE64_PUNCT = 32; // + / = _ . -
+const BASE64_PUNCT = 32; // + / = _ . - ~ (base64 and the URL-safe characters)
 const OTHER = 64;
 const CHAR_CLASS = new Uint8Array(128).map((_, c) => {
   const ch = String.fromCharCode(c);
@@ -55,7 +55,7 @@ const CHAR_CLASS = new Uint8Array(128).map((_, c) => {
   if (/[g-z]/.test(ch)) return LOWER;
   if (/[A-F]/.test(ch)) return UPPER_HEX;
   if (/[G-Z]/.test(ch)) return UPPER;
-  if (/[+/=_.-]/.test(ch)) return BASE64_PUNCT;
+  if (/[+/=_.~-]/.test(ch)) return BASE64_PUNCT;
   return OTHER;
 });
 
@@ -125,12 +125,12 @@ export function caseSwitchRate(s: string): number {
  * 0.12, a 20-character one 0.03, and a mixed-case one has the case changes, while words and
  * identifiers (`Credential`, `prettyToken`, `punctuator`) have neither.
  *
- * Separators (`-`, `_`, `.`) between random parts are structure, not randomness: when the rest
+ * Separators (`-`, `_`, `.`, `~`) between random parts are structure, not randomness: when the rest
  * fits a smaller alphabet (`v1.0-ff0a…-6f0a…` is hex) it is judged without them.
  */
 export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
   if (s.length < minLength) return false;
-  const bare = /[-_.]/.test(s) ? s.replace(/[-_.]+/g, '') : s;
+  const bare = /[-_.~]/.test(s) ? s.replace(/[-_.~]+/g, '') : s;
   const v = bare.length >= minLength && alphabetSize(bare) < alphabetSize(s) ? bare : s;
   const k = alphabetSize(v);
   if (shannonEntropy(v) < ratio * expectedRandomEntropy(v.length, k)) return false;

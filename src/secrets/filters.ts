@@ -30,6 +30,13 @@ const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9
 const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:~]/i;
 
 export const isUuid = (v: string): boolean => UUID.test(v);
+
+/**
+ * Published id and value formats that look random: ULIDs (26 Crockford base32 characters, a
+ * timestamp first), cuids (`c` and 24 base36 characters) and ISO 8601 durations (`P3Y6M4DT12H30M5S`).
+ */
+const KNOWN_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$|^c[a-z0-9]{24}$|^P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/i;
+export const isKnownId = (v: string): boolean => KNOWN_ID.test(v);
 export const isVersion = (v: string): boolean => VERSION.test(v);
 export const isHexDigest = (v: string): boolean => HEX_DIGEST.test(v);
 export const isPrefixedDigest = (v: string): boolean => PREFIXED_DIGEST.test(v);
@@ -59,10 +66,17 @@ export function isSequential(value: string): boolean {
   return v.length >= 6 && SEQUENCES.some((s) => s.includes(v));
 }
 
-/** Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`): half the characters or more follow their predecessor. */
+/**
+ * Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`, `AaBbCc…`): half the
+ * characters or more follow their predecessor, or are its letter in the other case.
+ */
 export function isMostlyAscending(value: string): boolean {
   let steps = 0;
-  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) === value.charCodeAt(i - 1) + 1) steps++;
+  for (let i = 1; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const p = value.charCodeAt(i - 1);
+    if (c === p + 1 || (c !== p && (c | 32) === (p | 32) && (c | 32) >= 97 && (c | 32) <= 122)) steps++;
+  }
   return value.length >= 8 && steps * 2 >= value.length;
 }
 

@@ -59,10 +59,12 @@ const END = String.raw`(?![\w+/=-])`;
 
 /**
  * A value assigned to a name mentioning `provider`: `provider_api_key = "value"`,
- * `"PROVIDER_TOKEN": 'value'`, `--provider-key value`, `provider.secret := value`.
+ * `"PROVIDER_TOKEN": 'value'`, `--provider-key value`, `provider.secret := value`, and the other
+ * forms detect-secrets' assignment patterns take: `["provider_key"] = …`, `provider_key::value`,
+ * `provider_key(value)`.
  */
 function assigned(provider: string, value: string): RegExp {
-  return new RegExp(String.raw`(?:${provider})[\w.-]{0,30}?["']?\s{0,3}(?::=|=>|\?=|=|:|,|\s)\s{0,3}[\x60"']?(${value})${END}`, 'dgi');
+  return new RegExp(String.raw`(?:${provider})[\w.-]{0,30}?["']?\]?\s{0,3}(?:::|:=|=>|\?=|=|:|,|\(|\s)\s{0,3}[\x60"']?(${value})${END}`, 'dgi');
 }
 
 const re = (source: string, flags = ''): RegExp => new RegExp(source, 'dg' + flags);
@@ -101,7 +103,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     regex: re(String.raw`"private_key_id"\s*:\s*"([a-f0-9]{40})"`),
     secretGroup: 1,
   },
-  { id: 'azure-storage-key', description: 'Azure storage account key in a connection string', keywords: ['accountkey'], regex: re(String.raw`AccountKey=([A-Za-z0-9+/]{86}==)`, 'i'), secretGroup: 1 },
+  {
+    id: 'azure-storage-key',
+    description: 'Azure storage account key in a connection string',
+    keywords: ['accountkey'],
+    regex: re(String.raw`AccountKey=([A-Za-z0-9+/]{86,1000}==)`, 'i'),
+    secretGroup: 1,
+  }, // detect-secrets' length range
   { id: 'azure-ad-client-secret', description: 'Azure AD client secret', keywords: ['q~'], regex: re(String.raw`(?<![\w~.])[\w~.]{3}\dQ~[\w~.-]{31,34}(?![\w~.-])`), entropy: 3 },
   { id: 'alibaba-access-key-id', description: 'Alibaba Cloud access key id', keywords: ['ltai'], regex: re(String.raw`\bLTAI[A-Za-z0-9]{12,20}\b`), entropy: 3 },
   {
@@ -114,15 +122,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'ibm-cos-hmac-secret',
     description: 'IBM Cloud Object Storage HMAC secret',
-    keywords: ['secret_access_key', 'secret_key'],
-    regex: assigned(String.raw`secret_(?:access_)?key`, '[a-f0-9]{48}'),
+    // detect-secrets' keyword: secret, an optional access, key, with or without - or _ between
+    keywords: ['secret_access', 'secret-access', 'secretaccess', 'secret_key', 'secret-key', 'secretkey'],
+    regex: assigned(String.raw`secret[_-]?(?:access[_-]?)?key`, '[a-f0-9]{48}'),
     secretGroup: 1,
   },
   {
     id: 'softlayer-api-key',
     description: 'SoftLayer API key',
-    keywords: ['softlayer', 'sl_', 'sl-', 'slapi'],
-    regex: assigned(String.raw`softlayer|\bsl[_-]?(?:api|key|pass|pwd)|\bslapi`, '[a-z0-9]{64}'),
+    keywords: ['softlayer', 'sl_', 'sl-', 'slapi', 'slkey', 'slpass', 'slpwd', 'sltoken'],
+    regex: assigned(String.raw`softlayer|\bsl[_-]?(?:api|key|pass|pwd|token)`, '[a-z0-9]{64}'),
     secretGroup: 1,
   },
   {
@@ -135,8 +144,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'cloudant-password',
     description: 'Cloudant password or API key',
-    keywords: ['cloudant', 'clou', 'cl_'],
-    regex: assigned(String.raw`\bcl(?:oudant|ou)?[_-]?(?:api|key|pw|pass|password|secret)`, '[0-9a-f]{64}|[a-z]{24}'),
+    keywords: ['cloudant', 'clou', 'cl_', 'cl-', 'clapi', 'clkey', 'clpw', 'clpass', 'cltoken'],
+    regex: assigned(String.raw`\bcl(?:oudant|ou)?[_-]?(?:api|key|pw|pass|password|secret|token)`, '[0-9a-f]{64}|[a-z]{24}'),
     secretGroup: 1,
   },
   {
@@ -220,9 +229,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['webhook.office.com'],
     regex: re(String.raw`https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9@-]{70,}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9-]{36}`, 'i'),
   },
-  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], literals: ['SK', 'AC'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`), entropy: 3 },
-  { id: 'sendgrid-api-key', description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)', keywords: ['sg.'], regex: re(String.raw`\bSG\.[\w=.-]{66}(?![\w=.-])`), entropy: 2 },
-  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?<=\b([0-9a-f]{32})-us)\d{1,2}\b`), startGroup: 1 },
+  // the format alone, filler bodies included (`ACxxxx…`), as detect-secrets' Twilio plugin
+  { id: 'twilio-api-key', description: 'Twilio API key / account SID', keywords: ['sk', 'ac'], literals: ['SK', 'AC'], regex: re(String.raw`\b(?:SK|AC)[0-9a-z]{32}\b`) },
+  // detect-secrets' form (`SG.` + 22 + `.` + 43, whatever follows, filler too) or gitleaks' (66 characters of these)
+  {
+    id: 'sendgrid-api-key',
+    description: 'SendGrid API key (SG. and 66 characters: two dot-separated parts)',
+    keywords: ['sg.'],
+    regex: re(String.raw`\bSG\.(?:[\w-]{22}\.[\w-]{43}|[\w=.-]{66}(?![\w=.-]))`),
+  },
+  // lower-case letters and digits, not only hex: detect-secrets' Mailchimp plugin
+  { id: 'mailchimp-api-key', description: 'Mailchimp API key (found at its -us suffix)', keywords: ['-us'], regex: re(String.raw`-us(?=\d{1,2}\b)(?<=\b([0-9a-z]{32})-us)\d{1,2}\b`), startGroup: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', keywords: ['key-'], regex: re(String.raw`\bkey-[0-9a-z]{32}\b`), entropy: 3 },
   { id: 'sendinblue-api-key', description: 'Sendinblue API key', keywords: ['xkeysib-'], regex: re(String.raw`\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b`) },
   // payment
@@ -230,7 +247,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'stripe-secret-key',
     description: 'Stripe secret or restricted key',
     keywords: ['sk_live', 'sk_test', 'rk_live', 'rk_test'],
-    regex: re(String.raw`\b[sr]k_(?:live|test|prod)_[0-9a-zA-Z]{10,99}\b`),
+    regex: re(String.raw`(?<![A-Za-z0-9])[sr]k_(?:live|test|prod)_[0-9a-zA-Z]{10,99}(?![A-Za-z0-9])`), // `_` may follow, as detect-secrets' Stripe plugin allows
   },
   { id: 'square-token', description: 'Square access token or secret', keywords: ['sq0atp-', 'sq0csp-', 'eaaa'], regex: re(String.raw`\b(?:sq0atp-[\w-]{22}|sq0csp-[\w-]{43}|EAAA[\w-]{60})(?![\w-])`) },
   { id: 'paypal-braintree-token', description: 'PayPal Braintree access token', keywords: ['access_token$production$'], regex: re(String.raw`access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}`) },

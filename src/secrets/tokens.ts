@@ -8,10 +8,10 @@ import { isHexDigest, isUuid } from './filters.js';
 import { wordCoverage } from './words.js';
 
 /**
- * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`): a
+ * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`, `x~`): a
  * letter, up to eleven letters or digits, up to two more short parts.
  */
-const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.-]/;
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.~-]/;
 
 /** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
 const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
@@ -24,30 +24,67 @@ export function prefixedToken(value: string): boolean {
   if (!prefix) return false;
   const body = value.slice(prefix[0].length);
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
-  const longestPart = Math.max(...body.split(/[_.-]/).map((p) => p.length));
+  const longestPart = Math.max(...body.split(/[_.~-]/).map((p) => p.length));
   // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
   const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
   return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && looksRandom(body) && (isHex(body) || wordCoverage(body) < 0.3);
 }
 
-/** A lower-case prefix glued to a lower-case hex or alphanumeric body (`dapi` + 32 hex, `oy2` + 43). */
-const GLUED = /^([a-z]{2,8})([0-9a-z]{24,})$/;
+/** A mixed-case string with no name to go by: a key when long, base64-like and plainly random. */
+export function randomKey(value: string): boolean {
+  if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return false;
+  if (isHexDigest(value) || isHex(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
+  // a random base52 string of 24 letters or more has the case changes looksRandom asks of a string without digits
+  if (!/[0-9]/.test(value) && value.length < 24) return false;
+  return looksRandom(value, 0.9, 20) && wordCoverage(value) < 0.3;
+}
 
 /**
- * A prefix of letters glued to its body without a separator: a hex body of 32 characters or
- * more behind letters that hex cannot spell (`dapi…`, not `sha1…`, `md5…` or a bare digest),
- * or a random lower-case alphanumeric body with digits and letters mixed as a random one has
- * them (a quarter of its characters or more of each) and no words.
+ * Digits and letters of one case mixed as a random string has them: digits a sixth of it or
+ * more (two or more in 24 characters or more: base32 keys have fewer digits than base36 ones),
+ * letters a quarter or more.
  */
-export function gluedToken(value: string): boolean {
-  const m = GLUED.exec(value);
-  if (!m) return false;
-  // where the hex run at the end starts: the prefix is everything before it
-  let h = value.length;
-  while (h > 0 && /[0-9a-f]/.test(value[h - 1])) h--;
-  const prefix = value.slice(0, h);
-  if (value.length - h >= 32 && /^[a-z]{2,8}$/.test(prefix) && /[g-z]/.test(prefix) && !DIGEST_PREFIX.test(prefix)) return looksRandom(value.slice(h));
+function mixedAlnum(value: string, minLength: number): boolean {
   const digits = value.replace(/[^0-9]/g, '').length;
   const letters = value.length - digits;
-  return digits * 4 >= value.length && letters * 4 >= value.length && !isHex(value) && looksRandom(value, 0.9, 24) && wordCoverage(value) < 0.2;
+  return value.length >= minLength && (digits * 6 >= value.length || (value.length >= 24 && digits >= 2)) && letters * 4 >= value.length && !isHex(value) && looksRandom(value, 0.9, minLength);
+}
+
+/** Where the hex run at the end of a lower- or upper-case alphanumeric string starts. */
+function hexTail(value: string): number {
+  let h = value.length;
+  while (h > 0 && /[0-9a-fA-F]/.test(value[h - 1])) h--;
+  return h;
+}
+
+/**
+ * A token of letters of one case and digits, with no separator: a hex body of 24 characters or
+ * more behind a prefix hex cannot spell (`dapi…`, `SK…`; not `sha1…`, `md5…` or a bare digest),
+ * or letters and digits mixed as in a random base36 or base32 string (`AKIA…`-like ids and keys,
+ * TOTP seeds) with no words.
+ */
+export function gluedToken(value: string): boolean {
+  const lower = /^[0-9a-z]+$/.test(value);
+  const upper = !lower && /^[0-9A-Z]+$/.test(value);
+  const casePrefix = !lower && !upper && /^[A-Z]{1,8}[0-9a-f]+$/.test(value);
+  if (lower || upper || casePrefix) {
+    // an upper-case prefix ends where the lower-case hex begins (`AC` + hex), else at the hex run
+    const h = casePrefix ? value.search(/[0-9a-f]/) : hexTail(value);
+    const prefix = value.slice(0, h);
+    const body = value.slice(h);
+    if (body.length >= 24 && /^[A-Za-z]{1,8}$/.test(prefix) && (casePrefix || /[g-zG-Z]/.test(prefix)) && !DIGEST_PREFIX.test(prefix) && looksRandom(body)) return true;
+    if (lower || upper) return mixedAlnum(value, lower ? 26 : 16) && wordCoverage(value) < 0.2;
+  }
+  return false;
+}
+
+/**
+ * A token built of several parts (`dt0c01.<part>.<part>`, `<id>.atlasv1.<body>`, `<body>_mmk`):
+ * its longest part, 20 characters or more, is a random string in one of the shapes above.
+ */
+export function partedToken(value: string): boolean {
+  if (!/[._-]/.test(value)) return false;
+  let longest = '';
+  for (const part of value.split(/[._/-]+/)) if (part.length > longest.length) longest = part;
+  return longest.length >= 20 && longest.length < value.length && (randomKey(longest) || gluedToken(longest));
 }

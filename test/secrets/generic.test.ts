@@ -108,3 +108,56 @@ test('generic rules alone find the tuning half of the gitleaks-generated token c
   const negatives = cases.filter((c) => !c.positive);
   assert.equal(negatives.filter((c) => generic.find(c.text).length > 0).length, 0);
 });
+
+test('nameless tokens without a separator: one-case letters and digits, an upper-case prefix glued to hex, parted tokens', () => {
+  for (const token of [
+    'QZ7KX2M9VTR4PLW8NB3HJ6', // upper-case letters and digits (AKIA-like ids and keys, base32 seeds)
+    'JBSWY3DPEHPK3PXPK5LT7ZQM', // base32: fewer digits, still two or more
+    'k3x9q2m7vz8w4p1r6t5y0nbcq7z4', // lower-case letters and digits, 26 characters or more
+    'QW3f9c2e1b4d8f6a0c5e9b3d7f1a2c4e5b', // an upper-case prefix glued to lower-case hex
+    '0a1b2c3d4e5f60.qwzv1.Zk3f9Qm2LxW8vR4tYp7NqB5sHc', // its longest part is random
+    'q8X2vN7rT4mK9pL3wB6yH1cF5Zk_mmk', // a suffix
+    'zq1Q~Zk3f9Qm2LxW8vR4tYp7N.q8X2vN7rT4m', // `~` separates parts
+  ]) {
+    assert.deepEqual(rules(`x = call("${token}")`), ['generic-prefixed-token'], token);
+  }
+  for (const id of [
+    '01ARZ3NDEKTSV4RRFFQ69G5FAV', // a ULID
+    'cjld2cyuq0000t3rmniod1foy', // a cuid
+    'P3Y6M4DT12H30M5S', // an ISO 8601 duration
+    'AaBbCcDdEeFfGgHhiJjKkLmNnoPpQqRrSsTtUuVvWwXxYyZz', // an alphabet table in pairs
+    'ERRINVALIDARGTYPE', // upper-case words
+    '3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6', // a bare digest
+  ]) {
+    assert.deepEqual(rules(`x = call("${id}")`), [], id);
+  }
+});
+
+test('URLs: webhook paths and secret-named query parameters', () => {
+  const token = 'q8X2vN7rT4mK9pL3wB6yH1cF';
+  assert.equal(redacted(`hook = "https://hooks.example.com/services/T01234/B05678/${token}"`), 'hook = "https://hooks.example.com/services/T01234/B05678/<KEY>"');
+  assert.deepEqual(rules(`fetch("https://api.example.io/webhooks/123456789012345678/${token}Zk3f9Qm2")`), ['webhook-url']);
+  assert.deepEqual(rules(`get("https://api.example.com/v1/items?limit=5&access_token=${token}&x=1")`), ['generic-key']);
+  for (const line of [
+    '[![codecov](https://codecov.io/gh/a/b/graph/badge.svg?token=37tZMQE0Sy)]', // a badge's public token
+    'see https://example.com/docs/getting-started/authentication-overview', // words, no hook
+    `https://hooks.example.com/services/${'1'.repeat(18)}/00000000-1111-2222-3333-444444444444`, // ids
+  ]) {
+    assert.deepEqual(rules(line), [], line);
+  }
+});
+
+test("provider rules take detect-secrets' assignment forms and its plugins' formats", () => {
+  const hex64 = '669b24a302f8c1ca619ba92fd6b6601f853e1c6fd97e280e9454db42ab31b277';
+  for (const line of [`["softlayer_api_key"]="${hex64}"`, `sl_token::${hex64}`, `softlayer_key(${hex64})`, `$config['cl_token'] = '${hex64}';`]) {
+    assert.ok(
+      rules(line).some((r) => r === 'softlayer-api-key' || r === 'cloudant-password'),
+      line,
+    );
+  }
+  assert.deepEqual(rules(`secret-access-key = "${'1234567890abcdef'.repeat(3)}"`), ['ibm-cos-hmac-secret']);
+  assert.deepEqual(rules(`"AC${'x'.repeat(32)}"`), ['twilio-api-key']); // the format with a filler body, as the plugin flags it
+  assert.deepEqual(rules(`SG.${'a'.repeat(22)}.${'b'.repeat(43)}`), ['sendgrid-api-key']);
+  assert.deepEqual(rules('q7k2m9x4v8w3z6p1r5t0y2u4i8o6a3s7-us12'), ['mailchimp-api-key']); // not only hex
+  assert.deepEqual(rules('sk_live_q8X2vN7rT4mK9pL3wB6yH1cF_extra'), ['stripe-secret-key']); // `_` may follow the key
+});
