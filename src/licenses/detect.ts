@@ -4,6 +4,7 @@ import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions } from './match.js';
 import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
+import { isVariantOf } from './relatives.js';
 import { urlLicenses } from './urls.js';
 
 /**
@@ -52,10 +53,12 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   for (const t of texts) covered.fill(1, t.start, t.end);
   const rest = words.filter((_, i) => !covered[i]).join(' ');
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
-  // a notice of the licence whose text is there is the text's own "How to Apply" sample
+  // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
+  // one of the licence a variant's text is named after is its title ("The Q Public License")
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.map((t) => base(t.id)));
-  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !textLicenses.has(base(n.id))));
+  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
+  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);
