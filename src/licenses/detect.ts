@@ -56,7 +56,7 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
   // one of the licence a variant's text is named after is its title ("The Q Public License")
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
-  const textLicenses = new Set(texts.map((t) => base(t.id)));
+  const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
   const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
   const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
   const parts = texts.map((t) => t.id);

@@ -28,6 +28,8 @@ export interface TextMatch {
   score: number;
   /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`). */
   method: 'exact' | 'dice' | 'partial';
+  /** Licences whose text this one's includes (LGPL-3.0's GPL-3.0): their notices are its own. */
+  includes?: string[];
   /** Window in normalised words: [start, end). */
   start: number;
   end: number;
@@ -134,7 +136,23 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     found.push(match);
     text.live.fill(0, Math.max(0, match.start - 1), Math.min(text.live.length, match.end));
   }
-  return found.sort((a, b) => a.start - b.start);
+  return withoutAppendedGpl(found.sort((a, b) => a.start - b.start));
+}
+
+/**
+ * SPDX's LGPL-3.0 text is the LGPL's additional permissions followed by the whole GPL-3.0 (the
+ * LGPL-3.0 is written as permissions on top of it), and corpus.ts indexes the first part alone:
+ * a GPL-3.0 text right after an LGPL-3.0 one is the rest of that licence, not a second one.
+ */
+function withoutAppendedGpl(found: TextMatch[]): TextMatch[] {
+  const out: TextMatch[] = [];
+  for (const m of found) {
+    const prev = out[out.length - 1];
+    if (prev?.id.startsWith('LGPL-3.0') && m.id.startsWith('GPL-3.0') && m.start - prev.end < 40)
+      out[out.length - 1] = { ...prev, end: m.end, score: Math.min(prev.score, m.score), method: prev.method === m.method ? m.method : 'dice', includes: [m.id] };
+    else out.push(m);
+  }
+  return out;
 }
 
 /** The licence of this round's windows, or null when none is near enough. */

@@ -115,7 +115,7 @@ const RULES: Rule[] = [
   },
   { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
-    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university))|(?:under|governed by) an? mit style license)/g,
+    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
     id: () => 'MIT',
     words: ['mit'],
   },
@@ -148,7 +148,12 @@ const RULES: Rule[] = [
   { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause', words: ['governed'] },
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
+  // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
+  { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
+  // Debian's name for the MIT licence (copyright files, `License: Expat`)
+  { pattern: /\blicense expat$|\blicense expat\b(?! \w+ (?:parser|xml))|\bexpat license\b/gm, id: () => 'MIT', words: ['expat'] },
 ];
 
 /** Notices found in normalised text, in text order, overlapping ones dropped. */

@@ -34,3 +34,22 @@ test('a copy cut from its licence after a copyright line is still read: a wrappe
   const wrapped = `/*\n${spdx['bcrypt-Solar-Designer'].licenseText.replace(/\s+/g, ' ').replace(/(.{1,70})(?: |$)/g, ' * $1\n')} */\n`;
   assert.equal(detectText(wrapped)?.expression, 'bcrypt-Solar-Designer');
 });
+
+test('SPDX names as people shorten them, and the LGPL-3.0 text with its GPL-3.0', () => {
+  const cases: [string, string][] = [
+    ['This work is licensed under a Creative Commons Attribution-NoDerivatives 4.0 International License.', 'CC-BY-ND-4.0'],
+    ['Dual licenced under Creative Commons Attribution-Share Alike 3.0 and nothing else', 'CC-BY-SA-3.0'],
+    ['Licensed under the MIT No Attribution license.', 'MIT-0'],
+    ['This file is distributed under the University of Illinois Open Source License.', 'NCSA'],
+    ['under the terms of the Do What The Fuck You Want To Public License, Version 2', 'WTFPL'],
+    ['This software may be distributed under the terms of the BSD license.', 'BSD-3-Clause'],
+    ['License: Expat', 'MIT'],
+    ['You may distribute under the terms of either the GNU General Public License or the Artistic License, as specified in the README file.', 'Artistic-1.0-Perl OR GPL-1.0-or-later'],
+  ];
+  for (const [text, id] of cases) assert.equal(detectText(text)?.expression, id, text);
+  // "Expat" the XML parser is no licence
+  assert.equal(detectText('This module needs the expat parser library.'), null);
+  // SPDX's LGPL-3.0 text is the LGPL's permissions followed by the GPL-3.0: one licence
+  assert.equal(detectText(spdx['LGPL-3.0-only'].licenseText)?.expression, 'LGPL-3.0-only');
+  assert.equal(detectText(`${spdx['LGPL-3.0-only'].licenseText.split('GNU GENERAL PUBLIC LICENSE')[0]}`)?.expression, 'LGPL-3.0-only');
+});
