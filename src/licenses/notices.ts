@@ -30,10 +30,10 @@ const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
 const GNU =
-  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
+  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
-const GNU_HINTS = ['general public license', 'documentation license', 'gpl', 'fdl'];
+const GNU_HINTS = ['general public license', 'gnu public license', 'documentation license', 'gpl', 'fdl'];
 
 type GnuFamily = 'GPL' | 'LGPL' | 'AGPL' | 'GFDL';
 
@@ -57,7 +57,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: or at your option| or| and or)? (?:any )?later(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?later(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
@@ -186,7 +186,9 @@ export function noticeExpression(text: string, notices: NoticeMatch[]): string |
   for (const n of notices) {
     const gap = prev ? text.slice(prev.end, n.at) : '';
     const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
-    const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap);
+    // "... Alternatively, this file may be used under the terms of ...": a choice, as ScanCode reads it
+    const otherwise = gap.length < 120 && /\balternatively\b/.test(gap);
+    const alternative = otherwise || (prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap));
     // a rule may name a choice itself (Perl's terms)
     if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));
     else groups.push(n.id.split(' OR '));
