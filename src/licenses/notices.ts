@@ -152,6 +152,8 @@ const RULES: Rule[] = [
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
+  // the Eclipse Distribution License is the BSD-3-Clause text (SPDX and ScanCode read it so)
+  { pattern: new RegExp(`\\beclipse distribution license,? ${V}1\\.0\\b|\\bedl ${V}1\\.0\\b`, 'g'), id: () => 'BSD-3-Clause', words: ['eclipse', 'edl'] },
   // Debian's name for the MIT licence (copyright files, `License: Expat`)
   { pattern: /\blicense expat$|\blicense expat\b(?! \w+ (?:parser|xml))|\bexpat license\b/gm, id: () => 'MIT', words: ['expat'] },
 ];
