@@ -70,9 +70,20 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     if (!named && version === undefined && !bareGrant(text, at, end)) continue;
     // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
     const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
-    if (id) out.push({ id, at, end, versioned: version !== undefined });
+    if (!id) continue;
+    // "version 2.1 of the License, or (at your option) version 3": either version, each alone
+    const other = !later && version !== undefined ? SECOND_VERSION.exec(text.slice(end, end + 80)) : null;
+    const second = other && gnuId(family, other[1], ANY_LATER.test(text.slice(end + other[0].length, end + other[0].length + 60)));
+    if (second && second !== id) {
+      out.push({ id, at, end, versioned: true }, { id: second, at: end + other.index + other[0].length - other[1].length, end: end + other[0].length, versioned: true });
+    } else out.push({ id, at, end, versioned: version !== undefined });
   }
 }
+
+/** After a GNU name and its version, a second version offered instead (not "any later version"). */
+const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version )?(\d(?:\.\d)?)\b(?!\.\d)/;
+/** ... and after it, any later version: of the FSF's, not one "accepted by" a project's proxy (KDE's). */
+const ANY_LATER = /^ or (?:at your option )?(?:any )?later(?! version accepted| version approved| accepted| approved)/;
 
 /** Words before (or right after) a bare `GPL` that make it a grant, not a mention. */
 const BARE_BEFORE = /(?:^|\b(?:under|license|licensed|released|distributed|covered|terms of|gnu|version of|the|and|or))(?: the| a| gnu)? ?$/;

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detectText } from '../../src/licenses/detect.js';
+import { expressionKey } from '../../src/licenses/expression.js';
+
+const FSF = 'This program is free software; you can redistribute it and/or modify it under the terms of the GNU';
+
+test('GNU notices: versions offered side by side, "any later version" after the name, other wordings', () => {
+  const cases: [string, string][] = [
+    [`${FSF} General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) version 3.`, 'GPL-2.0-only OR GPL-3.0-only'],
+    [`${FSF} General Public License version 2 or (at your option) version 3 or any later version.`, 'GPL-2.0-only OR GPL-3.0-or-later'],
+    // a later version "accepted by" a project's proxy is not the FSF's "any later version"
+    [
+      `${FSF} Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) version 3, or any later version accepted by the membership of KDE e.V.`,
+      'LGPL-2.1-only OR LGPL-3.0-only',
+    ],
+    ['under the terms of version 2 of the GNU General Public License or (at your option) any later version.', 'GPL-2.0-or-later'],
+    ['under the terms of the GNU Public License version 2', 'GPL-2.0-only'],
+    [
+      `${FSF} General Public License version 2 as published by the Free Software Foundation.\n\nAlternatively, this software may be distributed under the terms of BSD license.`,
+      'GPL-2.0-only OR BSD-3-Clause',
+    ],
+    ['under the terms of the Eclipse Distribution License v1.0', 'BSD-3-Clause'],
+  ];
+  for (const [text, expected] of cases) assert.equal(expressionKey(detectText(text)?.expression ?? null), expressionKey(expected), text);
+  // one version with "or later" stays one licence
+  assert.equal(
+    detectText(`${FSF} General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.`)?.expression,
+    'GPL-2.0-or-later',
+  );
+});
