@@ -174,7 +174,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const topCommon = Math.max(top.common, ...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
   const wider = partialOnly ? passing : [...passing, ...partial(corpus, windows).filter((c) => c.start <= top.start && c.end >= top.end)];
   const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
-  const best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
+  let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
+  // a variant whose own name heads the text ("MIT No Attribution") is that variant
+  if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
   const lic = corpus.licenses[best.index];
   const method = isExact(ids, best, lic) ? 'exact' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
   return { id: lic.id, score: best.score, method, start: best.start, end: best.end };

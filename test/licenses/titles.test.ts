@@ -26,6 +26,9 @@ test('titles: a variant headed by its base name stays the variant; "Modified X" 
   const wrapped = (id: string) => `/*\n${spdx[id].licenseText.replace(/\s+/g, ' ').replace(/(.{1,70})(?: |$)/g, ' * $1\n')} */\nint x;\n`;
   assert.equal(detectText(wrapped('QPL-1.0-INRIA-2004'))?.expression, 'QPL-1.0-INRIA-2004');
   assert.equal(detectText(wrapped('Pixar'))?.expression, 'Pixar');
+  // a variant that only takes a clause out, its copyright line run into its text: its title decides
+  const mit0 = spdx['MIT-0'].licenseText.replace(/<year> <copyright holders?>/i, '2019 Jane Q. Public').replace(/\s+/g, ' ');
+  assert.equal(detectText(mit0)?.expression, 'MIT-0');
 });
 
 test('a copy cut from its licence after a copyright line is still read: a wrapped "copyright is claimed" is text', () => {
