@@ -1,4 +1,5 @@
 import { conjunction, normalizeExpression } from './expression.js';
+import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions } from './match.js';
@@ -62,8 +63,12 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);
-  // a URL is the last resort: a header that names its licence only by where it is published
-  else if (texts.length === 0) parts.push(...urlLicenses(content));
+  // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
+  // names its licence in no sentence
+  else if (texts.length === 0) {
+    const fields = fieldLicenses(content);
+    parts.push(...(fields.length ? fields : urlLicenses(content)));
+  }
   const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   if (!expression) return null;
   const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';

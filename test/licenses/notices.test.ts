@@ -29,3 +29,14 @@ test('GNU notices: versions offered side by side, "any later version" after the 
     'GPL-2.0-or-later',
   );
 });
+
+test('header fields of SPDX ids: License: ISC, @license, Licence: CeCILL-C; free text is left to the notices', () => {
+  assert.equal(detectText('# Author: Jane\n# License: ISC\n\nimport os\n')?.expression, 'ISC');
+  assert.equal(detectText('/**\n * @license Zlib\n */\n')?.expression, 'Zlib');
+  assert.equal(detectText('% Licence: CeCILL-C\n')?.expression, 'CECILL-C');
+  assert.equal(expressionKey(detectText('License: (MIT OR Apache-2.0)\n')?.expression ?? null), expressionKey('MIT OR Apache-2.0'));
+  // "GPL" without a version is GPL-1.0-or-later by the notice rules, not spdx-correct's guess
+  assert.equal(detectText('License: GPL\n')?.expression, 'GPL-1.0-or-later');
+  assert.equal(detectText('License: see the file COPYING\n'), null);
+  assert.equal(detectText('license and copyright are described below\n'), null);
+});
