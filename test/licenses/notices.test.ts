@@ -39,4 +39,8 @@ test('header fields of SPDX ids: License: ISC, @license, Licence: CeCILL-C; free
   assert.equal(detectText('License: GPL\n')?.expression, 'GPL-1.0-or-later');
   assert.equal(detectText('License: see the file COPYING\n'), null);
   assert.equal(detectText('license and copyright are described below\n'), null);
+  // the first line under a README's licence heading, up to the holder
+  assert.equal(detectText('# widget\n\nParses widgets.\n\n## License\n\nISC © Jane Doe\n')?.expression, 'ISC');
+  assert.equal(detectText('License\n-------\n\nBSD-2-Clause\n')?.expression, 'BSD-2-Clause');
+  assert.equal(detectText('## License\n\nSee LICENSE.\n'), null);
 });
