@@ -1,4 +1,5 @@
 import { conjunction, normalizeExpression } from './expression.js';
+import { findExceptions, withExceptions } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { declaredLicense, isManifest } from './manifests.js';
@@ -69,8 +70,10 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     const fields = fieldLicenses(content);
     parts.push(...(fields.length ? fields : urlLicenses(content)));
   }
-  const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
-  if (!expression) return null;
+  const found = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
+  if (!found) return null;
+  // "As a special exception, ...": attached to the one licence it is written for
+  const expression = withExceptions(found, findExceptions(words.join(' ')));
   const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';
   const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };

@@ -44,3 +44,11 @@ test('header fields of SPDX ids: License: ISC, @license, Licence: CeCILL-C; free
   assert.equal(detectText('License\n-------\n\nBSD-2-Clause\n')?.expression, 'BSD-2-Clause');
   assert.equal(detectText('## License\n\nSee LICENSE.\n'), null);
 });
+
+test('exceptions in notices attach to the one licence they are written for', () => {
+  const gcc = `${FSF} General Public License as published by the Free Software Foundation; either version 3, or (at your option) any later version.\n\nUnder Section 7 of GPL version 3, you are granted additional permissions described in the GCC Runtime Library Exception, version 3.1, as published by the Free Software Foundation.`;
+  assert.equal(detectText(gcc)?.expression, 'GPL-3.0-or-later WITH GCC-exception-3.1');
+  assert.equal(detectText('Part of the LLVM Project, under the Apache License v2.0 with LLVM Exceptions.')?.expression, 'Apache-2.0 WITH LLVM-exception');
+  // an exception with no licence it can modify is left out, not guessed
+  assert.equal(detectText('Licensed under the MIT license. See the GCC Runtime Library Exception for libgcc.')?.expression, 'MIT');
+});
