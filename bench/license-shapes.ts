@@ -1,7 +1,9 @@
 /**
  * How the licence matcher reads the SPDX texts in the shapes copies take: as published, with
  * their blanks filled in, as a C or shell comment above code, without their title line, under a
- * README, as HTML, and cut (first 60% or 80% of the words, last 70%). A text counts as read when
+ * README, as HTML, cut (first 60% or 80% of the words, last 70%), and re-wrapped into one line;
+ * and how the notice rules read each licence's SPDX name in a grant ("Licensed under the X.",
+ * "The contents of this file are subject to the X (the "License")"). A text counts as read when
  * the detector's expression is its id (or an id with the same text). Prints the failures of
  * each shape per licence with `-v`. Not a test: a tool for finding general weaknesses.
  *
@@ -44,7 +46,7 @@ const cut = (t: string, from: number, to: number): string => {
   return parts.slice(Math.floor(parts.length * from), Math.floor(parts.length * to)).join('');
 };
 
-const SHAPES: Record<string, (t: string) => string> = {
+const SHAPES: Record<string, (t: string, name: string) => string> = {
   raw: (t) => t,
   filled: fill,
   comment: (t) =>
@@ -67,22 +69,25 @@ const SHAPES: Record<string, (t: string) => string> = {
   head60: (t) => cut(t, 0, 0.6),
   head80: (t) => cut(t, 0, 0.8),
   tail70: (t) => cut(t, 0.3, 1),
+  oneline: (t) => fill(t).replace(/\s+/g, ' '),
+  grant: (t, name) => `Licensed under the ${name}.`,
+  subject: (t, name) => `The contents of this file are subject to the ${name} (the "License"); you may not use this file except in compliance with the License.`,
 };
 
 const args = process.argv.slice(2);
 const verbose = args.includes('-v');
 const shapes = args.find((a) => !a.startsWith('-'))?.split(',') ?? Object.keys(SHAPES);
-const full = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+const full = require('spdx-license-list/full') as Record<string, { licenseText: string; name: string }>;
 const current = new Set(require('spdx-license-ids') as string[]);
 const sameText = new Map<string, string[]>();
 for (const l of loadCorpus().licenses) for (const id of [l.id, ...l.aliases]) sameText.set(id, [l.id, ...l.aliases]);
 for (const shape of shapes) {
   const failures: string[] = [];
   let cases = 0;
-  for (const [id, { licenseText }] of Object.entries(full)) {
+  for (const [id, { licenseText, name }] of Object.entries(full)) {
     if (!current.has(id) || !sameText.has(id)) continue;
     cases++;
-    const got = detectText(SHAPES[shape](licenseText))?.expression ?? null;
+    const got = detectText(SHAPES[shape](licenseText, name))?.expression ?? null;
     if (got === null || !(sameText.get(id)!.includes(got) || expressionKey(got) === expressionKey(normalizeExpression(id)))) failures.push(`${id} -> ${got}`);
   }
   console.log(`${shape}: ${cases - failures.length}/${cases} read as their licence`);

@@ -1,9 +1,12 @@
 import { conjunction, normalizeExpression } from './expression.js';
+import { findExceptions, withExceptions } from './exceptions.js';
+import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions } from './match.js';
 import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
+import { isVariantOf } from './relatives.js';
 import { urlLicenses } from './urls.js';
 
 /**
@@ -52,17 +55,25 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   for (const t of texts) covered.fill(1, t.start, t.end);
   const rest = words.filter((_, i) => !covered[i]).join(' ');
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
-  // a notice of the licence whose text is there is the text's own "How to Apply" sample
+  // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
+  // one of the licence a variant's text is named after is its title ("The Q Public License")
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
-  const textLicenses = new Set(texts.map((t) => base(t.id)));
-  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !textLicenses.has(base(n.id))));
+  const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
+  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
+  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);
-  // a URL is the last resort: a header that names its licence only by where it is published
-  else if (texts.length === 0) parts.push(...urlLicenses(content));
-  const expression = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
-  if (!expression) return null;
+  // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
+  // names its licence in no sentence
+  else if (texts.length === 0) {
+    const fields = fieldLicenses(content);
+    parts.push(...(fields.length ? fields : urlLicenses(content)));
+  }
+  const found = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
+  if (!found) return null;
+  // "As a special exception, ...": attached to the one licence it is written for
+  const expression = withExceptions(found, findExceptions(words.join(' ')));
   const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';
   const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };

@@ -1,8 +1,9 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
-import { preferBase } from './relatives.js';
-import { candidates, indexText, trimmed, windows as windowsOf, type Candidate } from './windows.js';
+import { isVariantOf, preferBase } from './relatives.js';
+import { namedAt } from './titles.js';
+import { candidates, indexText, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
  * Finds full licence texts in a text: exact and near matches by Sørensen–Dice similarity over
@@ -27,6 +28,8 @@ export interface TextMatch {
   score: number;
   /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`). */
   method: 'exact' | 'dice' | 'partial';
+  /** Licences whose text this one's includes (LGPL-3.0's GPL-3.0): their notices are its own. */
+  includes?: string[];
   /** Window in normalised words: [start, end). */
   start: number;
   end: number;
@@ -60,6 +63,8 @@ function withTemplateScore(words: Int32Array, lic: ReferenceLicense, c: Candidat
   return score !== null && score > c.score ? { ...c, score } : c;
 }
 
+/** Windows this close to the best are told apart by the licence name in their opening (titles.ts). */
+const TITLE_CLOSE = 0.05;
 /** Windows this close by bigrams are told apart by their template scores. */
 const CLOSE = 0.03;
 /**
@@ -102,9 +107,9 @@ const PARTIAL_MIN = 100;
  * but a file that quotes the first half of the GPL, or a licence cut off by a page limit, is
  * under that licence as ScanCode reads it. Scored by precision, so a fuller copy still wins.
  */
-function partial(corpus: LicenseCorpus, windows: Candidate[]): Candidate[] {
+function partial(corpus: LicenseCorpus, windows: Candidate[], min = PARTIAL_MIN): Candidate[] {
   return windows
-    .filter((c) => c.common >= PARTIAL_MIN && c.common >= PARTIAL_COVER * corpus.licenses[c.index].bigramCount && c.common >= PARTIAL_PRECISION * c.size)
+    .filter((c) => c.common >= min && c.common >= PARTIAL_COVER * corpus.licenses[c.index].bigramCount && c.common >= PARTIAL_PRECISION * c.size)
     .map((c) => ({ ...c, score: c.common / c.size }));
 }
 
@@ -126,27 +131,80 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
       .sort((a, b) => b.score - a.score)
       .slice(0, REFINED)
       .map((c) => trimmed(text, corpus.licenses[c.index], c));
-    let passing = windows.filter((c) => c.score >= threshold);
-    // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
-    if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
-    const partialOnly = passing.length === 0;
-    if (partialOnly) passing = partial(corpus, windows);
-    if (passing.length === 0) break;
-    passing = closeRelatives(ids, corpus, passing);
-    // the best score, unless another licence explains clearly more of the text (a longer licence
-    // that contains a shorter one and is there in full)
-    const top = passing.reduce((a, b) => (b.score > a.score ? b : a));
-    // (a licence indexed twice, with and without its optional part, counts with its wider copy)
-    const topId = corpus.licenses[top.index].id;
-    const topCommon = Math.max(...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
-    const widest = passing.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
-    const best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
-    const lic = corpus.licenses[best.index];
-    const method = isExact(ids, best, lic) ? 'exact' : partialOnly ? 'partial' : 'dice';
-    found.push({ id: lic.id, score: best.score, method, start: best.start, end: best.end });
-    text.live.fill(0, Math.max(0, best.start - 1), Math.min(text.live.length, best.end));
+    const match = choose(corpus, text, words, windows, threshold);
+    if (!match) break;
+    found.push(match);
+    text.live.fill(0, Math.max(0, match.start - 1), Math.min(text.live.length, match.end));
   }
-  return found.sort((a, b) => a.start - b.start);
+  return withoutAppendedGpl(found.sort((a, b) => a.start - b.start));
+}
+
+/**
+ * SPDX's LGPL-3.0 text is the LGPL's additional permissions followed by the whole GPL-3.0 (the
+ * LGPL-3.0 is written as permissions on top of it), and corpus.ts indexes the first part alone:
+ * a GPL-3.0 text right after an LGPL-3.0 one is the rest of that licence, not a second one.
+ */
+function withoutAppendedGpl(found: TextMatch[]): TextMatch[] {
+  const out: TextMatch[] = [];
+  for (const m of found) {
+    const prev = out[out.length - 1];
+    if (prev?.id.startsWith('LGPL-3.0') && m.id.startsWith('GPL-3.0') && m.start - prev.end < 40)
+      out[out.length - 1] = { ...prev, end: m.end, score: Math.min(prev.score, m.score), method: prev.method === m.method ? m.method : 'dice', includes: [m.id] };
+    else out.push(m);
+  }
+  return out;
+}
+
+/** The licence of this round's windows, or null when none is near enough. */
+function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number): TextMatch | null {
+  const ids = text.words;
+  let passing = windows.filter((c) => c.score >= threshold);
+  // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
+  if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
+  const partialOnly = passing.length === 0;
+  if (partialOnly) passing = partial(corpus, windows);
+  passing = closeRelatives(ids, corpus, passing);
+  // the best score, unless its title names another close one, or another licence explains
+  // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
+  let top: Candidate | undefined = passing.length ? passing.reduce((a, b) => (b.score > a.score ? b : a)) : undefined;
+  if (!top || !isExact(ids, top, corpus.licenses[top.index])) top = titled(corpus, text, words, windows, top, threshold) ?? top;
+  if (!top) return null;
+  // (a licence indexed twice, with and without its optional part, counts with its wider copy)
+  const topId = corpus.licenses[top.index].id;
+  const topCommon = Math.max(top.common, ...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
+  const wider = partialOnly ? passing : [...passing, ...partial(corpus, windows).filter((c) => c.start <= top.start && c.end >= top.end)];
+  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+  let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
+  // a variant whose own name heads the text ("MIT No Attribution") is that variant
+  if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
+  const lic = corpus.licenses[best.index];
+  const method = isExact(ids, best, lic) ? 'exact' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
+  return { id: lic.id, score: best.score, method, start: best.start, end: best.end };
+}
+
+/**
+ * The window of the licence that the opening of the best window names (titles.ts), when it is
+ * near the best (TITLE_CLOSE), or passes, or is a partial copy of it at any length (the title
+ * gives what the 100-bigram floor of `partial` asks for); undefined when no such licence, or
+ * several. A variant is traded for its base by its title only as relatives.ts trades it, when the
+ * window lacks the variant's own words ("The Q Public License" heads QPL's INRIA variant too).
+ */
+function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], top: Candidate | undefined, threshold: number): Candidate | undefined {
+  const first = top ?? windows[0];
+  if (!first) return undefined;
+  const named = [...namedAt(corpus, words, first.start)];
+  if (named.length === 0 || (top && named.includes(top.index))) return undefined;
+  const missing = named.filter((index) => !windows.some((c) => c.index === index));
+  const extra = windowsOf(corpus, text, missing)
+    .filter((c): c is Candidate => c !== undefined)
+    .map((c) => trimmed(text, corpus.licenses[c.index], c));
+  const near = [...windows, ...extra].filter((c) => named.includes(c.index) && (c.score >= threshold || (top && c.score >= top.score - TITLE_CLOSE) || partial(corpus, [c], 0).length));
+  if (new Set(near.map((c) => corpus.licenses[c.index].id)).size !== 1) return undefined;
+  const pick = near.reduce((a, b) => (b.common > a.common ? b : a));
+  const idsOf = (index: number) => [corpus.licenses[index].id, ...corpus.licenses[index].aliases];
+  const chosen = pick.score >= threshold ? pick : (partial(corpus, [pick], 0)[0] ?? pick);
+  const variantOfPick = top && idsOf(top.index).some((v) => idsOf(pick.index).some((b) => isVariantOf(v, b)));
+  return variantOfPick && preferBase(corpus, text.words, top, [top, chosen]) === top ? undefined : chosen;
 }
 
 /** Every licence text found in `text`, in text order. */

@@ -28,7 +28,17 @@ interface NameRule {
 }
 
 /** Names that spell a variant or a combination: too specific to be written that way in a notice. */
-const VARIANT = /\bvariant\b|\bwith\b|\bonly\b|\bor later\b| - |\(|\bno\b|\bexception\b/i;
+const VARIANT = /\bvariant\b|\bwith\b|\bonly\b|\bor later\b| - |\(|\bexception\b/i;
+/**
+ * How people shorten a name: the edition after a version ("Creative Commons Attribution 4.0"
+ * for "... 4.0 International"), the second of two names joined by a slash ("University of
+ * Illinois Open Source License" for ".../NCSA ..."); a word censored with an asterisk (SPDX's
+ * "F*ck") stands for the word spelt out. Those words become optional, or any letters.
+ */
+const EDITION = new Set(['unported', 'generic', 'international']);
+const AFTER_SLASH = /\/([a-z0-9]+)/gi;
+const CENSORED = /([a-z])\*([a-z])/gi;
+const STAR = 'xxstarxx';
 /** Words too common to gate a rule on. */
 const COMMON = new Set('the a an of and or for license licence public software source open free agreement notice version v general documentation terms use data'.split(' '));
 const GRANT = String.raw`(?:\bunder (?:the |a |an )?|\bterms of (?:the |a )?|\bsubject to (?:the )?|^)`;
@@ -55,24 +65,28 @@ function acronym(id: string): { stem: string; version?: string } | null {
 /** A rule for one SPDX name, or null when the name cannot be told from prose. */
 function ruleFor(id: string, name: string): NameRule | null {
   if (/^gnu\b/i.test(name) || VARIANT.test(name)) return null;
-  const words = normalizeLicenseText(name).split(' ').filter(Boolean);
+  const afterSlash = new Set([...name.matchAll(AFTER_SLASH)].map((m) => m[1].toLowerCase()));
+  const words = normalizeLicenseText(name.replace(CENSORED, `$1${STAR}$2`))
+    .split(' ')
+    .filter(Boolean);
   // the version: the last word that is a number (`1.0`, `v1.0`), possibly after `version`/`v`
   const at = words.findLastIndex((w) => /^v?\d+(?:\.\d+)*$/.test(w));
   const versioned = at >= 0;
   const short = acronym(id);
-  const parts: string[] = [];
+  let body = '';
   for (let i = 0; i < words.length; i++) {
     if (versioned && i === at - 1 && /^(?:version|v|ver)$/.test(words[i])) continue;
     // the acronym may stand between name and version: "European Union Public Licence (EUPL) v1.2"
     const optionalStem = short ? `(?:${escape(short.stem)} )?` : '';
-    parts.push(i === at ? optionalStem + versionSlot(words[i].replace(/^v/, '')) : escape(words[i]));
+    const part = i === at ? optionalStem + versionSlot(words[i].replace(/^v/, '')) : escape(words[i]).replace(STAR, '[a-z ]{0,3}');
+    const optional = body !== '' && ((versioned && i > at && EDITION.has(words[i])) || afterSlash.has(words[i]));
+    body += optional ? `(?: ${part})?` : `${body ? ' ' : ''}${part}`;
   }
-  const named = words.filter((w, i) => i !== at && !/^\d/.test(w));
+  const named = words.filter((w, i) => i !== at && !/^\d/.test(w) && !w.includes(STAR));
   const head = named.filter((w) => !COMMON.has(w));
   // a versioned name of common words only ("Open Software License 3.0") is specific through its version
   if ((head.length === 0 && !versioned) || named.length === 0 || (!versioned && words.length < 2)) return null;
   const key = (head.length ? head : named).reduce((a, b) => (b.length > a.length ? b : a));
-  const body = parts.join(' ');
   // after a versioned name a different version may follow ("1.0 or 1.1"): the slot ends at a word boundary
   const pattern = new RegExp(versioned ? String.raw`\b${body}(?![\w.])` : `${GRANT}${body}\\b`, 'g');
   return { id, pattern, key, versioned };

@@ -30,10 +30,10 @@ const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
 const GNU =
-  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
+  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
-const GNU_HINTS = ['general public license', 'documentation license', 'gpl', 'fdl'];
+const GNU_HINTS = ['general public license', 'gnu public license', 'documentation license', 'gpl', 'fdl'];
 
 type GnuFamily = 'GPL' | 'LGPL' | 'AGPL' | 'GFDL';
 
@@ -57,7 +57,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: or at your option| or| and or)? (?:any )?later(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?later(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
@@ -70,9 +70,20 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     if (!named && version === undefined && !bareGrant(text, at, end)) continue;
     // "Lesser" names the LGPL from 2.1 on: unversioned, it means 2.1 or any later version
     const id = gnuId(family, version ?? (qualifier === 'lesser ' ? '2.1' : undefined), later || version === undefined);
-    if (id) out.push({ id, at, end, versioned: version !== undefined });
+    if (!id) continue;
+    // "version 2.1 of the License, or (at your option) version 3": either version, each alone
+    const other = !later && version !== undefined ? SECOND_VERSION.exec(text.slice(end, end + 80)) : null;
+    const second = other && gnuId(family, other[1], ANY_LATER.test(text.slice(end + other[0].length, end + other[0].length + 60)));
+    if (second && second !== id) {
+      out.push({ id, at, end, versioned: true }, { id: second, at: end + other.index + other[0].length - other[1].length, end: end + other[0].length, versioned: true });
+    } else out.push({ id, at, end, versioned: version !== undefined });
   }
 }
+
+/** After a GNU name and its version, a second version offered instead (not "any later version"). */
+const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version )?(\d(?:\.\d)?)\b(?!\.\d)/;
+/** ... and after it, any later version: of the FSF's, not one "accepted by" a project's proxy (KDE's). */
+const ANY_LATER = /^ or (?:at your option )?(?:any )?later(?! version accepted| version approved| accepted| approved)/;
 
 /** Words before (or right after) a bare `GPL` that make it a grant, not a mention. */
 const BARE_BEFORE = /(?:^|\b(?:under|license|licensed|released|distributed|covered|terms of|gnu|version of|the|and|or))(?: the| a| gnu)? ?$/;
@@ -115,7 +126,7 @@ const RULES: Rule[] = [
   },
   { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
-    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university))|(?:under|governed by) an? mit style license)/g,
+    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
     id: () => 'MIT',
     words: ['mit'],
   },
@@ -148,7 +159,14 @@ const RULES: Rule[] = [
   { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause', words: ['governed'] },
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
+  // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
+  { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
+  // the Eclipse Distribution License is the BSD-3-Clause text (SPDX and ScanCode read it so)
+  { pattern: new RegExp(`\\beclipse distribution license,? ${V}1\\.0\\b|\\bedl ${V}1\\.0\\b`, 'g'), id: () => 'BSD-3-Clause', words: ['eclipse', 'edl'] },
+  // Debian's name for the MIT licence (copyright files, `License: Expat`)
+  { pattern: /\blicense expat$|\blicense expat\b(?! \w+ (?:parser|xml))|\bexpat license\b/gm, id: () => 'MIT', words: ['expat'] },
 ];
 
 /** Notices found in normalised text, in text order, overlapping ones dropped. */
@@ -181,7 +199,9 @@ export function noticeExpression(text: string, notices: NoticeMatch[]): string |
   for (const n of notices) {
     const gap = prev ? text.slice(prev.end, n.at) : '';
     const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
-    const alternative = prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap);
+    // "... Alternatively, this file may be used under the terms of ...": a choice, as ScanCode reads it
+    const otherwise = gap.length < 120 && /\balternatively\b/.test(gap);
+    const alternative = otherwise || (prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap));
     // a rule may name a choice itself (Perl's terms)
     if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));
     else groups.push(n.id.split(' OR '));

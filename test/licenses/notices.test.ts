@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detectText } from '../../src/licenses/detect.js';
+import { expressionKey } from '../../src/licenses/expression.js';
+
+const FSF = 'This program is free software; you can redistribute it and/or modify it under the terms of the GNU';
+
+test('GNU notices: versions offered side by side, "any later version" after the name, other wordings', () => {
+  const cases: [string, string][] = [
+    [`${FSF} General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) version 3.`, 'GPL-2.0-only OR GPL-3.0-only'],
+    [`${FSF} General Public License version 2 or (at your option) version 3 or any later version.`, 'GPL-2.0-only OR GPL-3.0-or-later'],
+    // a later version "accepted by" a project's proxy is not the FSF's "any later version"
+    [
+      `${FSF} Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) version 3, or any later version accepted by the membership of KDE e.V.`,
+      'LGPL-2.1-only OR LGPL-3.0-only',
+    ],
+    ['under the terms of version 2 of the GNU General Public License or (at your option) any later version.', 'GPL-2.0-or-later'],
+    ['under the terms of the GNU Public License version 2', 'GPL-2.0-only'],
+    [
+      `${FSF} General Public License version 2 as published by the Free Software Foundation.\n\nAlternatively, this software may be distributed under the terms of BSD license.`,
+      'GPL-2.0-only OR BSD-3-Clause',
+    ],
+    ['under the terms of the Eclipse Distribution License v1.0', 'BSD-3-Clause'],
+  ];
+  for (const [text, expected] of cases) assert.equal(expressionKey(detectText(text)?.expression ?? null), expressionKey(expected), text);
+  // one version with "or later" stays one licence
+  assert.equal(
+    detectText(`${FSF} General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.`)?.expression,
+    'GPL-2.0-or-later',
+  );
+});
+
+test('header fields of SPDX ids: License: ISC, @license, Licence: CeCILL-C; free text is left to the notices', () => {
+  assert.equal(detectText('# Author: Jane\n# License: ISC\n\nimport os\n')?.expression, 'ISC');
+  assert.equal(detectText('/**\n * @license Zlib\n */\n')?.expression, 'Zlib');
+  assert.equal(detectText('% Licence: CeCILL-C\n')?.expression, 'CECILL-C');
+  assert.equal(expressionKey(detectText('License: (MIT OR Apache-2.0)\n')?.expression ?? null), expressionKey('MIT OR Apache-2.0'));
+  // "GPL" without a version is GPL-1.0-or-later by the notice rules, not spdx-correct's guess
+  assert.equal(detectText('License: GPL\n')?.expression, 'GPL-1.0-or-later');
+  assert.equal(detectText('License: see the file COPYING\n'), null);
+  assert.equal(detectText('license and copyright are described below\n'), null);
+  // the first line under a README's licence heading, up to the holder
+  assert.equal(detectText('# widget\n\nParses widgets.\n\n## License\n\nISC © Jane Doe\n')?.expression, 'ISC');
+  assert.equal(detectText('License\n-------\n\nBSD-2-Clause\n')?.expression, 'BSD-2-Clause');
+  assert.equal(detectText('## License\n\nSee LICENSE.\n'), null);
+});
+
+test('exceptions in notices attach to the one licence they are written for', () => {
+  const gcc = `${FSF} General Public License as published by the Free Software Foundation; either version 3, or (at your option) any later version.\n\nUnder Section 7 of GPL version 3, you are granted additional permissions described in the GCC Runtime Library Exception, version 3.1, as published by the Free Software Foundation.`;
+  assert.equal(detectText(gcc)?.expression, 'GPL-3.0-or-later WITH GCC-exception-3.1');
+  assert.equal(detectText('Part of the LLVM Project, under the Apache License v2.0 with LLVM Exceptions.')?.expression, 'Apache-2.0 WITH LLVM-exception');
+  // an exception with no licence it can modify is left out, not guessed
+  assert.equal(detectText('Licensed under the MIT license. See the GCC Runtime Library Exception for libgcc.')?.expression, 'MIT');
+});
