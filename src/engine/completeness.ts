@@ -53,7 +53,25 @@ export async function checkRunComplete(ctx: TaskContext): Promise<TaskStats[]> {
     const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; and ${problems.length - 8} more` : '');
     throw new ThresherError(`${ctx.layout.workDir}: not releasing an incomplete run: ${shown} (\`thresher run\` redoes what is missing or stale)`);
   }
-  const planned = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
-  await checkListingUnchanged(ctx.pipeline, planned, ctx.run.input.fingerprint);
+  await (ctx.inputCheck ?? inputUnchanged(ctx, false));
   return tasks;
+}
+
+function inputUnchanged(ctx: TaskContext, background: boolean): Promise<void> {
+  const planned = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+  return checkListingUnchanged(ctx.pipeline, planned, ctx.run.input.fingerprint, { background });
+}
+
+/**
+ * Starts the release's check of the input listing once no task reads the input any more (the
+ * first segment is complete): it then runs on the coordinator, idle meanwhile, while the later
+ * steps run, instead of after them (the listing is seconds on large folders). What it checks is
+ * unchanged: every file the release was made from still has its planned size and mtime, and no
+ * file came or went. checkRunComplete awaits it.
+ */
+export function startInputCheck(ctx: TaskContext): void {
+  if (ctx.inputCheck) return;
+  const check = inputUnchanged(ctx, true);
+  check.catch(() => undefined); // awaited at release; a run that fails first reports its own error
+  ctx.inputCheck = check;
 }

@@ -1,7 +1,7 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
 import { changedError, describeChange, FRESH, goneError, wasMeasured } from '../io/planned.js';
-import type { InputFile } from '../io/types.js';
+import type { InputFile, ListOptions } from '../io/types.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
 import { fingerprintInputs } from './run-state.js';
@@ -27,8 +27,8 @@ export function checkFilesUnchanged(files: Iterable<InputFile>, followLinks: boo
 }
 
 /** The whole input listed again at release time: a file added, removed or changed stops the release. */
-export async function checkListingUnchanged(pipeline: LoadedPipeline, planned: InputFile[], fingerprint: string): Promise<void> {
-  const files = await createReader(pipeline).listFiles();
+export async function checkListingUnchanged(pipeline: LoadedPipeline, planned: InputFile[], fingerprint: string, options: ListOptions = {}): Promise<void> {
+  const files = await createReader(pipeline).listFiles(options);
   if (fingerprintInputs(files) === fingerprint) return;
   const before = new Map(planned.map((f) => [f.path, f]));
   const now = new Map(files.map((f) => [f.path, f]));

@@ -21,6 +21,8 @@ export interface TaskContext {
   steps: Step[];
   /** where the work folder lives: this filesystem, or an object store the layout's folder copies */
   work: WorkStore;
+  /** The release-time check of the input listing, when it was started early (see startInputCheck). */
+  inputCheck?: Promise<void>;
 }
 
 /** The planned run in the local work folder (or the local copy of a remote one: see openTaskContext). */

@@ -4,6 +4,7 @@ import type { Piscina } from 'piscina';
 import { createWorkerPool, destroyPool } from './pool.js';
 import { ThresherError } from '../core/errors.js';
 import { readTaskStats, type TaskContext } from '../engine/task.js';
+import { startInputCheck } from '../engine/completeness.js';
 import { planDigest, stepState } from '../engine/markers.js';
 import { ProgressSlots } from '../engine/progress-slots.js';
 import type { TaskStats } from '../engine/stats.js';
@@ -36,6 +37,9 @@ function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'by
   return { total, unit: 'records' };
 }
 
+/** The first segment is the only step that reads the input; later ones read intermediate files. */
+const readsInput = (step: Step) => step.kind === 'segment' && step.segment.index === 0;
+
 /**
  * Runs every step's pending tasks on a pool of worker threads, one step after another.
  * Completed tasks (those with a marker) are skipped, so a rerun resumes where a run stopped.
@@ -54,6 +58,7 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
       const pending = state.valid.flatMap((ok, r) => (ok ? [] : [r]));
       if (pending.length === 0) {
         after = state.digest!;
+        if (readsInput(step)) startInputCheck(ctx);
         continue;
       }
       slots.reset();
@@ -99,6 +104,7 @@ export async function runLocal(ctx: TaskContext, pipelineFile: string, options: 
       const finished = stepState(ctx.layout, step, worldSize, after);
       if (!finished.complete) throw new ThresherError(`${step.name}: tasks ${finished.valid.flatMap((ok, r) => (ok ? [] : [r])).join(', ')} did not complete`);
       after = finished.digest!;
+      if (readsInput(step)) startInputCheck(ctx);
     }
   } finally {
     if (!started) await destroyPool(pool); // a pool handed in belongs to the caller

@@ -39,6 +39,14 @@ export interface InputSlice {
 /** What a reader yields: a record, or an exclusion at read time (binary, too large, bad bytes). */
 export type ReadItem = { record: DataRecord; excluded?: undefined } | { excluded: ExcludedRecord; record?: undefined };
 
+export interface ListOptions {
+  /**
+   * Made while tasks run (the release-time check of the input): a long listing yields to the
+   * event loop now and then, so the coordinator keeps handing out tasks.
+   */
+  background?: boolean;
+}
+
 export interface Reader {
   /** Columns every record has (provenance columns included). */
   readonly columns: ColumnSpec[];
@@ -50,7 +58,7 @@ export interface Reader {
    */
   readonly checksListedFiles?: boolean;
   /** Every input file, sorted by path; fails with an InputError if the input is missing. */
-  listFiles(): Promise<InputFile[]>;
+  listFiles(options?: ListOptions): Promise<InputFile[]>;
   /** The slices rank `rank` of `worldSize` reads; deterministic for the same file list. */
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[];
   /** Stream the records of the slices, in a deterministic order. */

@@ -44,3 +44,12 @@ test('a directory file grown or deleted after planning stops the run; it is not 
   rmSync(path.join(second.tree, 'src', 'f12.js'));
   expectStop(second.pipeline, /f12\.js: deleted since the run was planned; rerun with --fresh/);
 });
+
+test('a file added to the folder after planning stops the release of `run`, whose listing runs while the later steps do', () => {
+  const { pipeline, tree } = planned();
+  writeFileSync(path.join(tree, 'src', 'late.js'), 'export const late = 1;\n');
+  const run = thresher(['run', pipeline, '-q']);
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /the input changed since the run was planned: 1 added \(.*late\.js\); rerun with --fresh/);
+  assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+});
