@@ -62,15 +62,6 @@ export class RecordBatch {
    * A string column kept encoded until a stage changes it (readers of intermediate files).
    * `decoded`, when the reader has the strings already, must be exactly those bytes' text.
    */
-  /**
-   * The batch will not be read again (its rows are written): encoded columns give their
-   * buffers back to the reader that lent them. Reading the batch after this may throw.
-   */
-  release(): void {
-    for (const enc of this.lent) enc.release();
-    this.lent.length = 0;
-  }
-
   setEncoded(name: string, strings: EncodedStrings, decoded?: Value[]): void {
     if (strings.length !== this.length) throw new Error(`column ${name}: ${strings.length} values for ${this.length} rows`);
     if (decoded && decoded.length !== this.length) throw new Error(`column ${name}: ${decoded.length} decoded values for ${this.length} rows`);
@@ -79,6 +70,15 @@ export class RecordBatch {
     if (decoded) this.decoded.set(name, decoded);
     this.encoded.set(name, strings);
     this.lent.push(strings);
+  }
+
+  /**
+   * The batch will not be read again (its rows are written): encoded columns give their
+   * buffers back to the reader that lent them. Reading the batch after this may throw.
+   */
+  release(): void {
+    for (const enc of this.lent) enc.release();
+    this.lent.length = 0;
   }
 
   /**

@@ -206,12 +206,7 @@ export class EncodedStringsBuilder {
    * that is already mapped is far cheaper to write than fresh pages (see ContentBatches).
    */
   take(): EncodedStrings {
-    const n = this.rows;
-    const out = new EncodedStrings(Buffer.from(this.bytes.subarray(0, this.used)), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1));
-    this.used = 0;
-    this.rows = 0;
-    this.present.fill(0);
-    return out;
+    return this.finish(Buffer.from(this.bytes.subarray(0, this.used)));
   }
 
   /**
@@ -221,13 +216,18 @@ export class EncodedStringsBuilder {
    * a fresh buffer costs more in page faults than the file reads that fill it.
    */
   takeRecyclable(): EncodedStrings {
-    const n = this.rows;
     const owned = this.bytes;
-    const giveBack = () => {
+    const out = this.finish(owned.subarray(0, this.used), () => {
       if (this.returned.length < 2) this.returned.push(owned);
-    };
-    const out = new EncodedStrings(owned.subarray(0, this.used), this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1), giveBack);
+    });
     this.bytes = this.returned.pop() ?? Buffer.allocUnsafe(owned.length);
+    return out;
+  }
+
+  /** The rows so far over `joined`, their bytes; the builder starts empty again. */
+  private finish(joined: Buffer, onRelease?: () => void): EncodedStrings {
+    const n = this.rows;
+    const out = new EncodedStrings(joined, this.units.slice(0, n + 1), this.present.slice(0, (n + 7) >> 3), n, this.at.slice(0, n + 1), onRelease);
     this.used = 0;
     this.rows = 0;
     this.present.fill(0);

@@ -9,7 +9,7 @@ import type { ReadBatch } from '../types.js';
  * the batch is written, so the read fills the same two buffers throughout: fresh pages cost
  * about 4 ms per MiB to fault in on the VMs this was measured on, more than reading the files.
  * 4 MiB rather than 16: the batch's decoded texts then die young, before the garbage
- * collector promotes them (4x node_modules, one worker: 31 against 34-38 CPU s; 1 MiB: 30-34).
+ * collector promotes them (4x node_modules, one worker, six interleaved pairs: less CPU in each, 28-41 against 31-42 s; 1 MiB: 30-34 s).
  */
 const MAX_BATCH_CONTENT_BYTES = 4 * 1024 * 1024;
 
