@@ -124,6 +124,13 @@ export class RecordBatch {
     }
   }
 
+  /** Whether row `i` of `name` holds a string (byteLengths gives 0 to an empty one and to a null alike). */
+  hasString(name: string, i: number): boolean {
+    const enc = this.encodedColumn(name);
+    if (enc) return enc.isPresent(i);
+    return typeof this.values(name)?.[i] === 'string';
+  }
+
   /** Write back the columns a per-record stage may have changed on `record`. */
   absorb(i: number, record: DataRecord, names: readonly string[]): void {
     for (const name of names) this.columnForWrite(name)[i] = record[name] ?? null;

@@ -10,7 +10,7 @@ import { stageKey, type Segment } from './plan.js';
 import type { ProgressSlots } from './progress-slots.js';
 import { outputColumns, segmentColumns } from './schema.js';
 import { segmentSource, type SourceChunk } from './segment-source.js';
-import { emptyStageStats, type StageStats } from './stats.js';
+import { countSizes, emptyStageStats, type StageStats } from './stats.js';
 import type { TaskContext } from './task.js';
 
 /** A stage that processes records in a segment: a map stage or a global stage's applier. */
@@ -183,7 +183,10 @@ class SegmentRun {
     if (this.out.writer.writeBatch) await this.out.writer.writeBatch(batch, rows);
     else for (let k = 0; k < rows.length; k++) await this.out.writer.write(batch.record(rows[k]));
     this.write.ms += performance.now() - t0;
-    if (this.last) countThrough(this.write, rows.length, sumAt(bytes, rows));
+    if (this.last) {
+      countThrough(this.write, rows.length, sumAt(bytes, rows));
+      countSizes(this.write, bytes, rows, (row) => batch.hasString(content, row));
+    }
     this.written += rows.length;
     batch.release(); // written: the reader may refill its buffers
   }

@@ -8,6 +8,12 @@ export interface StageStats {
   excluded: Record<string, number>;
   ms: number;
   counters: Record<string, number>;
+  /**
+   * The `write` stage of the last segment only: records released by the UTF-8 size of their
+   * content, keyed by floor(log2(bytes)) (-1: empty). The report's size chart reads it instead
+   * of measuring every released record's content again.
+   */
+  size_log2?: Record<string, number>;
 }
 
 export interface TaskStats {
@@ -50,6 +56,21 @@ function addInto(into: Record<string, number>, from: Record<string, number>): vo
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
+function byLog2(bins: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(bins).sort((a, b) => Number(a[0]) - Number(b[0])));
+}
+
+/** Adds the rows' content sizes (`bytes[row]`; absent content is not counted) to `s.size_log2`. */
+export function countSizes(s: StageStats, bytes: Float64Array, rows: Int32Array, present: (row: number) => boolean): void {
+  const bins = (s.size_log2 ??= {});
+  for (let k = 0; k < rows.length; k++) {
+    const n = bytes[rows[k]];
+    if (n === 0 && !present(rows[k])) continue;
+    const bin = n === 0 ? -1 : 31 - Math.clz32(n);
+    bins[bin] = (bins[bin] ?? 0) + 1;
+  }
+}
+
 /** Merge task stats in a stable order (step order, then rank) so stats.json is reproducible. */
 export function mergeStats(tasks: TaskStats[], stageOrder: string[]): RunStats {
   const stages: Record<string, StageStats> = {};
@@ -68,8 +89,10 @@ export function mergeStats(tasks: TaskStats[], stageOrder: string[]): RunStats {
       into.ms += s.ms;
       addInto(into.excluded, s.excluded);
       addInto(into.counters, s.counters);
+      if (s.size_log2) addInto((into.size_log2 ??= {}), s.size_log2);
     }
   }
+  for (const s of Object.values(stages)) if (s.size_log2) s.size_log2 = byLog2(s.size_log2);
   const exclusions: Record<string, number> = {};
   for (const s of Object.values(stages)) addInto(exclusions, s.excluded);
   for (const s of Object.values(stages)) s.ms = Math.round(s.ms);

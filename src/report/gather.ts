@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ColumnSpec } from '../core/record.js';
@@ -95,7 +96,7 @@ export async function gatherReport(dir: string, source: ReportSource): Promise<R
     const ex = excluded.length > 0 ? filesRelation(excluded) : undefined;
     const by = async (column: string) => (from && hasColumn(source.schema, column, 'string') ? countBy(c, from, column, TOP_VALUES) : null);
     const sizes: SizeBin[] = [];
-    if (from && hasColumn(source.schema, source.contentColumn, 'string')) sizes.push(...(await sizeBins(c, from, `strlen(${sqlIdent(source.contentColumn)})`, 'kept')));
+    if (from && hasColumn(source.schema, source.contentColumn, 'string')) sizes.push(...(await keptSizes(c, from, source)));
     if (ex) sizes.push(...(await sizeBins(c, ex, 'bytes', 'excluded')));
     return {
       source,
@@ -112,4 +113,14 @@ export async function gatherReport(dir: string, source: ReportSource): Promise<R
   } finally {
     duck.close();
   }
+}
+
+/**
+ * Released records by content size: counted by the writers as they wrote (stats.json), or, for a
+ * release made before they did, measured from the data files (which reads every record's content).
+ */
+async function keptSizes(c: DuckDBConnection, from: string, source: ReportSource): Promise<SizeBin[]> {
+  const counted = source.stats.stages.write?.size_log2;
+  if (counted) return Object.entries(counted).map(([log2, count]) => ({ log2: Number(log2), group: 'kept', count }));
+  return sizeBins(c, from, `strlen(${sqlIdent(source.contentColumn)})`, 'kept');
 }

@@ -110,6 +110,26 @@ test('directory: binary, oversize, invalid UTF-8, symlink and FIFO are exclusion
   assert.equal(excluded.find((e) => e.id === 'p/big.txt')!.detail, '5000 bytes > max_bytes 4096');
 });
 
+test('directory: a large binary file is known by its head; a NUL past the head keeps a text file', async (t) => {
+  const root = tempDir(t);
+  const binary = Buffer.alloc(200_000, 0x41);
+  binary[100] = 0; // in the first 8 KiB: binary, whatever follows
+  writeFileSync(path.join(root, 'lib.so'), binary);
+  const text = Buffer.alloc(200_000, 0x61);
+  text[9000] = 0; // past the first 8 KiB: The Stack v2 and git call this text
+  writeFileSync(path.join(root, 'late-nul.txt'), text);
+  const { records, excluded } = await collect(new DirectoryReader(root));
+  assert.deepEqual(
+    excluded.map((e) => [e.id, e.reason, e.bytes, e.detail]),
+    [['lib.so', 'binary', 200_000, 'NUL byte at offset 100']],
+  );
+  assert.deepEqual(
+    records.map((r) => [r.id, r.size, r.content_id]),
+    [['late-nul.txt', 200_000, swhContentId(text)]],
+  );
+  assert.equal(records[0].content, text.toString('latin1'));
+});
+
 test('directory: an entry that cannot be read fails under fail, is excluded under quarantine', async (t) => {
   const root = tempDir(t);
   writeFileSync(path.join(root, 'a.txt'), 'a\n');

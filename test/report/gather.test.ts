@@ -79,6 +79,15 @@ test('the report gathers from a real release what its records, stats and manifes
     assert.deepEqual(new Map(d.sizes.map((b) => [`${b.group} ${b.log2}`, b.count])), expect);
   });
 
+  await t.test("sizes: the writers' counts in stats.json agree with measuring the data files (a release made before them)", async () => {
+    const counted = stats.stages.write.size_log2;
+    assert.ok(counted && Object.keys(counted).length > 3, 'the write stage counted sizes');
+    const source = reportSourceFromRelease(v1);
+    const { size_log2: _dropped, ...write } = source.stats.stages.write;
+    const older = await gatherReport(v1, { ...source, stats: { ...source.stats, stages: { ...source.stats.stages, write } } });
+    assert.deepEqual(older.sizes, d.sizes);
+  });
+
   await t.test("dedup clusters: near_dedup's agree with the stage's own summary; exact ones add up to the duplicates", () => {
     const near = d.clusters.filter((c) => c.reason === 'near_duplicate');
     const binned: Record<string, number> = {};

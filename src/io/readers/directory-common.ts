@@ -40,7 +40,8 @@ export function directoryColumns(contentId: ContentIdMode): ColumnSpec[] {
   return contentId === 'none' ? DIRECTORY_COLUMNS.filter((c) => c.name !== 'content_id') : DIRECTORY_COLUMNS;
 }
 
-const BINARY_SNIFF_BYTES = 8192;
+/** A NUL byte within a file's first this many bytes makes it binary (The Stack v2, git). */
+export const BINARY_SNIFF_BYTES = 8192;
 
 /** Contiguous ranges of the sorted list, balanced by bytes (keeps packages together). */
 export function directorySlices(files: InputFile[], rank: number, worldSize: number, maxBytes: number): InputSlice[] {

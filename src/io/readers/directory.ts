@@ -12,7 +12,7 @@ import type { BadInputPolicy, InputFile, InputSlice, ListOptions, ReadBatch, Rea
 import type { EncodedStringsBuilder } from '../../core/encoded-strings.js';
 import { ContentBatches } from './content-batches.js';
 import { readWhole, type WholeFile } from './read-whole.js';
-import { directoryColumns, directoryReaderOptionsSchema, directorySlices, fileItem, packageName, RepoFinder, type DirectoryReaderOptions } from './directory-common.js';
+import { BINARY_SNIFF_BYTES, directoryColumns, directoryReaderOptionsSchema, directorySlices, fileItem, packageName, RepoFinder, type DirectoryReaderOptions } from './directory-common.js';
 
 export { directoryReaderOptionsSchema, DIRECTORY_COLUMNS, type DirectoryReaderOptions } from './directory-common.js';
 
@@ -157,7 +157,8 @@ export class DirectoryReader implements Reader {
       const change = wasMeasured(file) ? describeChange(file, st) : undefined;
       if (change) throw changedError(file, change);
       if (st.size > max) return excluded(rel, rel, null, 'too_large', st.size, `${st.size} bytes > max_bytes ${max}`);
-      const whole = readWhole(fd, st.size, max, into);
+      const whole = readWhole(fd, st.size, max, into, BINARY_SNIFF_BYTES);
+      if (whole.nulAt !== undefined) return excluded(rel, rel, null, 'binary', st.size, `NUL byte at offset ${whole.nulAt}`);
       if (whole.bytes.length > max) return excluded(rel, rel, null, 'too_large', whole.bytes.length, `more than max_bytes ${max} bytes`);
       return whole;
     } catch (err) {

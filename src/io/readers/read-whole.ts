@@ -5,6 +5,8 @@ import type { EncodedStringsBuilder } from '../../core/encoded-strings.js';
 export interface WholeFile {
   bytes: Buffer;
   inPlace: boolean;
+  /** Where the head read with `sniff` holds a NUL byte: `bytes` is only that head then. */
+  nulAt?: number;
 }
 
 /**
@@ -18,12 +20,18 @@ export interface WholeFile {
  * for exactly `size` needs a second call to see the end, and filled the buffer, which forced
  * the growth path and a copy of every file).
  */
-export function readWhole(fd: number, size: number, max: number, into?: EncodedStringsBuilder): WholeFile {
+export function readWhole(fd: number, size: number, max: number, into?: EncodedStringsBuilder, sniff = 0): WholeFile {
   let cap = Math.min(size, max) + 1;
   let buf = into ? into.spare(cap) : Buffer.allocUnsafe(cap);
   let base = into ? into.tail : 0;
   let inPlace = into !== undefined;
   let got = 0;
+  if (sniff > 0 && size > 2 * sniff) {
+    // A binary file is known by a NUL in its head: the rest of it is never read.
+    got = readSync(fd, buf, base, sniff, 0);
+    const nulAt = buf.subarray(base, base + got).indexOf(0);
+    if (nulAt >= 0) return { bytes: buf.subarray(base, base + got), inPlace, nulAt };
+  }
   for (;;) {
     if (got === cap) {
       if (cap > max) break;

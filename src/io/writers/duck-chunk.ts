@@ -107,9 +107,20 @@ function fillStrings(vector: duckdb.Vector, values: readonly Cell[], count: numb
   copyInto(vector, slots);
 }
 
+// DuckDB copies the joined bytes into its own heap, so one buffer serves every chunk: a fresh
+// one per chunk (megabytes of file content) faulted in new pages each time (~5 ms/MiB here).
+// Chunks beyond the cap (rare: thousands of large files) get their own buffer, not a resident one.
+const JOIN_KEEP_MAX = 64 * 1024 * 1024;
+let joined = Buffer.alloc(0);
+function joinBuffer(bytes: number): Buffer {
+  if (bytes > JOIN_KEEP_MAX) return Buffer.allocUnsafeSlow(bytes);
+  if (joined.length < bytes) joined = Buffer.allocUnsafeSlow(Math.min(JOIN_KEEP_MAX, Math.max(bytes, 2 * joined.length)));
+  return joined;
+}
+
 /** Joins the long strings into the vector's heap and fills their slots with pointers into it. */
 function pointLongStrings(vector: duckdb.Vector, values: readonly Cell[], rows: readonly number[] | undefined, long: readonly number[], maxBytes: number, slots: Uint8Array): void {
-  const heap = Buffer.allocUnsafe(maxBytes);
+  const heap = joinBuffer(maxBytes);
   const offsets = new Int32Array(long.length + 1);
   let used = 0;
   for (let j = 0; j < long.length; j++) {
