@@ -1,8 +1,25 @@
 import type { InputFile, InputSlice } from './types.js';
 
-/** Byte-wise (UTF-8) order of strings, the same on every machine and locale. */
+/**
+ * Byte-wise (UTF-8) order of strings, the same on every machine and locale, without encoding
+ * them: UTF-8 orders as code points do, and UTF-16 code units order as code points except that
+ * surrogates (U+D800..DFFF, halves of astral characters) sort below U+E000..FFFF. Listing a
+ * folder sorts every path with this (a Buffer per path cost a tenth of the listing).
+ */
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A code unit's place in code-point order: surrogates above the rest of the BMP. */
+function codePointRank(u: number): number {
+  if (u < 0xd800) return u;
+  return u < 0xe000 ? u + 0x2000 : u - 0x800;
 }
 
 /**

@@ -6,6 +6,7 @@ import { InputError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/record.js';
 import { badInput, excluded, oneLine } from '../common.js';
 import { PatternSet } from '../glob.js';
+import { compareBytes } from '../order.js';
 import { changedError, describeChange, goneError, wasMeasured } from '../planned.js';
 import { walkTree } from '../../core/walk.js';
 import type { BadInputPolicy, InputFile, InputSlice, ListOptions, ReadBatch, ReadItem, Reader } from '../types.js';
@@ -55,9 +56,7 @@ export class DirectoryReader implements Reader {
     if (!st.isDirectory()) throw new InputError(this.root, 'not a directory');
     const out: InputFile[] = [];
     await this.walk(out, options.background === true);
-    const keyed = out.map((f) => ({ f, k: Buffer.from(f.path, 'utf8') }));
-    keyed.sort((a, b) => Buffer.compare(a.k, b.k));
-    return keyed.map((x) => x.f);
+    return out.sort((a, b) => compareBytes(a.path, b.path));
   }
 
   /** Entries listed between two yields to the event loop in a background listing (about 10 ms of lstat). */
