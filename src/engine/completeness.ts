@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
-import type { InputFile } from '../io/types.js';
+import { readInputs } from './inputs-file.js';
 import { checkListingUnchanged } from './input-check.js';
 import { chainState } from './markers.js';
 import { statsOrder } from './plan.js';
@@ -58,7 +57,7 @@ export async function checkRunComplete(ctx: TaskContext): Promise<TaskStats[]> {
 }
 
 function inputUnchanged(ctx: TaskContext, background: boolean): Promise<void> {
-  const planned = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+  const planned = readInputs(ctx.layout.inputsFile);
   return checkListingUnchanged(ctx.pipeline, planned, ctx.run.input.fingerprint, { background });
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
+import { writeInputs } from './inputs-file.js';
 import type { InputFile, ListOptions } from '../io/types.js';
 import type { ColumnSpec } from '../core/record.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
@@ -90,7 +91,7 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
     pipeline,
     reader.columns.map((c) => c.name),
   );
-  writeFileAtomic(layout.inputsFile, JSON.stringify(files));
+  writeInputs(layout.inputsFile, files);
   const versions = releaseVersions(layout.outputRoot);
   const state: RunState = {
     run_id: randomUUID(),

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BatchBuilder } from '../core/batch.js';
 import { InputError, ThresherError } from '../core/errors.js';
 import type { ExcludedRecord } from '../core/record.js';
 import { readColumnar } from '../io/columnar/format.js';
+import { readInputs } from './inputs-file.js';
 import type { InputFile, ReadBatch, ReadItem } from '../io/types.js';
 import { checkFilesUnchanged, followsLinks } from './input-check.js';
 import { createTaskReader } from './io.js';
@@ -66,7 +67,7 @@ let planned: { key: string; files: InputFile[] } | undefined;
 function plannedInputs(file: string): InputFile[] {
   const st = statSync(file);
   const key = `${file}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
-  if (planned?.key !== key) planned = { key, files: JSON.parse(readFileSync(file, 'utf8')) as InputFile[] };
+  if (planned?.key !== key) planned = { key, files: readInputs(file) };
   return planned.files;
 }
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { InputFile } from '../io/types.js';
+import { readInputs } from '../engine/inputs-file.js';
 import type { Piscina } from 'piscina';
 import { createWorkerPool, destroyPool } from './pool.js';
 import { ThresherError } from '../core/errors.js';
@@ -27,7 +26,7 @@ function progressTotal(ctx: TaskContext, step: Step): { total: number; unit: 'by
     if (ctx.pipeline.spec.input.type === 'directory') return { total: ctx.run.input.bytes, unit: 'bytes' };
     // Compressed JSONL sizes say little about content bytes: count records, against the
     // Parquet footers' row counts when there are any (0 = unknown total: rate only, no ETA).
-    const files = JSON.parse(readFileSync(ctx.layout.inputsFile, 'utf8')) as InputFile[];
+    const files = readInputs(ctx.layout.inputsFile);
     const known = files.every((f) => typeof f.rows === 'number');
     return { total: known ? files.reduce((n, f) => n + (f.rows ?? 0), 0) : 0, unit: 'records' };
   }
