@@ -14,8 +14,6 @@ export interface WalkOptions {
   skip?: (name: string, rel: string) => boolean;
   /** A folder below the root that cannot be listed; the root itself throws. */
   unreadable?: (rel: string, abs: string, err: Error) => void;
-  /** Whether to go into a folder (it is yielded either way); default: always. */
-  descend?: (rel: string) => boolean;
 }
 
 function kindOf(e: Dirent): WalkEntry['kind'] {
@@ -46,6 +44,6 @@ export function* walkTree(root: string, options: WalkOptions = {}, rel = ''): Ge
     if (options.skip?.(e.name, r)) continue;
     const entry: WalkEntry = { rel: r, abs: path.join(dir, e.name), kind: kindOf(e) };
     yield entry;
-    if (entry.kind === 'dir' && (options.descend?.(r) ?? true)) yield* walkTree(root, options, r);
+    if (entry.kind === 'dir') yield* walkTree(root, options, r);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { writeInputs } from './inputs-file.js';
-import type { InputFile, ListOptions } from '../io/types.js';
+import type { InputFile } from '../io/types.js';
 import type { ColumnSpec } from '../core/record.js';
 import type { LoadedPipeline } from '../pipeline/load.js';
 import { createReader } from './io.js';
@@ -70,7 +70,7 @@ export function fingerprintInputs(files: InputFile[]): string {
  * Plan a run, or pick up the planned one. A planned run with another pipeline hash is an
  * error unless `fresh` discards it: a resume must never mix two pipelines.
  */
-export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean, listing: ListOptions = {}): Promise<{ state: RunState; resumed: boolean; notes: string[] }> {
+export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh: boolean): Promise<{ state: RunState; resumed: boolean; notes: string[] }> {
   // Models and the like, on a resume too: a model removed since would fail every task.
   const notes = await checkPreflight(pipeline);
   const work = workStoreFor(pipeline);
@@ -86,7 +86,7 @@ export async function planRun(pipeline: LoadedPipeline, layout: RunLayout, fresh
   }
   await work.discard(layout);
   const reader = createReader(pipeline);
-  const files = await reader.listFiles(listing);
+  const files = await reader.listFiles();
   checkRequiredColumns(
     pipeline,
     reader.columns.map((c) => c.name),

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { ListedFiles, SubtreeHelper, SubtreeJob } from '../io/readers/shared-listing.js';
 
 export function defaultWorkers(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
@@ -33,11 +32,6 @@ export function warmWorkers(pool: Piscina, pipelineFile: string): void {
 }
 
 const warming = new WeakMap<Piscina, Promise<unknown>>();
-
-/** The pool's threads as helpers of the coordinator's listing of a folder input (each lists claimed subtrees). */
-export function listingHelpers(pool: Piscina, pipelineFile: string): SubtreeHelper[] {
-  return Array.from({ length: pool.options.maxThreads }, () => (job: SubtreeJob) => pool.run({ pipelineFile, ...job }, { name: 'listSubtrees' }) as Promise<ListedFiles>);
-}
 
 /**
  * Destroys the pool once every thread is idle with its module loaded. Terminating a thread that

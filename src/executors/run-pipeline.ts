@@ -8,7 +8,7 @@ import type { TaskStats } from '../engine/stats.js';
 import type { ReleaseResult } from '../release/finalize.js';
 import type { Piscina } from 'piscina';
 import { runLocal } from './local.js';
-import { createWorkerPool, destroyPool, listingHelpers, warmWorkers } from './pool.js';
+import { createWorkerPool, destroyPool, warmWorkers } from './pool.js';
 import { preloadPlotting } from '../report/svg.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 
@@ -55,7 +55,7 @@ async function runLocked(pipeline: LoadedPipeline, layout: RunLayout, options: R
 }
 
 async function planAndRun(pipeline: LoadedPipeline, layout: RunLayout, options: RunOptions, pool: Piscina): Promise<ReleaseResult & { resumed: boolean }> {
-  const { state, resumed, notes } = await planRun(pipeline, layout, options.fresh ?? false, { helpers: listingHelpers(pool, pipeline.file) });
+  const { state, resumed, notes } = await planRun(pipeline, layout, options.fresh ?? false);
   for (const note of notes) options.log?.(note);
   options.log?.(
     resumed

@@ -2,9 +2,6 @@ import { loadPipelineFile, type LoadedPipeline } from '../pipeline/load.js';
 import { loadTaskContext, runTask, type TaskContext } from '../engine/task.js';
 import { ProgressSlots } from '../engine/progress-slots.js';
 import { asUserError } from '../core/errors.js';
-import { createReader } from '../engine/io.js';
-import { DirectoryReader } from '../io/readers/directory.js';
-import { packFiles, type ListedFiles, type SubtreeJob } from '../io/readers/shared-listing.js';
 import type { TaskStats } from '../engine/stats.js';
 
 export interface WorkerTask {
@@ -52,16 +49,6 @@ export async function warmWorker(task: WarmTask): Promise<void> {
   } catch {
     pipelines.delete(task.pipelineFile); // the task loads it again and reports the error
   }
-}
-
-/**
- * Piscina entry point `listSubtrees`: this thread's share of the coordinator's listing of a
- * folder input while the run is planned (io/readers/shared-listing.ts).
- */
-export async function listSubtrees(task: { pipelineFile: string } & SubtreeJob): Promise<ListedFiles> {
-  const reader = createReader(await pipelineOf(task.pipelineFile));
-  if (!(reader instanceof DirectoryReader)) throw new Error(`${task.pipelineFile}: only a folder input is listed in parts`);
-  return packFiles(reader.root, reader.listClaimed(task));
 }
 
 /** Piscina entry point: runs one (step, rank) task in this worker thread. */

@@ -1,4 +1,3 @@
-import type { SubtreeHelper } from './readers/shared-listing.js';
 import type { RecordBatch } from '../core/batch.js';
 import type { ColumnSpec, DataRecord, ExcludedRecord } from '../core/record.js';
 import type { ReadExclusionReason } from './common.js';
@@ -46,8 +45,6 @@ export interface ListOptions {
    * event loop now and then, so the coordinator keeps handing out tasks.
    */
   background?: boolean;
-  /** Threads that may list parts of a folder tree meanwhile (the run's idle workers while it plans). */
-  helpers?: SubtreeHelper[];
 }
 
 export interface Reader {

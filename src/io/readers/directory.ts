@@ -8,8 +8,7 @@ import { badInput, excluded, oneLine } from '../common.js';
 import { PatternSet } from '../glob.js';
 import { compareBytes } from '../order.js';
 import { changedError, describeChange, goneError, wasMeasured } from '../planned.js';
-import { walkTree, type WalkEntry, type WalkOptions } from '../../core/walk.js';
-import { claimSubtree, enterJob, helperStarted, subtreeJob, unpackFiles, type ListedFiles, type SubtreeHelper, type SubtreeJob } from './shared-listing.js';
+import { walkTree } from '../../core/walk.js';
 import type { BadInputPolicy, InputFile, InputSlice, ListOptions, ReadBatch, ReadItem, Reader } from '../types.js';
 import type { EncodedStringsBuilder } from '../../core/encoded-strings.js';
 import { ContentBatches } from './content-batches.js';
@@ -56,74 +55,32 @@ export class DirectoryReader implements Reader {
     }
     if (!st.isDirectory()) throw new InputError(this.root, 'not a directory');
     const out: InputFile[] = [];
-    if (options.helpers?.length) await this.walkShared(out, options.helpers);
-    else await this.walk(out, options.background === true);
+    await this.walk(out, options.background === true);
     return out.sort((a, b) => compareBytes(a.path, b.path));
   }
 
   /** Entries listed between two yields to the event loop in a background listing (about 10 ms of lstat). */
   private static readonly YIELD_EVERY = 1024;
 
-  private walkOptions(out: InputFile[]): WalkOptions {
-    return {
-      skip: (name, rel) => name === '.git' || this.exclude.matches(rel),
-      // a folder that cannot be listed is listed as itself; read() reports it as unreadable
-      unreadable: (rel, abs) => void out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 }),
-    };
-  }
-
-  private addEntry(e: WalkEntry, out: InputFile[]): void {
-    if (e.kind === 'dir' || (!this.include.empty && !this.include.matches(e.rel))) return;
-    try {
-      const st = lstatSync(e.abs);
-      out.push({ path: e.rel, absPath: e.abs, bytes: st.size, mtimeMs: st.mtimeMs });
-    } catch {
-      out.push({ path: e.rel, absPath: e.abs, bytes: 0, mtimeMs: 0 }); // vanished: read() reports it
-    }
-  }
-
   private async walk(out: InputFile[], background: boolean): Promise<void> {
+    const skip = (name: string, rel: string) => name === '.git' || this.exclude.matches(rel);
+    // a folder that cannot be listed is listed as itself; read() reports it as unreadable
+    const unreadable = (rel: string, abs: string) => void out.push({ path: rel, absPath: abs, bytes: 0, mtimeMs: 0 });
     try {
       let n = 0;
-      for (const e of walkTree(this.root, this.walkOptions(out))) {
+      for (const e of walkTree(this.root, { skip, unreadable })) {
         if (background && ++n % DirectoryReader.YIELD_EVERY === 0) await new Promise(setImmediate);
-        this.addEntry(e, out);
+        if (e.kind === 'dir' || (!this.include.empty && !this.include.matches(e.rel))) continue;
+        try {
+          const st = lstatSync(e.abs);
+          out.push({ path: e.rel, absPath: e.abs, bytes: st.size, mtimeMs: st.mtimeMs });
+        } catch {
+          out.push({ path: e.rel, absPath: e.abs, bytes: 0, mtimeMs: 0 }); // vanished: read() reports it
+        }
       }
     } catch (err) {
       throw new InputError(this.root, oneLine(err));
     }
-  }
-
-  /**
-   * The listing shared with helper threads (shared-listing.ts): the top two levels here, then
-   * the folders two levels down claimed one at a time by this thread and the helpers alike.
-   */
-  private async walkShared(out: InputFile[], helpers: SubtreeHelper[]): Promise<void> {
-    const subtrees: string[] = [];
-    const descend = (rel: string) => !rel.includes('/') || (subtrees.push(rel), false);
-    const job = subtreeJob(subtrees, helpers.length);
-    const helping: Promise<ListedFiles>[] = [];
-    try {
-      for (const e of walkTree(this.root, { ...this.walkOptions(out), descend })) this.addEntry(e, out);
-      for (let slot = 0; slot < helpers.length; slot++) helping.push(helpers[slot]({ ...job, slot }));
-      for (const h of helping) h.catch(() => undefined); // awaited below, or never when shut out
-      for (const f of this.listClaimed(job)) out.push(f); // a spread of 10^5 arguments overflows the stack
-      const started = helping.filter((_, slot) => helperStarted(job, slot));
-      for (const part of await Promise.all(started)) unpackFiles(part, out);
-    } catch (err) {
-      throw err instanceof InputError ? err : new InputError(this.root, oneLine(err));
-    }
-  }
-
-  /** Lists the subtrees of a shared listing this thread claims, until none is left. */
-  listClaimed(job: SubtreeJob): InputFile[] {
-    const out: InputFile[] = [];
-    if (!enterJob(job)) return out;
-    const options = this.walkOptions(out);
-    for (let i = claimSubtree(job); i >= 0; i = claimSubtree(job)) {
-      for (const e of walkTree(this.root, options, job.subtrees[i])) this.addEntry(e, out);
-    }
-    return out;
   }
 
   slices(files: InputFile[], rank: number, worldSize: number): InputSlice[] {
