@@ -2,8 +2,8 @@
  * The planned input listing (RunLayout.inputsFile): written once when a run is planned, read
  * by every worker thread before its first task and by the release-time check. It is stored by
  * column (one array of paths, one of sizes, ...) rather than as one object per file: for
- * 295,040 files that is 22 MB of JSON instead of 52, written in a third of the time and parsed
- * in half, and the parse sits between the plan and the first record read.
+ * 295,040 files that is 22 MB of JSON instead of 52, and reading it back takes 0.55 s instead
+ * of 1.3 (three runs each); that read sits between the plan and each worker's first record.
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/fs.js';
