@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { detectText } from '../../src/licenses/detect.js';
+
+const require = createRequire(import.meta.url);
+const spdx = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+const head = (id: string, share: number) => {
+  const words = spdx[id].licenseText.split(/(\s+)/);
+  return words.slice(0, Math.floor(words.length * share)).join('');
+};
+
+test('a licence that names another is one licence: mentions are no grants', () => {
+  // the LGPL's preamble contrasts itself with "the ordinary General Public License", MPL-2.0
+  // lists its Secondary Licenses, EPL-2.0 names the GPL as one: cut short, each is itself alone
+  assert.equal(detectText(head('LGPL-2.1-only', 0.4))?.expression, 'LGPL-2.1-only');
+  assert.equal(detectText(head('MPL-2.0', 0.4))?.expression, 'MPL-2.0');
+  assert.equal(detectText(head('EPL-2.0', 0.4))?.expression, 'EPL-2.0');
+  // a README that credits other software grants only its own licence
+  const readme = 'Licensed under the MIT License. The code is compatible with the Apache License, Version 2.0 as well.';
+  assert.equal(detectText(readme)?.expression, 'MIT');
+});
+
+test('licences granted together stay together', () => {
+  assert.equal(detectText('Dual licensed under the MIT and GPL licenses.')?.expression, 'MIT OR GPL-1.0-or-later');
+  assert.equal(
+    detectText('This software is licensed under the Apache License, Version 2.0 or the GNU General Public License version 2. You may choose either license.')?.expression,
+    'Apache-2.0 OR GPL-2.0-only',
+  );
+  // a list of names after a grant is granted as a whole
+  const tri = detectText('License\n\nGPL 2.0/LGPL 2.1/MPL 1.1 tri-license')?.expression ?? '';
+  for (const id of ['GPL-2.0-only', 'LGPL-2.1-only', 'MPL-1.1']) assert.ok(tri.includes(id), tri);
+  // a full text with a notice granting a second licence keeps both
+  assert.equal(detectText(`${spdx.MIT.licenseText}\n\nThe file parser.c is licensed under the Apache License, Version 2.0.`)?.expression, 'MIT AND Apache-2.0');
+  // a bare list of names with no grant is kept as it is
+  assert.equal(detectText('MIT License, Apache License 2.0')?.expression, 'MIT AND Apache-2.0');
+});
