@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { detectText } from '../../src/licenses/detect.js';
+import { grantedNotices } from '../../src/licenses/grants.js';
+import { licenseWords } from '../../src/licenses/normalize.js';
+import { findNotices } from '../../src/licenses/notices.js';
 
 const require = createRequire(import.meta.url);
 const spdx = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
@@ -34,4 +37,22 @@ test('licences granted together stay together', () => {
   assert.equal(detectText(`${spdx.MIT.licenseText}\n\nThe file parser.c is licensed under the Apache License, Version 2.0.`)?.expression, 'MIT AND Apache-2.0');
   // a bare list of names with no grant is kept as it is
   assert.equal(detectText('MIT License, Apache License 2.0')?.expression, 'MIT AND Apache-2.0');
+});
+
+test("a name heading its own licence's opening words is that licence, one in a sentence is not", () => {
+  const isc = spdx.ISC.licenseText.replace(/^ISC License:?\s*/, '');
+  const bundle = licenseWords(`Third-party notices.\n\nfoo@1.0.0\n\nThe ISC License\n\n${isc}`).join(' ');
+  assert.deepEqual(
+    grantedNotices(bundle, findNotices(bundle), true).map((n) => n.id),
+    ['ISC'],
+  );
+  const prose = licenseWords(`Our terms differ from those of the ISC License. ${isc}`).join(' ');
+  assert.deepEqual(grantedNotices(prose, findNotices(prose), true), []);
+});
+
+test('a name inside the text its title heads is a quote of that text, not a grant', () => {
+  // copyleft-next: "if the Derived Work includes material licensed under the GPL, You may
+  // instead license the Derived Work under the GPL"; EUPL-1.2: "willingness to license under the EUPL"
+  assert.equal(detectText(head('copyleft-next-0.3.1', 0.4))?.expression, 'copyleft-next-0.3.1');
+  assert.equal(detectText(head('EUPL-1.2', 0.4))?.expression, 'EUPL-1.2');
 });
