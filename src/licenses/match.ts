@@ -113,6 +113,38 @@ function partial(corpus: LicenseCorpus, windows: Candidate[], min = PARTIAL_MIN)
     .map((c) => ({ ...c, score: c.common / c.size }));
 }
 
+/** A short licence's partial copy needs this many bigrams ... */
+const SHORT_PARTIAL_MIN = 40;
+/** ... nearly nothing else in its window ... */
+const SHORT_PARTIAL_PRECISION = 0.95;
+/** ... and no other licence sharing this share of them (MIT's disclaimer is a dozen licences'). */
+const DISTINCT = 0.9;
+
+/**
+ * Partial copies of short licences (60% of an HPND or zlib text), which the 100-bigram floor of
+ * `partial` leaves unread: only when no other licence in the whole corpus holds nearly as many
+ * of the window's bigrams, so a paragraph that many licences share (MIT's disclaimer, BSD's
+ * first clause) names none of them.
+ */
+function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
+  const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
+  return found.filter((c) => distinct(corpus, text, c));
+}
+
+/** Whether the licence of `c` is the only one holding nearly all of the bigrams its window shares with it. */
+function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
+  const counts = new Int32Array(corpus.licenses.length);
+  const seen = new Set<number>();
+  for (let i = c.start; i < c.end - 1; i++) {
+    const d = text.bigram[i];
+    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
+    seen.add(d);
+    for (const l of text.post[d] ?? []) counts[l]++;
+  }
+  const id = corpus.licenses[c.index].id;
+  return counts.every((n, l) => n < DISTINCT * c.common || corpus.licenses[l].id === id);
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -163,6 +195,7 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
   if (partialOnly) passing = partial(corpus, windows);
+  if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
