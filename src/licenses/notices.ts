@@ -141,6 +141,9 @@ const RULES: Rule[] = [
     id: (m) => `CDDL-${m[1] ?? m[2]}`,
     words: ['common', 'cddl'],
   },
+  // the OpenSolaris header grants the CDDL by name alone ("subject to the terms of the Common
+  // Development and Distribution License (the "License")"): its first version, as ScanCode reads it
+  { pattern: /\b(?:under|terms of|subject to) (?:the )?common development and distribution license(?! (?:cddl )?(?:version |v ?)?1\.1)\b/g, id: () => 'CDDL-1.0', words: ['common'] },
   { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0', words: ['boost'] },
   { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0', words: ['artistic'] },
   { pattern: /\bisc license\b/g, id: () => 'ISC', words: ['isc'] },
