@@ -126,7 +126,8 @@ const RULES: Rule[] = [
   },
   { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
-    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
+    pattern:
+      /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under|licensed) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
     id: () => 'MIT',
     words: ['mit'],
   },
@@ -152,7 +153,10 @@ const RULES: Rule[] = [
   { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby', words: ['ruby'] },
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
   { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
-  { pattern: /\bzlib license\b/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\b(?:zero clause bsd|bsd zero clause|0 clause bsd)\b/g, id: () => '0BSD', words: ['zero', '0 clause'] },
+  // the Unlicense's opening sentence, which projects quote alone as their notice
+  { pattern: /\bfree and unencumbered software released into the public domain\b/g, id: () => 'Unlicense', words: ['unencumbered'] },
   { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0', words: ['python'] },
   // iMatix's Standard Function Library names its licence by the title of its text
   { pattern: /\bsfl license agreement\b/g, id: () => 'iMatix', words: ['sfl'] },

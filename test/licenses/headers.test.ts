@@ -70,3 +70,76 @@ test('standard licence headers in a comment read as their licence', () => {
     assert.equal(detectText(comment)?.expression, id, id);
   }
 });
+
+/** One-line and short notices as projects write them (npm banners, the GNU C Library, Debian fields, LLVM). */
+const NOTICES: [string, string][] = [
+  ['MIT', 'Copyright (c) Microsoft Corporation. All rights reserved.\nLicensed under the MIT License. See License.txt in the project root for license information.'],
+  ['MIT', 'This source code is licensed under the MIT license found in the LICENSE file in the root directory of this source tree.'],
+  ['MIT', 'grunt-foo\nhttps://github.com/foo/grunt-foo\n\nCopyright (c) 2014 Jane Doe\nLicensed under the MIT license.'],
+  ['MIT', '/*! foo v1.2.3 | (c) Jane Doe | Licensed MIT */'],
+  ['MIT', 'Copyright (c) 2014 Jane Doe; Licensed MIT'],
+  [
+    'Apache-2.0',
+    'Licensed to the Apache Software Foundation (ASF) under one or more contributor license agreements.  See the NOTICE file distributed with this work for additional information regarding copyright ownership.  The ASF licenses this file to You under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance with the License.',
+  ],
+  [
+    'LGPL-2.1-or-later',
+    'This file is part of the GNU C Library.\n\nThe GNU C Library is free software; you can redistribute it and/or modify it under the terms of the GNU Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) any later version.',
+  ],
+  ['MIT OR GPL-2.0-only', 'Dual licensed under the MIT or GPL Version 2 licenses.'],
+  [
+    'GPL-2.0-only',
+    'This program is free software; you can redistribute it and/or modify it under the terms of version 2 of the GNU General Public License as published by the Free Software Foundation.',
+  ],
+  ['GPL-2.0-or-later', 'Released under the terms of the GNU General Public License, version 2 or any later version.'],
+  ['GPL-3.0-only', 'Licensed under GPLv3.'],
+  ['LGPL-2.1-or-later', 'Licensed under the LGPL v2.1+'],
+  ['OSL-3.0', 'Licensed under the Open Software License version 3.0'],
+  ['MPL-2.0', 'This program is licensed under the Mozilla Public License 2.0.'],
+  ['CC-BY-SA-3.0', 'This file is licensed under the Creative Commons Attribution-ShareAlike 3.0 Unported License.'],
+  ['AFL-2.1', 'Licensed under the Academic Free License version 2.1'],
+  ['EPL-2.0', 'Licensed under the Eclipse Public License 2.0'],
+  [
+    'Apache-2.0',
+    'Copyright 2015 The TensorFlow Authors. All Rights Reserved.\n\nLicensed under the Apache License, Version 2.0 (the "License");\nyou may not use this file except in compliance with the License.',
+  ],
+  ['BSD-2-Clause', 'Licensed under the Simplified BSD License'],
+  ['BSD-3-Clause', 'This software may be distributed under the terms of the BSD license. See README for more details.'],
+  ['Zlib', 'This file is distributed under the zlib/libpng license.'],
+  ['GPL-2.0-only', 'This file is released under the GPLv2.'],
+  ['GPL-2.0-only', 'This file is licensed under the GPL-2.0 license.'],
+  [
+    'GPL-2.0-or-later',
+    'This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; either version 2, or (at your option) any later version.',
+  ],
+  [
+    'LGPL-2.0-or-later',
+    'This library is free software; you can redistribute it and/or modify it under the terms of the GNU Library General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.',
+  ],
+  ['Apache-2.0', 'SPDX-FileCopyrightText: 2020 Jane Doe\n\nThis file is licensed under the Apache License 2.0.'],
+  ['Unlicense', 'This is free and unencumbered software released into the public domain.'],
+  ['ISC', 'Copyright (c) 2015, Jane Doe. Released under the ISC license.'],
+  ['Artistic-2.0', 'This library is free software; you can redistribute it and/or modify it under the terms of the Artistic License 2.0.'],
+  [
+    'CC0-1.0',
+    'To the extent possible under law, the author(s) have dedicated all copyright and related and neighboring rights to this software to the public domain worldwide. This software is distributed without any warranty. You should have received a copy of the CC0 Public Domain Dedication along with this software. If not, see <http://creativecommons.org/publicdomain/zero/1.0/>.',
+  ],
+  ['BlueOak-1.0.0', 'Licensed under the Blue Oak Model License 1.0.0.'],
+  ['0BSD', 'Licensed under the Zero-Clause BSD license.'],
+  ['MIT-0', 'Licensed under the MIT No Attribution license.'],
+  [
+    'Apache-2.0 WITH LLVM-exception',
+    'Part of the LLVM Project, under the Apache License v2.0 with LLVM Exceptions.\nSee https://llvm.org/LICENSE.txt for license information.\nSPDX-License-Identifier: Apache-2.0 WITH LLVM-exception',
+  ],
+  ['BSL-1.0', '//  Use, modification and distribution are subject to the Boost Software License, Version 1.0. (See accompanying file LICENSE_1_0.txt or copy at http://www.boost.org/LICENSE_1_0.txt)'],
+  ['MIT', 'Licensed under the Expat license.'],
+  ['GPL-3.0-or-later', 'License: GPL-3+'],
+  ['GPL-2.0-or-later', 'License: GPLv2+'],
+  ['LGPL-3.0-or-later', 'Licensed under the GNU LGPL v3 or later.'],
+  ['AGPL-3.0-only', 'Licensed under the GNU Affero General Public License v3.0.'],
+  ['MPL-2.0', 'Licensed under MPL 2.0.'],
+];
+
+test('short notices in line comments read as their licence', () => {
+  for (const [id, notice] of NOTICES) assert.equal(detectText(`// ${notice.split('\n').join('\n// ')}\n`)?.expression, id, notice);
+});
