@@ -30,7 +30,7 @@ const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
 const GNU =
-  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
+  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or (?:any )?(?:later|newer|higher|above|greater)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['general public license', 'gnu public license', 'documentation license', 'gpl', 'fdl'];
@@ -57,7 +57,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?later(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));

@@ -143,3 +143,40 @@ const NOTICES: [string, string][] = [
 test('short notices in line comments read as their licence', () => {
   for (const [id, notice] of NOTICES) assert.equal(detectText(`// ${notice.split('\n').join('\n// ')}\n`)?.expression, id, notice);
 });
+
+/** -only and -or-later as SPDX and ScanCode read GNU wording: a version alone is that version only. */
+const VERSIONS: [string, string][] = [
+  ['GPL-2.0-or-later', 'Licensed under the GPLv2 or later.'],
+  ['GPL-2.0-only', 'Licensed under the GNU GPL v2 only.'],
+  ['GPL-3.0-only', 'This file is distributed under version 3 of the GNU General Public License.'],
+  ['GPL-2.0-or-later', 'under the GNU General Public License, version 2, or any later version'],
+  ['LGPL-2.1-or-later', 'Licensed under the GNU LGPL 2.1 or newer.'],
+  ['GPL-2.0-or-later', 'Licensed under the GPL version 2 or higher.'],
+  ['GPL-2.0-or-later', 'Licensed under the GPL version 2 or above.'],
+  ['GPL-3.0-or-later', 'Licensed under GPL-3.0-or-later.'],
+  ['GPL-2.0-only', 'Licensed under GPL-2.0.'],
+  ['GPL-2.0-or-later', 'Licensed under GPL-2.0+.'],
+  [
+    'LGPL-2.1-only',
+    'This library is free software; you can redistribute it and/or modify it under the terms of the GNU Lesser General Public License version 2.1 as published by the Free Software Foundation.',
+  ],
+  [
+    'GPL-2.0-only',
+    'This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License version 2 as published by the Free Software Foundation. Note that version 3 of the GPL does not apply.',
+  ],
+  [
+    'GPL-2.0-or-later',
+    'This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version. You should have received a copy of the GNU General Public License along with this program; see the file COPYING. If not, see version 3 at <http://www.gnu.org/licenses/>.',
+  ],
+  [
+    'GPL-1.0-or-later',
+    'This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; either version 1, or (at your option) any later version.',
+  ],
+  ['AGPL-3.0-only', 'Licensed under the AGPLv3.'],
+  ['LGPL-3.0-or-later', 'Licensed under the LGPLv3+.'],
+  ['GPL-3.0-only', 'GPL v3'],
+];
+
+test('GNU versions: only, or later (later, newer, higher, above, +), and a version named but not granted', () => {
+  for (const [id, notice] of VERSIONS) assert.equal(detectText(`# ${notice}\n`)?.expression, id, notice);
+});
