@@ -1,7 +1,7 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
-import { isVariantOf, preferBase } from './relatives.js';
+import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { namedAt } from './titles.js';
 import { candidates, indexText, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
@@ -46,6 +46,8 @@ export interface MatchOptions {
 export const DEFAULT_THRESHOLD = 0.88;
 /** A window explains clearly more of the text when it shares this many times the bigrams. */
 const MORE_TEXT = 1.1;
+/** Share of a containing licence's own bigrams its window must hold to beat the licence it contains. */
+const OWN_PART = 0.5;
 /** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
 const REFINED = 8;
 /** Windows scoring below this by bigrams are too far from the licence to be a copy of it. */
@@ -206,7 +208,17 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const topId = corpus.licenses[top.index].id;
   const topCommon = Math.max(top.common, ...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
   const wider = partialOnly ? passing : [...passing, ...partial(corpus, windows).filter((c) => c.start <= top.start && c.end >= top.end)];
-  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+  // ... or one whose text holds the best one's and whose own part is in the window too (NPL-1.1's
+  // amendments above the MPL-1.1 it contains): it passes, covers the best window, and holds at
+  // least half of the bigrams only it has
+  const holdsItsOwn = (c: Candidate) =>
+    c.score >= threshold &&
+    c.start <= top.start &&
+    c.end >= top.end &&
+    c.common > topCommon &&
+    corpus.licenses[c.index].bigramCount > corpus.licenses[top.index].bigramCount &&
+    variantEvidence(corpus.licenses[c.index], corpus.licenses[top.index], ids, c.start, c.end) >= OWN_PART;
+  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
   let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;

@@ -56,3 +56,13 @@ test('a name inside the text its title heads is a quote of that text, not a gran
   assert.equal(detectText(head('copyleft-next-0.3.1', 0.4))?.expression, 'copyleft-next-0.3.1');
   assert.equal(detectText(head('EUPL-1.2', 0.4))?.expression, 'EUPL-1.2');
 });
+
+test('a licence whose text holds another is one licence when its own part is there too', () => {
+  // NPL-1.1 is its amendments followed by MPL-1.1: re-wrapped in a comment (no exact match), the
+  // MPL-1.1 window scores a little higher, yet the NPL-1.1 window holds NPL's own words as well
+  const words = spdx['NPL-1.1'].licenseText.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += 10) lines.push(` * ${words.slice(i, i + 10).join(' ')}`);
+  assert.equal(detectText(`/*\n${lines.join('\n')}\n */\n`)?.expression, 'NPL-1.1');
+  assert.equal(detectText(spdx['MPL-1.1'].licenseText)?.expression, 'MPL-1.1');
+});
