@@ -2,6 +2,7 @@ import { conjunction, normalizeExpression } from './expression.js';
 import { findExceptions, withExceptions } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
+import { grantedNotices } from './grants.js';
 import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions } from './match.js';
 import { licenseWords } from './normalize.js';
@@ -60,7 +61,9 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
   const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
-  const notices = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
+  const named = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
+  // beside a licence (a text, a grant, a title) another one's name counts only when granted
+  const notices = grantedNotices(rest, named, texts.length > 0);
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
   if (notice) parts.push(notice);

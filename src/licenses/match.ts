@@ -1,7 +1,7 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
 import { licenseWords } from './normalize.js';
-import { isVariantOf, preferBase } from './relatives.js';
+import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { namedAt } from './titles.js';
 import { candidates, indexText, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
@@ -46,6 +46,8 @@ export interface MatchOptions {
 export const DEFAULT_THRESHOLD = 0.88;
 /** A window explains clearly more of the text when it shares this many times the bigrams. */
 const MORE_TEXT = 1.1;
+/** Share of a containing licence's own bigrams its window must hold to beat the licence it contains. */
+const OWN_PART = 0.5;
 /** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
 const REFINED = 8;
 /** Windows scoring below this by bigrams are too far from the licence to be a copy of it. */
@@ -113,6 +115,38 @@ function partial(corpus: LicenseCorpus, windows: Candidate[], min = PARTIAL_MIN)
     .map((c) => ({ ...c, score: c.common / c.size }));
 }
 
+/** A short licence's partial copy needs this many bigrams ... */
+const SHORT_PARTIAL_MIN = 40;
+/** ... nearly nothing else in its window ... */
+const SHORT_PARTIAL_PRECISION = 0.95;
+/** ... and no other licence sharing this share of them (MIT's disclaimer is a dozen licences'). */
+const DISTINCT = 0.9;
+
+/**
+ * Partial copies of short licences (60% of an HPND or zlib text), which the 100-bigram floor of
+ * `partial` leaves unread: only when no other licence in the whole corpus holds nearly as many
+ * of the window's bigrams, so a paragraph that many licences share (MIT's disclaimer, BSD's
+ * first clause) names none of them.
+ */
+function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
+  const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
+  return found.filter((c) => distinct(corpus, text, c));
+}
+
+/** Whether the licence of `c` is the only one holding nearly all of the bigrams its window shares with it. */
+function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
+  const counts = new Int32Array(corpus.licenses.length);
+  const seen = new Set<number>();
+  for (let i = c.start; i < c.end - 1; i++) {
+    const d = text.bigram[i];
+    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
+    seen.add(d);
+    for (const l of text.post[d] ?? []) counts[l]++;
+  }
+  const id = corpus.licenses[c.index].id;
+  return counts.every((n, l) => n < DISTINCT * c.common || corpus.licenses[l].id === id);
+}
+
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;
   for (let i = 0; i < lic.words.length; i++) if (words[c.start + i] !== lic.words[i]) return false;
@@ -163,6 +197,7 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
   if (partialOnly) passing = partial(corpus, windows);
+  if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
@@ -173,7 +208,17 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const topId = corpus.licenses[top.index].id;
   const topCommon = Math.max(top.common, ...passing.filter((c) => corpus.licenses[c.index].id === topId).map((c) => c.common));
   const wider = partialOnly ? passing : [...passing, ...partial(corpus, windows).filter((c) => c.start <= top.start && c.end >= top.end)];
-  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT).reduce((a, b) => (b.common > a.common ? b : a), top);
+  // ... or one whose text holds the best one's and whose own part is in the window too (NPL-1.1's
+  // amendments above the MPL-1.1 it contains): it passes, covers the best window, and holds at
+  // least half of the bigrams only it has
+  const holdsItsOwn = (c: Candidate) =>
+    c.score >= threshold &&
+    c.start <= top.start &&
+    c.end >= top.end &&
+    c.common > topCommon &&
+    corpus.licenses[c.index].bigramCount > corpus.licenses[top.index].bigramCount &&
+    variantEvidence(corpus.licenses[c.index], corpus.licenses[top.index], ids, c.start, c.end) >= OWN_PART;
+  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
   let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;

@@ -41,7 +41,7 @@ const CENSORED = /([a-z])\*([a-z])/gi;
 const STAR = 'xxstarxx';
 /** Words too common to gate a rule on. */
 const COMMON = new Set('the a an of and or for license licence public software source open free agreement notice version v general documentation terms use data'.split(' '));
-const GRANT = String.raw`(?:\bunder (?:the |a |an )?|\bterms of (?:the |a )?|\bsubject to (?:the )?|^)`;
+const GRANT = String.raw`(?:\b(?:under|terms(?: and conditions)? of|subject to) (?:the |a |an )?|^)`;
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -30,7 +30,7 @@ const V = '(?:version |v ?|ver )?';
 
 /** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
 const GNU =
-  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or later| or any later version|\+)?\b)/g;
+  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or (?:any )?(?:later|newer|higher|above|greater)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['general public license', 'gnu public license', 'documentation license', 'gpl', 'fdl'];
@@ -57,7 +57,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?later(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
@@ -126,7 +126,8 @@ const RULES: Rule[] = [
   },
   { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
-    pattern: /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
+    pattern:
+      /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under|licensed) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
     id: () => 'MIT',
     words: ['mit'],
   },
@@ -141,6 +142,9 @@ const RULES: Rule[] = [
     id: (m) => `CDDL-${m[1] ?? m[2]}`,
     words: ['common', 'cddl'],
   },
+  // the OpenSolaris header grants the CDDL by name alone ("subject to the terms of the Common
+  // Development and Distribution License (the "License")"): its first version, as ScanCode reads it
+  { pattern: /\b(?:under|terms of|subject to) (?:the )?common development and distribution license(?! (?:cddl )?(?:version |v ?)?1\.1)\b/g, id: () => 'CDDL-1.0', words: ['common'] },
   { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0', words: ['boost'] },
   { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0', words: ['artistic'] },
   { pattern: /\bisc license\b/g, id: () => 'ISC', words: ['isc'] },
@@ -149,7 +153,10 @@ const RULES: Rule[] = [
   { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby', words: ['ruby'] },
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
   { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
-  { pattern: /\bzlib license\b/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\b(?:zero clause bsd|bsd zero clause|0 clause bsd)\b/g, id: () => '0BSD', words: ['zero', '0 clause'] },
+  // the Unlicense's opening sentence, which projects quote alone as their notice
+  { pattern: /\bfree and unencumbered software released into the public domain\b/g, id: () => 'Unlicense', words: ['unencumbered'] },
   { pattern: /\bpython software foundation license\b/g, id: () => 'PSF-2.0', words: ['python'] },
   // iMatix's Standard Function Library names its licence by the title of its text
   { pattern: /\bsfl license agreement\b/g, id: () => 'iMatix', words: ['sfl'] },
