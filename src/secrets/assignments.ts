@@ -251,7 +251,8 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     const length = t - open - 1;
     const closes = t < text.length && text.charCodeAt(t) === quote;
     // letters and digits, or both cases and a separator (a prefixed token with no digit: `sm_aat_YzKURqGcdFhgEsTG`)
-    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14;
+    // or, 24 characters or more, both cases alone (random letters: `hf` + 34 of them)
+    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14 || ((kinds & 6) === 6 && length >= 24);
     if (closes && candidate && length >= 16 && length <= MAX_LITERAL) visit(open + 1, t);
     // a literal that closed here is done; otherwise this quote may close an earlier-opened string, go on after it
     const from = closes ? t + 1 : open + 1;
