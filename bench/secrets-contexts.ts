@@ -3,7 +3,7 @@
  * given in the usual places a credential is written: JSON, YAML, TOML, XML, INI, .env, shell,
  * HCL, Dockerfile, Kubernetes secrets, URLs, command-line flags, code constants and calls. The
  * values are the kind a reader cannot tell from an id alone (hex of a digest's length, short
- * base62, lower-case base36, letters), so the name and its context decide. Each context is also
+ * base62, lower-case base36, letters of both or one case), so the name and its context decide. Each context is also
  * written with an id-like name (`build_id`, `commitSha`): those must not be flagged. Prints the
  * share found per context and per value kind; `-v` prints the misses. Not a test: a tool for
  * finding general weaknesses (the precision check is node_modules/, `npm run accuracy -- secrets`).
@@ -29,6 +29,7 @@ const VALUES: Record<string, () => string> = {
   base62x16: () => draw(DIGITS + LOWER + LOWER.toUpperCase(), 16),
   base36x20: () => draw(DIGITS + LOWER, 20),
   letters24: () => draw(LOWER + LOWER.toUpperCase(), 24),
+  lower20: () => draw(LOWER, 20),
 };
 
 /** Names a credential goes by, in the spellings of each context (snake, camel, upper). */

@@ -25,6 +25,7 @@ const NOT_A_SETTER = /^(?:get|has|is|find|load|fetch|read|delete|remove|clear|re
  * it, if any; with `secretOnly`, only where a secret word occurs shortly before (the cheap test first).
  */
 export function literalName(text: string, quote: number, secretOnly = true): string | undefined {
+  if (!mayBeNamed(text, quote)) return undefined;
   const before = text.slice(Math.max(0, quote - WINDOW), quote);
   if (secretOnly && !SECRET_WORD.test(before)) return undefined;
   const arrow = ARROW.exec(before);
@@ -34,4 +35,24 @@ export function literalName(text: string, quote: number, secretOnly = true): str
   const call = CALL.exec(before);
   if (call && !NOT_A_SETTER.test(call[1])) return call[1];
   return undefined;
+}
+
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+
+/**
+ * The character test that spares nearly every literal the patterns above: what precedes the
+ * quote, blanks aside, must be `(` after a name, `,` after a quote, `<-`, or `=` after `]`.
+ */
+function mayBeNamed(text: string, quote: number): boolean {
+  let p = quote - 1;
+  while (p >= 0 && isBlank(text.charCodeAt(p))) p--;
+  if (p < 1) return false;
+  const c = text.charCodeAt(p);
+  if (c === 40) return /[\w$]/.test(text[p - 1]); // '(' after a name
+  if (c === 45) return text.charCodeAt(p - 1) === 60; // '<-'
+  if (c !== 44 && c !== 61) return false;
+  let q = p - 1;
+  while (q >= 0 && isBlank(text.charCodeAt(q))) q--;
+  const d = text.charCodeAt(q);
+  return c === 44 ? d === 34 || d === 39 : d === 93; // '"name",' or '] ='
 }

@@ -3,7 +3,7 @@
  * naming the kind of credential and a random body. Providers we have no rule for (their formats
  * change and multiply) are found by these shapes; a provider's own rule in rules.ts is exact.
  */
-import { looksRandom } from './entropy.js';
+import { caseSwitchRate, looksRandom } from './entropy.js';
 import { isHexDigest, isUuid } from './filters.js';
 import { wordCoverage } from './words.js';
 
@@ -25,13 +25,20 @@ const isHex = (s: string): boolean => /^[0-9a-f]+$/i.test(s);
  */
 const SHORT_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-]/;
 const TWO_PART_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-][A-Za-z0-9]{1,7}[_.~-]/;
+/** A part that reads as a word, an upper-case word or a number (`Declare`, `method`, `GPIO`, `90023`). */
+const PLAIN_PART = /^(?:[A-Z]?[a-z]*|[A-Z]*|[0-9]*)$/;
 
 /** A prefix, a separator, and a random body of 16 characters or more, under any reading of the prefix. */
 export function prefixedToken(value: string): boolean {
   const greedy = TOKEN_PREFIX.exec(value)?.[0];
   if (greedy === undefined) return false;
   if (tokenBody(greedy, value.slice(greedy.length))) return true;
-  // other readings only where the value has another separator to cut at (most literals have one)
+  // other readings only where most parts are not plain words or numbers (message keys such as
+  // `Declare_method_0_90023`, snake_case names: the bulk of literals that get this far)
+  const parts = value.split(/[_.~-]/);
+  let plain = 0;
+  for (const part of parts) if (PLAIN_PART.test(part)) plain++;
+  if (plain * 2 > parts.length + 1) return false;
   for (const re of [SHORT_PREFIX, TWO_PART_PREFIX]) {
     const prefix = re.exec(value)?.[0];
     if (prefix !== undefined && prefix !== greedy && tokenBody(prefix, value.slice(prefix.length))) return true;
@@ -75,7 +82,8 @@ export function randomKey(value: string): boolean {
   if (/[.~]/.test(value) && (/[+/=]|\d\.\d/.test(value) || value.replace(/[^.~]/g, '').length * 8 > value.length)) return false;
   if (isHexDigest(value) || isHex(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
   // a random base52 string of 24 letters or more has the case changes looksRandom asks of a string without digits
-  if (!/[0-9]/.test(value) && value.length < 24) return false;
+  // (tested first: quoted camelCase identifiers of 24 letters or more are common and fail it)
+  if (!/[0-9]/.test(value) && (value.length < 24 || caseSwitchRate(value) < 1 / 3)) return false;
   return looksRandom(value, 0.9, 20) && wordCoverage(value) < 0.3;
 }
 
