@@ -27,6 +27,8 @@ const SHORT_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-]/;
 const TWO_PART_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-][A-Za-z0-9]{1,7}[_.~-]/;
 /** A part that reads as a word, an upper-case word or a number (`Declare`, `method`, `GPIO`, `90023`). */
 const PLAIN_PART = /^(?:[A-Z]?[a-z]*|[A-Z]*|[0-9]*)$/;
+/** A part that reads as a word of four letters or more (`icelake`, `numpy`): random parts seldom do. */
+const WORD_PART = /^[A-Z]?[a-z]{3,}$/;
 
 /** A prefix, a separator, and a random body of 16 characters or more, under any reading of the prefix. */
 export function prefixedToken(value: string): boolean {
@@ -59,13 +61,13 @@ function tokenBody(prefix: string, body: string): boolean {
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
   if (longest.length >= 12 && randomBody(prefix, body)) return true;
   if (longest.length >= 16 && longest.length < body.length && body.length - longest.length <= 9 && isHex(longest) && randomBody(prefix, longest)) return true;
-  if (parts.length < 2 || longest.length >= 12 || longest.length < 6) return false;
+  if (parts.length < 2 || longest.length >= 12 || longest.length < 6 || parts.some((p) => WORD_PART.test(p))) return false;
   const joined = parts.join('');
   // a separator every five characters or fewer, as in a random URL-safe string, not a run of short words
   if ((parts.length - 1) * 5 > joined.length || joined.length < 16) return false;
   // most parts mix letters with digits or both cases, as random parts do and identifiers' words (`reduce_minmax_f64`) do not
   const mixed = parts.filter((p) => /[A-Za-z]/.test(p) && (/[0-9]/.test(p) || (/[a-z]/.test(p) && /[A-Z]/.test(p)))).length;
-  return mixed * 2 >= parts.length && /[0-9]/.test(joined) && randomBody(prefix, joined) && wordCoverage(body) < 0.3;
+  return mixed * 2 >= parts.length && /[0-9]/.test(joined) && randomBody(prefix, joined) && wordCoverage(body) < 0.2;
 }
 
 /** A body that is random and no digest or UUID. */
@@ -78,8 +80,8 @@ function randomBody(prefix: string, body: string): boolean {
 /** A mixed-case string with no name to go by: a key when long, base64-like and plainly random. */
 export function randomKey(value: string): boolean {
   if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_.~-]+$/.test(value)) return false;
-  // `.` and `~` of the URL-safe alphabet (no `+` `/` `=`: not paths), scattered, not the dots of a qualified name or a version
-  if (/[.~]/.test(value) && (/[+/=]|\d\.\d/.test(value) || value.replace(/[^.~]/g, '').length * 8 > value.length)) return false;
+  // `.` and `~` of the URL-safe alphabet (no `+` `/` `=`: not paths), scattered, not the dots of a qualified name (`numpy.PyArray_New1`) or a version
+  if (/[.~]/.test(value) && (/[+/=]|\d\.\d/.test(value) || value.replace(/[^.~]/g, '').length * 8 > value.length || value.split(/[._~-]/).some((p) => WORD_PART.test(p)))) return false;
   if (isHexDigest(value) || isHex(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
   // a random base52 string of 24 letters or more has the case changes looksRandom asks of a string without digits
   // (tested first: quoted camelCase identifiers of 24 letters or more are common and fail it)
