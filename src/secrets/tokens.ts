@@ -25,8 +25,8 @@ const isHex = (s: string): boolean => /^[0-9a-f]+$/i.test(s);
  */
 const SHORT_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-]/;
 const TWO_PART_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-][A-Za-z0-9]{1,7}[_.~-]/;
-/** A part that reads as a word, an upper-case word or a number (`Declare`, `method`, `GPIO`, `90023`). */
-const PLAIN_PART = /^(?:[A-Z]?[a-z]*|[A-Z]*|[0-9]*)$/;
+/** A part that reads as a word, camelCase words, an upper-case word or a number (`Declare`, `defineProperty`, `GPIO`, `90023`). */
+const PLAIN_PART = /^(?:[A-Z]?[a-z]*(?:[A-Z][a-z]+)*|[A-Z]*|[0-9]*)$/;
 /** A part that reads as a word of four letters or more (`icelake`, `numpy`): random parts seldom do. */
 const WORD_PART = /^[A-Z]?[a-z]{3,}$/;
 
