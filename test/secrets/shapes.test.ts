@@ -96,3 +96,28 @@ test('a Dockerfile ENV line without = holds its value after a blank', () => {
   assert.deepEqual(flagged(text), [key]);
   assert.deepEqual(flagged(`FROM node:20\nENV BUILD_ID ${key}\n`), []);
 });
+
+test('a typed declaration names its value: name: Type = "…"', () => {
+  const key = 'a3f9c2e7b1d84f6a9c0e2b7d5f1a8c3e';
+  for (const text of [`const apiToken: string = "${key}";`, `API_TOKEN: str = "${key}"`, `const API_TOKEN: &str = "${key}";`, `val clientSecret: String = "${key}"`]) {
+    assert.deepEqual(flagged(text), [key], text);
+  }
+  // an id stays an id when typed, and a header's `Name: a=b` is no annotation
+  const letters = 'QwErTyUiOpAsDfGhJkLzXcVbNm';
+  assert.deepEqual(flagged(`const buildId: string = "${letters}";`), []);
+  assert.deepEqual(flagged('Public-Key-Pins: pin-sha256="K87oWBWM9UZfyddvDfoxL+8lpNyoUB2ptGtn0fv6G2Q="; max-age=0'), []);
+});
+
+test('JSON or code written as a string: its own escaped-quote assignments are read, the rest stays byte-identical', () => {
+  const key = 'a3f9c2e7b1d84f6a9c0e2b7d5f1a8c3e';
+  const text = `const body = "{\\"apiToken\\": \\"${key}\\", \\"region\\": \\"eu-west-1\\"}";\nsend(body);\n`;
+  const spans = generic.find(text);
+  assert.deepEqual(
+    spans.map((s) => text.slice(s.start, s.end)),
+    [key],
+  );
+  assert.equal(text.slice(0, spans[0].start) + '<KEY>' + text.slice(spans[0].end), text.replace(key, '<KEY>'));
+  // an id in the same place is left alone, and a plain string holding quotes is no assignment
+  assert.deepEqual(flagged(`const body = "{\\"requestId\\": \\"${key}\\"}";`), []);
+  assert.deepEqual(flagged('const msg = "say \\"hello\\": it works";'), []);
+});
