@@ -147,7 +147,8 @@ function readAssignment(text: string, opStart: number, after: number, resume: nu
 }
 
 function hasEscapedQuote(text: string, from: number, to: number): boolean {
-  for (let at = text.indexOf('\\', from); at >= 0 && at < to - 1; at = text.indexOf('\\', at + 2)) if (isQuote(text.charCodeAt(at + 1))) return true;
+  // a loop over the value (400 characters at most): indexOf would search on past its end
+  for (let t = from; t < to - 1; t++) if (text.charCodeAt(t) === 92 && isQuote(text.charCodeAt(t + 1))) return true;
   return false;
 }
 
