@@ -32,8 +32,11 @@ const BODIES: Record<string, string> = {
   base64url: DIGITS + LOWER + UPPER + '-_',
   letters: LOWER + UPPER,
   'url-safe~': DIGITS + LOWER + UPPER + '-_.~',
+  base64: DIGITS + LOWER + UPPER + '+/',
 };
 const LENGTHS = [16, 20, 24, 32, 40, 48, 64];
+/** Padding as base64 ends a body whose length is not a multiple of four. */
+const pad = (bodyName: string, b: string): string => (bodyName === 'base64' && b.length % 4 !== 0 ? b + '='.repeat(4 - (b.length % 4)) : b);
 
 /** A short lower-case provider name: a consonant-vowel syllable or two and a letter (`dop`, `sntr`, `pscale`). */
 const word = (): string => {
@@ -44,7 +47,7 @@ const word = (): string => {
   return w + c[rand(c.length)];
 };
 
-const FAMILIES: Record<string, (body: string) => string> = {
+const FAMILIES: Record<string, (body: string, alphabet: string) => string> = {
   word_: (b) => `${word()}_${b}`,
   'word-': (b) => `${word()}-${b}`,
   word_kind_: (b) => `${word()}_${['live', 'test', 'pat', 'api', 'sk'][rand(5)]}_${b}`,
@@ -61,6 +64,15 @@ const FAMILIES: Record<string, (body: string) => string> = {
   'w.p1.p2': (b) => `${word()}${rand(10)}.${b.slice(0, Math.ceil(b.length / 3))}.${b.slice(Math.ceil(b.length / 3))}`,
   'p1.wordv1.p2': (b) => `${b.slice(0, 14)}.${word()}v1.${b.slice(14)}`,
   suffix: (b) => `${b}_${word()}`,
+  // the shapes below widen the first fifteen: more ways providers build a token around its random body
+  word_crc: (b) => `${word()}_${b}_${draw(DIGITS + LOWER + UPPER, 6)}`,
+  'w.w.': (b) => `${word().slice(0, 2)}.${word().slice(0, 2)}.${b}`,
+  'l.': (b) => `${LOWER[rand(26)]}.${b}`,
+  'WORD_KIND-': (b) => `${word().toUpperCase()}${['SEC', 'PUB', 'SK'][rand(3)]}K_${['TEST', 'LIVE'][rand(2)]}-${b}`,
+  'WORD-p1-p2': (b) => `${word().toUpperCase()}-${b.slice(0, Math.floor(b.length / 2))}-${b.slice(Math.floor(b.length / 2))}`,
+  'word-k-p1-p2': (b) => `${word()}-${LOWER[rand(26)]}${rand(10)}${word().slice(0, 2)}-${b.slice(0, Math.floor(b.length / 2))}-${b.slice(Math.floor(b.length / 2))}`,
+  'p-8-8': (b, a) => `${b}-${draw(a, 8)}-${draw(a, 8)}`,
+  WORD9glued: (b) => `${word().toUpperCase().slice(0, 2)}${draw(DIGITS, 4 + rand(4))}${b}`,
   'hook-url': (b) => `https://hooks.${word()}.com/services/${b}`,
   'webhook-url': (b) => `https://api.${word()}.io/webhooks/${rand(1e9)}/${b}`,
 };
@@ -83,7 +95,7 @@ function main(): void {
     for (const [bodyName, alphabet] of Object.entries(BODIES)) {
       for (const length of LENGTHS) {
         for (let i = 0; i < 10; i++) {
-          const token = make(draw(alphabet, length));
+          const token = make(pad(bodyName, draw(alphabet, length)), alphabet);
           const hit = generic.find(JSON.stringify(token)).length > 0;
           for (const [map, key] of [
             [perFamily, family],

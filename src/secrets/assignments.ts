@@ -114,6 +114,9 @@ function readAssignment(text: string, opStart: number, after: number, resume: nu
   let quote = text.charCodeAt(j);
   if (isQuote(quote)) j--;
   else quote = 0;
+  // a name in escaped quotes, inside a string literal (`"{\"apiKey\": …}"`)
+  const escaped = quote !== 0 && j >= 0 && text.charCodeAt(j) === 92;
+  if (escaped) j--;
   const nameEnd = j + 1;
   while (j >= 0 && is(text.charCodeAt(j), NAME)) j--;
   const nameStart = j + 1;
@@ -122,7 +125,7 @@ function readAssignment(text: string, opStart: number, after: number, resume: nu
   if (quote !== 0) {
     // the opening quote, and before it no name character (the pattern's look-behind)
     if (nameStart === 0 || text.charCodeAt(nameStart - 1) !== quote) return 0;
-    if (nameStart >= 2 && is(text.charCodeAt(nameStart - 2), NAME)) return 0;
+    if (escaped ? text.charCodeAt(nameStart - 2) !== 92 : nameStart >= 2 && is(text.charCodeAt(nameStart - 2), NAME)) return 0;
   }
   if ((quote !== 0 ? nameStart - 1 : nameStart) < resume) return 0;
   // value, forwards
@@ -133,21 +136,69 @@ function readAssignment(text: string, opStart: number, after: number, resume: nu
   if (value === undefined && tagged !== k) value = readValue(text, k); // the tag read as the value itself
   if (value === undefined) return 0;
   const [valueStart, valueEnd, quoted] = value;
-  if (secretName(text, nameStart, nameEnd) || base64Run(text, valueStart, valueEnd) >= ANY_NAME_MIN) {
-    visit({ name: text.slice(nameStart, nameEnd), value: text.slice(valueStart, valueEnd), quoted, start: valueStart, end: valueEnd });
+  // `name: Type = value`: what was read is the type, the name precedes it
+  const [ns, ne] = (after === opStart + 1 && text.charCodeAt(opStart) === 61 && quote === 0 && annotatedName(text, nameStart, nameEnd)) || [nameStart, nameEnd];
+  if (secretName(text, ns, ne) || base64Run(text, valueStart, valueEnd) >= ANY_NAME_MIN) {
+    visit({ name: text.slice(ns, ne), value: text.slice(valueStart, valueEnd), quoted, start: valueStart, end: valueEnd });
+  } else if (quoted && hasEscapedQuote(text, valueStart, valueEnd)) {
+    return valueStart; // JSON or code written as a string (`"{\"apiKey\": \"…\"}"`): its own assignments are read too
   }
   return quoted ? valueEnd + 1 : valueEnd;
+}
+
+function hasEscapedQuote(text: string, from: number, to: number): boolean {
+  // a loop over the value (400 characters at most): indexOf would search on past its end
+  for (let t = from; t < to - 1; t++) if (text.charCodeAt(t) === 92 && isQuote(text.charCodeAt(t + 1))) return true;
+  return false;
+}
+
+/** String types a secret is declared with (a header's `Name: a=b` is no annotation). */
+const STRING_TYPE = /^(?:str|string|String|Str|SecretStr|SecretString|Text|CharSequence|bytes|Bytes|Any|any)$/;
+const STRING_TYPE_SOURCE = STRING_TYPE.source.slice(1, -1);
+
+/**
+ * The name annotated with the type that starts at `typeStart` (`apiKey: string`, `API_KEY: str`,
+ * `API_KEY: &str`, `val apiKey: String`): [start, end], or undefined where no `name:` precedes it.
+ */
+function annotatedName(text: string, typeStart: number, typeEnd: number): [number, number] | undefined {
+  if (!STRING_TYPE.test(text.slice(typeStart, typeEnd))) return undefined;
+  let j = typeStart - 1;
+  if (j >= 0 && text.charCodeAt(j) === 38) j--; // Rust's &str
+  for (let b = 0; b < 3 && j >= 0 && isBlank(text.charCodeAt(j)); b++) j--;
+  if (j < 1 || text.charCodeAt(j) !== 58 || text.charCodeAt(j - 1) === 58) return undefined; // ':' but not '::'
+  j--;
+  for (let b = 0; b < 3 && j >= 0 && isBlank(text.charCodeAt(j)); b++) j--;
+  const end = j + 1;
+  while (j >= 0 && is(text.charCodeAt(j), NAME)) j--;
+  const start = j + 1;
+  return end - start > 0 && end - start <= 81 && is(text.charCodeAt(start), NAME_START) ? [start, end] : undefined;
 }
 
 /** The value at `k`: [start, end, quoted], a quoted one first, or undefined. */
 function readValue(text: string, k: number): [number, number, boolean] | undefined {
   const open = k < text.length ? text.charCodeAt(k) : 0;
+  if (open === 92 && isQuote(text.charCodeAt(k + 1))) return escapedValue(text, k);
   if (isQuote(open)) {
     const end = closingQuote(text, k + 1, open);
     return end < 0 ? undefined : [k + 1, end, true];
   }
   const end = bareValueEnd(text, k);
   return end < 0 ? undefined : [k, end, false];
+}
+
+/**
+ * A value quoted with escaped quotes inside a string literal (`"{\"apiKey\": \"…\"}"`, JSON or
+ * code written as a string): from `\"` to the next `\"` on the line, 1–400 characters without
+ * a backslash, or undefined.
+ */
+function escapedValue(text: string, k: number): [number, number, boolean] | undefined {
+  const quote = text.charCodeAt(k + 1);
+  for (let t = k + 2; t < text.length && t - k - 2 <= 400; t++) {
+    const c = text.charCodeAt(t);
+    if (c === 92) return text.charCodeAt(t + 1) === quote && t > k + 2 ? [k + 2, t, true] : undefined;
+    if (c === 10 || c === 13 || c === quote) return undefined;
+  }
+  return undefined;
 }
 
 /** After a YAML tag (`!!binary `), else where it was. */
@@ -251,7 +302,8 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     const length = t - open - 1;
     const closes = t < text.length && text.charCodeAt(t) === quote;
     // letters and digits, or both cases and a separator (a prefixed token with no digit: `sm_aat_YzKURqGcdFhgEsTG`)
-    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14;
+    // or, 24 characters or more, both cases alone (random letters: `hf` + 34 of them)
+    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14 || ((kinds & 6) === 6 && length >= 24);
     if (closes && candidate && length >= 16 && length <= MAX_LITERAL) visit(open + 1, t);
     // a literal that closed here is done; otherwise this quote may close an earlier-opened string, go on after it
     const from = closes ? t + 1 : open + 1;
@@ -259,10 +311,10 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
   }
 }
 
-/** The name a string literal opening at `quote` is assigned to (`name: "…"`, `"name" = '…'`, `name => "…"`), if any. */
+/** The name a string literal opening at `quote` is assigned to (`name: "…"`, `"name" = '…'`, `name => "…"`, `name: Type = "…"`), if any. */
 export function nameBefore(text: string, quote: number): string | undefined {
   const m = NAME_BEFORE.exec(text.slice(Math.max(0, quote - 100), quote));
   return m?.[2];
 }
 
-const NAME_BEFORE = /(?<![\w$.@-])(["'`]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::=|=>|=|:)[ \t]{0,3}$/;
+const NAME_BEFORE = new RegExp(String.raw`(?<![\w$.@-])(["'\x60]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::[ \t]{0,3}&?${STRING_TYPE_SOURCE}[ \t]{0,3}(?==))?(?::=|=>|=|:)[ \t]{0,3}$`);

@@ -2,8 +2,9 @@
  * Places a credential sits in besides `name = value` assignments (assignments.ts): HTTP
  * authorization headers (`Authorization: Bearer …`, `Basic …`, `token …`, also inside curl
  * commands and string literals), command-line flags (`--api-key=…`, `--token …`), curl header
- * flags (`-H 'X-Api-Key: …'`) and XML elements (`<password>…</password>`). Each search runs
- * only on texts holding its trigger literal (`authorization`, `--`, `</`, see CONTEXT_TRIGGERS),
+ * flags (`-H 'X-Api-Key: …'`), XML elements (`<password>…</password>`) and Dockerfile `ENV NAME value`
+ * lines. Each search runs
+ * only on texts holding its trigger literal (`authorization`, `--`, `</`, `env `, see CONTEXT_TRIGGERS),
  * which the detector's keyword automaton finds in the pass it makes anyway.
  */
 
@@ -29,6 +30,9 @@ const FLAG = /--(?<=(?:^|[^\w-])--)((?:[A-Za-z][\w-]{0,40}?)?(?:token|key|secret
 /** `<password>value</password>`, the element named like a secret holder. */
 const ELEMENT = /<((?:[A-Za-z_][\w.:-]{0,40}?)?(?:pass(?:word|wd)?|pwd|secret|token|key|credentials?|auth))>([^<>\s]{4,400})<\/\1>/dgi;
 
+/** A Dockerfile's `ENV NAME value` (the older form, no `=`), one value up to the line's end. */
+const DOCKER_ENV = /^[ \t]*ENV[ \t]+([A-Za-z_][\w.-]{0,80})[ \t]+(["']?)([^\s"'=$][^\s"']{3,400})\2[ \t]*\r?$/dgm;
+
 /**
  * The literals whose presence lets each search run, found case-insensitively by the detector's
  * keyword automaton in its one pass over the text: the bit of each search they enable.
@@ -42,6 +46,8 @@ export const CONTEXT_TRIGGERS: ReadonlyMap<string, number> = new Map([
   // a long flag naming a secret: `--token`, `--api-key`, `--client-secret`, `--password`, `--auth-token`
   ...['-token', '-key', '-apikey', '-secret', '-pass', '-pwd', '-auth', '-credential'].map((k): [string, number] => [k, 8]),
   ['</', 16],
+  ['env ', 32],
+  ['env\t', 32],
 ]);
 
 /** Calls `visit` for every value in the places above; `triggers` holds the bits of CONTEXT_TRIGGERS found in `text`. */
@@ -64,6 +70,12 @@ export function scanContexts(text: string, triggers: number, visit: (v: ContextV
     for (const m of text.matchAll(ELEMENT)) {
       const at = m.indices![2];
       visit({ name: m[1], value: m[2], quoted: true, start: at[0], end: at[1] });
+    }
+  }
+  if (triggers & 32) {
+    for (const m of text.matchAll(DOCKER_ENV)) {
+      const at = m.indices![3];
+      visit({ name: m[1], value: m[3], quoted: m[2] !== '', start: at[0], end: at[1] });
     }
   }
 }

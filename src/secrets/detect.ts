@@ -1,9 +1,10 @@
 import type { Span } from '../redact/redact.js';
 import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
 import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
-import { looksRandom, shannonEntropy } from './entropy.js';
+import { looksRandom, oneCaseRandom, shannonEntropy } from './entropy.js';
 import { decodesToText, isFiller, isKnownId, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
+import { literalName } from './literal-names.js';
 import { SECRET_RULES, type RuleAllowlist, type SecretKind, type SecretRule } from './rules.js';
 import { gluedToken, partedToken, prefixedToken, randomKey } from './tokens.js';
 import { scanUrls } from './urls.js';
@@ -227,14 +228,24 @@ export class SecretDetector {
     scanQuotedTokens(text, (start, end) => {
       for (let k = 0; k < before; k++) if (spans[k].start < end && spans[k].end > start) return;
       const value = text.slice(start, end);
+      if (this.namedLiteral(text, start, value, spans)) return;
       // the shape tests first: they turn down nearly every literal, and cheaper than the filters below
       const rule = prefixedToken(value) || gluedToken(value) || partedToken(value) ? 'generic-prefixed-token' : randomKey(value) ? 'generic-high-entropy-string' : undefined;
       if (!rule || notAKey(value) || decodesToText(value)) return; // with no name to go by, base64 of text is data
-      const name = nameBefore(text, start - 1);
+      const name = nameBefore(text, start - 1) ?? literalName(text, start - 1, false);
       if (name && isPublicName(name)) return;
       if (!this.options.flagPlaceholders && (isNeverSecret(value) || isFiller(value))) return;
       spans.push({ start, end, type: 'KEY', rule, replacement: PLACEHOLDER.KEY });
     });
+  }
+
+  /** A literal named by a call, subscript or `<-` before it (literal-names.ts), judged as a value assigned to that name. */
+  private namedLiteral(text: string, start: number, value: string, spans: Span[]): boolean {
+    const name = literalName(text, start - 1);
+    const kind = name === undefined ? undefined : this.classify(name, value, true);
+    if (!kind || (!this.options.flagPlaceholders && isFiller(value))) return false;
+    spans.push({ start, end: start + value.length, type: kind.type, rule: kind.rule, replacement: PLACEHOLDER[kind.type] });
+    return true;
   }
 
   /** What an assigned value is: a password, a key, or nothing (see the module comment for the tests). */
@@ -254,7 +265,7 @@ export class SecretDetector {
     if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
       if (/\s/.test(value)) return undefined;
       if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
-      if (!looksRandom(value, ratio)) return undefined;
+      if (!looksRandom(value, ratio) && !oneCaseRandom(value)) return undefined;
       return { type: 'KEY', rule: 'generic-key' };
     }
     return this.anyNameKey(value);

@@ -138,3 +138,13 @@ export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
   if (k > 16 && !/[0-9]/.test(v) && caseSwitchRate(v) < 1 / 3) return false;
   return true;
 }
+
+/**
+ * Letters of one case, 16 or more, with the spread of a random string and no words
+ * (`qzkvmbxtrwplhcnd`): looksRandom asks a digit or case changes of them, which such a key lacks.
+ * For values a name already calls a key: the word test is too costly for every nameless literal.
+ */
+export function oneCaseRandom(s: string): boolean {
+  if (s.length < 16 || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
+  return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 26) && wordCoverage(s) < 0.3;
+}

@@ -3,7 +3,7 @@
  * naming the kind of credential and a random body. Providers we have no rule for (their formats
  * change and multiply) are found by these shapes; a provider's own rule in rules.ts is exact.
  */
-import { looksRandom } from './entropy.js';
+import { caseSwitchRate, looksRandom } from './entropy.js';
 import { isHexDigest, isUuid } from './filters.js';
 import { wordCoverage } from './words.js';
 
@@ -18,24 +18,74 @@ const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag
 
 const isHex = (s: string): boolean => /^[0-9a-f]+$/i.test(s);
 
-/** A prefix, a separator, and a random body of 16 characters or more. */
+/**
+ * The ways to read a value's prefix: the longest TOKEN_PREFIX takes, then the first part alone
+ * (`vetuc_` + `IXjmj_0flp.X9_rqKKGe`, where the longest reading eats half the body), then two
+ * short parts with any separators (`dp.pt.`, `xy.ab.`).
+ */
+const SHORT_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-]/;
+const TWO_PART_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}[_.~-][A-Za-z0-9]{1,7}[_.~-]/;
+/** A part that reads as a word, camelCase words, an upper-case word or a number (`Declare`, `defineProperty`, `GPIO`, `90023`). */
+const PLAIN_PART = /^(?:[A-Z]?[a-z]*(?:[A-Z][a-z]+)*|[A-Z]*|[0-9]*)$/;
+/** A part that reads as a word of four letters or more (`icelake`, `numpy`): random parts seldom do. */
+const WORD_PART = /^[A-Z]?[a-z]{3,}$/;
+
+/** A prefix, a separator, and a random body of 16 characters or more, under any reading of the prefix. */
 export function prefixedToken(value: string): boolean {
-  const prefix = TOKEN_PREFIX.exec(value);
-  if (!prefix) return false;
-  const body = value.slice(prefix[0].length);
+  const greedy = TOKEN_PREFIX.exec(value)?.[0];
+  if (greedy === undefined) return false;
+  if (tokenBody(greedy, value.slice(greedy.length))) return true;
+  // other readings only where most parts are not plain words or numbers (message keys such as
+  // `Declare_method_0_90023`, snake_case names: the bulk of literals that get this far)
+  const parts = value.split(/[_.~-]/);
+  let plain = 0;
+  for (const part of parts) if (PLAIN_PART.test(part)) plain++;
+  if (plain * 2 > parts.length + 1) return false;
+  for (const re of [SHORT_PREFIX, TWO_PART_PREFIX]) {
+    const prefix = re.exec(value)?.[0];
+    if (prefix !== undefined && prefix !== greedy && tokenBody(prefix, value.slice(prefix.length))) return true;
+  }
+  return false;
+}
+
+/**
+ * A token's body: one random run of 12 characters or more with what the separators leave around it;
+ * a hex run of 16 or more with a short checksum or tag beside it (`<hex>_7uTfdG`), judged alone; or
+ * random parts with letters and digits, few separators between them (`<hex8>-<hex8>`, `I4H2GMFQ.sCSi2F~lLz1`), judged together.
+ */
+function tokenBody(prefix: string, body: string): boolean {
+  if (body.length < 16) return false;
+  const parts = body.split(/[_.~-]/);
+  let longest = '';
+  for (const part of parts) if (part.length > longest.length) longest = part;
   // random bodies are long unbroken runs; message keys (`Rename_param_tag_name_0_to_1_95173`) are not
-  const longestPart = Math.max(...body.split(/[_.~-]/).map((p) => p.length));
+  if (longest.length >= 12 && randomBody(prefix, body)) return true;
+  if (longest.length >= 16 && longest.length < body.length && body.length - longest.length <= 9 && isHex(longest) && randomBody(prefix, longest)) return true;
+  if (parts.length < 2 || longest.length >= 12 || longest.length < 6 || parts.some((p) => WORD_PART.test(p))) return false;
+  const joined = parts.join('');
+  // a separator every five characters or fewer, as in a random URL-safe string, not a run of short words
+  if ((parts.length - 1) * 5 > joined.length || joined.length < 16) return false;
+  // most parts mix letters with digits or both cases, as random parts do and identifiers' words (`reduce_minmax_f64`) do not
+  const mixed = parts.filter((p) => /[A-Za-z]/.test(p) && (/[0-9]/.test(p) || (/[a-z]/.test(p) && /[A-Z]/.test(p)))).length;
+  return mixed * 2 >= parts.length && /[0-9]/.test(joined) && randomBody(prefix, joined) && wordCoverage(body) < 0.2;
+}
+
+/** A body that is random and no digest or UUID. */
+function randomBody(prefix: string, body: string): boolean {
   // a hex body of a digest's length is a key only behind a provider prefix that names no digest (`dop_v1_`, `sntryu_`)
-  const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix[0]) || !/[g-z]/i.test(prefix[0].replace(/[_.-]/g, '')));
-  return body.length >= 16 && longestPart >= 12 && !digest && !isUuid(body) && looksRandom(body) && (isHex(body) || wordCoverage(body) < 0.3);
+  const digest = isHexDigest(body) && (DIGEST_PREFIX.test(prefix) || !/[g-z]/i.test(prefix.replace(/[_.~-]/g, '')));
+  return !digest && !isUuid(body) && looksRandom(body) && (isHex(body) || wordCoverage(body) < 0.3);
 }
 
 /** A mixed-case string with no name to go by: a key when long, base64-like and plainly random. */
 export function randomKey(value: string): boolean {
-  if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) return false;
+  if (value.length < 20 || value.length > 1000 || !/^[A-Za-z0-9+/=_.~-]+$/.test(value)) return false;
+  // `.` and `~` of the URL-safe alphabet (no `+` `/` `=`: not paths), scattered, not the dots of a qualified name (`numpy.PyArray_New1`) or a version
+  if (/[.~]/.test(value) && (/[+/=]|\d\.\d/.test(value) || value.replace(/[^.~]/g, '').length * 8 > value.length || value.split(/[._~-]/).some((p) => WORD_PART.test(p)))) return false;
   if (isHexDigest(value) || isHex(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
   // a random base52 string of 24 letters or more has the case changes looksRandom asks of a string without digits
-  if (!/[0-9]/.test(value) && value.length < 24) return false;
+  // (tested first: quoted camelCase identifiers of 24 letters or more are common and fail it)
+  if (!/[0-9]/.test(value) && (value.length < 24 || caseSwitchRate(value) < 1 / 3)) return false;
   return looksRandom(value, 0.9, 20) && wordCoverage(value) < 0.3;
 }
 
@@ -67,6 +117,12 @@ export function gluedToken(value: string): boolean {
   const lower = /^[0-9a-z]+$/.test(value);
   const upper = !lower && /^[0-9A-Z]+$/.test(value);
   const casePrefix = !lower && !upper && /^[A-Z]{1,8}[0-9a-f]+$/.test(value);
+  // an upper-case prefix glued to a random lower-case alphanumeric body (`MU` + base36)
+  if (!lower && !upper && !casePrefix) {
+    const m = /^[A-Z]{1,8}(?=[0-9a-z]{24})/.exec(value);
+    const body = m ? value.slice(m[0].length) : '';
+    return m !== null && /^[0-9a-z]+$/.test(body) && !DIGEST_PREFIX.test(m[0]) && mixedAlnum(body, 24) && wordCoverage(body) < 0.2;
+  }
   if (lower || upper || casePrefix) {
     // an upper-case prefix ends where the lower-case hex begins (`AC` + hex), else at the hex run
     const h = casePrefix ? value.search(/[0-9a-f]/) : hexTail(value);
