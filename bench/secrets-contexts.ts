@@ -11,15 +11,9 @@
  *   node dist/bench/secrets-contexts.js [-v]
  */
 import { SecretDetector } from '../src/secrets/detect.js';
+import { seeded } from './seeded.js';
 
-let seed = 0xc0e7e7;
-const rand = (n: number): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
-const draw = (alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet[rand(alphabet.length)]).join('');
+const { draw } = seeded(0xc0e7e7);
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
