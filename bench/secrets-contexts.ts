@@ -11,7 +11,7 @@
  *   node dist/bench/secrets-contexts.js [-v]
  */
 import { SecretDetector } from '../src/secrets/detect.js';
-import { seeded } from './seeded.js';
+import { percent, seeded, tally, type Tally } from './made-up.js';
 
 const { draw } = seeded(0xc0e7e7);
 
@@ -68,20 +68,6 @@ const CONTEXTS: Record<string, (name: string, v: string) => string> = {
   'header-dict': (n, v) => `headers["X-${camel(`_${n}`)}"] = "${v}"`,
 };
 
-interface Tally {
-  found: number;
-  total: number;
-  misses: string[];
-}
-
-function tally(map: Map<string, Tally>, key: string, hit: boolean, sample: string): void {
-  const t = map.get(key) ?? { found: 0, total: 0, misses: [] };
-  t.total++;
-  if (hit) t.found++;
-  else t.misses.push(sample);
-  map.set(key, t);
-}
-
 function main(): void {
   const verbose = process.argv.includes('-v');
   const generic = new SecretDetector([]);
@@ -102,7 +88,7 @@ function main(): void {
       }
     }
   }
-  const pct = (t: Tally): string => `${((100 * t.found) / t.total).toFixed(0)}%`.padStart(5);
+  const pct = percent;
   let found = 0;
   let all = 0;
   for (const [context, t] of perContext) {

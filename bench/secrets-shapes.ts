@@ -11,7 +11,7 @@
  *   node dist/bench/secrets-shapes.js [family,family...] [-v]
  */
 import { SecretDetector } from '../src/secrets/detect.js';
-import { seeded } from './seeded.js';
+import { percent, seeded, tally, type Tally } from './made-up.js';
 
 const { rand, draw } = seeded(0x5ec7e7);
 
@@ -71,12 +71,6 @@ const FAMILIES: Record<string, (body: string, alphabet: string) => string> = {
   'webhook-url': (b) => `https://api.${word()}.io/webhooks/${rand(1e9)}/${b}`,
 };
 
-interface Tally {
-  found: number;
-  total: number;
-  misses: string[];
-}
-
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('-v');
@@ -95,17 +89,13 @@ function main(): void {
             [perFamily, family],
             [perBody, `${family} ${bodyName}`],
           ] as const) {
-            const t = map.get(key) ?? { found: 0, total: 0, misses: [] };
-            t.total++;
-            if (hit) t.found++;
-            else t.misses.push(token);
-            map.set(key, t);
+            tally(map, key, hit, token);
           }
         }
       }
     }
   }
-  const pct = (t: Tally): string => `${((100 * t.found) / t.total).toFixed(0)}%`.padStart(5);
+  const pct = percent;
   let all = 0;
   let found = 0;
   for (const [family, t] of perFamily) {
