@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { buildStoreDir, storedBuild } from '../../src/core/build-store.js';
+import { corpusFromBytes, corpusToBytes } from '../../src/licenses/corpus-bytes.js';
+import { spdxCorpusBuild } from '../../src/licenses/corpus.js';
+import { Postings } from '../../src/licenses/postings.js';
+
+test('postings find every stored key and no other, negative keys included', () => {
+  const lists = new Map<number, number[]>();
+  for (let k = 0; k < 5000; k++) lists.set(k * 32768 + ((k * 7919) % 32768), [k % 3, k % 3 === 0 ? 5 : 7]);
+  const postings = Postings.fromLists(lists);
+  assert.equal(postings.size, 5000);
+  for (const [key, list] of lists) assert.deepEqual(Array.from(postings.get(key)!), list);
+  assert.equal(postings.get(1), undefined);
+  assert.equal(postings.get(-(5 * 2 ** 22 + 9)), undefined);
+  assert.equal(postings.get(123 * 32768), undefined);
+});
+
+test('the SPDX corpus read from the build store is the corpus built from the texts; a damaged file is rebuilt', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'thresher-corpus-store-'));
+  const saved = process.env.THRESHER_CACHE_DIR;
+  process.env.THRESHER_CACHE_DIR = dir;
+  t.after(() => {
+    if (saved === undefined) delete process.env.THRESHER_CACHE_DIR;
+    else process.env.THRESHER_CACHE_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const spec = spdxCorpusBuild();
+  let builds = 0;
+  const counted = { ...spec, build: () => (builds++, spec.build()) };
+  const built = storedBuild(counted);
+  const store = buildStoreDir('license-corpus')!;
+  assert.deepEqual(readdirSync(store), [`${spec.key}.bin`]);
+  const loaded = storedBuild(counted);
+  assert.equal(builds, 1, 'the second call reads the store');
+  assert.notEqual(loaded, built);
+  assert.deepEqual(
+    loaded.licenses.map((l) => [l.id, l.aliases, l.bigramCount, Array.from(l.words)]),
+    built.licenses.map((l) => [l.id, l.aliases, l.bigramCount, Array.from(l.words)]),
+  );
+  assert.deepEqual([...loaded.vocabulary], [...built.vocabulary]);
+  assert.equal(loaded.postings.size, built.postings.size);
+  for (const key of built.postings.keys) assert.deepEqual(Array.from(loaded.postings.get(key)!), Array.from(built.postings.get(key)!));
+
+  const bytes = Buffer.from(corpusToBytes(built));
+  assert.throws(() => corpusFromBytes(bytes.subarray(0, bytes.length - 4)), /cut short|trailing/);
+  assert.throws(() => corpusFromBytes(Buffer.from('damaged')), /not a licence corpus/);
+  writeFileSync(path.join(store, `${spec.key}.bin`), bytes.subarray(0, 1000));
+  assert.equal(storedBuild(counted).licenses.length, built.licenses.length);
+  assert.equal(builds, 2, 'a damaged file is rebuilt, not trusted');
+});
