@@ -140,11 +140,12 @@ export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
 }
 
 /**
- * Letters of one case, 16 or more, with the spread of a random string and no words
+ * Letters of one case, `minLength` (16) or more, with the spread of a random string and no words
  * (`qzkvmbxtrwplhcnd`): looksRandom asks a digit or case changes of them, which such a key lacks.
- * For values a name already calls a key: the word test is too costly for every nameless literal.
+ * For values a name or a header already calls a secret: the word test is too costly for every
+ * nameless literal.
  */
-export function oneCaseRandom(s: string): boolean {
-  if (s.length < 16 || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
+export function oneCaseRandom(s: string, minLength = 16): boolean {
+  if (s.length < minLength || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
   return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 26) && wordCoverage(s) < 0.3;
 }

@@ -72,11 +72,12 @@ export function isMostlyAscending(value: string): boolean {
 
 /**
  * A block of four to sixteen characters repeated over half the value or more, in any case
- * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef…`): filler typed to a length.
+ * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef`, a block typed twice): filler
+ * typed to a length.
  */
 export function isRepetitive(value: string): boolean {
   const v = value.toLowerCase();
-  for (let period = 4; period <= 16 && period * 3 <= v.length; period++) {
+  for (let period = 4; period <= 16 && period * 2 <= v.length; period++) {
     let same = 0;
     for (let i = 0; i + period < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i + period)) same++;
     if (same * 2 >= v.length) return true;

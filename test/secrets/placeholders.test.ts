@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findSecrets } from '../../src/secrets/detect.js';
-import { isPrefixedDigest } from '../../src/secrets/filters.js';
+import { isFiller, isPrefixedDigest } from '../../src/secrets/filters.js';
 import { isFillerRun, isPlaceholder, isTemplate } from '../../src/secrets/placeholders.js';
 
 const flagged = (text: string): boolean => findSecrets(text).length > 0;
@@ -58,4 +58,19 @@ test('the detector flags random secrets with these features and leaves stand-ins
   for (const s of ['api_token = "tk_000000000000000000000000"', 'api_token = "${API_TOKEN}"', 'password = "%(db_password)s"', 'token = "ghp_1234xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']) {
     assert.ok(!flagged(s), s);
   }
+});
+
+test('random lower-case letters are a password, a word or label is not; a block typed twice is filler', () => {
+  assert.ok(flagged('password = "qzkvmbxtrwplhcnd"'));
+  assert.ok(flagged('client_secret: vrhrfnnxzvrowrzaziof'));
+  for (const s of ['password = "required"', 'password: "Hidden"', 'password = "new-password"', 'secret = "keyboard cat"']) assert.ok(!flagged(s), s);
+  assert.ok(isFiller('1234567890abcdef1234567890abcdef'));
+  assert.ok(!flagged('api_token = "1234567890abcdef1234567890abcdef"'));
+  assert.ok(!isFiller('Zk3f9Qm2LxW8vR4tYp7NZk3f9Qm2LxW8'.slice(0, 16) + 'f6CGV4aMM9zedoh3'));
+});
+
+test('an Authorization header holding random letters of one case is a token', () => {
+  assert.ok(flagged('curl -H "Authorization: Bearer qzkvmbxtrwplhcndgfsj" https://api.example.com'));
+  assert.ok(flagged('Authorization: token QZKVMBXTRWPLHCNDGFSJ'));
+  assert.ok(!flagged('Authorization: Bearer authenticationtoken'));
 });
