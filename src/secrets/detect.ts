@@ -1,7 +1,7 @@
 import type { Span } from '../redact/redact.js';
 import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
 import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
-import { looksRandom, oneCaseRandom, shannonEntropy } from './entropy.js';
+import { looksRandom, mixedCaseRandom, oneCaseRandom, shannonEntropy } from './entropy.js';
 import { decodesToText, isFiller, isKnownId, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { literalName } from './literal-names.js';
@@ -272,7 +272,7 @@ export class SecretDetector {
     if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
       if (/\s/.test(value)) return undefined;
       if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
-      if (!looksRandom(value, ratio) && !oneCaseRandom(value)) return undefined;
+      if (!looksRandom(value, ratio) && !oneCaseRandom(value) && !mixedCaseRandom(value)) return undefined;
       return { type: 'KEY', rule: 'generic-key' };
     }
     return this.anyNameKey(value);

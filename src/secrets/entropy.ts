@@ -149,3 +149,14 @@ export function oneCaseRandom(s: string, minLength = 16): boolean {
   if (s.length < minLength || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
   return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 26) && wordCoverage(s) < 0.3;
 }
+
+/**
+ * Letters of both cases alone, 16 or more, with case changes between a quarter of neighbouring
+ * letters or more, a random string's spread and no words (`oyRUTLLKOXySxsxsrODFyVGV`): one random
+ * string of letters in eight has fewer case changes than looksRandom's third. For values a name
+ * already calls a key; identifiers with as many case changes (`XMLHttpRequestUpload`) are words.
+ */
+export function mixedCaseRandom(s: string): boolean {
+  if (s.length < 16 || !/^[A-Za-z]+$/.test(s) || caseSwitchRate(s) < 0.25) return false;
+  return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 52) && wordCoverage(s) < 0.2;
+}

@@ -74,3 +74,12 @@ test('an Authorization header holding random letters of one case is a token', ()
   assert.ok(flagged('Authorization: token QZKVMBXTRWPLHCNDGFSJ'));
   assert.ok(!flagged('Authorization: Bearer authenticationtoken'));
 });
+
+test('letters alone are judged by the name a call or subscript gives them; mixed-case letters with a quarter of case changes under a key name', () => {
+  assert.ok(flagged('client.setApiToken("wnxptmrmfqhzzvpzutfm");'));
+  assert.ok(flagged('headers["X-Auth-Token"] = "QZKVMBXTRWPLHCNDGFSJ"'));
+  assert.ok(!flagged('client.setApiToken("authenticationtoken");'));
+  assert.ok(!flagged('const x = "qzkvmbxtrwplhcndgfsj";')); // no name: letters of one case are no key
+  assert.ok(flagged('API_TOKEN=oyRUTLLKOXySxsxsrODFyVGV\n'));
+  assert.ok(!flagged('api_key: "XMLHttpRequestUpload"'));
+});
