@@ -88,6 +88,8 @@ const STAND_INS = [
   '[API_TOKEN]',
   'changeme',
   'change-me-please',
+  'ChangeMe',
+  'YourApiKeyHere',
   'your_api_key_here',
   'YOUR_SECRET_KEY',
   'REPLACE_ME',

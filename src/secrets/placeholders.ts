@@ -39,25 +39,32 @@ function isReference(value: string): boolean {
   return rest.length * 2 <= value.length || !looksRandom(rest, 0.85, 12);
 }
 
-/** Words that mark a value as an example or a stand-in, wherever they stand in it. */
-const STAND_IN_WORDS =
-  /change[_-]?me|changeit|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd|here)|your[_-]|placeholder|dummy|fake|sample|redacted|insert[_-]?(?:key|your|here)|replace[_-]?(?:me|with|this)|_here\b/gi;
-/** Values that are a stand-in word alone. */
-const STAND_IN_VALUE =
-  /^(?:todo|fixme|tbd|n\/?a|none|null|nil|undefined|true|false|empty|test|testing|secret|password|passwd|pass|pwd|token|key|apikey|api_key|value|string|default|required|optional|hidden|example)$/i;
-/** Each run of letters in a word as a person types it: lower case, upper case or capitalised. */
-const TYPED_WORD = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$/;
+/** A word as a person types it, alone or in a camelCase or snake_case name: `fake`, `FAKE` or `Fake`. */
+const typed = (word: string): string => `(?:${word}|${word.toUpperCase()}|${word[0].toUpperCase()}${word.slice(1)})`;
+const either = (...words: string[]): string => `(?:${words.map(typed).join('|')})`;
 
 /**
- * Whether a stand-in word is written in the value (`fake_key`, `myFakeKey`, `YOUR_API_KEY`,
- * `afakekey`); the same letters in a long random string come in random case (`…TnfaKEZ…`).
+ * Words that mark a value as an example or a stand-in, wherever they stand in it, each word in
+ * one of the cases people type (`fake_key`, `myFakeKey`, `ChangeMe`, `YOUR_API_KEY`, `afakekey`):
+ * the same letters in a long random token come in random case (`…TnfaKEZ…` in a PyPI token).
  */
-function hasStandInWord(value: string): boolean {
-  if (STAND_IN_VALUE.test(value)) return true;
-  STAND_IN_WORDS.lastIndex = 0;
-  for (const m of value.matchAll(STAND_IN_WORDS)) if (m[0].split(/[^A-Za-z]+/).every((run) => run === '' || TYPED_WORD.test(run))) return true;
-  return false;
-}
+const STAND_IN_WORDS = new RegExp(
+  [
+    `${typed('change')}[_-]?${either('me', 'it')}`,
+    `${typed('your')}[_-]?(?:${typed('own')}[_-]?)?(?:${typed('api')}[_-]?)?${either('key', 'token', 'secret', 'pass', 'password', 'pwd', 'here')}`,
+    `${typed('your')}[_-]`,
+    `${typed('place')}${typed('holder')}`,
+    either('dummy', 'fake', 'sample', 'redacted'),
+    `${typed('insert')}[_-]?${either('key', 'your', 'here')}`,
+    `${typed('replace')}[_-]?${either('me', 'with', 'this')}`,
+    `_${typed('here')}\\b`,
+  ].join('|'),
+);
+/** Values that are a stand-in word alone, in any case. */
+const STAND_IN_VALUE =
+  /^(?:todo|fixme|tbd|n\/?a|none|null|nil|undefined|true|false|empty|test|testing|secret|password|passwd|pass|pwd|token|key|apikey|api_key|value|string|default|required|optional|hidden|example)$/i;
+
+const hasStandInWord = (value: string): boolean => STAND_IN_VALUE.test(value) || STAND_IN_WORDS.test(value);
 
 /** A template or reference (`<your-key>`, `${TOKEN}`, `$API_KEY`, `process.env.X`): never a secret, even in a provider's format. */
 export function isTemplate(value: string): boolean {

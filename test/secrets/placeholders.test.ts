@@ -40,7 +40,7 @@ test('a value reading a variable is a reference; a password starting with $ and 
 });
 
 test('stand-in words count as a person writes them, not as random letters happen to spell them', () => {
-  for (const v of ['fake_key_value', 'myFakeKey', 'YOUR_API_KEY', 'afakekey', 'Dummy-Token', 'insert_key_here', 'changeme']) assert.ok(isPlaceholder(v), v);
+  for (const v of ['fake_key_value', 'myFakeKey', 'YOUR_API_KEY', 'YourApiKey', 'afakekey', 'Dummy-Token', 'insert_key_here', 'changeme', 'ChangeMe', 'PlaceHolder']) assert.ok(isPlaceholder(v), v);
   // `faKE`, `SamPle` inside a long random token
   assert.ok(!isPlaceholder('pypi-AgEIcHlwaS5vcmc6SkvODWz531uosT9idVxSjKrOoKiXV9lkyaATFBbTnfaKEZfd_r7InEDXdkeKVlouVvwwnC'));
   assert.ok(!isPlaceholder('q8SamPle3vT0wZk2LxW8vR4tYp7N'));
