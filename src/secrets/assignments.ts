@@ -277,10 +277,11 @@ const MAX_LITERAL = 1000;
 
 /**
  * Calls `visit(start, end)` for every string literal whose whole content is one run of
- * 16–1,000 token characters (base64, URL-safe base64, `.` and `~`) holding a digit and a letter, or
- * both cases of letters and a separator: the candidates for a key with no name to go by (detect-secrets'
- * high-entropy strings, tokens with a provider prefix we have no rule for). Quotes are found
- * with indexOf; most literals fail at their first space or punctuation.
+ * 16–1,000 token characters (base64, URL-safe base64, `.` and `~`) holding a digit and a letter,
+ * both cases of letters and a separator, or letters alone: the candidates for a key with no name
+ * to go by (detect-secrets' high-entropy strings, tokens with a provider prefix we have no rule
+ * for) or named by a call or subscript before it (literal-names.ts). Quotes are found with
+ * indexOf; most literals fail at their first space or punctuation.
  */
 export function scanQuotedTokens(text: string, visit: (start: number, end: number) => void): void {
   const quotes = [34, 39, 96];
@@ -303,7 +304,8 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
     const closes = t < text.length && text.charCodeAt(t) === quote;
     // letters and digits, or both cases and a separator (a prefixed token with no digit: `sm_aat_YzKURqGcdFhgEsTG`)
     // or, 24 characters or more, both cases alone (random letters: `hf` + 34 of them)
-    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14 || ((kinds & 6) === 6 && length >= 24);
+    // or letters of one case alone, which only a name before the literal can make a key (`setApiToken("qzkv…")`)
+    const candidate = (kinds & 1) !== 0 ? (kinds & 6) !== 0 : (kinds & 14) === 14 || ((kinds & 6) === 6 && length >= 24) || kinds === 2 || kinds === 4;
     if (closes && candidate && length >= 16 && length <= MAX_LITERAL) visit(open + 1, t);
     // a literal that closed here is done; otherwise this quote may close an earlier-opened string, go on after it
     const from = closes ? t + 1 : open + 1;

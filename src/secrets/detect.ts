@@ -1,7 +1,7 @@
 import type { Span } from '../redact/redact.js';
 import { nameBefore, scanAssignments, scanQuotedTokens } from './assignments.js';
 import { CONTEXT_TRIGGERS, isBasicCredential, scanContexts, type ContextValue } from './contexts.js';
-import { looksRandom, oneCaseRandom, shannonEntropy } from './entropy.js';
+import { looksRandom, mixedCaseRandom, oneCaseRandom, shannonEntropy } from './entropy.js';
 import { decodesToText, isFiller, isKnownId, isMostlyAscending, isNeverSecret, isPlaceholder, isPublicName, isTemplate, isUuid } from './filters.js';
 import { KeywordSet } from './keywords.js';
 import { literalName } from './literal-names.js';
@@ -34,8 +34,15 @@ const MENTIONS_SECRET = /pass(?:word|wd)|secret/i;
 const KEY_NAME = /(?:key|token|credentials?|auth|bearer|apikey)$/i;
 /** Names under which a UUID is a credential (Heroku, HubSpot, Snyk keys are UUIDs); under other names a UUID is an id. */
 const UUID_SECRET_NAME = /(?:token|secret|api[_-]?key|apikey|access[_-]?key|auth)$/i;
-/** Values of a password field that are words or labels rather than passwords. */
+/** Values of a password field that are words or labels rather than passwords (see wordLike). */
 const WORDLIKE = /^\p{Lu}?\p{Ll}+$|^[a-z]+(?:[-_][a-z]+)+$|\s/u;
+
+/**
+ * A word, label or phrase (`required`, `Hidden`, `new-password`, `keyboard cat`), not random
+ * lower-case letters (`qzkvmbxtrwpl`, a generated password): those have no words and a random
+ * string's spread of letters.
+ */
+const wordLike = (value: string): boolean => WORDLIKE.test(value) && !oneCaseRandom(value.toLowerCase(), 12);
 /** Numeric literals (`0x0B96`, `6201234`: constants and codes, not passwords) and paths (`PWD=/home/me`). */
 const NUMBER_OR_PATH = /^(?:0x[0-9a-f]+|[+-]?\d+(?:\.\d+)?)$|^[~.]?\//i;
 /** Bare (unquoted) values that read as code: member access, calls, variables. */
@@ -214,7 +221,7 @@ export class SecretDetector {
       if (!credential || (!placeholderOk && (isNeverSecret(credential.password) || isFiller(credential.password)))) return undefined;
       return { type: 'PASSWORD', rule: 'authorization-basic' };
     }
-    if (c.scheme) return looksRandom(c.value, this.options.randomness ?? 0.85) || prefixedToken(c.value) ? { type: 'KEY', rule: 'authorization-token' } : undefined;
+    if (c.scheme) return looksRandom(c.value, this.options.randomness ?? 0.85) || oneCaseRandom(c.value) || prefixedToken(c.value) ? { type: 'KEY', rule: 'authorization-token' } : undefined;
     return this.classify(c.name, c.value, c.quoted);
   }
 
@@ -257,7 +264,7 @@ export class SecretDetector {
     const ratio = this.options.randomness ?? 0.85;
     const secretName = SECRET_NAME.test(name);
     if (PASSWORD_NAME.test(name) || secretName) {
-      if (value.length < 4 || WORDLIKE.test(value) || NUMBER_OR_PATH.test(value)) return undefined;
+      if (value.length < 4 || wordLike(value) || NUMBER_OR_PATH.test(value)) return undefined;
       if (!quoted && value.toLowerCase().includes(name.toLowerCase().replace(/^.*[^a-z]/, ''))) return undefined;
       if (secretName && looksRandom(value, ratio)) return { type: 'KEY', rule: 'generic-key' };
       return { type: 'PASSWORD', rule: 'generic-password' };
@@ -265,7 +272,7 @@ export class SecretDetector {
     if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
       if (/\s/.test(value)) return undefined;
       if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
-      if (!looksRandom(value, ratio) && !oneCaseRandom(value)) return undefined;
+      if (!looksRandom(value, ratio) && !oneCaseRandom(value) && !mixedCaseRandom(value)) return undefined;
       return { type: 'KEY', rule: 'generic-key' };
     }
     return this.anyNameKey(value);

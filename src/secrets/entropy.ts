@@ -140,11 +140,23 @@ export function looksRandom(s: string, ratio = 0.85, minLength = 9): boolean {
 }
 
 /**
- * Letters of one case, 16 or more, with the spread of a random string and no words
+ * Letters of one case, `minLength` (16) or more, with the spread of a random string and no words
  * (`qzkvmbxtrwplhcnd`): looksRandom asks a digit or case changes of them, which such a key lacks.
- * For values a name already calls a key: the word test is too costly for every nameless literal.
+ * For values a name or a header already calls a secret: the word test is too costly for every
+ * nameless literal.
  */
-export function oneCaseRandom(s: string): boolean {
-  if (s.length < 16 || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
+export function oneCaseRandom(s: string, minLength = 16): boolean {
+  if (s.length < minLength || !(/^[a-z]+$/.test(s) || /^[A-Z]+$/.test(s))) return false;
   return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 26) && wordCoverage(s) < 0.3;
+}
+
+/**
+ * Letters of both cases alone, 16 or more, with case changes between a quarter of neighbouring
+ * letters or more, a random string's spread and no words (`oyRUTLLKOXySxsxsrODFyVGV`): one random
+ * string of letters in eight has fewer case changes than looksRandom's third. For values a name
+ * already calls a key; identifiers with as many case changes (`XMLHttpRequestUpload`) are words.
+ */
+export function mixedCaseRandom(s: string): boolean {
+  if (s.length < 16 || !/^[A-Za-z]+$/.test(s) || caseSwitchRate(s) < 0.25) return false;
+  return shannonEntropy(s) >= 0.85 * expectedRandomEntropy(s.length, 52) && wordCoverage(s) < 0.2;
 }

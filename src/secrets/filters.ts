@@ -1,33 +1,23 @@
 /**
  * What is not a secret although it sits where one could: placeholders, references to a secret
  * kept elsewhere, hashes, UUIDs, version strings, sequences. Each test looks at the candidate
- * value (and, where said, the name it is assigned to).
+ * value (and, where said, the name it is assigned to). Placeholders and templates are judged in
+ * placeholders.ts.
  */
+import { isPlaceholder } from './placeholders.js';
 
-/** Filler runs (`xxxx`, `****`, `....`, `••••`) and one character repeated six times or more. */
-const FILLER = /x{4,}|X{4,}|\*{3,}|#{4,}|\.{3,}|•{3,}|_{4,}|(.)\1{5,}/;
-/** Templates and references: `<your-key>`, `${TOKEN}`, `{{ secret }}`, `%s`, `$API_KEY`, `process.env.X`, `os.environ[...]`. */
-const TEMPLATE = /^<[^<>]*>$|\$\{|\{\{|\{%|%\(?\w*\)?s\b|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|process\.env|os\.environ|getenv|ENV\[|^\[[A-Z_]+\]$/;
-/** Words that mark a value as an example or a stand-in. */
-const PLACEHOLDER_WORDS =
-  /change[_-]?me|changeit|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd|here)|your[_-]|placeholder|dummy|fake|sample|redacted|insert[_-]?(?:key|your|here)|replace[_-]?(?:me|with|this)|_here\b|^(?:todo|fixme|tbd|n\/?a|none|null|nil|undefined|true|false|empty|test|testing|secret|password|passwd|pass|pwd|token|key|apikey|api_key|value|string|default|required|optional|hidden|example)$/i;
-
-/** A template or reference (`<your-key>`, `${TOKEN}`, `process.env.X`): never a secret, even in a provider's format. */
-export function isTemplate(value: string): boolean {
-  return TEMPLATE.test(value);
-}
-
-/** A value that stands for a secret rather than being one. */
-export function isPlaceholder(value: string): boolean {
-  return FILLER.test(value) || TEMPLATE.test(value) || PLACEHOLDER_WORDS.test(value);
-}
+export { isPlaceholder, isTemplate } from './placeholders.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A version, with a pre-release or build tag of a version's length (`1.0.0-rc.1+sha.5114f85`, not `v1.0-` and 170 hex characters). */
 const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]{0,64})?$/;
-/** Hex digests of the usual lengths (MD5, SHA-1, SHA-224/256/384/512) and prefixed digests (`sha512-...`, `sha256:...`). */
+/**
+ * Hex digests of the usual lengths (MD5, SHA-1, SHA-224/256/384/512) and digests with their
+ * algorithm named as digests are written (`sha512-...` in SRI, `sha256:...` in OCI and git-lfs);
+ * `sha256~` is OpenShift's token prefix, no digest notation.
+ */
 const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
-const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:~]/i;
+const PREFIXED_DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:]/i;
 
 export const isUuid = (v: string): boolean => UUID.test(v);
 
@@ -82,11 +72,12 @@ export function isMostlyAscending(value: string): boolean {
 
 /**
  * A block of four to sixteen characters repeated over half the value or more, in any case
- * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef…`): filler typed to a length.
+ * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef`, a block typed twice): filler
+ * typed to a length.
  */
 export function isRepetitive(value: string): boolean {
   const v = value.toLowerCase();
-  for (let period = 4; period <= 16 && period * 3 <= v.length; period++) {
+  for (let period = 4; period <= 16 && period * 2 <= v.length; period++) {
     let same = 0;
     for (let i = 0; i + period < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i + period)) same++;
     if (same * 2 >= v.length) return true;
