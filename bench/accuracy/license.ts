@@ -27,6 +27,7 @@ import { hasShared, SHARED_ABSENT } from '../../test/helpers/shared.js';
 import { filesUnder, licenseeCases, scancodeCases, splitOf, type Split } from './_license-data.js';
 import { runLicensecheck, LICENSECHECK } from './_licensecheck.js';
 import { npmLicenseCases, packages } from './_license-npm.js';
+import { evaluateDebian } from './_license-debian.js';
 
 interface Outcome {
   name: string;
@@ -287,7 +288,7 @@ function evaluateNodeModules() {
 }
 
 export async function evaluate(): Promise<Record<string, unknown>> {
-  if (!hasShared) return { skipped: SHARED_ABSENT };
+  if (!hasShared) return { skipped: SHARED_ABSENT, debian_copyright: evaluateDebian(detectContent) };
   const t0 = performance.now();
   const cpu0 = cpuSeconds();
   loadCorpus();
@@ -300,5 +301,6 @@ export async function evaluate(): Promise<Record<string, unknown>> {
     single_license_files_vs_licensecheck: headToHead(singleLicenseFiles(), indexSeconds, indexCpuSeconds),
     npm_license_files_vs_licensecheck: npmHeadToHead(),
     node_modules: evaluateNodeModules(),
+    debian_copyright: evaluateDebian(detectContent),
   };
 }

@@ -1,10 +1,10 @@
 import { conjunction, normalizeExpression } from './expression.js';
-import { findExceptions, withExceptions } from './exceptions.js';
+import { exceptionRule, findExceptions, withExceptions } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { grantedNotices } from './grants.js';
 import { declaredLicense, isManifest } from './manifests.js';
-import { matchWords, type MatchOptions } from './match.js';
+import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
 import { isVariantOf } from './relatives.js';
@@ -47,13 +47,23 @@ export function spdxIdentifiers(content: string): string | null {
   return conjunction(found);
 }
 
+/**
+ * SPDX's deprecated licence-with-exception ids (`GPL-2.0-with-bison-exception`), indexed as `X WITH
+ * E` (corpus.ts), have the exception's text alone ("insert GPL v2 license text here"): a match of
+ * one says which exception is there, not which version of X, so it attaches to the licence the
+ * rest of the file names (`GPL-3.0-or-later` in its notice), and stands as `X WITH E` only when
+ * the file names none the exception is written for.
+ */
+const isExceptionText = (t: TextMatch): boolean => t.id.includes(' WITH ');
+
 /** Full licence texts and notices in a text, as one expression with how it was found. */
 export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
   const words = licenseWords(content);
-  const texts = matchWords(words, options);
+  const matched = matchWords(words, options);
+  const texts = matched.filter((t) => !isExceptionText(t));
   // notices are read only where no licence text is: a GPL text quotes its own notice
   const covered = new Uint8Array(words.length);
-  for (const t of texts) covered.fill(1, t.start, t.end);
+  for (const t of matched) covered.fill(1, t.start, t.end);
   const rest = words.filter((_, i) => !covered[i]).join(' ');
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
@@ -73,12 +83,16 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     const fields = fieldLicenses(content);
     parts.push(...(fields.length ? fields : urlLicenses(content)));
   }
-  const found = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
-  if (!found) return null;
+  const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
-  const expression = withExceptions(found, findExceptions(words.join(' ')));
-  const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';
-  const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
+  const exceptions = findExceptions(words.join(' '));
+  const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(t.id.split(' WITH ')[1]))]);
+  const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${t.id.split(' WITH ')[1]}`)).map((t) => t.id);
+  const found = conjunction([...(withOwn ? [withOwn] : []), ...unattached]);
+  if (!found) return null;
+  const expression = withOwn ? found : withExceptions(found, exceptions);
+  const method = matched.length === 0 ? 'notice' : matched.every((t) => t.method === 'exact') && !notice ? 'exact' : matched.some((t) => t.method === 'partial') ? 'partial' : 'dice';
+  const score = matched.length === 0 ? 1 : Math.min(...matched.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };
 }
 

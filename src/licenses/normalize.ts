@@ -62,6 +62,8 @@ const RIGHTS_RESERVED = /all rights reserved\.?/g;
 const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;
 /** `GPL (>= 2)`, R's DESCRIPTION style: version 2 or later. */
 const OR_LATER_GTE = /\(\s*>=\s*(\d+(?:\.\d+)*)\s*\)/g;
+/** `v.2.1`, `ver.3`: the abbreviation and its version are two words, as in `v 2.1` (else `v.2.1` is one). */
+const VERSION_ABBREVIATION = /\b(v|ver)\.(?=\d)/g;
 /**
  * Letters and digits, with version dots (`2.1`). Non-ASCII letters by ranges (Latin-1 letters,
  * Latin Extended to Greek Extended, CJK and the rest below the surrogates) rather than `\p{L}`,
@@ -157,7 +159,8 @@ export function licenseWords(text: string): string[] {
     .replace(BULLET, ' ')
     .replace(RIGHTS_RESERVED, ' ')
     .replace(OR_LATER_PLUS, '$1 or later ')
-    .replace(OR_LATER_GTE, ' $1 or later ');
+    .replace(OR_LATER_GTE, ' $1 or later ')
+    .replace(VERSION_ABBREVIATION, '$1 ');
   const words = cleaned.match(WORDS) ?? [];
   const out: string[] = [];
   for (const word of words) {

@@ -57,7 +57,7 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let end = at + m[0].length;
     if (named) {
       const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
+        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either| in| only)? ?(?:version |ver |v ?)?(\d(?:\.\d)?)?((?: dated(?: \w+){1,3}?(?= or))?(?: of the license)?(?: ?or at your \w+| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
           text.slice(end, end + 160),
         );
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
@@ -207,7 +207,8 @@ export function noticeExpression(text: string, notices: NoticeMatch[]): string |
     const gap = prev ? text.slice(prev.end, n.at) : '';
     const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
     // "... Alternatively, this file may be used under the terms of ...": a choice, as ScanCode reads it
-    const otherwise = gap.length < 120 && /\balternatively\b/.test(gap);
+    // (the sentence that names the next licence: the first one's disclaimer may stand between them)
+    const otherwise = prev !== undefined && /\balternatively\b/.test(text.slice(Math.max(prev.end, n.at - 120), n.at));
     const alternative = otherwise || (prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap));
     // a rule may name a choice itself (Perl's terms)
     if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));
