@@ -1,5 +1,6 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
+import { addedSentences, gapped } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { namedAt } from './titles.js';
@@ -26,13 +27,15 @@ export interface TextMatch {
   id: string;
   /** Dice score of the window against the licence, 0..1. */
   score: number;
-  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`). */
-  method: 'exact' | 'dice' | 'partial';
+  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`); `gapped`: the licence's clauses with sentences added between them (gapped.ts). */
+  method: 'exact' | 'dice' | 'partial' | 'gapped';
   /** Licences whose text this one's includes (LGPL-3.0's GPL-3.0): their notices are its own. */
   includes?: string[];
   /** Window in normalised words: [start, end). */
   start: number;
   end: number;
+  /** Stretches of the window the licence has no part of (sentences the copy added, gapped.ts). */
+  gaps?: [number, number][];
 }
 
 export interface MatchOptions {
@@ -198,6 +201,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const partialOnly = passing.length === 0;
   if (partialOnly) passing = partial(corpus, windows);
   if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
+  // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
+  const gappedOnly = partialOnly && passing.length === 0;
+  if (gappedOnly) passing = gapped(corpus, ids, windows);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
@@ -223,8 +229,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
   const lic = corpus.licenses[best.index];
-  const method = isExact(ids, best, lic) ? 'exact' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
-  return { id: lic.id, score: best.score, method, start: best.start, end: best.end };
+  const method = isExact(ids, best, lic) ? 'exact' : gappedOnly && passing.includes(best) ? 'gapped' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
+  const gaps = method === 'exact' ? [] : addedSentences(lic.words, ids, best.start, best.end);
+  return { id: lic.id, score: best.score, method, start: best.start, end: best.end, ...(gaps.length ? { gaps } : {}) };
 }
 
 /**

@@ -36,8 +36,8 @@ export const PLACEHOLDER = 'tplvar';
 /** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */
 const TAGS = /<[^<>\n]{0,80}>/g;
 const ENTITIES = /&(?:[a-z]{2,8}|#\d{1,5});/g;
-/** `[text](url)` → `text`. */
-const MARKDOWN_LINKS = /\[([^\]\n]*)\]\([^)\n]*\)/g;
+/** `[text](url)` → `text`; the text may wrap onto the next line (a licence re-wrapped in a comment). */
+const MARKDOWN_LINKS = /\[([^\]]{0,300})\]\([^)\n]*\)/g;
 // The patterns below run over the whole lowercased text, line by line through the `m` flag
 // (one native pass each instead of a loop over lines): `[ \t]` never crosses a line end.
 

@@ -90,3 +90,33 @@ test('an exception text SPDX files under a deprecated id attaches to the licence
   // alone, it is read as SPDX indexes it
   assert.equal(detectText(bison)?.expression, 'GPL-2.0-only WITH Bison-exception-2.2');
 });
+
+test('BSD clause counts, zlib and libpng source headers, misnamed GNU licences as people write them', () => {
+  const cases: [string, string | null][] = [
+    ['Licensed under BSD-3, see LICENSE.', 'BSD-3-Clause'],
+    ['This software is licensed under the BSD3 license.', 'BSD-3-Clause'],
+    ['License: new BSD', 'BSD-3-Clause'],
+    ['Distributed under the BSD License (3-clause).', 'BSD-3-Clause'],
+    ['This program is distributed under the terms of the BSD-new license.', 'BSD-3-Clause'],
+    ['Released under the simplified BSD.', 'BSD-2-Clause'],
+    ['Licensed under BSD-3.0 terms', null],
+    // zlib's own files point to the licence in zlib.h, libpng's to png.h
+    ['Copyright (C) 1995-2011 Jean-loup Gailly\nFor conditions of distribution and use, see copyright notice in zlib.h', 'Zlib'],
+    ['This file is under the same license as zlib.', 'Zlib'],
+    ['This code is released under the libpng license.\nFor conditions of distribution and use, see the disclaimer and license in png.h', 'Libpng'],
+    // GNU licences named without "General", or as the "Lesser GPL"; a bare abbreviation granted by "licensed" after it
+    [`${FSF} Lesser Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) any later version.`, 'LGPL-2.1-or-later'],
+    ['under the terms of the GNU Library Public License version 2', 'LGPL-2.0-only'],
+    ['distributed under the Lesser GPL, version 2.1', 'LGPL-2.1-only'],
+    ['This file is LGPL licensed.', 'LGPL-2.0-or-later'],
+    ['Dual licensed under CC BY-SA 3.0 and LGPL2 or later', 'CC-BY-SA-3.0 OR LGPL-2.0-or-later'],
+    // one family named twice without a version is one licence, the more specific name
+    ['All files are licensed under the GNU Lesser General Public License; treat the library as being LGPL licensed.', 'LGPL-2.1-or-later'],
+    // curl's file header cites its copyright page
+    [
+      'This software is licensed as described in the file COPYING, which you should have received as part of this distribution. The terms are also available at https://curl.se/docs/copyright.html.',
+      'curl',
+    ],
+  ];
+  for (const [text, expected] of cases) assert.equal(expressionKey(detectText(text)?.expression ?? null), expressionKey(expected), text);
+});
