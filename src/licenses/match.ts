@@ -49,6 +49,10 @@ export interface MatchOptions {
 export const DEFAULT_THRESHOLD = 0.88;
 /** A window explains clearly more of the text when it shares this many times the bigrams. */
 const MORE_TEXT = 1.1;
+/** A partial copy whose window is this much its licence's words ... */
+const VERBATIM = 0.99;
+/** ... beats a near match that explains less than this share of its own window. */
+const UNEXPLAINED = 0.97;
 /** Share of a containing licence's own bigrams its window must hold to beat the licence it contains. */
 const OWN_PART = 0.5;
 /** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
@@ -224,7 +228,10 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
     c.common > topCommon &&
     corpus.licenses[c.index].bigramCount > corpus.licenses[top.index].bigramCount &&
     variantEvidence(corpus.licenses[c.index], corpus.licenses[top.index], ids, c.start, c.end) >= OWN_PART;
-  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
+  // ... or a partial copy made only of its licence's words, where the best leaves some of them
+  // unexplained (the Sleepycat clause without the BSD texts after it, near TOSL's rewording of it)
+  const verbatim = (c: Candidate) => !partialOnly && c.common > topCommon && c.common >= VERBATIM * c.size && top.common < UNEXPLAINED * top.size && !isExact(ids, top, corpus.licenses[top.index]);
+  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c) || verbatim(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
   let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
