@@ -33,7 +33,7 @@ const V = '(?:version |v ?|ver )?';
  * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL").
  */
 const GNU =
-  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:any )?(?:later|newer|higher|above|greater)(?: version)?|\+)?\b)/g;
+  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['public license', 'documentation license', 'gpl', 'fdl'];
@@ -48,6 +48,15 @@ function gnuId(family: GnuFamily, version: string | undefined, later: boolean): 
   return `${family}-${v ?? fallback}-${later || v === undefined ? 'or-later' : 'only'}`;
 }
 
+/** "or later" as written: "or (at your option) any later version", "and later", "or any subsequent version". */
+const LATER = String.raw`(?: ?or at your \w+| ?or| ?and or| ?and)?(?: under the terms of)? ?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: versions?)?`;
+/** The licence's abbreviation beside its name or version: "General Public License (GPL)", "version 2 ("GPLv2")". */
+const ABBREVIATION = String.raw`(?: (?:a|l)?gpl(?: ?v?\d(?:\.\d)?)?)?`;
+/** After a GNU licence's name: its version, and whether any later version is offered. */
+const AFTER_NAME = new RegExp(
+  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and))?${ABBREVIATION}(?: of the license)?${LATER})?`,
+);
+
 /** A GNU notice: the version within a few words after (or just before) the licence's name. */
 function gnuNotices(text: string, out: NoticeMatch[]): void {
   for (const m of text.matchAll(GNU)) {
@@ -60,13 +69,10 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
     let later = Boolean(g.later);
     let end = at + m[0].length;
     if (named) {
-      const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either| in| only)? ?(?:version |ver |v ?)?(\d(?:\.\d)?)?((?: dated(?: \w+){1,3}?(?= or))?(?: of the license)?(?: ?or at your \w+| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
-          text.slice(end, end + 160),
-        );
+      const after = AFTER_NAME.exec(text.slice(end, end + 160));
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
-      version = after?.[1] ?? before?.[1];
-      later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
+      version = after?.groups!.version ?? after?.groups!.abbreviated ?? before?.[1];
+      later = Boolean(after?.groups!.later) || Boolean(before?.[0].includes('later'));
       end += after?.[0].length ?? 0;
     }
     // a bare abbreviation without a version is a mention ("avoid GPL contamination", "GPL-compatible")

@@ -120,3 +120,17 @@ test('BSD clause counts, zlib and libpng source headers, misnamed GNU licences a
   ];
   for (const [text, expected] of cases) assert.equal(expressionKey(detectText(text)?.expression ?? null), expressionKey(expected), text);
 });
+
+test('GNU "or later" as projects word it: subsequent, "and later", "under the terms of any later version", the abbreviation beside name or version', () => {
+  const cases: [string, string][] = [
+    [`${FSF} General Public License as published by the Free Software Foundation; either version 2 of the License, or any subsequent version.`, 'GPL-2.0-or-later'],
+    [`${FSF} General Public License, version 2 and later.`, 'GPL-2.0-or-later'],
+    [`${FSF} General Public License as published by the Free Software Foundation; either version 2, or (at your option) under the terms of any later version.`, 'GPL-2.0-or-later'],
+    [`${FSF} General Public License (GPL) as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.`, 'GPL-2.0-or-later'],
+    [`${FSF} General Public License (GPLv2) as published by the Free Software Foundation.`, 'GPL-2.0-only'],
+    ['under the GNU General Public License, version 2 ("GPLv2") or (at your option) any later version', 'GPL-2.0-or-later'],
+    ['Licensed under the GPL version 2 (or, at your option, any later version).', 'GPL-2.0-or-later'],
+    [`${FSF} General Public License version 2 as published by the Free Software Foundation.`, 'GPL-2.0-only'],
+  ];
+  for (const [text, expected] of cases) assert.equal(detectText(text)?.expression, expected, text);
+});
