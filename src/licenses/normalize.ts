@@ -19,6 +19,11 @@
  * - `http` and `https` are the same word.
  */
 
+/**
+ * `\n`, `\r`, `\t` written out in a string literal (a licence kept in a JSON field or a JS
+ * string): a line break, not the letter glued to the next word ("\nPermission" is no `npermission`).
+ */
+const ESCAPES = /\\[nrt]/g;
 /** `<<var;...>>` and `<<beginOptional>>`-style markers of the SPDX templates. */
 const TEMPLATE_MARKERS = /<<[^>]*>>/g;
 /**
@@ -149,6 +154,7 @@ export function licenseWords(text: string): string[] {
     .toLowerCase()
     .replace(/\r\n?/g, '\n')
     .replace(/^\uFEFF/, '')
+    .replace(ESCAPES, ' ')
     .replace(TEMPLATE_MARKERS, ' ')
     .replace(MARKDOWN_LINKS, '$1')
     .replace(PLACEHOLDERS, (tag, name: string) => (HTML_TAGS.has(name.trim()) ? ' ' : ` ${PLACEHOLDER} `))
