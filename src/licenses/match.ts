@@ -132,16 +132,25 @@ const DISTINCT = 0.9;
 /**
  * Partial copies of short licences (60% of an HPND or zlib text), which the 100-bigram floor of
  * `partial` leaves unread: only when no other licence in the whole corpus holds nearly as many
- * of the window's bigrams, so a paragraph that many licences share (MIT's disclaimer, BSD's
- * first clause) names none of them.
+ * of the window's bigrams, or only a few do, so a paragraph that many licences share (MIT's
+ * disclaimer, BSD's first clause) names none of them.
  */
 function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
   const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
-  return found.filter((c) => distinct(corpus, text, c));
+  const distinctOnes = found.filter((c) => sharers(corpus, text, c) === 0);
+  if (distinctOnes.length) return distinctOnes;
+  // a part that only a few licences share (zlib's clauses: Zlib, and Cube, which adds a clause to
+  // them) is of the one it is most of
+  const few = found.filter((c) => sharers(corpus, text, c) < FEW);
+  const cover = (c: Candidate) => c.common / corpus.licenses[c.index].bigramCount;
+  return few.length ? [few.reduce((a, b) => (b.score > a.score || (b.score === a.score && cover(b) > cover(a)) ? b : a))] : [];
 }
 
-/** Whether the licence of `c` is the only one holding nearly all of the bigrams its window shares with it. */
-function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
+/** Fewer other licences than this sharing a part leave it to the one it is most of. */
+const FEW = 4;
+
+/** How many other licences hold nearly all (DISTINCT) of the bigrams the window of `c` shares with its licence. */
+function sharers(corpus: LicenseCorpus, text: IndexedText, c: Candidate): number {
   const counts = new Int32Array(corpus.licenses.length);
   const seen = new Set<number>();
   for (let i = c.start; i < c.end - 1; i++) {
@@ -151,7 +160,11 @@ function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boole
     for (const l of text.post[d] ?? []) counts[l]++;
   }
   const id = corpus.licenses[c.index].id;
-  return counts.every((n, l) => n < DISTINCT * c.common || corpus.licenses[l].id === id);
+  let n = 0;
+  counts.forEach((k, l) => {
+    if (k >= DISTINCT * c.common && corpus.licenses[l].id !== id) n++;
+  });
+  return n;
 }
 
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {

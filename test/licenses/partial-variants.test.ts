@@ -59,3 +59,12 @@ test('a part of a licence in its own words beats a near relative that rewords it
   // the relative's own text is still the relative
   assert.equal(detectText(spdx.TOSL.licenseText)?.expression, 'TOSL');
 });
+
+test('part of a short licence that a few others contain is the licence it is most of; one that dozens share names none', () => {
+  // zlib's permission and clauses without its disclaimer: Cube holds them too, as a part of less of it
+  const zlib = spdx.Zlib.licenseText;
+  assert.equal(detectText(zlib.slice(zlib.indexOf('Permission is granted')))?.expression, 'Zlib');
+  // MIT's disclaimer is in dozens of licences: alone it is no licence
+  const mit = spdx.MIT.licenseText;
+  assert.equal(detectText(mit.slice(mit.indexOf('THE SOFTWARE IS PROVIDED'))), null);
+});
