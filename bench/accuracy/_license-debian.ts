@@ -237,6 +237,7 @@ const LABEL_QUESTIONS: Record<string, string> = {
   'libio-html-perl:5:GPL-3+': "the notice says 'either version 2, or (at your option) any later version'",
   'libsndfile1:47:LGPL-2+': "the notice says 'either version 2 of the License.', no 'or later'",
   'linux-libc-dev:12:LGPL-2.1': "the notice says 'or (at your option) any later version'",
+  'libpulse0:1:LGPL-2.1+': "a discussion quoting upstream: the client library is LGPL, 'the server part ... GPL licensed'; both are granted",
   'python3-httplib2:8:LGPL-2.1+': "the notice says 'version 2.1 of the License.', no 'or later'",
 };
 
