@@ -1,7 +1,8 @@
 /**
  * How the licence matcher reads the SPDX texts in the shapes copies take: as published, with
  * their blanks filled in, as a C or shell comment above code, without their title line, under a
- * README, as HTML, cut (first 60% or 80% of the words, last 70%), and re-wrapped into one line;
+ * README, as HTML, cut (first 60% or 80% of the words, last 70%), re-wrapped into one line, with
+ * two sentences of a project's own added between its sentences;
  * and how the notice rules read each licence's SPDX name in a grant ("Licensed under the X.",
  * "The contents of this file are subject to the X (the "License")"). A text counts as read when
  * the detector's expression is its id (or an id with the same text). Prints the failures of
@@ -52,6 +53,19 @@ const commented = (t: string, prefix: string): string =>
     .map((l) => `${prefix}${l}`.trimEnd())
     .join('\n');
 
+/** Sentences of a project's own, as copies add them between a licence's clauses. */
+const ADDED = [
+  'This notice applies to every file in the widget distribution unless a file says otherwise.',
+  'Questions about these terms may be sent to the maintainers at the address given in the README file of this package.',
+];
+
+/** The text with the two sentences above put between its own, at a third and two thirds of it. */
+function withAdded(t: string): string {
+  const sentences = t.split(/(?<=[.;:])\s+/);
+  ADDED.forEach((s, k) => sentences.splice(Math.floor((sentences.length * (k + 1)) / (ADDED.length + 1)) + k, 0, s));
+  return sentences.join('\n');
+}
+
 const SHAPES: Record<string, (t: string, name: string) => string> = {
   raw: (t) => t,
   filled: fill,
@@ -80,6 +94,7 @@ const SHAPES: Record<string, (t: string, name: string) => string> = {
   lisp: (t) => `${commented(t, ';; ')}\n\n(defun main () nil)\n`,
   dnl: (t) => `${commented(t, 'dnl ')}\n\nAC_INIT([widget], [1.0])\n`,
   head40: (t) => cut(t, 0, 0.4),
+  added: (t) => withAdded(fill(t)),
   grant: (t, name) => `Licensed under the ${name}.`,
   subject: (t, name) => `The contents of this file are subject to the ${name} (the "License"); you may not use this file except in compliance with the License.`,
 };

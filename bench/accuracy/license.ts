@@ -28,6 +28,7 @@ import { hasShared, SHARED_ABSENT } from '../../test/helpers/shared.js';
 import { filesUnder, licenseeCases, scancodeCases, splitOf, type Split } from './_license-data.js';
 import { runLicensecheck, LICENSECHECK } from './_licensecheck.js';
 import { npmLicenseCases, packages } from './_license-npm.js';
+import { evaluateDebian } from './_license-debian.js';
 
 interface Outcome {
   name: string;
@@ -321,7 +322,7 @@ function evaluateNodeModules() {
 }
 
 export async function evaluate(): Promise<Record<string, unknown>> {
-  if (!hasShared) return { skipped: SHARED_ABSENT };
+  if (!hasShared) return { skipped: SHARED_ABSENT, debian_copyright: evaluateDebian(detectContent) };
   const index = timeIndex();
   return {
     figure: 'held_out accuracies are the figures; tuning is what the rules and threshold were developed on',
@@ -330,5 +331,6 @@ export async function evaluate(): Promise<Record<string, unknown>> {
     single_license_files_vs_licensecheck: headToHead(singleLicenseFiles(), index),
     npm_license_files_vs_licensecheck: npmHeadToHead(index),
     node_modules: evaluateNodeModules(),
+    debian_copyright: evaluateDebian(detectContent),
   };
 }

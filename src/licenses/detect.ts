@@ -1,10 +1,10 @@
 import { conjunction, normalizeExpression } from './expression.js';
-import { findExceptions, withExceptions } from './exceptions.js';
+import { exceptionRule, findExceptions, withExceptions } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { grantedNotices } from './grants.js';
 import { declaredLicense, isManifest } from './manifests.js';
-import { matchWords, type MatchOptions } from './match.js';
+import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
 import { isVariantOf } from './relatives.js';
@@ -25,7 +25,7 @@ export interface Evidence {
   expression: string;
   /** The file it came from (path relative to the input root or the repo). */
   file: string;
-  /** `spdx-id`, `manifest`, `exact`, `dice`, `partial` (part of a licence text, see match.ts) or `notice`. */
+  /** `spdx-id`, `manifest`, `exact`, `dice`, `partial` (part of a licence text, see match.ts), `gapped` (a short licence's clauses with sentences added, gapped.ts) or `notice`. */
   method: string;
   /** 1 for identifiers, manifests and exact texts; the lowest Dice score of the texts otherwise. */
   score: number;
@@ -47,13 +47,39 @@ export function spdxIdentifiers(content: string): string | null {
   return conjunction(found);
 }
 
+/**
+ * SPDX's deprecated licence-with-exception ids (`GPL-2.0-with-bison-exception`), indexed as `X WITH
+ * E` (corpus.ts), have the exception's text alone ("insert GPL v2 license text here"): a match of
+ * one says which exception is there, not which version of X, so it attaches to the licence the
+ * rest of the file names (`GPL-3.0-or-later` in its notice), and stands as `X WITH E` only when
+ * the file names none the exception is written for.
+ */
+const isExceptionText = (t: TextMatch): boolean => t.id.includes(' WITH ');
+
+/** The word that offers a notice's licence instead of a text's (ScanCode reads it as OR). */
+const ALTERNATIVELY = /\balternatively\b/;
+
+/**
+ * Whether "alternatively" opens the sentence of a notice (its words `named`) in the whole
+ * normalised text: the word may stand in the licence text's window, outside the words read for notices.
+ */
+function offeredInstead(all: string, named: string): boolean {
+  for (let at = all.indexOf(named); at >= 0; at = all.indexOf(named, at + 1)) if (ALTERNATIVELY.test(all.slice(Math.max(0, at - 120), at))) return true;
+  return false;
+}
+
 /** Full licence texts and notices in a text, as one expression with how it was found. */
 export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
   const words = licenseWords(content);
-  const texts = matchWords(words, options);
+  const matched = matchWords(words, options);
+  const texts = matched.filter((t) => !isExceptionText(t));
   // notices are read only where no licence text is: a GPL text quotes its own notice
   const covered = new Uint8Array(words.length);
-  for (const t of texts) covered.fill(1, t.start, t.end);
+  for (const t of matched) {
+    covered.fill(1, t.start, t.end);
+    // ... but sentences the copy added inside the text are read like any other
+    for (const [from, to] of t.gaps ?? []) covered.fill(0, from, to);
+  }
   const rest = words.filter((_, i) => !covered[i]).join(' ');
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
@@ -61,24 +87,42 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
   const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
-  const named = findNotices(rest).filter((n) => texts.length === 0 || (n.versioned !== false && !ownName(n.id)));
+  // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
+  const all = words.join(' ');
+  const named = findNotices(rest).filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
   // beside a licence (a text, a grant, a title) another one's name counts only when granted
   const notices = grantedNotices(rest, named, texts.length > 0);
   const parts = texts.map((t) => t.id);
   const notice = noticeExpression(rest, notices);
-  if (notice) parts.push(notice);
+  // "Alternatively, this software may be distributed under the terms of the GPL" beside a
+  // licence text: a choice between the text's licence and the notice's
+  if (notice && texts.length > 0 && offeredInstead(all, rest.slice(notices[0].at, notices[0].end))) parts.splice(0, parts.length, `(${conjunction(parts)}) OR (${notice})`);
+  else if (notice) parts.push(notice);
   // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
   // names its licence in no sentence
   else if (texts.length === 0) {
     const fields = fieldLicenses(content);
     parts.push(...(fields.length ? fields : urlLicenses(content)));
   }
-  const found = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
-  if (!found) return null;
+  const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
-  const expression = withExceptions(found, findExceptions(words.join(' ')));
-  const method = texts.length === 0 ? 'notice' : texts.every((t) => t.method === 'exact') && !notice ? 'exact' : texts.some((t) => t.method === 'partial') ? 'partial' : 'dice';
-  const score = texts.length === 0 ? 1 : Math.min(...texts.map((t) => t.score));
+  const exceptions = findExceptions(all);
+  const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(t.id.split(' WITH ')[1]))]);
+  const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${t.id.split(' WITH ')[1]}`)).map((t) => t.id);
+  const found = conjunction([...(withOwn ? [withOwn] : []), ...unattached]);
+  if (!found) return null;
+  const expression = withOwn ? found : withExceptions(found, exceptions);
+  const method =
+    matched.length === 0
+      ? 'notice'
+      : matched.every((t) => t.method === 'exact') && !notice
+        ? 'exact'
+        : matched.some((t) => t.method === 'partial')
+          ? 'partial'
+          : matched.some((t) => t.method === 'gapped')
+            ? 'gapped'
+            : 'dice';
+  const score = matched.length === 0 ? 1 : Math.min(...matched.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };
 }
 

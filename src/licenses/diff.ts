@@ -15,6 +15,9 @@
 export interface Hunk {
   deleted: number;
   inserted: number;
+  /** Where the inserted words are, as offsets from the diff's `from`: [first, last + 1). */
+  insertedFrom?: number;
+  insertedTo?: number;
 }
 
 /**
@@ -50,9 +53,11 @@ export function diffHunks(a: Int32Array, b: Int32Array, from: number, to: number
 
 /** Walks the trace back from (n, m): each edit, then groups edits with nothing shared between them. */
 function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk[] {
-  // edits in reverse order: whether a licence word was deleted, and how many shared words follow it
+  // edits in reverse order: whether a licence word was deleted, how many shared words follow it,
+  // and (for an inserted word) its offset in the text
   const deleted: boolean[] = [];
   const sharedAfter: number[] = [];
+  const textAt: number[] = [];
   let x = n;
   let y = m;
   for (let d = steps; d > 0; d--) {
@@ -66,6 +71,7 @@ function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk
     const editX = down ? prevX : prevX + 1;
     deleted.push(!down);
     sharedAfter.push(x - editX);
+    textAt.push(prevY);
     x = prevX;
     y = prevY;
   }
@@ -74,7 +80,11 @@ function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk
   for (let i = deleted.length - 1; i >= 0; i--) {
     current ??= { deleted: 0, inserted: 0 };
     if (deleted[i]) current.deleted++;
-    else current.inserted++;
+    else {
+      current.inserted++;
+      current.insertedFrom ??= textAt[i];
+      current.insertedTo = textAt[i] + 1;
+    }
     // a single shared word ("the", "of") inside a replaced name does not end the replacement
     if (sharedAfter[i] > 1 || i === 0) {
       hunks.push(current);

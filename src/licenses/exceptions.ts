@@ -37,6 +37,11 @@ const RULES: ExceptionRule[] = [
   },
 ];
 
+/** The rule of an exception id; one with no rule here (an exception found by its text, see match.ts) is for the GNU licences. */
+export function exceptionRule(id: string): ExceptionRule {
+  return RULES.find((r) => r.id === id) ?? { id, pattern: /(?!)/, on: GNU };
+}
+
 /** The exceptions a normalised text grants, in rule order. */
 export function findExceptions(text: string): ExceptionRule[] {
   if (!text.includes('exception') && !text.includes('system calls')) return [];

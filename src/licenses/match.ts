@@ -1,5 +1,6 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { templateScore } from './diff.js';
+import { addedSentences, gapped } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { namedAt } from './titles.js';
@@ -26,13 +27,15 @@ export interface TextMatch {
   id: string;
   /** Dice score of the window against the licence, 0..1. */
   score: number;
-  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`). */
-  method: 'exact' | 'dice' | 'partial';
+  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`); `gapped`: the licence's clauses with sentences added between them (gapped.ts). */
+  method: 'exact' | 'dice' | 'partial' | 'gapped';
   /** Licences whose text this one's includes (LGPL-3.0's GPL-3.0): their notices are its own. */
   includes?: string[];
   /** Window in normalised words: [start, end). */
   start: number;
   end: number;
+  /** Stretches of the window the licence has no part of (sentences the copy added, gapped.ts). */
+  gaps?: [number, number][];
 }
 
 export interface MatchOptions {
@@ -46,6 +49,10 @@ export interface MatchOptions {
 export const DEFAULT_THRESHOLD = 0.88;
 /** A window explains clearly more of the text when it shares this many times the bigrams. */
 const MORE_TEXT = 1.1;
+/** A partial copy whose window is this much its licence's words ... */
+const VERBATIM = 0.99;
+/** ... beats a near match that explains less than this share of its own window. */
+const UNEXPLAINED = 0.97;
 /** Share of a containing licence's own bigrams its window must hold to beat the licence it contains. */
 const OWN_PART = 0.5;
 /** Candidates whose windows are trimmed and compared, best untrimmed scores first. */
@@ -125,16 +132,25 @@ const DISTINCT = 0.9;
 /**
  * Partial copies of short licences (60% of an HPND or zlib text), which the 100-bigram floor of
  * `partial` leaves unread: only when no other licence in the whole corpus holds nearly as many
- * of the window's bigrams, so a paragraph that many licences share (MIT's disclaimer, BSD's
- * first clause) names none of them.
+ * of the window's bigrams, or only a few do, so a paragraph that many licences share (MIT's
+ * disclaimer, BSD's first clause) names none of them.
  */
 function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
   const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
-  return found.filter((c) => distinct(corpus, text, c));
+  const distinctOnes = found.filter((c) => sharers(corpus, text, c) === 0);
+  if (distinctOnes.length) return distinctOnes;
+  // a part that only a few licences share (zlib's clauses: Zlib, and Cube, which adds a clause to
+  // them) is of the one it is most of
+  const few = found.filter((c) => sharers(corpus, text, c) < FEW);
+  const cover = (c: Candidate) => c.common / corpus.licenses[c.index].bigramCount;
+  return few.length ? [few.reduce((a, b) => (b.score > a.score || (b.score === a.score && cover(b) > cover(a)) ? b : a))] : [];
 }
 
-/** Whether the licence of `c` is the only one holding nearly all of the bigrams its window shares with it. */
-function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
+/** Fewer other licences than this sharing a part leave it to the one it is most of. */
+const FEW = 4;
+
+/** How many other licences hold nearly all (DISTINCT) of the bigrams the window of `c` shares with its licence. */
+function sharers(corpus: LicenseCorpus, text: IndexedText, c: Candidate): number {
   const counts = new Int32Array(corpus.licenses.length);
   const seen = new Set<number>();
   for (let i = c.start; i < c.end - 1; i++) {
@@ -144,7 +160,11 @@ function distinct(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boole
     for (const l of text.post[d] ?? []) counts[l]++;
   }
   const id = corpus.licenses[c.index].id;
-  return counts.every((n, l) => n < DISTINCT * c.common || corpus.licenses[l].id === id);
+  let n = 0;
+  counts.forEach((k, l) => {
+    if (k >= DISTINCT * c.common && corpus.licenses[l].id !== id) n++;
+  });
+  return n;
 }
 
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
@@ -198,6 +218,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const partialOnly = passing.length === 0;
   if (partialOnly) passing = partial(corpus, windows);
   if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
+  // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
+  const gappedOnly = partialOnly && passing.length === 0;
+  if (gappedOnly) passing = gapped(corpus, ids, windows);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
@@ -218,13 +241,17 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
     c.common > topCommon &&
     corpus.licenses[c.index].bigramCount > corpus.licenses[top.index].bigramCount &&
     variantEvidence(corpus.licenses[c.index], corpus.licenses[top.index], ids, c.start, c.end) >= OWN_PART;
-  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
+  // ... or a partial copy made only of its licence's words, where the best leaves some of them
+  // unexplained (the Sleepycat clause without the BSD texts after it, near TOSL's rewording of it)
+  const verbatim = (c: Candidate) => !partialOnly && c.common > topCommon && c.common >= VERBATIM * c.size && top.common < UNEXPLAINED * top.size && !isExact(ids, top, corpus.licenses[top.index]);
+  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c) || verbatim(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
   let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
   const lic = corpus.licenses[best.index];
-  const method = isExact(ids, best, lic) ? 'exact' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
-  return { id: lic.id, score: best.score, method, start: best.start, end: best.end };
+  const method = isExact(ids, best, lic) ? 'exact' : gappedOnly && passing.includes(best) ? 'gapped' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
+  const gaps = method === 'exact' ? [] : addedSentences(lic.words, ids, best.start, best.end);
+  return { id: lic.id, score: best.score, method, start: best.start, end: best.end, ...(gaps.length ? { gaps } : {}) };
 }
 
 /**

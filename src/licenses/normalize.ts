@@ -19,6 +19,11 @@
  * - `http` and `https` are the same word.
  */
 
+/**
+ * `\n`, `\r`, `\t` written out in a string literal (a licence kept in a JSON field or a JS
+ * string): a line break, not the letter glued to the next word ("\nPermission" is no `npermission`).
+ */
+const ESCAPES = /\\[nrt]/g;
 /** `<<var;...>>` and `<<beginOptional>>`-style markers of the SPDX templates. */
 const TEMPLATE_MARKERS = /<<[^>]*>>/g;
 /**
@@ -36,8 +41,8 @@ export const PLACEHOLDER = 'tplvar';
 /** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */
 const TAGS = /<[^<>\n]{0,80}>/g;
 const ENTITIES = /&(?:[a-z]{2,8}|#\d{1,5});/g;
-/** `[text](url)` → `text`. */
-const MARKDOWN_LINKS = /\[([^\]\n]*)\]\([^)\n]*\)/g;
+/** `[text](url)` → `text`; the text may wrap onto the next line (a licence re-wrapped in a comment). */
+const MARKDOWN_LINKS = /\[([^\]]{0,300})\]\([^)\n]*\)/g;
 // The patterns below run over the whole lowercased text, line by line through the `m` flag
 // (one native pass each instead of a loop over lines): `[ \t]` never crosses a line end.
 
@@ -62,6 +67,8 @@ const RIGHTS_RESERVED = /all rights reserved\.?/g;
 const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;
 /** `GPL (>= 2)`, R's DESCRIPTION style: version 2 or later. */
 const OR_LATER_GTE = /\(\s*>=\s*(\d+(?:\.\d+)*)\s*\)/g;
+/** `v.2.1`, `ver.3`: the abbreviation and its version are two words, as in `v 2.1` (else `v.2.1` is one). */
+const VERSION_ABBREVIATION = /\b(v|ver)\.(?=\d)/g;
 /**
  * Letters and digits, with version dots (`2.1`). Non-ASCII letters by ranges (Latin-1 letters,
  * Latin Extended to Greek Extended, CJK and the rest below the surrogates) rather than `\p{L}`,
@@ -147,6 +154,7 @@ export function licenseWords(text: string): string[] {
     .toLowerCase()
     .replace(/\r\n?/g, '\n')
     .replace(/^\uFEFF/, '')
+    .replace(ESCAPES, ' ')
     .replace(TEMPLATE_MARKERS, ' ')
     .replace(MARKDOWN_LINKS, '$1')
     .replace(PLACEHOLDERS, (tag, name: string) => (HTML_TAGS.has(name.trim()) ? ' ' : ` ${PLACEHOLDER} `))
@@ -157,7 +165,8 @@ export function licenseWords(text: string): string[] {
     .replace(BULLET, ' ')
     .replace(RIGHTS_RESERVED, ' ')
     .replace(OR_LATER_PLUS, '$1 or later ')
-    .replace(OR_LATER_GTE, ' $1 or later ');
+    .replace(OR_LATER_GTE, ' $1 or later ')
+    .replace(VERSION_ABBREVIATION, '$1 ');
   const words = cleaned.match(WORDS) ?? [];
   const out: string[] = [];
   for (const word of words) {

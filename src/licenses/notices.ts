@@ -28,12 +28,15 @@ type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null; words:
 
 const V = '(?:version |v ?|ver )?';
 
-/** GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`. */
+/**
+ * GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`;
+ * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL").
+ */
 const GNU =
-  /\b(?:(gnu )?(lesser |library |affero )?general public license|gnu public license|gnu (free )documentation license|(agpl|lgpl|gpl|gfdl|fdl)(?: ?v ?| version | ver | )?(\d(?:\.\d)?)?( or (?:any )?(?:later|newer|higher|above|greater)(?: version)?|\+)?\b)/g;
+  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
-const GNU_HINTS = ['general public license', 'gnu public license', 'documentation license', 'gpl', 'fdl'];
+const GNU_HINTS = ['public license', 'documentation license', 'gpl', 'fdl'];
 
 type GnuFamily = 'GPL' | 'LGPL' | 'AGPL' | 'GFDL';
 
@@ -45,24 +48,31 @@ function gnuId(family: GnuFamily, version: string | undefined, later: boolean): 
   return `${family}-${v ?? fallback}-${later || v === undefined ? 'or-later' : 'only'}`;
 }
 
+/** "or later" as written: "or (at your option) any later version", "and later", "or any subsequent version". */
+const LATER = String.raw`(?: ?or at your \w+| ?or| ?and or| ?and)?(?: under the terms of)? ?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: versions?)?`;
+/** The licence's abbreviation beside its name or version: "General Public License (GPL)", "version 2 ("GPLv2")". */
+const ABBREVIATION = String.raw`(?: (?:a|l)?gpl(?: ?v?\d(?:\.\d)?)?)?`;
+/** After a GNU licence's name: its version, and whether any later version is offered. */
+const AFTER_NAME = new RegExp(
+  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and))?${ABBREVIATION}(?: of the license)?${LATER})?`,
+);
+
 /** A GNU notice: the version within a few words after (or just before) the licence's name. */
 function gnuNotices(text: string, out: NoticeMatch[]): void {
   for (const m of text.matchAll(GNU)) {
     const at = m.index;
+    const g = m.groups!;
     const named = m[0].endsWith(' license');
-    const qualifier = named ? (m[2] ?? m[3]) : m[4];
+    const qualifier = named ? (g.q1 ?? g.q2 ?? g.q3 ?? g.free) : g.q4 && g.abbr === 'gpl' ? g.q4 : g.abbr;
     const family: GnuFamily = /^(?:free|g?fdl)/.test(qualifier ?? '') ? 'GFDL' : qualifier?.startsWith('l') ? 'LGPL' : qualifier?.startsWith('a') ? 'AGPL' : 'GPL';
-    let version: string | undefined = m[5];
-    let later = Boolean(m[6]);
+    let version: string | undefined = g.version;
+    let later = Boolean(g.later);
     let end = at + m[0].length;
     if (named) {
-      const after =
-        /^(?: as published by the free software foundation| (?:a|l)?gpl)?(?: either)? ?(?:version |v ?|ver )?(\d(?:\.\d)?)?((?: of the license)?(?: ?or at your option| ?or| ?and or)? ?(?:any )?(?:later|newer|higher|above|greater)(?: version)?)?/.exec(
-          text.slice(end, end + 160),
-        );
+      const after = AFTER_NAME.exec(text.slice(end, end + 160));
       const before = /(?:version |v)(\d(?:\.\d)?)(?: or later| or any later version)? of the (?:gnu )?$/.exec(text.slice(Math.max(0, at - 60), at));
-      version = after?.[1] ?? before?.[1];
-      later = Boolean(after?.[2]) || Boolean(before?.[0].includes('later'));
+      version = after?.groups!.version ?? after?.groups!.abbreviated ?? before?.[1];
+      later = Boolean(after?.groups!.later) || Boolean(before?.[0].includes('later'));
       end += after?.[0].length ?? 0;
     }
     // a bare abbreviation without a version is a mention ("avoid GPL contamination", "GPL-compatible")
@@ -106,6 +116,11 @@ function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
   const family = (n: NoticeMatch) => GNU_ID.exec(n.id)?.[1];
   const versioned = new Set(notices.filter((n) => n.versioned === true).map(family));
   const kept = notices.filter((n) => n.versioned !== false || !versioned.has(family(n)));
+  // several unversioned names of one family ("the GNU Lesser General Public License ... being LGPL
+  // licensed") are one licence: the most specific ("Lesser" is 2.1 on, a bare LGPL any version)
+  const unversioned = new Map<string, string>();
+  for (const n of kept) if (n.versioned === false && GNU_ID.test(n.id)) unversioned.set(family(n)!, [unversioned.get(family(n)!) ?? '', n.id].sort().pop()!);
+  for (const [i, n] of kept.entries()) if (n.versioned === false && GNU_ID.test(n.id)) kept[i] = { ...n, id: unversioned.get(family(n)!)! };
   const later = new Set(
     kept
       .map((n) => GNU_ID.exec(n.id))
@@ -133,8 +148,17 @@ const RULES: Rule[] = [
   },
   // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
   { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
-  { pattern: /\b(?:bsd 3 clause|3 clause bsd|new bsd license|modified bsd license|revised bsd license)\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
-  { pattern: /\b(?:bsd 2 clause|2 clause bsd|simplified bsd license|freebsd license)\b/g, id: () => 'BSD-2-Clause', words: ['bsd', 'freebsd'] },
+  // the clause count as people write it: "BSD 3-Clause", "3-clause BSD", "BSD (3 clause)", "BSD3", "BSD License (3-clause)"
+  {
+    pattern: /\b(?:bsd 3 clause|3 clause bsd|bsd license 3 clause|bsd ?3(?![\w.])|new bsd|bsd new|modified bsd license|revised bsd license)\b/g,
+    id: () => 'BSD-3-Clause',
+    words: ['bsd'],
+  },
+  {
+    pattern: /\b(?:bsd 2 clause|2 clause bsd|bsd license 2 clause|bsd ?2(?![\w.])|simplified bsd|freebsd license)\b/g,
+    id: () => 'BSD-2-Clause',
+    words: ['bsd', 'freebsd'],
+  },
   { pattern: new RegExp(`\\bmozilla public license,? ${V}(1\\.0|1\\.1|2\\.0)\\b|\\bmpl ${V}(1\\.0|1\\.1|2\\.0)\\b`, 'g'), id: (m) => `MPL-${m[1] ?? m[2]}`, words: ['mozilla', 'mpl'] },
   { pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0)\\b|\\bepl ${V}(1\\.0|2\\.0)\\b`, 'g'), id: (m) => `EPL-${m[1] ?? m[2]}`, words: ['eclipse', 'epl'] },
   {
@@ -154,6 +178,10 @@ const RULES: Rule[] = [
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
   { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
   { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
+  // the headers of zlib's and libpng's own source files point to the licence in their main header
+  // ("For conditions of distribution and use, see copyright notice in zlib.h"), as other projects' copies do
+  { pattern: /\b(?:copyright notice in zlib h|see zlib h for (?:copyright|conditions)|same (?:license|terms) as zlib)\b/g, id: () => 'Zlib', words: ['zlib'] },
+  { pattern: /\bdisclaimer and license in png h\b/g, id: () => 'Libpng', words: ['png'] },
   { pattern: /\b(?:zero clause bsd|bsd zero clause|0 clause bsd)\b/g, id: () => '0BSD', words: ['zero', '0 clause'] },
   // the Unlicense's opening sentence, which projects quote alone as their notice
   { pattern: /\bfree and unencumbered software released into the public domain\b/g, id: () => 'Unlicense', words: ['unencumbered'] },
@@ -207,7 +235,8 @@ export function noticeExpression(text: string, notices: NoticeMatch[]): string |
     const gap = prev ? text.slice(prev.end, n.at) : '';
     const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
     // "... Alternatively, this file may be used under the terms of ...": a choice, as ScanCode reads it
-    const otherwise = gap.length < 120 && /\balternatively\b/.test(gap);
+    // (the sentence that names the next licence: the first one's disclaimer may stand between them)
+    const otherwise = prev !== undefined && /\balternatively\b/.test(text.slice(Math.max(prev.end, n.at - 120), n.at));
     const alternative = otherwise || (prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap));
     // a rule may name a choice itself (Perl's terms)
     if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));

@@ -61,10 +61,19 @@ function listUrls(): Map<string, string> {
 const GNU_URL = /^gnu\.org\/licenses\/(?:old-licenses\/)?(gpl|lgpl|agpl|fdl)-(\d\.\d)$/;
 const CC_URL = /^creativecommons\.org\/licenses\/(by(?:-nc)?(?:-sa|-nd)?)\/(\d\.\d)$/;
 
+/**
+ * Pages that state a project's licence, which its file headers cite instead of a name (curl's:
+ * "licensed as described in the file COPYING ... also available at https://curl.se/docs/copyright.html").
+ */
+const PROJECT_PAGES: Record<string, string> = {
+  'curl.se/docs/copyright': 'curl',
+  'curl.haxx.se/docs/copyright': 'curl',
+};
+
 /** The licence one URL names, or null. */
 export function urlLicense(url: string): string | null {
   const key = canonical(url);
-  const listed = listUrls().get(key);
+  const listed = listUrls().get(key) ?? PROJECT_PAGES[key];
   if (listed) return listed;
   const id = /^(?:opensource\.org\/licenses?|spdx\.org\/licenses)\/([\w.+-]+)$/.exec(key)?.[1];
   if (id) return knownId(id) ? normalizeExpression(knownId(id)!) : null;

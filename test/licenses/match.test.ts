@@ -88,3 +88,10 @@ test('the corpus is built once per process and indexes deprecated licence-with-e
   assert.ok(byId.get('GPL-2.0-only')!.aliases.includes('GPL-2.0-or-later'), 'the same text: -only preferred');
   assert.deepEqual(ids(text('GPL-2.0-with-classpath-exception')), ['GPL-2.0-only WITH Classpath-exception-2.0']);
 });
+
+test('a licence kept in a string literal: written-out \\n escapes are line breaks, not letters of the next word', () => {
+  for (const id of ['MIT', 'BSD-3-Clause', 'Zlib', 'ISC']) {
+    const text = spdx[id].licenseText.replace(/<[^>\n]+>/g, 'Acme Widgets');
+    assert.equal(detectText(`{"name": "widget", "licenseText": ${JSON.stringify(text)}}`)?.expression, id, id);
+  }
+});

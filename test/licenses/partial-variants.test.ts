@@ -50,3 +50,21 @@ test('short licences cut short: a window only one licence holds nearly all of is
     'Redistribution and use in source and binary forms, with or without modification, are permitted provided that the following conditions are met: Redistributions of source code must retain the above copyright notice, this list of conditions and the following disclaimer.';
   assert.equal(detectText(clause), null);
 });
+
+test('a part of a licence in its own words beats a near relative that rewords it (the Sleepycat clause against TOSL)', () => {
+  const sleepycat = spdx.Sleepycat.licenseText;
+  // the Sleepycat section alone, without its title and the BSD texts after it
+  const clause = sleepycat.slice(0, sleepycat.indexOf('Copyright (c) 1990, 1993')).replace('The Sleepycat License ', '');
+  assert.equal(detectText(clause)?.expression, 'Sleepycat');
+  // the relative's own text is still the relative
+  assert.equal(detectText(spdx.TOSL.licenseText)?.expression, 'TOSL');
+});
+
+test('part of a short licence that a few others contain is the licence it is most of; one that dozens share names none', () => {
+  // zlib's permission and clauses without its disclaimer: Cube holds them too, as a part of less of it
+  const zlib = spdx.Zlib.licenseText;
+  assert.equal(detectText(zlib.slice(zlib.indexOf('Permission is granted')))?.expression, 'Zlib');
+  // MIT's disclaimer is in dozens of licences: alone it is no licence
+  const mit = spdx.MIT.licenseText;
+  assert.equal(detectText(mit.slice(mit.indexOf('THE SOFTWARE IS PROVIDED'))), null);
+});

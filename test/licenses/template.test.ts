@@ -20,7 +20,11 @@ function ids(text: string): Int32Array {
 test('word diff: a name filled in is one short replaced stretch; a clause left out is counted word by word', () => {
   const licence = ids(spdx['BSD-3-Clause'].licenseText);
   const named = ids(spdx['BSD-3-Clause'].licenseText.replace('the copyright holder nor', 'Acme Widgets Inc. nor'));
-  assert.deepEqual(diffHunks(licence, named, 0, named.length, 100), [{ deleted: 3, inserted: 3 }]);
+  const [hunk, ...others] = diffHunks(licence, named, 0, named.length, 100)!;
+  assert.deepEqual([hunk.deleted, hunk.inserted, others.length], [3, 3, 0]);
+  // where the inserted words are in the text: the name
+  const words = licenseWords(spdx['BSD-3-Clause'].licenseText.replace('the copyright holder nor', 'Acme Widgets Inc. nor'));
+  assert.deepEqual(words.slice(hunk.insertedFrom, hunk.insertedTo), ['acme', 'widgets', 'inc']);
   const clause =
     'Neither the name of the copyright holder nor the names of its contributors may be used to endorse or promote products derived from this software without specific prior written permission.';
   const shorter = ids(spdx['BSD-3-Clause'].licenseText.replace(clause, ''));
