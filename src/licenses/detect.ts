@@ -9,6 +9,7 @@ import { licenseWords } from './normalize.js';
 import { findNotices, noticeExpression } from './notices.js';
 import { isVariantOf } from './relatives.js';
 import { urlLicenses } from './urls.js';
+import { readmeLicenseText } from './readme.js';
 
 /**
  * What one file says about a licence. Evidence comes, strongest first, from
@@ -139,7 +140,7 @@ export function detectFile(path: string, content: string, options: MatchOptions 
     const expression = declared === null ? null : normalizeExpression(declared);
     return expression ? { expression, file: path, method: 'manifest', score: 1, tier: 'manifest' } : null;
   }
-  const found = text(content);
+  const found = text(readme ? readmeLicenseText(content) : content);
   return found ? { ...found, file: path, tier: readme ? 'readme' : 'text' } : null;
 }
 
