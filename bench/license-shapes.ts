@@ -78,13 +78,13 @@ const isDisclaimer = (p: string): boolean => /warrant/i.test(p) && /\bas[ -]is\b
 const OWN_DISCLAIMER = 'This software comes with no warranty of any kind. Its authors accept no liability for any harm that comes from using it.';
 
 /**
- * The text without its first line (its title, where it has one: a title names the licence
- * whatever the rest says) and with its disclaimer paragraphs replaced by `by` (removed when
+ * The text without its first line when a blank line follows it (a title, where it has one: a
+ * title names the licence whatever the rest says) and with its disclaimer paragraphs replaced by `by` (removed when
  * empty); null when it has none.
  */
 function disclaimerReplaced(t: string, by: string): string | null {
   const paragraphs = fill(t)
-    .replace(/^\s*[^\n]{0,80}\n/, '')
+    .replace(/^\s*[^\n]{0,80}\n[ \t]*\n/, '')
     .split(/\n\s*\n/);
   if (!paragraphs.some(isDisclaimer)) return null;
   const out: string[] = [];
