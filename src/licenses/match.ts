@@ -4,6 +4,7 @@ import { templateScore } from './diff.js';
 import { addedSentences, gapped } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
+import { openingCopies } from './prefix.js';
 import { namedAt } from './titles.js';
 import { candidates, indexText, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
@@ -241,6 +242,8 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
       const named = namedAt(corpus, words.slice(from, c.end), c.start - from);
       return named.size === 0 || named.has(c.index);
     });
+  // a long licence's opening, word for word, that no other licence holds (prefix.ts)
+  if (clausesOnly && passing.length === 0) passing = openingCopies(corpus, text, shared);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
