@@ -2,7 +2,8 @@
  * How the licence matcher reads the SPDX texts in the shapes copies take: as published, with
  * their blanks filled in, as a C or shell comment above code, without their title line, under a
  * README, as HTML, cut (first 60% or 80% of the words, last 70%), re-wrapped into one line, with
- * two sentences of a project's own added between its sentences;
+ * two sentences of a project's own added between its sentences, without its title and
+ * disclaimer of warranty, or with that disclaimer reworded in a project's own words;
  * and how the notice rules read each licence's SPDX name in a grant ("Licensed under the X.",
  * "The contents of this file are subject to the X (the "License")"). A text counts as read when
  * the detector's expression is its id (or an id with the same text). Prints the failures of
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import { loadCorpus } from '../src/licenses/corpus.js';
 import { detectText } from '../src/licenses/detect.js';
 import { expressionKey, normalizeExpression } from '../src/licenses/expression.js';
+import { licenseWords } from '../src/licenses/normalize.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +68,34 @@ function withAdded(t: string): string {
   return sentences.join('\n');
 }
 
-const SHAPES: Record<string, (t: string, name: string) => string> = {
+/**
+ * A paragraph that disclaims warranty and liability and grants or asks nothing ("THIS SOFTWARE
+ * IS PROVIDED ... AS IS", "IN NO EVENT SHALL ... BE LIABLE"): what copies leave out or reword.
+ */
+const isDisclaimer = (p: string): boolean => /warrant/i.test(p) && /\bas[ -]is\b|liab|damage/i.test(p) && !/permission|redistribution|granted|hereby|permitted|you may|must\b/i.test(p);
+
+/** A disclaimer in a project's own words. */
+const OWN_DISCLAIMER = 'This software comes with no warranty of any kind. Its authors accept no liability for any harm that comes from using it.';
+
+/**
+ * The text without its first line when a blank line follows it (a title, where it has one: a
+ * title names the licence whatever the rest says) and with its disclaimer paragraphs replaced by `by` (removed when
+ * empty); null when it has none.
+ */
+function disclaimerReplaced(t: string, by: string): string | null {
+  const paragraphs = fill(t)
+    .replace(/^\s*[^\n]{0,80}\n[ \t]*\n/, '')
+    .split(/\n\s*\n/);
+  if (!paragraphs.some(isDisclaimer)) return null;
+  const out: string[] = [];
+  for (const p of paragraphs)
+    if (!isDisclaimer(p)) out.push(p);
+    else if (by && out[out.length - 1] !== by) out.push(by);
+  return out.join('\n\n');
+}
+
+/** Shapes return null where they do not apply (a licence without a disclaimer paragraph). */
+const SHAPES: Record<string, (t: string, name: string) => string | null> = {
   raw: (t) => t,
   filled: fill,
   comment: (t) =>
@@ -95,6 +124,8 @@ const SHAPES: Record<string, (t: string, name: string) => string> = {
   dnl: (t) => `${commented(t, 'dnl ')}\n\nAC_INIT([widget], [1.0])\n`,
   head40: (t) => cut(t, 0, 0.4),
   added: (t) => withAdded(fill(t)),
+  clauses: (t) => disclaimerReplaced(t, ''),
+  reworded: (t) => disclaimerReplaced(t, OWN_DISCLAIMER),
   grant: (t, name) => `Licensed under the ${name}.`,
   subject: (t, name) => `The contents of this file are subject to the ${name} (the "License"); you may not use this file except in compliance with the License.`,
 };
@@ -113,15 +144,35 @@ function kind(got: string | null, ids: string[]): 'none' | 'extra' | 'other' {
   return parts.length > 1 && parts.some((p) => ids.includes(p)) ? 'extra' : 'other';
 }
 
+/**
+ * Ids whose text in this shape is the same words as each licence's (BSD-3-Clause and a variant
+ * that differs from it only in its disclaimer are one text without it): either answer is right.
+ */
+function sameShapedText(shape: string): Map<string, string[]> {
+  const byWords = new Map<string, string[]>();
+  const key = new Map<string, string>();
+  for (const [id, { licenseText, name }] of Object.entries(full)) {
+    const shaped = SHAPES[shape](licenseText, name);
+    if (!current.has(id) || !sameText.has(id) || shaped === null) continue;
+    const k = licenseWords(shaped).join(' ');
+    key.set(id, k);
+    byWords.set(k, [...(byWords.get(k) ?? []), ...sameText.get(id)!]);
+  }
+  return new Map([...key].map(([id, k]) => [id, byWords.get(k)!]));
+}
+
 for (const shape of shapes) {
   const failures: string[] = [];
   const kinds = { none: 0, extra: 0, other: 0 };
+  const same = sameShapedText(shape);
   let cases = 0;
   for (const [id, { licenseText, name }] of Object.entries(full)) {
     if (!current.has(id) || !sameText.has(id)) continue;
+    const shaped = SHAPES[shape](licenseText, name);
+    if (shaped === null) continue;
     cases++;
-    const got = detectText(SHAPES[shape](licenseText, name))?.expression ?? null;
-    const ids = sameText.get(id)!;
+    const got = detectText(shaped)?.expression ?? null;
+    const ids = same.get(id)!;
     if (got !== null && (ids.includes(got) || expressionKey(got) === expressionKey(normalizeExpression(id)))) continue;
     const k = kind(got, ids);
     kinds[k]++;

@@ -18,6 +18,9 @@ export interface Hunk {
   /** Where the inserted words are, as offsets from the diff's `from`: [first, last + 1). */
   insertedFrom?: number;
   insertedTo?: number;
+  /** Where the deleted licence words are, as licence positions: [first, last + 1). */
+  deletedFrom?: number;
+  deletedTo?: number;
 }
 
 /**
@@ -58,6 +61,7 @@ function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk
   const deleted: boolean[] = [];
   const sharedAfter: number[] = [];
   const textAt: number[] = [];
+  const licenceAt: number[] = [];
   let x = n;
   let y = m;
   for (let d = steps; d > 0; d--) {
@@ -72,6 +76,7 @@ function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk
     deleted.push(!down);
     sharedAfter.push(x - editX);
     textAt.push(prevY);
+    licenceAt.push(prevX);
     x = prevX;
     y = prevY;
   }
@@ -79,8 +84,11 @@ function hunksOf(trace: Int32Array[], steps: number, n: number, m: number): Hunk
   let current: Hunk | undefined;
   for (let i = deleted.length - 1; i >= 0; i--) {
     current ??= { deleted: 0, inserted: 0 };
-    if (deleted[i]) current.deleted++;
-    else {
+    if (deleted[i]) {
+      current.deleted++;
+      current.deletedFrom ??= licenceAt[i];
+      current.deletedTo = licenceAt[i] + 1;
+    } else {
       current.inserted++;
       current.insertedFrom ??= textAt[i];
       current.insertedTo = textAt[i] + 1;

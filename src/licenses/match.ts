@@ -1,10 +1,12 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
+import { clauseCopies } from './clauses.js';
 import { templateScore } from './diff.js';
 import { addedSentences, gapped } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
+import { openingCopies } from './prefix.js';
 import { namedAt } from './titles.js';
-import { candidates, indexText, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
+import { candidates, indexText, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
  * Finds full licence texts in a text: exact and near matches by Sørensen–Dice similarity over
@@ -27,7 +29,7 @@ export interface TextMatch {
   id: string;
   /** Dice score of the window against the licence, 0..1. */
   score: number;
-  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`); `gapped`: the licence's clauses with sentences added between them (gapped.ts). */
+  /** `exact`: the window's words are the licence's words; `dice`: a near match; `partial`: part of the licence (see `partial`), or its clauses without its disclaimer (clauses.ts); `gapped`: the licence's clauses with sentences added between them (gapped.ts). */
   method: 'exact' | 'dice' | 'partial' | 'gapped';
   /** Licences whose text this one's includes (LGPL-3.0's GPL-3.0): their notices are its own. */
   includes?: string[];
@@ -74,6 +76,8 @@ function withTemplateScore(words: Int32Array, lic: ReferenceLicense, c: Candidat
 
 /** Windows this close to the best are told apart by the licence name in their opening (titles.ts). */
 const TITLE_CLOSE = 0.05;
+/** A title stands at most this many words above the window it heads (clause copies). */
+const TITLE_WORDS = 8;
 /** Windows this close by bigrams are told apart by their template scores. */
 const CLOSE = 0.03;
 /**
@@ -180,12 +184,13 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
   const text = indexText(corpus, ids);
   const found: TextMatch[] = [];
   while (found.length < (options.maxLicenses ?? 8)) {
-    const windows = windowsOf(corpus, text, candidates(corpus, text))
+    const shared = sharedCounts(corpus, text);
+    const windows = windowsOf(corpus, text, candidates(corpus, text, shared))
       .filter((c): c is Candidate => c !== undefined)
       .sort((a, b) => b.score - a.score)
       .slice(0, REFINED)
       .map((c) => trimmed(text, corpus.licenses[c.index], c));
-    const match = choose(corpus, text, words, windows, threshold);
+    const match = choose(corpus, text, words, windows, threshold, shared, found);
     if (!match) break;
     found.push(match);
     text.live.fill(0, Math.max(0, match.start - 1), Math.min(text.live.length, match.end));
@@ -210,7 +215,7 @@ function withoutAppendedGpl(found: TextMatch[]): TextMatch[] {
 }
 
 /** The licence of this round's windows, or null when none is near enough. */
-function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number): TextMatch | null {
+function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number, shared: Int32Array, found: TextMatch[]): TextMatch | null {
   const ids = text.words;
   let passing = windows.filter((c) => c.score >= threshold);
   // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
@@ -221,6 +226,24 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);
+  // a short licence's clauses without its disclaimer, or with one of the copy's own (clauses.ts),
+  // unless a title names another licence: the last resort yields to what the text calls itself
+  // (X11's clauses cut before its name clause are MIT's words under an "X11 License" title)
+  const clausesOnly = gappedOnly && passing.length === 0;
+  if (clausesOnly)
+    passing = clauseCopies(
+      corpus,
+      text,
+      shared,
+      found.map((m) => m.id),
+    ).filter((c) => {
+      // (a title right above the window: a grant further up is another licence's notice)
+      const from = Math.max(0, c.start - TITLE_WORDS);
+      const named = namedAt(corpus, words.slice(from, c.end), c.start - from);
+      return named.size === 0 || named.has(c.index);
+    });
+  // a long licence's opening, word for word, that no other licence holds (prefix.ts)
+  if (clausesOnly && passing.length === 0) passing = openingCopies(corpus, text, shared);
   passing = closeRelatives(ids, corpus, passing);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
@@ -249,7 +272,7 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;
   const lic = corpus.licenses[best.index];
-  const method = isExact(ids, best, lic) ? 'exact' : gappedOnly && passing.includes(best) ? 'gapped' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
+  const method = isExact(ids, best, lic) ? 'exact' : gappedOnly && !clausesOnly && passing.includes(best) ? 'gapped' : partialOnly || !passing.includes(best) ? 'partial' : 'dice';
   const gaps = method === 'exact' ? [] : addedSentences(lic.words, ids, best.start, best.end);
   return { id: lic.id, score: best.score, method, start: best.start, end: best.end, ...(gaps.length ? { gaps } : {}) };
 }

@@ -82,12 +82,8 @@ export function indexText(corpus: LicenseCorpus, words: Int32Array): IndexedText
   return { words, bigram, post, live: new Uint8Array(n).fill(1) };
 }
 
-/**
- * Licences holding at least MIN_CONTAINMENT of their bigrams among the live positions, best
- * possible Dice first (`2s / (s + |L|)` for s shared bigrams: a window holds at least those), so
- * a short licence is not crowded out by the longer ones that contain it (MIT by its variants).
- */
-export function candidates(corpus: LicenseCorpus, text: IndexedText): number[] {
+/** Per licence, how many of its distinct bigrams the live positions of the text hold. */
+export function sharedCounts(corpus: LicenseCorpus, text: IndexedText): Int32Array {
   const { bigram, post, live } = text;
   const shared = new Int32Array(corpus.licenses.length);
   const seen = new Uint8Array(post.length);
@@ -98,6 +94,15 @@ export function candidates(corpus: LicenseCorpus, text: IndexedText): number[] {
     seen[d] = 1;
     for (let k = 0; k < list.length; k++) shared[list[k]]++;
   }
+  return shared;
+}
+
+/**
+ * Licences holding at least MIN_CONTAINMENT of their bigrams among the live positions, best
+ * possible Dice first (`2s / (s + |L|)` for s shared bigrams: a window holds at least those), so
+ * a short licence is not crowded out by the longer ones that contain it (MIT by its variants).
+ */
+export function candidates(corpus: LicenseCorpus, text: IndexedText, shared = sharedCounts(corpus, text)): number[] {
   const out: number[] = [];
   for (let l = 0; l < shared.length; l++) if (shared[l] >= MIN_CONTAINMENT * corpus.licenses[l].bigramCount) out.push(l);
   const bound = (l: number) => (2 * shared[l]) / (shared[l] + corpus.licenses[l].bigramCount);
