@@ -1,7 +1,7 @@
 import { bigramAt, type LicenseCorpus } from './corpus.js';
 import { diffHunks, type Hunk } from './diff.js';
 import { preferBase } from './relatives.js';
-import { trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
+import { othersHolding, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
  * A short licence's clauses without its disclaimer of warranty, or with the disclaimer in the
@@ -313,7 +313,7 @@ export function clauseCopies(corpus: LicenseCorpus, text: IndexedText, shared: I
   const longer = (c: Candidate) => tried.some((t) => t.start <= c.start && t.end >= c.end && t.common >= c.common + MORE_BIGRAMS && t.common >= COVER_PRECISION * t.size);
   // a short clause that dozens of licences hold (BSD's first clause, BSD-1-Clause's only one) is
   // as likely the start of any of them: it names none (match.ts's rule for short partial copies)
-  const common = (c: Candidate & ClauseScore) => c.clauses < SHORT_CLAUSES && holders(corpus, text, c) >= FEW;
+  const common = (c: Candidate & ClauseScore) => c.clauses < SHORT_CLAUSES && othersHolding(corpus, text, c, HELD_BY) >= FEW;
   passing = passing.filter((c) => !longer(c) && !common(c));
   if (passing.length === 0) return [];
   const best = Math.max(...passing.map((c) => c.score));
@@ -339,24 +339,6 @@ const COVER_PRECISION = 0.9;
 const SHORT_CLAUSES = 50;
 /** ... that this many other licences hold (HELD_BY of the window's bigrams: dozens hold BSD's first clause) name none of them. */
 const FEW = 12;
-
-/** How many licences other than that of `c` hold HELD_BY of the bigrams its window shares with it. */
-function holders(corpus: LicenseCorpus, text: IndexedText, c: Candidate): number {
-  const counts = new Int32Array(corpus.licenses.length);
-  const seen = new Set<number>();
-  for (let i = c.start; i < c.end - 1; i++) {
-    const d = text.bigram[i];
-    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
-    seen.add(d);
-    for (const l of text.post[d] ?? []) counts[l]++;
-  }
-  const id = corpus.licenses[c.index].id;
-  let n = 0;
-  counts.forEach((k, l) => {
-    if (k >= HELD_BY * seen.size && corpus.licenses[l].id !== id) n++;
-  });
-  return n;
-}
 
 /** Share of the bigrams a window shares with its licence that licence `index` holds too, to count as its. */
 const HELD_BY = 0.9;

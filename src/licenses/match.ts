@@ -6,7 +6,7 @@ import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { openingCopies } from './prefix.js';
 import { namedAt } from './titles.js';
-import { candidates, indexText, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
+import { candidates, indexText, othersHolding, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
  * Finds full licence texts in a text: exact and near matches by Sørensen–Dice similarity over
@@ -141,35 +141,17 @@ const DISTINCT = 0.9;
  */
 function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
   const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
-  const distinctOnes = found.filter((c) => sharers(corpus, text, c) === 0);
+  const distinctOnes = found.filter((c) => othersHolding(corpus, text, c, DISTINCT, true) === 0);
   if (distinctOnes.length) return distinctOnes;
   // a part that only a few licences share (zlib's clauses: Zlib, and Cube, which adds a clause to
   // them) is of the one it is most of
-  const few = found.filter((c) => sharers(corpus, text, c) < FEW);
+  const few = found.filter((c) => othersHolding(corpus, text, c, DISTINCT, true) < FEW);
   const cover = (c: Candidate) => c.common / corpus.licenses[c.index].bigramCount;
   return few.length ? [few.reduce((a, b) => (b.score > a.score || (b.score === a.score && cover(b) > cover(a)) ? b : a))] : [];
 }
 
 /** Fewer other licences than this sharing a part leave it to the one it is most of. */
 const FEW = 4;
-
-/** How many other licences hold nearly all (DISTINCT) of the bigrams the window of `c` shares with its licence. */
-function sharers(corpus: LicenseCorpus, text: IndexedText, c: Candidate): number {
-  const counts = new Int32Array(corpus.licenses.length);
-  const seen = new Set<number>();
-  for (let i = c.start; i < c.end - 1; i++) {
-    const d = text.bigram[i];
-    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
-    seen.add(d);
-    for (const l of text.post[d] ?? []) counts[l]++;
-  }
-  const id = corpus.licenses[c.index].id;
-  let n = 0;
-  counts.forEach((k, l) => {
-    if (k >= DISTINCT * c.common && corpus.licenses[l].id !== id) n++;
-  });
-  return n;
-}
 
 function isExact(words: Int32Array, c: Candidate, lic: ReferenceLicense): boolean {
   if (c.end - c.start !== lic.words.length) return false;

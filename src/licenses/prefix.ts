@@ -1,5 +1,5 @@
 import { bigramAt, type LicenseCorpus } from './corpus.js';
-import { windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
+import { othersHolding, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
  * A long licence cut to its opening: the first 40% of a GPL or an Apache text holds under half
@@ -35,7 +35,7 @@ export function openingCopies(corpus: LicenseCorpus, text: IndexedText, shared: 
   indices.sort((a, b) => shared[b] - shared[a]);
   for (const w of windowsOf(corpus, text, indices.slice(0, TRIED))) {
     if (!w || w.common < VERBATIM * w.size || !isOpening(corpus, text, w)) continue;
-    if (othersHolding(corpus, text, w) > 0) continue;
+    if (othersHolding(corpus, text, w, SHARED) > 0) continue;
     return [{ ...w, score: w.common / w.size }];
   }
   return [];
@@ -51,22 +51,4 @@ function isOpening(corpus: LicenseCorpus, text: IndexedText, c: Candidate): bool
   let held = 0;
   for (const b of opening) if (inWindow.has(b)) held++;
   return held >= OPENING * opening.size;
-}
-
-/** How many licences with another id hold SHARED of the bigrams the window shares with its licence. */
-function othersHolding(corpus: LicenseCorpus, text: IndexedText, c: Candidate): number {
-  const counts = new Int32Array(corpus.licenses.length);
-  const seen = new Set<number>();
-  for (let i = c.start; i < c.end - 1; i++) {
-    const d = text.bigram[i];
-    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
-    seen.add(d);
-    for (const l of text.post[d] ?? []) counts[l]++;
-  }
-  const id = corpus.licenses[c.index].id;
-  let n = 0;
-  counts.forEach((k, l) => {
-    if (k >= SHARED * seen.size && corpus.licenses[l].id !== id) n++;
-  });
-  return n;
 }

@@ -237,3 +237,26 @@ export function trimmed(text: IndexedText, lic: ReferenceLicense, c: Candidate):
   const d = diceOf(text, c.holds, lic, start, end);
   return d.score > c.score ? { ...c, start, end: end + 2, ...d } : c;
 }
+
+/**
+ * How many licences with another id than the licence of `c` hold at least `share` of the bigrams
+ * its window shares with that licence (of `c.common` when `ofCommon`, else of the distinct ones):
+ * a part many licences hold names none of them.
+ */
+export function othersHolding(corpus: LicenseCorpus, text: IndexedText, c: Candidate, share: number, ofCommon = false): number {
+  const counts = new Int32Array(corpus.licenses.length);
+  const seen = new Set<number>();
+  for (let i = c.start; i < c.end - 1; i++) {
+    const d = text.bigram[i];
+    if (!text.live[i] || seen.has(d) || !((c.holds.mask[d] >>> c.holds.bit) & 1)) continue;
+    seen.add(d);
+    for (const l of text.post[d] ?? []) counts[l]++;
+  }
+  const id = corpus.licenses[c.index].id;
+  const needed = share * (ofCommon ? c.common : seen.size);
+  let n = 0;
+  counts.forEach((k, l) => {
+    if (k >= needed && corpus.licenses[l].id !== id) n++;
+  });
+  return n;
+}

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempBuildStore } from '../helpers/build-store.js';
 import { buildStoreDir, storedBuild } from '../../src/core/build-store.js';
 import { corpusFromBytes, corpusToBytes } from '../../src/licenses/corpus-bytes.js';
 import { spdxCorpusBuild } from '../../src/licenses/corpus.js';
@@ -20,14 +20,7 @@ test('postings find every stored key and no other, negative keys included', () =
 });
 
 test('the SPDX corpus read from the build store is the corpus built from the texts; a damaged file is rebuilt', (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'thresher-corpus-store-'));
-  const saved = process.env.THRESHER_CACHE_DIR;
-  process.env.THRESHER_CACHE_DIR = dir;
-  t.after(() => {
-    if (saved === undefined) delete process.env.THRESHER_CACHE_DIR;
-    else process.env.THRESHER_CACHE_DIR = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  tempBuildStore(t);
   const spec = spdxCorpusBuild();
   let builds = 0;
   const counted = { ...spec, build: () => (builds++, spec.build()) };

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempBuildStore } from '../helpers/build-store.js';
 import { matcherStoreDir, storedMatcher } from '../../src/metaclip/matcher-store.js';
 
 test('matchers are stored by metadata bytes and padding, loaded on the next call, rebuilt when damaged', (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'thresher-store-'));
-  const saved = process.env.THRESHER_CACHE_DIR;
-  process.env.THRESHER_CACHE_DIR = dir;
-  t.after(() => {
-    if (saved === undefined) delete process.env.THRESHER_CACHE_DIR;
-    else process.env.THRESHER_CACHE_DIR = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  tempBuildStore(t);
   const entries = ['dog', 'hot dog', '東京'];
   const bytes = Buffer.from(JSON.stringify(entries));
   let builds = 0;
