@@ -56,6 +56,8 @@ export function spdxIdentifiers(content: string): string | null {
  * the file names none the exception is written for.
  */
 const isExceptionText = (t: TextMatch): boolean => t.id.includes(' WITH ');
+/** The exception of such a match (`Bison-exception-2.2`). */
+const exceptionOf = (t: TextMatch): string => t.id.split(' WITH ')[1];
 
 /** The word that offers a notice's licence instead of a text's (ScanCode reads it as OR). */
 const ALTERNATIVELY = /\balternatively\b/;
@@ -108,8 +110,8 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
   const exceptions = findExceptions(all);
-  const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(t.id.split(' WITH ')[1]))]);
-  const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${t.id.split(' WITH ')[1]}`)).map((t) => t.id);
+  const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(exceptionOf(t)))]);
+  const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${exceptionOf(t)}`)).map((t) => t.id);
   const found = conjunction([...(withOwn ? [withOwn] : []), ...unattached]);
   if (!found) return null;
   const expression = withOwn ? found : withExceptions(found, exceptions);

@@ -141,11 +141,12 @@ const DISTINCT = 0.9;
  */
 function shortPartial(corpus: LicenseCorpus, text: IndexedText, windows: Candidate[]): Candidate[] {
   const found = partial(corpus, windows, SHORT_PARTIAL_MIN).filter((c) => c.common >= SHORT_PARTIAL_PRECISION * c.size);
-  const distinctOnes = found.filter((c) => othersHolding(corpus, text, c, DISTINCT, true) === 0);
+  const others = found.map((c) => othersHolding(corpus, text, c, DISTINCT, true));
+  const distinctOnes = found.filter((_, i) => others[i] === 0);
   if (distinctOnes.length) return distinctOnes;
   // a part that only a few licences share (zlib's clauses: Zlib, and Cube, which adds a clause to
   // them) is of the one it is most of
-  const few = found.filter((c) => othersHolding(corpus, text, c, DISTINCT, true) < FEW);
+  const few = found.filter((_, i) => others[i] < FEW);
   const cover = (c: Candidate) => c.common / corpus.licenses[c.index].bigramCount;
   return few.length ? [few.reduce((a, b) => (b.score > a.score || (b.score === a.score && cover(b) > cover(a)) ? b : a))] : [];
 }
