@@ -1,12 +1,15 @@
 /**
  * `npm run accuracy`: every evaluation in this folder (each module exports `evaluate()`),
- * run in name order; the results go to bench/results/accuracy.json. An evaluation whose data
+ * run in name order; the results go to bench/results/accuracy.json, and the held-out failures
+ * to bench/results/held-out/accuracy.json (see _held-out.ts). An evaluation whose data
  * is missing (no ../shared/) returns `{ skipped: reason }` instead of failing.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../../src/core/fs.js';
+import { splitHeldOut } from './_held-out.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
@@ -30,12 +33,17 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     results[name] = { ...(await mod.evaluate()), seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) };
   }
-  const out = path.join(repo, 'bench', 'results', 'accuracy.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  const doc = { date: new Date().toISOString(), machine: { node: process.version, cores: os.availableParallelism() }, ...results };
   // a partial run (`npm run accuracy -- license`) does not overwrite the full results
-  writeFileSync(only.length ? out.replace(/\.json$/, `.${only.join('-')}.json`) : out, JSON.stringify(doc, null, 1) + '\n');
-  process.stdout.write(JSON.stringify(doc, null, 1) + '\n');
+  const file = only.length ? `accuracy.${only.join('-')}.json` : 'accuracy.json';
+  const resultsDir = path.join(repo, 'bench', 'results');
+  const heldOutPath = path.join(resultsDir, 'held-out', file);
+  const doc = { date: new Date().toISOString(), machine: { node: process.version, cores: os.availableParallelism() }, ...results };
+  const { visible, heldOut, moved } = splitHeldOut(doc, path.relative(repo, heldOutPath));
+  writeFileAtomic(path.join(resultsDir, file), JSON.stringify(visible, null, 1) + '\n');
+  writeFileAtomic(heldOutPath, JSON.stringify({ date: doc.date, ...heldOut }, null, 1) + '\n');
+  // stdout shows the visible part only: a terminal is where held-out contents would leak
+  process.stdout.write(JSON.stringify(visible, null, 1) + '\n');
+  process.stderr.write(`${moved} held-out failure entries written to ${path.relative(repo, heldOutPath)} (not printed)\n`);
 }
 
 await main();
