@@ -93,6 +93,9 @@ test(
       'ßde ad be ef ca fe ba be 00 11 22 33', // after ß: no word boundary in Python, so the run starts one token later
       'de\u00a0ad\u00a0be\u00a0ef\u00a0ca\u00a0fe\u00a0ba\u00a0be\u00a000', // no-break spaces are \s in both
       'de\u001cad\u001cbe\u001cef\u001cca\u001cfe\u001cba\u001cbe\u001c00', // \x1c is \s only in Python
+      'de\u0085ad\u0085be\u0085ef\u0085ca\u0085fe\u0085ba\u0085be\u008500', // so is \x85 (NEL)
+      'é de\u0085ad be\u001fef ca\u00a0fe ba\u2003be 00', // Python's whitespace mixed
+      'deßad beßef caßfe baßbe 00 11 22 33', // ß ends no token in Python
       'deadbeefdeadbeefdeadbeef', // no boundaries: not a hex run
       '0x0x12 34 56 78 9a bc de f0 12',
       `${'A'.repeat(63)} ${'B'.repeat(64)} ${'C'.repeat(1025)}`,
