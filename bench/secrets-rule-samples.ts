@@ -69,7 +69,7 @@ function printMisses(misses: string[]): void {
     const rule = m.slice(0, m.indexOf(':'));
     byRule.set(rule, [...(byRule.get(rule) ?? []), m.slice(rule.length + 2)]);
   }
-  for (const [rule, ms] of [...byRule].sort((a, b) => b[1].length - a[1].length)) console.log(`    ${String(ms.length).padStart(3)} ${rule}: ${ms[0].slice(0, 160)}`);
+  for (const [rule, ms] of [...byRule].sort((a, b) => b[1].length - a[1].length)) console.log(`    ${String(ms.length).padStart(3)} ${rule}: ${ms[0].slice(0, Number(process.env.W ?? 160))}`);
 }
 
 function main(): void {

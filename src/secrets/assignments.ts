@@ -182,11 +182,21 @@ function readValue(text: string, k: number): [number, number, boolean] | undefin
   const open = k < text.length ? text.charCodeAt(k) : 0;
   if (open === 92 && isQuote(text.charCodeAt(k + 1))) return escapedValue(text, k);
   if (isQuote(open)) {
+    if (text.charCodeAt(k + 1) === open) return doubledQuotes(text, k, open);
     const end = closingQuote(text, k + 1, open);
     return end < 0 ? undefined : [k + 1, end, true];
   }
   const end = bareValueEnd(text, k);
   return end < 0 ? undefined : [k, end, false];
+}
+
+/**
+ * A value in doubled quotes (`""value""`: in a shell an empty string glued to a bare word; elsewhere
+ * a value quoted again by a generator or template), or undefined: an empty string is no value.
+ */
+function doubledQuotes(text: string, k: number, quote: number): [number, number, boolean] | undefined {
+  const end = closingQuote(text, k + 2, quote);
+  return end > k + 2 && text.charCodeAt(end + 1) === quote ? [k + 2, end, true] : undefined;
 }
 
 /**

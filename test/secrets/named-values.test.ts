@@ -54,3 +54,9 @@ test('pairedName: only a `value` field, and only with a sibling right before it'
   const far = `name: ApiToken\n${'x: 1\n'.repeat(3)}value: y`;
   assert.equal(pairedName(far, far.indexOf('value'), far.indexOf('value') + 5), undefined);
 });
+
+test('a value in doubled quotes is read between them; empty strings are no values', () => {
+  assert.deepEqual(flagged('export SERVICE_API_TOKEN=""JsZkmwODem9PKrjNAU2""\n'), ['JsZkmwODem9PKrjNAU2']);
+  assert.deepEqual(flagged('db_password = ""s3cr3t!Pw""\n'), ['s3cr3t!Pw']);
+  for (const text of ['api_token = ""\n', "password = ''\n", 'if (token == "") token = ""\n']) assert.deepEqual(flagged(text), [], text);
+});
