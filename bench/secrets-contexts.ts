@@ -1,7 +1,7 @@
 /**
  * How the generic secret rules (no provider rule loaded) read a random value by the name it is
  * given in the usual places a credential is written: JSON, YAML, TOML, XML, INI, .env, shell,
- * HCL, Dockerfile, Kubernetes secrets, URLs, command-line flags, code constants and calls. The
+ * HCL, Dockerfile, Kubernetes secrets, name/value pairs (`<add key=… value=…/>`, `- name:` / `value:`), URLs, command-line flags, code constants and calls. The
  * values are the kind a reader cannot tell from an id alone (hex of a digest's length, short
  * base62, lower-case base36, letters of both or one case), so the name and its context decide. Each context is also
  * written with an id-like name (`build_id`, `commitSha`): those must not be flagged. Prints the
@@ -45,6 +45,11 @@ const CONTEXTS: Record<string, (name: string, v: string) => string> = {
   'dockerfile-env': (n, v) => `FROM node:20\nENV ${upper(n)}=${v}\n`,
   'dockerfile-env-space': (n, v) => `FROM node:20\nENV ${upper(n)} ${v}\n`,
   'k8s-stringData': (n, v) => `kind: Secret\nstringData:\n  ${n.replace(/_/g, '-')}: ${v}\n`,
+  // name/value pairs: the field holding the secret is `value`, its name a sibling's
+  'k8s-env-pair': (n, v) => `env:\n  - name: ${upper(n)}\n    value: ${v}\n`,
+  'json-pair': (n, v) => `[{"name": "${upper(n)}", "value": "${v}"}]`,
+  'xml-add-key': (n, v) => `<appSettings>\n  <add key="${camel(n)}" value="${v}" />\n</appSettings>`,
+  'spring-property': (n, v) => `<property name="${camel(n)}" value="${v}"/>`,
   'url-query': (n, v) => `fetch("https://api.example.com/v1/items?${n}=${v}&page=2")`,
   'cli-flag': (n, v) => `mytool deploy --${n.replace(/_/g, '-')} ${v} --verbose`,
   'cli-flag-eq': (n, v) => `mytool deploy --${n.replace(/_/g, '-')}=${v}`,

@@ -11,12 +11,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // randexp is CommonJS with a default-export typing: load it through require.
-interface Generator {
+export interface Generator {
   max: number;
   randInt: (a: number, b: number) => number;
   gen(): string;
 }
-const RandExp = createRequire(import.meta.url)('randexp') as new (re: RegExp) => Generator;
+export const RandExp = createRequire(import.meta.url)('randexp') as new (re: RegExp) => Generator;
 
 export interface GitleaksCase {
   rule: string;
@@ -25,7 +25,7 @@ export interface GitleaksCase {
   kind: string;
 }
 
-interface GitleaksRule {
+export interface GitleaksRule {
   id: string;
   regex: string | null;
   keywords: string[];
@@ -54,7 +54,7 @@ export function goRegex(src: string): RegExp | undefined {
   }
 }
 
-function entropy(s: string): number {
+export function entropy(s: string): number {
   const counts = new Map<string, number>();
   for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let h = 0;
@@ -77,7 +77,7 @@ function seeded(seed: number): (a: number, b: number) => number {
  * prefix takes the spelling the rule's source gives it (`dOr_V1_` → `dor_v1_`), and hex secrets
  * are one case.
  */
-function realistic(rule: GitleaksRule, secret: string): string {
+export function realistic(rule: GitleaksRule, secret: string): string {
   let s = secret;
   let prefix = 0;
   const source = (rule.regex ?? '').replace(/\\/g, '');

@@ -15,6 +15,8 @@
  * inside the quoted value of another (`x = "a: b"`) is part of that value, not a second one.
  */
 
+import { pairedName } from './paired-names.js';
+
 /** One assignment: its name, its value (without quotes) and the value's offsets. */
 export interface Assignment {
   name: string;
@@ -136,8 +138,9 @@ function readAssignment(text: string, opStart: number, after: number, resume: nu
   if (value === undefined && tagged !== k) value = readValue(text, k); // the tag read as the value itself
   if (value === undefined) return 0;
   const [valueStart, valueEnd, quoted] = value;
-  // `name: Type = value`: what was read is the type, the name precedes it
-  const [ns, ne] = (after === opStart + 1 && text.charCodeAt(opStart) === 61 && quote === 0 && annotatedName(text, nameStart, nameEnd)) || [nameStart, nameEnd];
+  // `name: Type = value`: what was read is the type, the name precedes it;
+  // or `value` in a pair, its name in a sibling field (`<add key="ApiToken" value="…"/>`, `- name: X` / `value: …`)
+  const [ns, ne] = (after === opStart + 1 && text.charCodeAt(opStart) === 61 && quote === 0 && annotatedName(text, nameStart, nameEnd)) || pairedName(text, nameStart, nameEnd) || [nameStart, nameEnd];
   if (secretName(text, ns, ne) || base64Run(text, valueStart, valueEnd) >= ANY_NAME_MIN) {
     visit({ name: text.slice(ns, ne), value: text.slice(valueStart, valueEnd), quoted, start: valueStart, end: valueEnd });
   } else if (quoted && hasEscapedQuote(text, valueStart, valueEnd)) {
@@ -179,11 +182,21 @@ function readValue(text: string, k: number): [number, number, boolean] | undefin
   const open = k < text.length ? text.charCodeAt(k) : 0;
   if (open === 92 && isQuote(text.charCodeAt(k + 1))) return escapedValue(text, k);
   if (isQuote(open)) {
+    if (text.charCodeAt(k + 1) === open) return doubledQuotes(text, k, open);
     const end = closingQuote(text, k + 1, open);
     return end < 0 ? undefined : [k + 1, end, true];
   }
   const end = bareValueEnd(text, k);
   return end < 0 ? undefined : [k, end, false];
+}
+
+/**
+ * A value in doubled quotes (`""value""`: in a shell an empty string glued to a bare word; elsewhere
+ * a value quoted again by a generator or template), or undefined: an empty string is no value.
+ */
+function doubledQuotes(text: string, k: number, quote: number): [number, number, boolean] | undefined {
+  const end = closingQuote(text, k + 2, quote);
+  return end > k + 2 && text.charCodeAt(end + 1) === quote ? [k + 2, end, true] : undefined;
 }
 
 /**
@@ -315,8 +328,12 @@ export function scanQuotedTokens(text: string, visit: (start: number, end: numbe
 
 /** The name a string literal opening at `quote` is assigned to (`name: "…"`, `"name" = '…'`, `name => "…"`, `name: Type = "…"`), if any. */
 export function nameBefore(text: string, quote: number): string | undefined {
-  const m = NAME_BEFORE.exec(text.slice(Math.max(0, quote - 100), quote));
-  return m?.[2];
+  const from = Math.max(0, quote - 100);
+  const m = NAME_BEFORE.exec(text.slice(from, quote));
+  if (!m) return undefined;
+  const at = from + m.index + m[1].length;
+  const paired = pairedName(text, at, at + m[2].length); // `value` in a pair goes by its sibling's name
+  return paired ? text.slice(paired[0], paired[1]) : m[2];
 }
 
 const NAME_BEFORE = new RegExp(String.raw`(?<![\w$.@-])(["'\x60]?)([A-Za-z_$@][\w$.@-]{0,80})\1[ \t]{0,3}(?::[ \t]{0,3}&?${STRING_TYPE_SOURCE}[ \t]{0,3}(?==))?(?::=|=>|=|:)[ \t]{0,3}$`);

@@ -103,6 +103,13 @@ const HAS_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 /** Random-looking yet no key: alphabet tables, UUIDs and ids built on one (`Z808989fd-3a6e-…`), ULIDs, cuids, durations. */
 const notAKey = (value: string): boolean => isMostlyAscending(value) || HAS_UUID.test(value) || isKnownId(value);
 
+/**
+ * A provider token's shape (a prefix and a random body, a glued or a parted token), as a nameless
+ * literal is judged: under a key name an unquoted value gets the same reading (`api_key: dop_v1_<hex>`
+ * in YAML or .env), where the prefix would pull the whole value's randomness below the bar.
+ */
+const tokenShaped = (value: string): boolean => (prefixedToken(value) || gluedToken(value) || partedToken(value)) && !notAKey(value);
+
 export class SecretDetector {
   private readonly keywords: KeywordSet;
   private readonly rulesByKeyword: number[][];
@@ -259,7 +266,8 @@ export class SecretDetector {
   classify(name: string, value: string, quoted: boolean): { type: SecretKind; rule: string } | undefined {
     if (isPublicName(name)) return undefined;
     const placeholderOk = this.options.flagPlaceholders === true;
-    if ((!placeholderOk && isNeverSecret(value)) || (!quoted && CODE_LIKE.test(value))) return undefined;
+    // a dotted token (`pat.<random>.<random>`) reads like member access but its parts are random
+    if ((!placeholderOk && isNeverSecret(value)) || (!quoted && CODE_LIKE.test(value) && !tokenShaped(value))) return undefined;
     if (value.length > 500) return undefined;
     const ratio = this.options.randomness ?? 0.85;
     const secretName = SECRET_NAME.test(name);
@@ -272,7 +280,7 @@ export class SecretDetector {
     if (KEY_NAME.test(name) || MENTIONS_SECRET.test(name)) {
       if (/\s/.test(value)) return undefined;
       if (isUuid(value)) return UUID_SECRET_NAME.test(name) ? { type: 'KEY', rule: 'generic-key' } : undefined;
-      if (!looksRandom(value, ratio) && !oneCaseRandom(value) && !mixedCaseRandom(value)) return undefined;
+      if (!looksRandom(value, ratio) && !oneCaseRandom(value) && !mixedCaseRandom(value) && !tokenShaped(value)) return undefined;
       return { type: 'KEY', rule: 'generic-key' };
     }
     return this.anyNameKey(value);

@@ -59,7 +59,7 @@ const CHAR_CLASS = new Uint8Array(128).map((_, c) => {
   return OTHER;
 });
 
-/** Size of the smallest usual key alphabet the string fits: digits, hex, alphanumeric, base64 / URL-safe, printable. */
+/** Size of the smallest usual key alphabet the string fits: digits, hex (one case or both), alphanumeric, base64 / URL-safe, printable. */
 export function alphabetSize(s: string): number {
   let seen = 0;
   for (let i = 0; i < s.length; i++) {
@@ -70,6 +70,8 @@ export function alphabetSize(s: string): number {
   if (seen & BASE64_PUNCT) return 66;
   if ((seen & ~DIGIT) === 0) return 10;
   if ((seen & ~(DIGIT | LOWER_HEX)) === 0 || (seen & ~(DIGIT | UPPER_HEX)) === 0) return 16;
+  // hex digits of both cases: 22 symbols, where judging against base62 would call a random body repetitive
+  if ((seen & ~(DIGIT | LOWER_HEX | UPPER_HEX)) === 0) return 22;
   if ((seen & ~(DIGIT | LOWER_HEX | LOWER)) === 0 || (seen & ~(DIGIT | UPPER_HEX | UPPER)) === 0) return 36;
   return 62;
 }

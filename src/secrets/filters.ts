@@ -57,25 +57,38 @@ export function isSequential(value: string): boolean {
 }
 
 /**
- * Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`, `AaBbCc…`): half the
- * characters or more follow their predecessor, or are its letter in the other case.
+ * Alphabet tables and counting runs (`ABC…XYZabc…xyz0123456789+/`, `AaBbCc…`, `aBcDeF012…`): half
+ * the characters or more follow their predecessor in either case, or are its letter in the other case.
  */
 export function isMostlyAscending(value: string): boolean {
   let steps = 0;
   for (let i = 1; i < value.length; i++) {
     const c = value.charCodeAt(i);
     const p = value.charCodeAt(i - 1);
-    if (c === p + 1 || (c !== p && (c | 32) === (p | 32) && (c | 32) >= 97 && (c | 32) <= 122)) steps++;
+    const letters = (c | 32) >= 97 && (c | 32) <= 122 && (p | 32) >= 97 && (p | 32) <= 122;
+    if (c === p + 1 || (letters && c !== p && ((c | 32) === (p | 32) || (c | 32) === (p | 32) + 1))) steps++;
   }
   return value.length >= 8 && steps * 2 >= value.length;
 }
 
 /**
  * A block of four to sixteen characters repeated over half the value or more, in any case
- * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef`, a block typed twice): filler
- * typed to a length.
+ * (`abcd1234abcd1234ABCD1234…`, `1234567890abcdef1234567890abcdef`, a block typed twice), in the
+ * value or in its body behind a token prefix: filler typed to a length.
  */
 export function isRepetitive(value: string): boolean {
+  // behind a token prefix the body is what was typed (`svc_live_` + `ab12cd34ef56ab12cd34ef56`)
+  const prefix = TOKEN_PREFIX.exec(value)?.[0].length ?? 0;
+  return repeatsBlock(value) || (prefix > 0 && value.length - prefix >= 16 && repeatsBlock(value.slice(prefix)));
+}
+
+/**
+ * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`, `x~`): a
+ * letter, up to eleven letters or digits, up to two more short parts.
+ */
+export const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.~-]/;
+
+function repeatsBlock(value: string): boolean {
   const v = value.toLowerCase();
   for (let period = 4; period <= 16 && period * 2 <= v.length; period++) {
     let same = 0;

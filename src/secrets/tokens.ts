@@ -4,14 +4,8 @@
  * change and multiply) are found by these shapes; a provider's own rule in rules.ts is exact.
  */
 import { caseSwitchRate, looksRandom } from './entropy.js';
-import { isHexDigest, isUuid } from './filters.js';
+import { isHexDigest, isUuid, TOKEN_PREFIX } from './filters.js';
 import { wordCoverage } from './words.js';
-
-/**
- * A prefix with a separator (`sntryu_`, `dop_v1_`, `pscale_pw_`, `glpat-`, `API-`, `hvb.`, `b_`, `x~`): a
- * letter, up to eleven letters or digits, up to two more short parts.
- */
-const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,11}(?:[_-][A-Za-z0-9]{1,7}){0,2}[_.~-]/;
 
 /** Prefixes under which a hex body is a digest or an id, not a key (`sha256_…`, `commit-…`, `cache_…`). */
 const DIGEST_PREFIX = /sha|md5|hash|digest|checksum|sum[_.-]|crc|commit|rev|etag|cache|id[_.-]|uuid|guid|hex|color|colou?r|ref[_.-]/i;
