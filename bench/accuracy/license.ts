@@ -29,6 +29,7 @@ import { filesUnder, licenseeCases, scancodeCases, splitOf, type Split } from '.
 import { runLicensecheck, LICENSECHECK } from './_licensecheck.js';
 import { npmLicenseCases, packages } from './_license-npm.js';
 import { evaluateDebian } from './_license-debian.js';
+import { withReviewedLabels } from './_license-reviewed.js';
 
 interface Outcome {
   name: string;
@@ -119,7 +120,11 @@ function evaluateScancode() {
     .map(([k, n]) => `${k} (${n})`);
   return {
     skipped: { cases: skipped, reason: 'a ScanCode key without an SPDX id', most_common_keys: topSkipped },
-    single: { ...score(outcomes.filter((o) => o.single)), label_questions: LABEL_QUESTIONS },
+    single: {
+      ...score(outcomes.filter((o) => o.single)),
+      held_out_with_reviewed_labels: withReviewedLabels(outcomes.filter((o) => o.single)),
+      label_questions: LABEL_QUESTIONS,
+    },
     multi: score(outcomes.filter((o) => !o.single)),
   };
 }

@@ -98,7 +98,7 @@ const NOT_A_LICENSE = /^(?:unlicen[cs]ed|proprietary|none|see license in .*|see 
 export function parseExpression(raw: string): ExpressionNode | null {
   const s = raw.trim().replace(/\s+/g, ' ');
   if (s === '' || NOT_A_LICENSE.test(s)) return null;
-  const direct = tryParse(s) ?? repairTokens(s);
+  const direct = tryParse(s) ?? repairTokens(s) ?? withNewerExceptions(s);
   if (direct) return direct;
   // a list written with another separator (`MIT/Apache-2.0`, `GPL-2 | GPL-3`, `MIT, Apache 2.0`) before
   // spdx-correct, which would keep only one of its licences
@@ -106,6 +106,32 @@ export function parseExpression(raw: string): ExpressionNode | null {
   if (list) return list;
   const whole = correctSpdx(s, { upgrade: true });
   return whole ? tryParse(whole) : null;
+}
+
+/** A real exception id that stands in for unknown ones while parsing (see withNewerExceptions). */
+const STAND_IN_EXCEPTION = 'Classpath-exception-2.0';
+
+/**
+ * SPDX adds exceptions faster than the `spdx-exceptions` package ships them, and the parser
+ * rejects an expression naming one it does not know (`GPL-2.0-or-later WITH
+ * RRDtool-FLOSS-exception-2.0`); spdx-correct then rewrites the whole thing into another licence.
+ * Whatever follows WITH is an exception, so an id-shaped token there is kept as written.
+ */
+function withNewerExceptions(s: string): ExpressionNode | null {
+  if (s.includes(STAND_IN_EXCEPTION)) return null;
+  const unknown: string[] = [];
+  const replaced = s.replace(/\bWITH\s+([A-Za-z0-9][A-Za-z0-9.+-]*)(?=\s|\)|$)/gi, (whole: string, id: string) => {
+    if (knownId(id)) return whole;
+    unknown.push(id);
+    return `WITH ${STAND_IN_EXCEPTION}`;
+  });
+  if (unknown.length === 0) return null;
+  const node = tryParse(replaced) ?? repairTokens(replaced);
+  if (!node) return null;
+  // the parse tree keeps the text's order, so the stand-ins come back in the order they went in
+  const restore = (n: ExpressionNode): ExpressionNode =>
+    'license' in n ? (n.exception === STAND_IN_EXCEPTION ? { ...n, exception: unknown.shift() } : n) : { ...n, left: restore(n.left), right: restore(n.right) };
+  return restore(node);
 }
 
 function alternativesList(s: string): ExpressionNode | null {

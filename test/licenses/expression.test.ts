@@ -67,3 +67,16 @@ test('SPDX-License-Identifier lines: comment ends stripped, several lines all ap
   // a licence text with its own "How to Apply" notice is one licence, not two
   assert.equal(detectText('plain words')?.expression, undefined);
 });
+
+test('an exception newer than the spdx-exceptions package is kept, not rewritten into another licence', () => {
+  // before: spdx-correct turned this into GPL-2.0-only, dropping both the exception and "or later"
+  assert.equal(normalizeExpression('GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0'), 'GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0');
+  assert.equal(normalizeExpression('GPL-2.0+ WITH RRDtool-FLOSS-exception-2.0'), 'GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0');
+  assert.equal(
+    normalizeExpression('(MIT OR GPL-2.0 WITH First-exception) AND LGPL-2.1-only WITH Second-exception-1.0'),
+    '(MIT OR GPL-2.0-only WITH First-exception) AND LGPL-2.1-only WITH Second-exception-1.0',
+  );
+  assert.equal(spdxIdentifiers('// SPDX-License-Identifier: GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0\n'), 'GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0');
+  // known exceptions parse as before
+  assert.equal(normalizeExpression('GPL-2.0 WITH Classpath-exception-2.0'), 'GPL-2.0-only WITH Classpath-exception-2.0');
+});
