@@ -6,7 +6,8 @@ import { grantedNotices } from './grants.js';
 import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
-import { findNotices, noticeExpression } from './notices.js';
+import { noticeExpression, textChoices } from './choices.js';
+import { findNotices } from './notices.js';
 import { isVariantOf } from './relatives.js';
 import { urlLicenses } from './urls.js';
 import { readmeLicenseText } from './readme.js';
@@ -92,10 +93,16 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
   // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
   const all = words.join(' ');
-  const named = findNotices(rest).filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
+  const names = findNotices(rest);
+  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
   // beside a licence (a text, a grant, a title) another one's name counts only when granted
-  const notices = grantedNotices(rest, named, texts.length > 0);
-  const parts = texts.map((t) => t.id);
+  const granted = grantedNotices(rest, named, texts.length > 0);
+  // a choice the notices offer between licences whose texts are here ("either the modified BSD
+  // license or the Academic Free License", then both texts): those licences as that choice
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set(granted.map((n) => n.id))) : [];
+  const inOffer = new Set(offered.flat());
+  const notices = granted.filter((n) => !inOffer.has(n.id));
+  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
   const notice = noticeExpression(rest, notices);
   // "Alternatively, this software may be distributed under the terms of the GPL" beside a
   // licence text: a choice between the text's licence and the notice's

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { detectText, spdxIdentifiers } from '../../src/licenses/detect.js';
+import { expressionKey } from '../../src/licenses/expression.js';
+
+const require = createRequire(import.meta.url);
+const spdx = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+
+/** Whether the detector reads `text` as `expected` (operand order aside). */
+function reads(text: string, expected: string | null): void {
+  assert.equal(expressionKey(detectText(text)?.expression ?? null), expressionKey(expected), text);
+}
+
+test('names joined by a slash are a choice; a compound name keeps its slash', () => {
+  reads('This dictionary may be used under a GPL 2.0/LGPL 2.1/MPL 1.1 tri-license.', 'GPL-2.0-only OR LGPL-2.1-only OR MPL-1.1');
+  reads('Licensed under GPL/LGPL.', 'GPL-1.0-or-later OR LGPL-2.0-or-later');
+  reads('Released under the MIT/X11 license.', 'MIT');
+  // the version line of Mozilla's licence block stands for the block's tri-licence
+  reads(' * Version: MPL 1.1/GPL 2.0/LGPL 2.1\n', 'MPL-1.1 OR GPL-2.0-or-later OR LGPL-2.1-or-later');
+  // a URL's path is no list of licences
+  reads('See http://www.mozilla.org/MPL/MPL-1.1.html for the terms.', 'MPL-1.1');
+});
+
+test('a list opened as a choice: every item, with its labels and URLs between', () => {
+  reads(
+    'This module is multi-licensed and may be used under the terms of any of the following licenses:\n' +
+      ' EPL, Eclipse Public License, V1.0 or later, http://www.eclipse.org/legal\n' +
+      ' LGPL, GNU Lesser General Public License, V2.1 or later, http://www.gnu.org/licenses/lgpl.html\n' +
+      ' AL, Apache License, V2.0 or later, http://www.apache.org/licenses\n' +
+      'Write to the author for another license.',
+    'EPL-1.0 OR LGPL-2.1-or-later OR Apache-2.0',
+  );
+  // a list written with commas, a choice said after it
+  reads('This snippet is available under the LGPL, MPL 1.1 or BSD license (at your choice).', 'LGPL-2.0-or-later OR MPL-1.1 OR BSD-3-Clause');
+  // "or" offers a name that rule only reads when granted (the CDDL without a version, the BSD licence)
+  reads(
+    'The contents of this file are subject to the terms of either the GNU General Public License Version 2 only ("GPL") or the Common Development and Distribution License("CDDL") (collectively, the "License").',
+    'GPL-2.0-only OR CDDL-1.0',
+  );
+  // a header field grants a name as "licensed under" does
+  reads('# License: CC BY-SA 2.0 or GPL 3 or later\n', 'CC-BY-SA-2.0 OR GPL-3.0-or-later');
+});
+
+test('a choice goes on through a further "or", and stops at a sentence of its own', () => {
+  reads(
+    'You may use these pages under either the Creative Commons Attribution-ShareAlike 3.0 License or the GNU Free Documentation License version 1.2 ' +
+      '(see the copy in docs/) or (at your option) any later version, with no Invariant Sections and no Cover Texts being those of the GNU Free ' +
+      'Documentation License; or, for use in software, the GNU General Public License version 3 or (at your option) any later version.',
+    'CC-BY-SA-3.0 OR GFDL-1.2-or-later OR GPL-3.0-or-later',
+  );
+  reads('Dual licensed under the MIT and GPL licenses. The documentation is distributed under the Apache License 2.0.', '(MIT OR GPL-1.0-or-later) AND Apache-2.0');
+  reads('This file is under the MIT license; the docs are under the Apache License 2.0.', 'MIT AND Apache-2.0');
+});
+
+test('GNU "or later" after a few words of the notice own between the version and it', () => {
+  reads('under the terms of the GNU General Public License version 2 as published by the Free Software Foundation, or (at your option) any later version.', 'GPL-2.0-or-later');
+  // never across another licence's name
+  reads(
+    'under the terms of the GNU General Public License version 2 and the GNU Lesser General Public License version 2.1 or (at your option) any later version.',
+    'GPL-2.0-only AND LGPL-2.1-or-later',
+  );
+});
+
+test('SPDX ids side by side are a choice (U-Boot); several lines all apply', () => {
+  assert.equal(spdxIdentifiers('// SPDX-License-Identifier: GPL-2.0+ BSD-2-Clause\n'), 'GPL-2.0-or-later OR BSD-2-Clause');
+  assert.equal(spdxIdentifiers('// SPDX-License-Identifier: MIT\n// SPDX-License-Identifier: Apache-2.0\n'), 'MIT AND Apache-2.0');
+});
+
+test('a choice offered between licences whose texts follow: those licences as that choice, the rest beside it', () => {
+  const header = 'This package is available under either the new BSD license or the ISC license, at your option. It bundles a parser under the MIT license (text below).';
+  reads([header, spdx['BSD-3-Clause'].licenseText, spdx.ISC.licenseText, spdx.MIT.licenseText].join('\n\n'), '(BSD-3-Clause OR ISC) AND MIT');
+  reads(['Dual licensed under the MIT license or the Apache License 2.0, at your option.', spdx.MIT.licenseText, spdx['Apache-2.0'].licenseText].join('\n\n'), 'MIT OR Apache-2.0');
+  // a choice with a licence whose text is not there, and no grant of it, changes nothing
+  reads(['Some files are compatible with the GPL or the MIT license.', spdx.MIT.licenseText, spdx.ISC.licenseText].join('\n\n'), 'MIT AND ISC');
+});
