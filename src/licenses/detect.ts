@@ -9,7 +9,7 @@ import { licenseWords } from './normalize.js';
 import { noticeExpression, textChoices } from './choices.js';
 import { findNotices } from './notices.js';
 import { isVariantOf } from './relatives.js';
-import { urlLicenses } from './urls.js';
+import { grantedUrlLicenses, urlLicenses } from './urls.js';
 import { readmeLicenseText } from './readme.js';
 
 /**
@@ -114,6 +114,10 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     const fields = fieldLicenses(content);
     parts.push(...(fields.length ? fields : urlLicenses(content)));
   }
+  // in a file of notices, a URL a grant names ("released to the public domain, as explained at
+  // <CC0's URL>") beside the rest (inside a licence text, such a URL is that text's own reference)
+  const present = new Set(parts.flatMap((p) => p.split(/ (?:AND|OR|WITH) |[()]/)).map(base));
+  if (texts.length === 0) for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
   const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
   const exceptions = findExceptions(all);

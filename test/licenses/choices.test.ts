@@ -74,3 +74,14 @@ test('a choice offered between licences whose texts follow: those licences as th
   // a choice with a licence whose text is not there, and no grant of it, changes nothing
   reads(['Some files are compatible with the GPL or the MIT license.', spdx.MIT.licenseText, spdx.ISC.licenseText].join('\n\n'), 'MIT AND ISC');
 });
+
+test('a licence URL that a grant names counts beside the notices of a file of notices', () => {
+  const gpl = `${'This program is free software: you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; version 3 of the License.'}`;
+  reads(
+    `${gpl}\n\nParts of this file were written by the widget authors and released to the public domain, as explained at http://creativecommons.org/publicdomain/zero/1.0/\n`,
+    'GPL-3.0-only AND CC0-1.0',
+  );
+  // a URL of the licence a text was derived from, or one only cited, grants nothing
+  reads(`${gpl}\n\nThe build scripts were derived from examples available at http://creativecommons.org/publicdomain/zero/1.0/\n`, 'GPL-3.0-only');
+  reads(`${gpl}\n\nSee http://www.apache.org/licenses/LICENSE-2.0 for the licence of the server, which is not part of this package.\n`, 'GPL-3.0-only');
+});
