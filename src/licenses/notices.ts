@@ -155,6 +155,14 @@ const RULES: Rule[] = [
   // the version line of Mozilla's licence block ("Version: MPL 1.1/GPL 2.0/LGPL 2.1"): the block's
   // tri-licence, whose text offers the GPL 2 and the LGPL 2.1 "or later"
   { pattern: /\bmpl 1\.1 or gpl 2\.0 or lgpl 2\.1\b/g, id: () => 'MPL-1.1 OR GPL-2.0-or-later OR LGPL-2.1-or-later', words: ['mpl'] },
+  // the Eclipse Foundation's header for projects under both its licences ("made available under
+  // the terms of the Eclipse Public License v1.0 and Eclipse Distribution License v1.0 which
+  // accompany this distribution"): such projects are dual-licensed, the recipient picks one
+  {
+    pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0) and (?:the )?eclipse distribution license,? ${V}1\\.0\\b`, 'g'),
+    id: (m) => `EPL-${m[1]} OR BSD-3-Clause`,
+    words: ['eclipse'],
+  },
   // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
   { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
   // the clause count as people write it: "BSD 3-Clause", "3-clause BSD", "BSD (3 clause)", "BSD3", "BSD License (3-clause)"

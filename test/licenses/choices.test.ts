@@ -38,6 +38,11 @@ test('a list opened as a choice: every item, with its labels and URLs between', 
     'The contents of this file are subject to the terms of either the GNU General Public License Version 2 only ("GPL") or the Common Development and Distribution License("CDDL") (collectively, the "License").',
     'GPL-2.0-only OR CDDL-1.0',
   );
+  // the Eclipse Foundation's header for projects under both its licences: a choice
+  reads(
+    'This program and the accompanying materials are made available under the terms of the Eclipse Public License v1.0 and Eclipse Distribution License v1.0 which accompany this distribution.',
+    'EPL-1.0 OR BSD-3-Clause',
+  );
   // a header field grants a name as "licensed under" does
   reads('# License: CC BY-SA 2.0 or GPL 3 or later\n', 'CC-BY-SA-2.0 OR GPL-3.0-or-later');
 });
