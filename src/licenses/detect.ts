@@ -1,5 +1,5 @@
 import { conjunction, normalizeExpression } from './expression.js';
-import { exceptionRule, findExceptions, withExceptions } from './exceptions.js';
+import { exceptionAlone, exceptionRule, findExceptions, withExceptions, withoutExceptionTexts } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { grantedNotices } from './grants.js';
@@ -84,7 +84,8 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     // ... but sentences the copy added inside the text are read like any other
     for (const [from, to] of t.gaps ?? []) covered.fill(0, from, to);
   }
-  const rest = words.filter((_, i) => !covered[i]).join(' ');
+  // (an exception's own text that speaks of another licence is no notice of it)
+  const rest = withoutExceptionTexts(words.filter((_, i) => !covered[i]).join(' '));
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
   // one of the licence a variant's text is named after is its title ("The Q Public License")
@@ -124,7 +125,11 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(exceptionOf(t)))]);
   const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${exceptionOf(t)}`)).map((t) => t.id);
   const found = conjunction([...(withOwn ? [withOwn] : []), ...unattached]);
-  if (!found) return null;
+  if (!found) {
+    // an exception written for one licence, quoted with no licence named beside it
+    const alone = licences === null ? exceptionAlone(exceptions) : null;
+    return alone ? { expression: alone, method: 'notice', score: 1 } : null;
+  }
   const expression = withOwn ? found : withExceptions(found, exceptions);
   const method =
     matched.length === 0

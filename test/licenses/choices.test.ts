@@ -90,3 +90,15 @@ test('a licence URL that a grant names counts beside the notices of a file of no
   reads(`${gpl}\n\nThe build scripts were derived from examples available at http://creativecommons.org/publicdomain/zero/1.0/\n`, 'GPL-3.0-only');
   reads(`${gpl}\n\nSee http://www.apache.org/licenses/LICENSE-2.0 for the licence of the server, which is not part of this package.\n`, 'GPL-3.0-only');
 });
+
+/** SPDX's LLVM-exception text (as Debian's copyright files quote it, without its heading). */
+const LLVM_EXCEPTION =
+  'As an exception, if, as a result of your compiling your source code, portions of this Software are embedded into an Object form of such source code, you may redistribute such embedded portions in such Object form without complying with the conditions of Sections 4(a), 4(b) and 4(d) of the License.\n\n' +
+  'In addition, if you combine or link compiled forms of this Software with software that is licensed under the GPLv2 ("Combined Software") and if a court of competent jurisdiction determines that the patent provision (Section 3), the indemnity provision (Section 9) or other Section of the License conflicts with the conditions of the GPLv2, you may retroactively and prospectively choose to deem waived or otherwise exclude such Section(s) of the License, but only in their entirety and only with respect to the Combined Software.';
+
+test('an exception text quoted alone: the one licence it is written for, not the licence it speaks of', () => {
+  reads(LLVM_EXCEPTION, 'Apache-2.0 WITH LLVM-exception');
+  reads(`Licensed under the Apache License, Version 2.0.\n\n${LLVM_EXCEPTION}`, 'Apache-2.0 WITH LLVM-exception');
+  // an exception for another licence than the one granted is left out, not guessed
+  reads(`This file is distributed under the GNU General Public License version 2.\n\n${LLVM_EXCEPTION}`, 'GPL-2.0-only');
+});
