@@ -72,20 +72,12 @@ function offeredInstead(all: string, named: string): boolean {
   return false;
 }
 
-/** Full licence texts and notices in a text, as one expression with how it was found. */
-export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
-  const words = licenseWords(content);
-  const matched = matchWords(words, options);
-  const texts = matched.filter((t) => !isExceptionText(t));
-  // notices are read only where no licence text is: a GPL text quotes its own notice
-  const covered = new Uint8Array(words.length);
-  for (const t of matched) {
-    covered.fill(1, t.start, t.end);
-    // ... but sentences the copy added inside the text are read like any other
-    for (const [from, to] of t.gaps ?? []) covered.fill(0, from, to);
-  }
-  // (an exception's own text that speaks of another licence is no notice of it)
-  const rest = withoutExceptionTexts(words.filter((_, i) => !covered[i]).join(' '));
+/**
+ * The parts of a file's expression besides its texts' exceptions: the texts' licences, the choices
+ * notices offer among them, and the notices read where no text is (`rest`), or the last resorts of
+ * a file with neither (header fields, URLs). `notice` is the notices' own expression.
+ */
+function licenceParts(content: string, all: string, rest: string, texts: TextMatch[]): { parts: string[]; notice: string | null } {
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
   // one of the licence a variant's text is named after is its title ("The Q Public License")
@@ -93,7 +85,6 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
   const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
   // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
-  const all = words.join(' ');
   const names = findNotices(rest);
   const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
   // beside a licence (a text, a grant, a title) another one's name counts only when granted
@@ -119,6 +110,33 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   // <CC0's URL>") beside the rest (inside a licence text, such a URL is that text's own reference)
   const present = new Set(parts.flatMap((p) => p.split(/ (?:AND|OR|WITH) |[()]/)).map(base));
   if (texts.length === 0) for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
+  return { parts, notice };
+}
+
+/** How a file's answer was found: its weakest text match's method, or `notice`. */
+function methodOf(matched: TextMatch[], notice: string | null): string {
+  if (matched.length === 0) return 'notice';
+  if (matched.every((t) => t.method === 'exact') && !notice) return 'exact';
+  if (matched.some((t) => t.method === 'partial')) return 'partial';
+  return matched.some((t) => t.method === 'gapped') ? 'gapped' : 'dice';
+}
+
+/** Full licence texts and notices in a text, as one expression with how it was found. */
+export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
+  const words = licenseWords(content);
+  const matched = matchWords(words, options);
+  const texts = matched.filter((t) => !isExceptionText(t));
+  // notices are read only where no licence text is: a GPL text quotes its own notice
+  const covered = new Uint8Array(words.length);
+  for (const t of matched) {
+    covered.fill(1, t.start, t.end);
+    // ... but sentences the copy added inside the text are read like any other
+    for (const [from, to] of t.gaps ?? []) covered.fill(0, from, to);
+  }
+  // (an exception's own text that speaks of another licence is no notice of it)
+  const rest = withoutExceptionTexts(words.filter((_, i) => !covered[i]).join(' '));
+  const all = words.join(' ');
+  const { parts, notice } = licenceParts(content, all, rest, texts);
   const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
   const exceptions = findExceptions(all);
@@ -131,16 +149,7 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     return alone ? { expression: alone, method: 'notice', score: 1 } : null;
   }
   const expression = withOwn ? found : withExceptions(found, exceptions);
-  const method =
-    matched.length === 0
-      ? 'notice'
-      : matched.every((t) => t.method === 'exact') && !notice
-        ? 'exact'
-        : matched.some((t) => t.method === 'partial')
-          ? 'partial'
-          : matched.some((t) => t.method === 'gapped')
-            ? 'gapped'
-            : 'dice';
+  const method = methodOf(matched, notice);
   const score = matched.length === 0 ? 1 : Math.min(...matched.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };
 }
