@@ -3,7 +3,8 @@
  * their blanks filled in, as a C or shell comment above code, without their title line, under a
  * README, as HTML, cut (first 60% or 80% of the words, last 70%), re-wrapped into one line, with
  * two sentences of a project's own added between its sentences, without its title and
- * disclaimer of warranty, or with that disclaimer reworded in a project's own words;
+ * disclaimer of warranty, or with that disclaimer reworded in a project's own words; two short
+ * licences one after the other (`pairs`: each must be read, and nothing else);
  * and how the notice rules read each licence's SPDX name in a grant ("Licensed under the X.",
  * "The contents of this file are subject to the X (the "License")"). A text counts as read when
  * the detector's expression is its id (or an id with the same text). Prints the failures of
@@ -132,7 +133,7 @@ const SHAPES: Record<string, (t: string, name: string) => string | null> = {
 
 const args = process.argv.slice(2);
 const verbose = args.includes('-v');
-const shapes = args.find((a) => !a.startsWith('-'))?.split(',') ?? Object.keys(SHAPES);
+const shapes = args.find((a) => !a.startsWith('-'))?.split(',') ?? [...Object.keys(SHAPES), 'pairs'];
 const full = require('spdx-license-list/full') as Record<string, { licenseText: string; name: string }>;
 const current = new Set(require('spdx-license-ids') as string[]);
 const sameText = new Map<string, string[]>();
@@ -161,7 +162,42 @@ function sameShapedText(shape: string): Map<string, string[]> {
   return new Map([...key].map(([id, k]) => [id, byWords.get(k)!]));
 }
 
+/**
+ * Short licences that bundles put one after another (a package's own licence, then a vendored
+ * one's), with the near relatives that share most of their words (BSD's clause counts, MIT's
+ * variants): each ordered pair of two different texts must read as both, no more, no fewer.
+ */
+const PAIRED =
+  'MIT ISC BSD-2-Clause BSD-3-Clause BSD-4-Clause BSD-4-Clause-UC 0BSD Zlib X11 MIT-0 BSD-2-Clause-Patent BSD-3-Clause-Attribution BSD-3-Clause-Clear BSD-3-Clause-LBNL BSD-1-Clause PostgreSQL NCSA curl Libpng HPND Unlicense WTFPL BSL-1.0 Apache-1.1 OpenSSL-standalone SSLeay-standalone Beerware JSON UPL-1.0 MIT-CMU'.split(
+    ' ',
+  );
+
+function pairs(): void {
+  const failures: string[] = [];
+  const kinds = { none: 0, extra: 0, other: 0 };
+  let cases = 0;
+  for (const a of PAIRED)
+    for (const b of PAIRED) {
+      if (a === b) continue;
+      cases++;
+      const got = detectText(`${full[a].licenseText}\n\n${full[b].licenseText}`)?.expression ?? null;
+      // SPDX's OpenSSL is its two standalone parts one after the other: either answer is right
+      const both = [`${a} AND ${b}`, ...(new Set([a, b, 'OpenSSL-standalone', 'SSLeay-standalone']).size === 2 ? ['OpenSSL'] : [])];
+      if (both.some((e) => expressionKey(got) === expressionKey(e))) continue;
+      const parts = got?.split(/\s+(?:AND|OR|WITH)\s+|[()]/).filter(Boolean) ?? [];
+      const k = got === null ? 'none' : parts.includes(a) && parts.includes(b) ? 'extra' : 'other';
+      kinds[k]++;
+      failures.push(`${a} + ${b} -> ${got} [${k}]`);
+    }
+  console.log(`pairs: ${cases - failures.length}/${cases} read as both licences (none ${kinds.none}, extra licences ${kinds.extra}, other ${kinds.other})`);
+  if (verbose) for (const f of failures) console.log(`  ${f}`);
+}
+
 for (const shape of shapes) {
+  if (shape === 'pairs') {
+    pairs();
+    continue;
+  }
   const failures: string[] = [];
   const kinds = { none: 0, extra: 0, other: 0 };
   const same = sameShapedText(shape);

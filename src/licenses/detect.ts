@@ -1,14 +1,15 @@
 import { conjunction, normalizeExpression } from './expression.js';
-import { exceptionRule, findExceptions, withExceptions } from './exceptions.js';
+import { exceptionAlone, exceptionRule, findExceptions, withExceptions, withoutExceptionTexts } from './exceptions.js';
 import { fieldLicenses } from './fields.js';
 import { isLicenseLike, isReadme } from './files.js';
 import { grantedNotices } from './grants.js';
 import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
-import { findNotices, noticeExpression } from './notices.js';
+import { noticeExpression, textChoices } from './choices.js';
+import { findNotices } from './notices.js';
 import { isVariantOf } from './relatives.js';
-import { urlLicenses } from './urls.js';
+import { grantedUrlLicenses, urlLicenses } from './urls.js';
 import { readmeLicenseText } from './readme.js';
 
 /**
@@ -71,6 +72,55 @@ function offeredInstead(all: string, named: string): boolean {
   return false;
 }
 
+/**
+ * The parts of a file's expression besides its texts' exceptions: the texts' licences, the choices
+ * notices offer among them, and the notices read where no text is (`rest`), or the last resorts of
+ * a file with neither (header fields, URLs). `notice` is the notices' own expression.
+ */
+function licenceParts(content: string, all: string, rest: string, texts: TextMatch[]): { parts: string[]; notice: string | null } {
+  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
+  // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
+  // one of the licence a variant's text is named after is its title ("The Q Public License")
+  const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
+  const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
+  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
+  // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
+  const names = findNotices(rest);
+  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
+  // beside a licence (a text, a grant, a title) another one's name counts only when granted
+  const granted = grantedNotices(rest, named, texts.length > 0);
+  // a choice the notices offer between licences whose texts are here ("either the modified BSD
+  // license or the Academic Free License", then both texts): those licences as that choice
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set(granted.map((n) => n.id))) : [];
+  const inOffer = new Set(offered.flat());
+  const notices = granted.filter((n) => !inOffer.has(n.id));
+  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
+  const notice = noticeExpression(rest, notices);
+  // "Alternatively, this software may be distributed under the terms of the GPL" beside a
+  // licence text: a choice between the text's licence and the notice's
+  if (notice && texts.length > 0 && offeredInstead(all, rest.slice(notices[0].at, notices[0].end))) parts.splice(0, parts.length, `(${conjunction(parts)}) OR (${notice})`);
+  else if (notice) parts.push(notice);
+  // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
+  // names its licence in no sentence
+  else if (texts.length === 0) {
+    const fields = fieldLicenses(content);
+    parts.push(...(fields.length ? fields : urlLicenses(content)));
+  }
+  // in a file of notices, a URL a grant names ("released to the public domain, as explained at
+  // <CC0's URL>") beside the rest (inside a licence text, such a URL is that text's own reference)
+  const present = new Set(parts.flatMap((p) => p.split(/ (?:AND|OR|WITH) |[()]/)).map(base));
+  if (texts.length === 0) for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
+  return { parts, notice };
+}
+
+/** How a file's answer was found: its weakest text match's method, or `notice`. */
+function methodOf(matched: TextMatch[], notice: string | null): string {
+  if (matched.length === 0) return 'notice';
+  if (matched.every((t) => t.method === 'exact') && !notice) return 'exact';
+  if (matched.some((t) => t.method === 'partial')) return 'partial';
+  return matched.some((t) => t.method === 'gapped') ? 'gapped' : 'dice';
+}
+
 /** Full licence texts and notices in a text, as one expression with how it was found. */
 export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
   const words = licenseWords(content);
@@ -83,48 +133,23 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
     // ... but sentences the copy added inside the text are read like any other
     for (const [from, to] of t.gaps ?? []) covered.fill(0, from, to);
   }
-  const rest = words.filter((_, i) => !covered[i]).join(' ');
-  // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
-  // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
-  // one of the licence a variant's text is named after is its title ("The Q Public License")
-  const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
-  const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
-  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
-  // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
+  // (an exception's own text that speaks of another licence is no notice of it)
+  const rest = withoutExceptionTexts(words.filter((_, i) => !covered[i]).join(' '));
   const all = words.join(' ');
-  const named = findNotices(rest).filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
-  // beside a licence (a text, a grant, a title) another one's name counts only when granted
-  const notices = grantedNotices(rest, named, texts.length > 0);
-  const parts = texts.map((t) => t.id);
-  const notice = noticeExpression(rest, notices);
-  // "Alternatively, this software may be distributed under the terms of the GPL" beside a
-  // licence text: a choice between the text's licence and the notice's
-  if (notice && texts.length > 0 && offeredInstead(all, rest.slice(notices[0].at, notices[0].end))) parts.splice(0, parts.length, `(${conjunction(parts)}) OR (${notice})`);
-  else if (notice) parts.push(notice);
-  // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
-  // names its licence in no sentence
-  else if (texts.length === 0) {
-    const fields = fieldLicenses(content);
-    parts.push(...(fields.length ? fields : urlLicenses(content)));
-  }
+  const { parts, notice } = licenceParts(content, all, rest, texts);
   const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
   const exceptions = findExceptions(all);
   const withOwn = licences === null ? null : withExceptions(licences, [...exceptions, ...matched.filter(isExceptionText).map((t) => exceptionRule(exceptionOf(t)))]);
   const unattached = matched.filter((t) => isExceptionText(t) && !withOwn?.includes(`WITH ${exceptionOf(t)}`)).map((t) => t.id);
   const found = conjunction([...(withOwn ? [withOwn] : []), ...unattached]);
-  if (!found) return null;
+  if (!found) {
+    // an exception written for one licence, quoted with no licence named beside it
+    const alone = licences === null ? exceptionAlone(exceptions) : null;
+    return alone ? { expression: alone, method: 'notice', score: 1 } : null;
+  }
   const expression = withOwn ? found : withExceptions(found, exceptions);
-  const method =
-    matched.length === 0
-      ? 'notice'
-      : matched.every((t) => t.method === 'exact') && !notice
-        ? 'exact'
-        : matched.some((t) => t.method === 'partial')
-          ? 'partial'
-          : matched.some((t) => t.method === 'gapped')
-            ? 'gapped'
-            : 'dice';
+  const method = methodOf(matched, notice);
   const score = matched.length === 0 ? 1 : Math.min(...matched.map((t) => t.score));
   return { expression, method, score: Number(score.toFixed(4)) };
 }

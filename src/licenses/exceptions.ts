@@ -13,6 +13,8 @@ interface ExceptionRule {
   pattern: RegExp;
   /** Licences the exception is written for (id prefixes). */
   on: string[];
+  /** The exception's text from its opening to its last words, where it names other licences (not a grant of them). */
+  text?: RegExp;
 }
 
 const GNU = ['GPL-', 'LGPL-', 'AGPL-'];
@@ -20,7 +22,15 @@ const GNU = ['GPL-', 'LGPL-', 'AGPL-'];
 const RULES: ExceptionRule[] = [
   { id: 'GCC-exception-3.1', pattern: /\bgcc runtime library exception\b/, on: GNU },
   { id: 'Classpath-exception-2.0', pattern: /\bclasspath exception\b|\blinking this library statically or dynamically with other modules is making a combined work based on this library\b/, on: GNU },
-  { id: 'LLVM-exception', pattern: /\bwith llvm exceptions?\b|\bllvm exceptions? to the apache\b/, on: ['Apache-2.0'] },
+  // by name, or by the opening words of its text, which Debian's copyright files quote alone
+  {
+    id: 'LLVM-exception',
+    pattern:
+      /\bwith llvm exceptions?\b|\bllvm exceptions? to the apache\b|\bas an exception if as a result of your compiling your source code portions of this software are embedded into an object form\b/,
+    on: ['Apache-2.0'],
+    // its second paragraph speaks of "software that is licensed under the GPLv2": no grant of the GPL
+    text: /\bas an exception if as a result of your compiling your source code\b.{0,1500}?\bonly with respect to the combined software\b/g,
+  },
   { id: 'Texinfo-exception', pattern: /\bas a special exception when this file is read by tex when processing a texinfo source\b/, on: GNU },
   { id: 'Bison-exception-2.2', pattern: /\bas a special exception you may create a larger work that contains part or all of the bison parser skeleton\b/, on: GNU },
   { id: 'Font-exception-2.0', pattern: /\bas a special exception if you create a document which uses this font\b/, on: GNU },
@@ -40,6 +50,21 @@ const RULES: ExceptionRule[] = [
 /** The rule of an exception id; one with no rule here (an exception found by its text, see match.ts) is for the GNU licences. */
 export function exceptionRule(id: string): ExceptionRule {
   return RULES.find((r) => r.id === id) ?? { id, pattern: /(?!)/, on: GNU };
+}
+
+/** A normalised text without the exception texts that name other licences (see ExceptionRule.text). */
+export function withoutExceptionTexts(text: string): string {
+  if (!text.includes('as an exception')) return text;
+  return RULES.reduce((t, r) => (r.text ? t.replace(r.text, ' ') : t), text).replace(/ {2,}/g, ' ');
+}
+
+/**
+ * An exception found with no licence named beside it, when it is written for one licence only
+ * (the LLVM exception's text quoted alone: `Apache-2.0 WITH LLVM-exception`); null otherwise.
+ */
+export function exceptionAlone(exceptions: ExceptionRule[]): string | null {
+  const only = exceptions.filter((e) => e.on.length === 1 && /\d$/.test(e.on[0]));
+  return only.length === 1 ? `${only[0].on[0]} WITH ${only[0].id}` : null;
 }
 
 /** The exceptions a normalised text grants, in rule order. */

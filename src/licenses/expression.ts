@@ -66,7 +66,9 @@ export function knownId(token: string): string | undefined {
 
 /**
  * Repairs an expression of known ids token by token, keeping its operators: ids in the wrong
- * case, and ids written side by side (`GPL-2.0+ BSD-2-Clause`: both apply).
+ * case, and ids written side by side (`GPL-2.0+ BSD-2-Clause`), which U-Boot's licence rules
+ * (Licenses/README, the convention that wrote them) define as a choice: the file "may be used
+ * under the terms of any of these licenses".
  */
 function repairTokens(s: string): ExpressionNode | null {
   const tokens = s
@@ -78,7 +80,7 @@ function repairTokens(s: string): ExpressionNode | null {
     const op = /^(and|or|with)$/i.test(t) ? t.toUpperCase() : undefined;
     const prev = out[out.length - 1];
     const prevIsId = prev !== undefined && !/^(AND|OR|WITH|\()$/.test(prev);
-    if (!op && t !== ')' && prevIsId && prev !== ')') out.push('AND');
+    if (!op && t !== ')' && prevIsId && prev !== ')') out.push('OR');
     else if (!op && t === '(' && prev === ')') out.push('AND');
     if (op || t === '(' || t === ')') out.push(op ?? t);
     else {

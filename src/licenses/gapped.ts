@@ -1,5 +1,5 @@
-import type { LicenseCorpus } from './corpus.js';
-import { diffHunks } from './diff.js';
+import { bigramAt, type LicenseCorpus } from './corpus.js';
+import { diffHunks, type Hunk } from './diff.js';
 import type { Candidate } from './windows.js';
 
 /**
@@ -68,7 +68,49 @@ export function gappedScore(licence: Int32Array, words: Int32Array, from: number
     }
   }
   if (runs > MAX_RUNS || added > MAX_ADDED * n) return null;
+  if (repeatsItself(licence, words, from, hunks)) return null;
   return { score: 1 - cost / n, held: n - missing };
+}
+
+/** Share of an added run's word pairs that are its licence's own: above it, the run is a second copy. */
+const REPEATED = 0.5;
+
+/** The distinct word pairs of a licence, kept per licence array. */
+const pairsOf = new WeakMap<Int32Array, Set<number>>();
+function licencePairs(licence: Int32Array): Set<number> {
+  let set = pairsOf.get(licence);
+  if (!set) {
+    set = new Set();
+    for (let i = 0; i + 1 < licence.length; i++) set.add(bigramAt(licence, i));
+    pairsOf.set(licence, set);
+  }
+  return set;
+}
+
+/**
+ * Whether a run of words the window adds to its licence is made of that licence's own words: the
+ * window then spans two copies (a BSD text, and the next BSD-style text whose advertising clause
+ * the window reached for), not one copy with a sentence of its own. Added sentences of a copy's
+ * own ("Note that the files in contrib/ ...") share few word pairs with the licence.
+ */
+function repeatsItself(licence: Int32Array, words: Int32Array, from: number, hunks: Hunk[]): boolean {
+  const own = licencePairs(licence);
+  for (const h of hunks) {
+    if (h.inserted < SENTENCE || h.insertedFrom === undefined) continue;
+    const start = from + h.insertedFrom;
+    const end = from + h.insertedTo!;
+    let held = 0;
+    for (let i = start; i + 1 < end; i++) if (own.has(bigramAt(words, i))) held++;
+    if (held >= REPEATED * (end - start - 1)) return true;
+  }
+  return false;
+}
+
+/** Whether the window `[from, to)` holds two copies of (parts of) the licence rather than one; false when the diff is too long to run. */
+export function spansTwoCopies(licence: Int32Array, words: Int32Array, from: number, to: number): boolean {
+  if (licence.length > SHORT) return false;
+  const hunks = diffHunks(licence, words, from, to, Math.min(800, Math.ceil((licence.length + to - from) * 0.5)));
+  return hunks !== null && repeatsItself(licence, words, from, hunks);
 }
 
 /** The windows of short licences that pass as gapped copies, the one to report first. */

@@ -86,6 +86,25 @@ const isTitle = (text: string, n: NoticeMatch): boolean => /^(?:the )?$/.test(te
 
 /** A name right after a granted one, joined by "or"/"and", is granted with it ("under the MIT or GPL licenses"). */
 const JOINED = /^(?:(?!\b(?:means|see|unlike|than|not|no)\b).){0,80}$/;
+/** The words between two names, with the "or" a rule takes into its match ("or the BSD license"). */
+export const gapBefore = (text: string, prev: Pick<NoticeMatch, 'end'>, n: Pick<NoticeMatch, 'at'>): string => text.slice(prev.end, text.startsWith('or ', n.at) ? n.at + 2 : n.at);
+/**
+ * A name offered by a further "or" after a granted one ("either A or B ... or, for incorporation
+ * into software, C"): the "or" among the last FURTHER_OR words before the name, at most
+ * FURTHER_GAP characters after the previous name.
+ */
+const FURTHER_GAP = 300;
+const FURTHER_OR = 8;
+export function furtherOr(gap: string): boolean {
+  if (gap.length >= FURTHER_GAP || SENTENCE_OF_ITS_OWN.test(gap)) return false;
+  const last = gap.trim().split(' ').slice(-FURTHER_OR);
+  const at = last.lastIndexOf('or');
+  // (not a warranty's "or fitness for a particular purpose. See the GNU General Public License")
+  return at >= 0 && !MENTION_AFTER_OR.test(last.slice(at + 1).join(' '));
+}
+/** Words of a sentence of its own between the two names ("... you may choose which ... is distributed with ..."): no further item of the list. */
+const SENTENCE_OF_ITS_OWN = /\b(?:is|are|was|were|you|we|this|these|which|that|however|except|but)\b/;
+const MENTION_AFTER_OR = /\b(?:means|see|unlike|than|not|no|fitness|purpose)\b/;
 const joined = (gap: string): boolean => (gap.trim() === '' || /\b(?:or|and)\b/.test(gap)) && JOINED.test(gap);
 
 /** Words either side of a name read to tell whether it stands inside another licence's text. */
@@ -122,7 +141,7 @@ export function grantedNotices(text: string, notices: NoticeMatch[], hasText: bo
   for (const n of notices) {
     const prev = granted[granted.length - 1];
     if (title && n !== title && n.id !== title.id && quotedIn(text, n, title.id, corpus)) continue;
-    if (isGrant(text, n, corpus) || (prev && joined(text.slice(prev.end, n.at)))) granted.push(n);
+    if (isGrant(text, n, corpus) || (prev && (joined(gapBefore(text, prev, n)) || furtherOr(gapBefore(text, prev, n))))) granted.push(n);
   }
   if (!hasText && granted.length === 0 && !title) return notices;
   return notices.filter((n) => n === title || granted.includes(n));

@@ -1,7 +1,7 @@
 import { loadCorpus, wordIds, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
 import { clauseCopies } from './clauses.js';
 import { templateScore } from './diff.js';
-import { addedSentences, gapped } from './gapped.js';
+import { addedSentences, gapped, spansTwoCopies } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { openingCopies } from './prefix.js';
@@ -197,6 +197,13 @@ function withoutAppendedGpl(found: TextMatch[]): TextMatch[] {
   return out;
 }
 
+/** Share of the best window that a wider licence's window must cover to explain more of the same text. */
+const HOLDS_BEST = 0.9;
+/** Whether window `c` covers the best window `top` (all but a tenth of it): a window beside it explains other text. */
+function holdsBest(c: Candidate, top: Candidate): boolean {
+  return Math.min(c.end, top.end) - Math.max(c.start, top.start) >= HOLDS_BEST * (top.end - top.start);
+}
+
 /** The licence of this round's windows, or null when none is near enough. */
 function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number, shared: Int32Array, found: TextMatch[]): TextMatch | null {
   const ids = text.words;
@@ -250,7 +257,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // ... or a partial copy made only of its licence's words, where the best leaves some of them
   // unexplained (the Sleepycat clause without the BSD texts after it, near TOSL's rewording of it)
   const verbatim = (c: Candidate) => !partialOnly && c.common > topCommon && c.common >= VERBATIM * c.size && top.common < UNEXPLAINED * top.size && !isExact(ids, top, corpus.licenses[top.index]);
-  const widest = wider.filter((c) => c.common > topCommon * MORE_TEXT || holdsItsOwn(c) || verbatim(c)).reduce((a, b) => (b.common > a.common ? b : a), top);
+  // (not a window that reaches past the best one's text into the next text's clauses: two copies)
+  const beats = (c: Candidate) => (c.common > topCommon * MORE_TEXT || holdsItsOwn(c) || verbatim(c)) && holdsBest(c, top) && !spansTwoCopies(corpus.licenses[c.index].words, ids, c.start, c.end);
+  const widest = wider.filter(beats).reduce((a, b) => (b.common > a.common ? b : a), top);
   let best = isExact(ids, widest, corpus.licenses[widest.index]) ? widest : preferBase(corpus, ids, widest, passing);
   // a variant whose own name heads the text ("MIT No Attribution") is that variant
   if (best !== widest && namedAt(corpus, words, widest.start).has(widest.index)) best = widest;

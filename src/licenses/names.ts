@@ -41,7 +41,12 @@ const CENSORED = /([a-z])\*([a-z])/gi;
 const STAR = 'xxstarxx';
 /** Words too common to gate a rule on. */
 const COMMON = new Set('the a an of and or for license licence public software source open free agreement notice version v general documentation terms use data'.split(' '));
-const GRANT = String.raw`(?:\b(?:under|terms(?: and conditions)? of|subject to) (?:the |a |an )?|^)`;
+/**
+ * Words that grant a name written without a version: "under", "terms of", "subject to"; a header
+ * field ("License: CC BY-SA 2.0"); and "or" after another name ("either the GPL or the X License"),
+ * which grants.ts then reads as joined to that name's grant.
+ */
+const GRANT = String.raw`(?:\b(?:under|terms(?: and conditions)? of|subject to|licen[cs]e|licen[cs]ed|or) (?:the |a |an )?|^)`;
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

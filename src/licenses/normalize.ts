@@ -67,6 +67,15 @@ const RIGHTS_RESERVED = /all rights reserved\.?/g;
 const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;
 /** `GPL (>= 2)`, R's DESCRIPTION style: version 2 or later. */
 const OR_LATER_GTE = /\(\s*>=\s*(\d+(?:\.\d+)*)\s*\)/g;
+/**
+ * Licence names joined by a slash offer a choice ("MPL 1.1/GPL 2.0/LGPL 2.1", "a dual BSD/GPLv2
+ * license", "GPL/LGPL"), as `MIT/Apache-2.0` is in an expression: the slash becomes "or", which
+ * the notice rules read as one. Only between abbreviations people write (with a version), so
+ * paths and URLs (`licenses/gpl-2.0`) and compound names (`MIT/X11`) keep their slash dropped.
+ */
+const ABBREVIATIONS = String.raw`(?:a|l)?gpl|mpl|epl|cddl|mit|bsd|apache|artistic|afl|asl|isc|osl`;
+// the slash first: the scan stops only at slashes, then looks back for the name before it
+const SLASH_CHOICE = new RegExp(String.raw`\/(?<=(?:^|[\s(,;:"'/])(?:${ABBREVIATIONS})(?:[ -]?v?\d+(?:\.\d+)*\+?)?[ \t]?\/)[ \t]?(?=(?:${ABBREVIATIONS})(?:v?\d|(?![a-z])))`, 'gm');
 /** `v.2.1`, `ver.3`: the abbreviation and its version are two words, as in `v 2.1` (else `v.2.1` is one). */
 const VERSION_ABBREVIATION = /\b(v|ver)\.(?=\d)/g;
 /**
@@ -164,6 +173,7 @@ export function licenseWords(text: string): string[] {
     .replace(COPYRIGHT_LINE, '')
     .replace(BULLET, ' ')
     .replace(RIGHTS_RESERVED, ' ')
+    .replace(SLASH_CHOICE, ' or ')
     .replace(OR_LATER_PLUS, '$1 or later ')
     .replace(OR_LATER_GTE, ' $1 or later ')
     .replace(VERSION_ABBREVIATION, '$1 ');

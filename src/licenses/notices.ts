@@ -52,9 +52,15 @@ function gnuId(family: GnuFamily, version: string | undefined, later: boolean): 
 const LATER = String.raw`(?: ?or at your \w+| ?or| ?and or| ?and)?(?: under the terms of)? ?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: versions?)?`;
 /** The licence's abbreviation beside its name or version: "General Public License (GPL)", "version 2 ("GPLv2")". */
 const ABBREVIATION = String.raw`(?: (?:a|l)?gpl(?: ?v?\d(?:\.\d)?)?)?`;
+/**
+ * A few words between the version and "or (at your option) any later version": "version 2 as
+ * published by the Free Software Foundation, or ...", "version 1.2 (local copy, original location)
+ * or ..."; never another licence's name or version.
+ */
+const ASIDE = String.raw`(?: (?!license\b|licence\b|version\b|(?:a|l)?gpl)[\w.]+){1,7}?(?= or at your \w+ (?:any )?later)`;
 /** After a GNU licence's name: its version, and whether any later version is offered. */
 const AFTER_NAME = new RegExp(
-  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and))?${ABBREVIATION}(?: of the license)?${LATER})?`,
+  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and)|${ASIDE})?${ABBREVIATION}(?: of the license)?${LATER})?`,
 );
 
 /** A GNU notice: the version within a few words after (or just before) the licence's name. */
@@ -146,6 +152,17 @@ const RULES: Rule[] = [
     id: () => 'MIT',
     words: ['mit'],
   },
+  // the version line of Mozilla's licence block ("Version: MPL 1.1/GPL 2.0/LGPL 2.1"): the block's
+  // tri-licence, whose text offers the GPL 2 and the LGPL 2.1 "or later"
+  { pattern: /\bmpl 1\.1 or gpl 2\.0 or lgpl 2\.1\b/g, id: () => 'MPL-1.1 OR GPL-2.0-or-later OR LGPL-2.1-or-later', words: ['mpl'] },
+  // the Eclipse Foundation's header for projects under both its licences ("made available under
+  // the terms of the Eclipse Public License v1.0 and Eclipse Distribution License v1.0 which
+  // accompany this distribution"): such projects are dual-licensed, the recipient picks one
+  {
+    pattern: new RegExp(`\\beclipse public license,? ${V}(1\\.0|2\\.0) and (?:the )?eclipse distribution license,? ${V}1\\.0\\b`, 'g'),
+    id: (m) => `EPL-${m[1]} OR BSD-3-Clause`,
+    words: ['eclipse'],
+  },
   // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
   { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
   // the clause count as people write it: "BSD 3-Clause", "3-clause BSD", "BSD (3 clause)", "BSD3", "BSD License (3-clause)"
@@ -167,8 +184,9 @@ const RULES: Rule[] = [
     words: ['common', 'cddl'],
   },
   // the OpenSolaris header grants the CDDL by name alone ("subject to the terms of the Common
-  // Development and Distribution License (the "License")"): its first version, as ScanCode reads it
-  { pattern: /\b(?:under|terms of|subject to) (?:the )?common development and distribution license(?! (?:cddl )?(?:version |v ?)?1\.1)\b/g, id: () => 'CDDL-1.0', words: ['common'] },
+  // Development and Distribution License (the "License")"; "either the GPL ... or the Common
+  // Development and Distribution License"): its first version, as ScanCode reads it
+  { pattern: /\b(?:under|terms of|subject to|or) (?:the )?common development and distribution license(?! (?:cddl )?(?:version |v ?)?1\.1)\b/g, id: () => 'CDDL-1.0', words: ['common'] },
   { pattern: new RegExp(`\\bboost software license,? ${V}1\\.0\\b`, 'g'), id: () => 'BSL-1.0', words: ['boost'] },
   { pattern: new RegExp(`\\bartistic license,? ${V}2\\.0\\b`, 'g'), id: () => 'Artistic-2.0', words: ['artistic'] },
   { pattern: /\bisc license\b/g, id: () => 'ISC', words: ['isc'] },
@@ -193,8 +211,9 @@ const RULES: Rule[] = [
   // the Go authors' file header: Go's LICENSE is BSD-3-Clause
   { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause', words: ['governed'] },
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
-  // as ScanCode reads it; the numbered and named forms above start earlier and win
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  // as ScanCode reads it; the numbered and named forms above start earlier and win; "or" offers
+  // it beside another licence's grant ("under the LGPL, MPL or BSD license")
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
@@ -220,33 +239,4 @@ export function findNotices(text: string): NoticeMatch[] {
   const kept: NoticeMatch[] = [];
   for (const n of out) if (!kept.length || n.at >= kept[kept.length - 1].end) kept.push(n);
   return mergeGnu(kept);
-}
-
-/**
- * The notices as one SPDX expression. Two notices close together with `or` between them ("under
- * the MIT or Apache 2.0 licenses"), or with `and` after "dual licensed" ("dual licensed under
- * the MIT and GPL licenses"), are alternatives; otherwise all apply. A licence that is one of
- * the alternatives is not also required on its own (the notice names it twice).
- */
-export function noticeExpression(text: string, notices: NoticeMatch[]): string | null {
-  const groups: string[][] = [];
-  let prev: NoticeMatch | undefined;
-  for (const n of notices) {
-    const gap = prev ? text.slice(prev.end, n.at) : '';
-    const dual = prev !== undefined && /\b(?:dual|dually|multi|either)\b|\bchoice\b/.test(text.slice(Math.max(0, prev.at - 80), prev.at));
-    // "... Alternatively, this file may be used under the terms of ...": a choice, as ScanCode reads it
-    // (the sentence that names the next licence: the first one's disclaimer may stand between them)
-    const otherwise = prev !== undefined && /\balternatively\b/.test(text.slice(Math.max(prev.end, n.at - 120), n.at));
-    const alternative = otherwise || (prev && gap.length < 60 && /\bor\b/.test(gap) ? !/\band\b/.test(gap) || dual : prev && gap.length < 30 && dual && /\band\b/.test(gap));
-    // a rule may name a choice itself (Perl's terms)
-    if (alternative) groups[groups.length - 1].push(...n.id.split(' OR '));
-    else groups.push(n.id.split(' OR '));
-    prev = n;
-  }
-  const choices = groups.map((g) => [...new Set(g)]);
-  const inChoice = new Set(choices.filter((g) => g.length > 1).flat());
-  const parts = [...new Set(choices.filter((g) => g.length > 1 || !inChoice.has(g[0])).map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0])))];
-  if (parts.length === 0) return null;
-  if (parts.length === 1) return parts[0].replace(/^\((.*)\)$/, '$1');
-  return parts.join(' AND ');
 }

@@ -95,3 +95,29 @@ export function urlLicenses(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * Words right before a URL that make it the grant of the licence it names ("released to the public
+ * domain, as explained at <CC0's URL>", "licensed under <URL>", "dedicated ... see <URL>"): a notice
+ * like a name, counted beside the file's other licences, not only as the last resort. The grant and
+ * the URL are in one sentence (no full stop between them).
+ */
+const GRANTED_BY = /\b(?:released|licen[cs]ed|distributed|available|dedicated|waived|offered)\b([^.!?]{0,60}?)\b(?:at|under|in|see|per|by|from)\s*$/i;
+
+/** A licence the sentence names as a source or a comparison ("derived from the X license available at <URL>"), not as a grant. */
+const NOT_GRANTED = /\b(?:derived from|based on|adapted from|modell?ed on|compatible with|similar to|unlike)\b/i;
+
+/** The licences of URLs that a grant names (see GRANTED_BY), in text order. */
+export function grantedUrlLicenses(text: string): string[] {
+  if (!text.includes('.org') && !text.includes('://')) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(URL)) {
+    const before = text.slice(Math.max(0, m.index - 100), m.index).replace(/\s+/g, ' ');
+    // (a licence named between the grant and the URL is the grant: "released under the MIT License; see <URL>")
+    const grant = GRANTED_BY.exec(before);
+    if (!grant || NOT_GRANTED.test(before) || /\blicen[cs]e\b/i.test(grant[1])) continue;
+    const id = urlLicense(m[0]);
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}

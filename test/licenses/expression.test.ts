@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classifyExpression, isPermissiveId } from '../../src/licenses/classify.js';
 import { conjunction, expressionKey, normalizeExpression } from '../../src/licenses/expression.js';
-import { findNotices, noticeExpression } from '../../src/licenses/notices.js';
+import { noticeExpression } from '../../src/licenses/choices.js';
+import { findNotices } from '../../src/licenses/notices.js';
 import { normalizeLicenseText } from '../../src/licenses/normalize.js';
 import { detectText, spdxIdentifiers } from '../../src/licenses/detect.js';
 
@@ -18,7 +19,8 @@ test('expressions: OR / AND / WITH kept, deprecated ids upgraded, misspellings c
   assert.equal(normalizeExpression('mit'), 'MIT');
   assert.equal(normalizeExpression('(GPL-2.0+  OR Linux-Openib)'), 'GPL-2.0-or-later OR Linux-OpenIB');
   assert.equal(normalizeExpression('MIT/Apache-2.0'), 'MIT OR Apache-2.0');
-  assert.equal(normalizeExpression('GPL-2.0+ BSD-2-Clause'), 'GPL-2.0-or-later AND BSD-2-Clause');
+  // ids side by side: U-Boot's convention for a file under any of them
+  assert.equal(normalizeExpression('GPL-2.0+ BSD-2-Clause'), 'GPL-2.0-or-later OR BSD-2-Clause');
   // npm's UNLICENSED is "no licence granted", not the Unlicense (which spdx-correct would make it)
   assert.equal(normalizeExpression('UNLICENSED'), null);
   assert.equal(normalizeExpression('SEE LICENSE IN LICENSE.txt'), null);

@@ -78,6 +78,21 @@ test('concatenated licences: each found in its own window, in text order', () =>
   assert.equal(detectText(three)?.expression, 'ISC AND BSD-2-Clause AND Zlib');
 });
 
+test('a licence and a relative that holds its words, one after the other: both, not the relative alone or a third', () => {
+  // the window of a licence that contains the first (BSD-3-Clause holds BSD-2-Clause) reaches into
+  // the second text for the clause it lacks: it explains more bigrams, but beside the first text,
+  // not around it, and a window spanning two copies of a licence's clauses is no copy of it
+  for (const [a, b] of [
+    ['BSD-2-Clause', 'BSD-3-Clause'],
+    ['BSD-2-Clause', 'BSD-4-Clause'],
+    ['BSD-1-Clause', 'BSD-3-Clause'],
+    ['BSD-2-Clause', 'BSD-2-Clause-Patent'],
+    ['BSD-3-Clause', 'BSD-3-Clause-Attribution'],
+    ['BSD-2-Clause', 'SSLeay-standalone'],
+  ])
+    assert.deepEqual(ids(`${text(a)}\n\n${text(b)}`), [a, b], `${a} + ${b}`);
+});
+
 test('the corpus is built once per process and indexes deprecated licence-with-exception texts under expressions', () => {
   assert.equal(loadCorpus(), loadCorpus());
   const corpus = loadCorpus();
