@@ -204,8 +204,17 @@ function holdsBest(c: Candidate, top: Candidate): boolean {
   return Math.min(c.end, top.end) - Math.max(c.start, top.start) >= HOLDS_BEST * (top.end - top.start);
 }
 
-/** The licence of this round's windows, or null when none is near enough. */
-function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number, shared: Int32Array, found: TextMatch[]): TextMatch | null {
+/** The windows that may be this round's licence, and which fallback found them. */
+interface Passing {
+  passing: Candidate[];
+  /** no window passed on its score: partial copies and the fallbacks after them */
+  partialOnly: boolean;
+  gappedOnly: boolean;
+  clausesOnly: boolean;
+}
+
+/** Windows near enough by score, else by each fallback in turn, the first that finds any. */
+function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number, shared: Int32Array, found: TextMatch[]): Passing {
   const ids = text.words;
   let passing = windows.filter((c) => c.score >= threshold);
   // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
@@ -234,7 +243,13 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
     });
   // a long licence's opening, word for word, that no other licence holds (prefix.ts)
   if (clausesOnly && passing.length === 0) passing = openingCopies(corpus, text, shared);
-  passing = closeRelatives(ids, corpus, passing);
+  return { passing: closeRelatives(ids, corpus, passing), partialOnly, gappedOnly, clausesOnly };
+}
+
+/** The licence of this round's windows, or null when none is near enough. */
+function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], threshold: number, shared: Int32Array, found: TextMatch[]): TextMatch | null {
+  const ids = text.words;
+  const { passing, partialOnly, gappedOnly, clausesOnly } = passingWindows(corpus, text, words, windows, threshold, shared, found);
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
   let top: Candidate | undefined = passing.length ? passing.reduce((a, b) => (b.score > a.score ? b : a)) : undefined;
