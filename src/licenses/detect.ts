@@ -108,8 +108,10 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   }
   // in a file of notices, a URL a grant names ("released to the public domain, as explained at
   // <CC0's URL>") beside the rest (inside a licence text, such a URL is that text's own reference)
-  const present = new Set(parts.flatMap((p) => p.split(/ (?:AND|OR|WITH) |[()]/)).map(base));
-  if (texts.length === 0) for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
+  if (texts.length === 0) {
+    const present = new Set(parts.flatMap((p) => p.split(/ (?:AND|OR|WITH) |[()]/)).map(base));
+    for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
+  }
   return { parts, notice };
 }
 
