@@ -68,3 +68,28 @@ export function isPythonSpace(u: number): boolean {
   if (u < 0x85) return false;
   return u === 0x85 || u === 0xa0 || u === 0x1680 || (u >= 0x2000 && u <= 0x200a) || u === 0x2028 || u === 0x2029 || u === 0x202f || u === 0x205f || u === 0x3000;
 }
+
+/** `pythonStrip` on UTF-8: the byte range left after stripping Python whitespace from both ends. */
+export function pythonStripUtf8(bytes: Uint8Array, start: number, end: number): [number, number] {
+  while (start < end) {
+    const [cp, size] = codePointAt(bytes, start);
+    if (cp > 0xffff || !isPythonSpace(cp)) break;
+    start += size;
+  }
+  while (end > start) {
+    let lead = end - 1;
+    while (lead > start && (bytes[lead] & 0xc0) === 0x80) lead--;
+    const [cp] = codePointAt(bytes, lead);
+    if (cp > 0xffff || !isPythonSpace(cp)) break;
+    end = lead;
+  }
+  return [start, end];
+}
+
+function codePointAt(bytes: Uint8Array, i: number): [number, number] {
+  const b = bytes[i];
+  if (b < 0x80) return [b, 1];
+  if (b < 0xe0) return [((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f), 2];
+  if (b < 0xf0) return [((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f), 3];
+  return [(((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f)) >>> 0, 4];
+}
