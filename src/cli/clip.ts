@@ -1,16 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { texts } from './input.js';
+import { wholeNumber } from './args.js';
+
+const contextLength = wholeNumber(2, 'room for the start and end tokens');
 
 /** Loaded when a command runs (see main.ts). */
 const clip = () => import('../models/clip/index.js');
-
-function contextLength(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('expected a whole number ≥ 2 (room for the start and end tokens)');
-  return n;
-}
 
 interface TokenizeOpts {
   input: string;

@@ -1,15 +1,8 @@
 /** `thresher eval zeroshot <folder>`: CLIP zero-shot accuracy on an ImageNet-style folder. */
 import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { ZeroShotEval } from '../models/imagenet/evaluate.js';
-
-function wholeNumber(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-    return n;
-  };
-}
+import { wholeNumber } from './args.js';
 
 interface ZeroShotCliOptions {
   model: string;

@@ -3,21 +3,16 @@
  * (src/explore/). Each opens the release, does one thing, closes it.
  */
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../core/fs.js';
 import type { OutputFormat } from '../explore/format.js';
+import { port, wholeNumber } from './args.js';
 
 const explore = {
   release: () => import('../explore/release.js'),
   query: () => import('../explore/query.js'),
   format: () => import('../explore/format.js'),
 };
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return n;
-}
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -33,8 +28,8 @@ function queryCommand(): Command {
     .description("one read-only SQL statement (SELECT or WITH … SELECT) over a release's views: `records` (data/) and `excluded` (when the release kept it)")
     .argument('<release>', 'release folder, e.g. out/v1')
     .argument('<sql>', `e.g. "SELECT language, count(*) FROM records GROUP BY 1 ORDER BY 2 DESC"`)
-    .option('--max-rows <n>', 'rows to return at most; more are not read (a note says so)', count, 10_000)
-    .option('--timeout <s>', 'stop a query still running after s seconds', count, 60)
+    .option('--max-rows <n>', 'rows to return at most; more are not read (a note says so)', wholeNumber(1), 10_000)
+    .option('--timeout <s>', 'stop a query still running after s seconds', wholeNumber(1), 60)
     .addOption(new Option('-f, --format <format>', 'output format (default: from the -o name, else jsonl)').choices(['jsonl', 'csv', 'table']))
     .option('-o, --out <file>', 'write the result here (atomically) instead of standard output')
     .action(async (release: string, sql: string, o: QueryOpts) => {
@@ -70,7 +65,7 @@ function grepCommand(): Command {
     .argument('<pattern>', 'RE2 regular expression, matched line by line')
     .option('--column <name>', 'column to search (default: the content column)')
     .option('-i, --ignore-case', 'case-insensitive')
-    .option('-m, --max-count <n>', 'matching lines to print at most (the match budget)', count, 100)
+    .option('-m, --max-count <n>', 'matching lines to print at most (the match budget)', wholeNumber(1), 100)
     .option('--json', 'one JSON line per match: id, path, line, text')
     .action(async (release: string, pattern: string, o: GrepOpts) => {
       const [{ openRelease }, { grepRelease }] = await Promise.all([explore.release(), import('../explore/grep.js')]);
@@ -107,12 +102,6 @@ interface ServeOpts {
   token?: string;
   review?: string;
   labelColumn?: string;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port, 0 to 65535 (0: any free one)');
-  return n;
 }
 
 function serveCommand(): Command {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { Piscina } from 'piscina';
 import { asUserError, errorLine, ThresherError } from '../core/errors.js';
 import { THRESHER_VERSION } from '../core/version.js';
@@ -8,6 +8,7 @@ import { clipCommand } from './clip.js';
 import { evalCommand } from './eval.js';
 import { exploreCommands } from './explore.js';
 import { metaclipCommand } from './metaclip.js';
+import { wholeNumber } from './args.js';
 
 // Every command imports what it needs when it runs: `thresher --help` and the start of a run
 // should not pay for DuckDB, Linguist's tables and every stage (about half a second).
@@ -22,18 +23,6 @@ const load = {
 async function runWithProgress(file: string, opts: { workers?: number; fresh?: boolean; quiet?: boolean; pool?: Piscina }) {
   const [{ runPipeline }, { createProgress, silentProgress }] = await Promise.all([load.runPipeline(), load.progress()]);
   return runPipeline(file, { workers: opts.workers, fresh: opts.fresh, pool: opts.pool, progress: opts.quiet ? silentProgress : createProgress(), log: opts.quiet ? undefined : log });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return n;
 }
 
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -61,7 +50,7 @@ program
       'where tasks run: local = worker threads on this machine; slurm = one job array per step on a Slurm cluster (default: execution.executor in the pipeline file, else local)',
     ).choices(EXECUTOR_NAMES),
   )
-  .option('-w, --workers <n>', 'local: worker threads (default: all cores)', positiveInt)
+  .option('-w, --workers <n>', 'local: worker threads (default: all cores)', wholeNumber(1))
   .option('--wait', 'slurm: follow the jobs with a progress bar until the release exists (default: return once submitted)')
   .option('--fresh', 'discard an unfinished run of another pipeline in the same output folder')
   .option('-q, --quiet', 'no progress output')
@@ -150,7 +139,7 @@ program
   .description('run one task (step, rank) of a planned run in this process: the unit a cluster scheduler launches')
   .argument('<pipeline>')
   .requiredOption('--step <name>', 'step name from `thresher plan`')
-  .requiredOption('--rank <r>', 'rank in 0..world_size-1', nonNegativeInt)
+  .requiredOption('--rank <r>', 'rank in 0..world_size-1', wholeNumber(0))
   .option('--force', 'run even if the task is already complete')
   .action(async (file: string, opts: { step: string; rank: number; force?: boolean }) => {
     const [{ loadPipelineFile }, { outputRootOf }, { openTaskContext, runTask, taskReadiness }] = await Promise.all([load.pipeline(), import('../engine/output-root.js'), import('../engine/task.js')]);
@@ -213,8 +202,8 @@ program
   .option('-o, --out <dir>', 'output folder (releases go in v1, v2, ...)', 'thresher-demo')
   .option('-i, --input <dir>', 'directory to curate instead of node_modules')
   .option('--git', 'the input is a folder of git repositories (each at HEAD, files with Software Heritage ids)')
-  .option('-w, --workers <n>', 'worker threads (default: all cores)', positiveInt)
-  .option('-t, --tasks <n>', 'tasks per step (world size)', positiveInt, 8)
+  .option('-w, --workers <n>', 'worker threads (default: all cores)', wholeNumber(1))
+  .option('-t, --tasks <n>', 'tasks per step (world size)', wholeNumber(1), 8)
   .option('-q, --quiet', 'no progress output')
   .action(async (opts: { out: string; input?: string; git?: boolean; workers?: number; tasks: number; quiet?: boolean }) => {
     if (opts.git && !opts.input) throw new ThresherError('--git needs --input <folder of repositories>');
@@ -246,7 +235,7 @@ optout
   .argument('<name>', 'owner, owner/repo or npm package; a bare name means owner or package; or kind:name, e.g. package:left-pad')
   .argument('<release>', 'release folder, e.g. out/v2')
   .option('--column <name>', 'column naming the repository or package', 'repo')
-  .option('--limit <n>', 'list at most n records', positiveInt, 50)
+  .option('--limit <n>', 'list at most n records', wholeNumber(1), 50)
   .action(async (name: string, release: string, opts: { column: string; limit: number }) => {
     const { checkRelease, printCheck } = await import('./optout.js');
     const present = printCheck(await checkRelease(release, name, opts));
@@ -258,7 +247,7 @@ program
   .description("nearest records of a release to a text query, from the release's vector index (vector_index stage); one JSON line per hit")
   .argument('<release>', 'release folder, e.g. out/v1')
   .argument('<query>', 'query text (embedded with the query instruction the index names)')
-  .option('-k, --k <n>', 'hits to return', positiveInt, 10)
+  .option('-k, --k <n>', 'hits to return', wholeNumber(1), 10)
   .option('--model <model>', 'embedding model folder or hub id (default: the one the index names)')
   .addOption(new Option('--device <device>', 'where the query is embedded').choices(['auto', 'cuda', 'cpu']).default('auto'))
   .action(async (release: string, query: string, opts: { k: number; model?: string; device: 'auto' | 'cuda' | 'cpu' }) => {

@@ -1,21 +1,10 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
+import { nonNegativeNumber, wholeNumber } from './args.js';
 
 /** `metaclip build-metadata` and `metaclip merge-metadata`. */
-
-function num(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number');
-  return n;
-}
-
-function intArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
 
 interface BuildOpts {
   out: string;
@@ -52,17 +41,17 @@ export function buildMetadataCommand(): Command {
     .option('--wiki-text <files...>', '--language: Wikipedia plain-text files (e.g. WikiExtractor output, .gz ok) to count n-grams in')
     .option('--segmenter <module>', '--language without spaces (zh, ja, th, ...): "intl" (ICU dictionary word breaker, default) or an ES module exporting createSegmenter(language)')
     .option('--unigrams <file>', 'term<TAB>count unigram counts')
-    .option('--min-unigram-count <n>', 'English: keep unigrams with at least this count', intArg, 100)
+    .option('--min-unigram-count <n>', 'English: keep unigrams with at least this count', wholeNumber(0), 100)
     .option('--bigrams <file>', 'w1 w2<TAB>count bigram counts (PMI uses the unigram counts)')
-    .option('--min-pmi <x>', 'keep bigrams with PMI of at least (English) / above (--language) this', num, 30)
+    .option('--min-pmi <x>', 'keep bigrams with PMI of at least (English) / above (--language) this', nonNegativeNumber, 30)
     .option('--titles <files...>', 'title<TAB>views')
     .option('--pageviews <files...>', "--language: Wikimedia page-view dumps (lines 'domain title views bytes', .gz ok)")
-    .option('--min-title-views <n>', 'English: keep titles with at least this many views', intArg, 70)
-    .option('--unigram-share <x>', '--language: unigram cap as a share of distinct unigrams (reference 0.1)', num)
-    .option('--max-unigrams <n>', '--language: upper bound of the unigram cap (reference 251465)', intArg)
-    .option('--max-bigrams <n>', '--language: upper bound of the bigram cap (reference 100646)', intArg)
-    .option('--title-share <x>', '--language: title cap as a share of distinct titles (reference 0.76)', num)
-    .option('--max-titles <n>', '--language: upper bound of the title cap (reference 61235)', intArg)
+    .option('--min-title-views <n>', 'English: keep titles with at least this many views', wholeNumber(0), 70)
+    .option('--unigram-share <x>', '--language: unigram cap as a share of distinct unigrams (reference 0.1)', nonNegativeNumber)
+    .option('--max-unigrams <n>', '--language: upper bound of the unigram cap (reference 251465)', wholeNumber(0))
+    .option('--max-bigrams <n>', '--language: upper bound of the bigram cap (reference 100646)', wholeNumber(0))
+    .option('--title-share <x>', '--language: title cap as a share of distinct titles (reference 0.76)', nonNegativeNumber)
+    .option('--max-titles <n>', '--language: upper bound of the title cap (reference 61235)', wholeNumber(0))
     .action(async function (this: Command, o: BuildOpts) {
       const given = (name: string) => this.getOptionValueSource(name) === 'cli';
       if (o.bigrams && !o.unigrams && o.wikiText.length === 0) throw new ThresherError('--bigrams needs --unigrams (PMI uses unigram counts)');
