@@ -23,13 +23,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, type Stats } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { directoryReaderOptionsSchema } from '../src/io/readers/directory.js';
+import { sameWorkCheck } from './demo-check.js';
 import { dumpPeerTable } from './demo-peer-table.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -247,77 +246,6 @@ function runPeer(input: InputStats, label: string, tool: string, script: string,
   return { m: measured(input, label, tool, 1, walls, rss, cpu, extra), line: line! };
 }
 
-async function* jsonLines(file: string): AsyncIterable<Record<string, unknown>> {
-  const rl = readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const l of rl) if (l.length > 0) yield JSON.parse(l) as Record<string, unknown>;
-}
-
-function tally(map: Map<string, { n: number; examples: string[] }>, key: string, example: string): void {
-  const e = map.get(key) ?? { n: 0, examples: [] };
-  e.n++;
-  if (e.examples.length < 3) e.examples.push(example);
-  map.set(key, e);
-}
-
-const sorted = (map: Map<string, { n: number; examples: string[] }>, limit: number) =>
-  [...map]
-    .sort((a, b) => b[1].n - a[1].n)
-    .slice(0, limit)
-    .map(([k, v]) => ({ thresher_to_peer: k, files: v.n, examples: v.examples }));
-
-/** Counts by reason, and file by file, of thresher's release against the same-work peer's output. */
-export async function sameWorkCheck(manifest: Manifest, release: string, peer: PeerLine, peerOut: string): Promise<Record<string, unknown>> {
-  const t = { kept: manifest.counts.output_records, ...manifest.counts.excluded };
-  const p: Record<string, number> = { kept: peer.files_out, ...(peer.excluded ?? {}) };
-  const reasons = [...new Set([...Object.keys(t), ...Object.keys(p)])];
-  const by_reason = Object.fromEntries(
-    reasons.map((r) => [r, { thresher: (t as Record<string, number>)[r] ?? 0, peer: p[r] ?? 0, peer_minus_thresher: (p[r] ?? 0) - ((t as Record<string, number>)[r] ?? 0) }]),
-  );
-
-  const decision = new Map<string, string>();
-  const language = new Map<string, string>();
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const c = await db.connect();
-  try {
-    const q = (dir: string) => path.join(release, dir, '*.parquet').replaceAll("'", "''");
-    for (const row of (await c.runAndReadAll(`SELECT path, language FROM read_parquet('${q('data')}')`)).getRows()) {
-      decision.set(String(row[0]), 'kept');
-      language.set(String(row[0]), row[1] === null ? 'unknown' : String(row[1]));
-    }
-    for (const row of (await c.runAndReadAll(`SELECT id, reason FROM read_parquet('${q('excluded')}')`)).getRows()) decision.set(String(row[0]), String(row[1]));
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-  const files = new Map<string, { n: number; examples: string[] }>();
-  const langs = new Map<string, { n: number; examples: string[] }>();
-  const seen = new Set<string>();
-  let agree = 0;
-  const compare = (file: string, peerSays: string) => {
-    seen.add(file);
-    const ts = decision.get(file) ?? 'absent';
-    if (ts === peerSays) agree++;
-    else tally(files, `${ts} → ${peerSays}`, file);
-  };
-  for await (const r of jsonLines(path.join(peerOut, 'excluded.jsonl'))) compare(String(r.path), String(r.reason));
-  for await (const r of jsonLines(path.join(peerOut, 'kept.jsonl'))) {
-    const file = String(r.path);
-    compare(file, 'kept');
-    const tl = language.get(file);
-    const pl = r.language === null ? 'unknown' : String(r.language);
-    if (tl !== undefined && tl !== pl) tally(langs, `${tl} → ${pl}`, file);
-  }
-  for (const [file, ts] of decision) if (!seen.has(file)) tally(files, `${ts} → absent`, file);
-  return {
-    counts_identical: reasons.every((r) => by_reason[r].peer_minus_thresher === 0),
-    by_reason,
-    files_same_decision: agree,
-    files_different_decision: sorted(files, 20),
-    kept_by_both_language_differs: sorted(langs, 15),
-    peer_language_counts: peer.languages,
-  };
-}
-
 export async function benchDemo(): Promise<Record<string, unknown>> {
   const load_before = os.loadavg().map((x) => round(x));
   const readerMax = directoryReaderOptionsSchema.parse({}).maxBytes;
@@ -347,59 +275,11 @@ export async function benchDemo(): Promise<Record<string, unknown>> {
       ['1x', base],
       [BIG, big],
     ] as const) {
-      const repeats = label === '1x' ? REPEATS_1X : 1;
-      let release: { release: string; manifest: Manifest } | undefined;
-      for (const workers of [1, 2]) {
-        process.stderr.write(`  thresher ${label} -w ${workers}…\n`);
-        const r = runThresher(input, label, path.join(scratch, `out-${label}-w${workers}`), workers, repeats);
-        runs.push(r.m);
-        release ??= r;
-      }
-      if (!hasPython) continue;
-      process.stderr.write(`  same-work peer ${label}…\n`);
-      const peerOut = path.join(scratch, `peer-${label}`);
-      const same = runPeer(input, label, 'python same_work.py', 'same_work.py', [peerOut, table], repeats);
-      runs.push(same.m);
-      process.stderr.write(`  floor peer ${label}…\n`);
-      runs.push(
-        runPeer(
-          input,
-          label,
-          'python walk_hash_dedup.py (floor)',
-          'walk_hash_dedup.py',
-          [path.join(scratch, `floor-${label}.jsonl`), table.replace(/\.json$/, '-ext.json'), String(readerMax)],
-          repeats,
-        ).m,
-      );
-      process.stderr.write(`  same-work check ${label}…\n`);
-      checks[label] = await sameWorkCheck(release!.manifest, release!.release, same.line, peerOut);
-      rmSync(peerOut, { recursive: true, force: true });
-      for (const w of [1, 2]) rmSync(path.join(scratch, `out-${label}-w${w}`), { recursive: true, force: true });
+      const measuredRuns = await measureInput(scratch, label, input, table, readerMax, hasPython);
+      runs.push(...measuredRuns.runs);
+      if (measuredRuns.check) checks[label] = measuredRuns.check;
     }
-    const at16 = (tool: string, workers = 1) => runs.find((r) => r.input === BIG && r.tool === tool && r.workers === workers);
-    const ratio = (a?: Measured, b?: Measured) => (a && b ? round(a.mb_per_s_per_core / b.mb_per_s_per_core) : null);
-    const cpuRatio = (a?: Measured, b?: Measured) => (a && b ? round(a.mb_per_cpu_s / b.mb_per_cpu_s) : null);
-    const same16 = at16('python same_work.py');
-    const floor16 = at16('python walk_hash_dedup.py (floor)');
-    const ratios_big = {
-      input: BIG,
-      thresher_w1_vs_same_work_per_core: ratio(at16('thresher', 1), same16),
-      thresher_w2_vs_same_work_per_core: ratio(at16('thresher', 2), same16),
-      thresher_w1_vs_floor_per_core: ratio(at16('thresher', 1), floor16),
-      thresher_w2_vs_floor_per_core: ratio(at16('thresher', 2), floor16),
-      by_cpu_time: {
-        thresher_w1_vs_same_work: cpuRatio(at16('thresher', 1), same16),
-        thresher_w2_vs_same_work: cpuRatio(at16('thresher', 2), same16),
-        thresher_w1_vs_floor: cpuRatio(at16('thresher', 1), floor16),
-        thresher_w2_vs_floor: cpuRatio(at16('thresher', 2), floor16),
-      },
-      targets: { vs_same_work_at_least: 2, vs_floor_at_least: round(1 / 3) },
-    };
-    const best = Math.max(ratios_big.thresher_w1_vs_same_work_per_core ?? 0, ratios_big.thresher_w2_vs_same_work_per_core ?? 0);
-    const bestFloor = Math.max(ratios_big.thresher_w1_vs_floor_per_core ?? 0, ratios_big.thresher_w2_vs_floor_per_core ?? 0);
-    const cpu = ratios_big.by_cpu_time;
-    const bestCpu = Math.max(cpu.thresher_w1_vs_same_work ?? 0, cpu.thresher_w2_vs_same_work ?? 0);
-    const bestCpuFloor = Math.max(cpu.thresher_w1_vs_floor ?? 0, cpu.thresher_w2_vs_floor ?? 0);
+    const { ratios_big, best, bestFloor, bestCpu, bestCpuFloor } = bigRatios(runs);
     return {
       benchmark: 'demo-pipeline',
       what: `thresher run of the issue's pipeline (directory reader, language, file_filter, dedup_exact by repo/path, Parquet release; 8 tasks per step) at 1 and 2 workers vs single-process Python peers, on node_modules (1×) and ${COPIES} copies with about half of copies 1..${COPIES - 1}'s .js/.ts/.json/.md files edited (16×)`,
@@ -420,4 +300,60 @@ export async function benchDemo(): Promise<Record<string, unknown>> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** thresher at 1 and 2 workers and, when Python is there, both peers and the same-work check, on one input. */
+async function measureInput(scratch: string, label: string, input: InputStats, table: string, readerMax: number, hasPython: boolean): Promise<{ runs: Measured[]; check?: Record<string, unknown> }> {
+  const runs: Measured[] = [];
+  const repeats = label === '1x' ? REPEATS_1X : 1;
+  let release: { release: string; manifest: Manifest } | undefined;
+  for (const workers of [1, 2]) {
+    process.stderr.write(`  thresher ${label} -w ${workers}…\n`);
+    const r = runThresher(input, label, path.join(scratch, `out-${label}-w${workers}`), workers, repeats);
+    runs.push(r.m);
+    release ??= r;
+  }
+  if (!hasPython) return { runs };
+  process.stderr.write(`  same-work peer ${label}…\n`);
+  const peerOut = path.join(scratch, `peer-${label}`);
+  const same = runPeer(input, label, 'python same_work.py', 'same_work.py', [peerOut, table], repeats);
+  runs.push(same.m);
+  process.stderr.write(`  floor peer ${label}…\n`);
+  runs.push(
+    runPeer(input, label, 'python walk_hash_dedup.py (floor)', 'walk_hash_dedup.py', [path.join(scratch, `floor-${label}.jsonl`), table.replace(/\.json$/, '-ext.json'), String(readerMax)], repeats).m,
+  );
+  process.stderr.write(`  same-work check ${label}…\n`);
+  const check = await sameWorkCheck(release!.manifest, release!.release, same.line, peerOut);
+  rmSync(peerOut, { recursive: true, force: true });
+  for (const w of [1, 2]) rmSync(path.join(scratch, `out-${label}-w${w}`), { recursive: true, force: true });
+  return { runs, check };
+}
+
+/** thresher against the peers on the big tree, per core and per CPU second, with the best of 1 and 2 workers. */
+function bigRatios(runs: Measured[]) {
+  const at16 = (tool: string, workers = 1) => runs.find((r) => r.input === BIG && r.tool === tool && r.workers === workers);
+  const ratio = (a?: Measured, b?: Measured) => (a && b ? round(a.mb_per_s_per_core / b.mb_per_s_per_core) : null);
+  const cpuRatio = (a?: Measured, b?: Measured) => (a && b ? round(a.mb_per_cpu_s / b.mb_per_cpu_s) : null);
+  const same16 = at16('python same_work.py');
+  const floor16 = at16('python walk_hash_dedup.py (floor)');
+  const ratios_big = {
+    input: BIG,
+    thresher_w1_vs_same_work_per_core: ratio(at16('thresher', 1), same16),
+    thresher_w2_vs_same_work_per_core: ratio(at16('thresher', 2), same16),
+    thresher_w1_vs_floor_per_core: ratio(at16('thresher', 1), floor16),
+    thresher_w2_vs_floor_per_core: ratio(at16('thresher', 2), floor16),
+    by_cpu_time: {
+      thresher_w1_vs_same_work: cpuRatio(at16('thresher', 1), same16),
+      thresher_w2_vs_same_work: cpuRatio(at16('thresher', 2), same16),
+      thresher_w1_vs_floor: cpuRatio(at16('thresher', 1), floor16),
+      thresher_w2_vs_floor: cpuRatio(at16('thresher', 2), floor16),
+    },
+    targets: { vs_same_work_at_least: 2, vs_floor_at_least: round(1 / 3) },
+  };
+  const best = Math.max(ratios_big.thresher_w1_vs_same_work_per_core ?? 0, ratios_big.thresher_w2_vs_same_work_per_core ?? 0);
+  const bestFloor = Math.max(ratios_big.thresher_w1_vs_floor_per_core ?? 0, ratios_big.thresher_w2_vs_floor_per_core ?? 0);
+  const cpu = ratios_big.by_cpu_time;
+  const bestCpu = Math.max(cpu.thresher_w1_vs_same_work ?? 0, cpu.thresher_w2_vs_same_work ?? 0);
+  const bestCpuFloor = Math.max(cpu.thresher_w1_vs_floor ?? 0, cpu.thresher_w2_vs_floor ?? 0);
+  return { ratios_big, best, bestFloor, bestCpu, bestCpuFloor };
 }

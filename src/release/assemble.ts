@@ -88,6 +88,41 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
   const { layout, run, pipeline } = ctx;
   const staging = layout.stagingDir(run.run_id);
   removeIfExists(staging);
+  const files = placeShards(ctx, tasks, staging);
+  // The shards are final: hash them while the stages summarise and the report's queries run on DuckDB's threads.
+  const shards = files.length;
+  const describingShards = describeAll(files.slice());
+  describingShards.catch(() => undefined); // awaited below; a failure must not surface before then as unhandled
+  const sections = await summarizeStages(ctx, staging, files);
+  writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
+  writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
+  files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml', rows: null }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json', rows: null });
+  const report = await writeRunReport(staging, {
+    name: pipeline.spec.name,
+    version: `v${version}`,
+    ...(pipeline.spec.output.description ? { description: pipeline.spec.output.description } : {}),
+    thresher_version: THRESHER_VERSION,
+    stats,
+    files: files.map((f) => f.rel),
+    schema: outputColumns(pipeline, run.input_columns),
+    contentColumn: pipeline.env.contentColumn,
+  });
+  files.push({ abs: report, rel: REPORT_FILE, rows: null });
+
+  const described = [...(await describingShards), ...(await describeAll(files.slice(shards)))];
+
+  const manifest = describeRelease(ctx, stats, version, prev, described, sections);
+  // The card first: the manifest records its checksum, then a digest over all of itself.
+  const card = Buffer.from(renderCard(manifest), 'utf8');
+  writeFileAtomic(path.join(staging, 'README.md'), card);
+  const sealed = sealManifest(manifest, card, 'README.md');
+  writeFileAtomic(path.join(staging, 'manifest.json'), JSON.stringify(sealed, null, 1) + '\n');
+  return { staging, manifest: sealed };
+}
+
+/** Moves the output shards and the excluded-record files into the staging folder. */
+function placeShards(ctx: TaskContext, tasks: TaskStats[], staging: string): ReleaseFile[] {
+  const { layout } = ctx;
   const files: ReleaseFile[] = [];
   // Row counts come from the writers (in the task markers): no need to reopen every shard.
   const rowsOf = new Map<string, number>();
@@ -115,35 +150,19 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
       files.push({ abs: path.join(staging, rel), rel, rows: rowsOf.get(path.join(src, name)) });
     }
   }
-  // The shards are final: hash them while the stages summarise and the report's queries run on DuckDB's threads.
-  const shards = files.length;
-  const describingShards = describeAll(files.slice());
-  describingShards.catch(() => undefined); // awaited below; a failure must not surface before then as unhandled
-  const sections = await summarizeStages(ctx, staging, files);
-  writeFileAtomic(path.join(staging, 'pipeline.yaml'), pipeline.text);
-  writeFileAtomic(path.join(staging, 'stats.json'), JSON.stringify(stats, null, 1) + '\n');
-  files.push({ abs: path.join(staging, 'pipeline.yaml'), rel: 'pipeline.yaml', rows: null }, { abs: path.join(staging, 'stats.json'), rel: 'stats.json', rows: null });
-  const report = await writeRunReport(staging, {
-    name: pipeline.spec.name,
-    version: `v${version}`,
-    ...(pipeline.spec.output.description ? { description: pipeline.spec.output.description } : {}),
-    thresher_version: THRESHER_VERSION,
-    stats,
-    files: files.map((f) => f.rel),
-    schema: outputColumns(pipeline, run.input_columns),
-    contentColumn: pipeline.env.contentColumn,
-  });
-  files.push({ abs: report, rel: REPORT_FILE, rows: null });
+  return files;
+}
 
-  const described = [...(await describingShards), ...(await describeAll(files.slice(shards)))];
-
+/** The manifest of the release, before the card's checksum and the digest seal it. */
+function describeRelease(ctx: TaskContext, stats: RunStats, version: number, prev: Manifest | undefined, described: Manifest['files'], sections: NonNullable<Manifest['sections']>): Manifest {
+  const { run, pipeline } = ctx;
   const outputRecords = stats.stages.write?.records_out ?? 0;
   const dataFiles = described.filter((f) => f.path.startsWith('data/'));
   const prevHashes = new Set(prev?.files.filter((f) => f.path.startsWith('data/')).map((f) => f.sha256) ?? []);
   const sameFiles = dataFiles.filter((f) => prevHashes.has(f.sha256)).length;
 
   const input = pipeline.spec.input;
-  const manifest: Manifest = {
+  return {
     format: 'thresher-release/1',
     name: pipeline.spec.name,
     ...(pipeline.spec.output.description ? { description: pipeline.spec.output.description } : {}),
@@ -178,10 +197,4 @@ export async function assembleRelease(ctx: TaskContext, tasks: TaskStats[], stat
     ...(Object.keys(sections).length > 0 ? { sections } : {}),
     files: described,
   };
-  // The card first: the manifest records its checksum, then a digest over all of itself.
-  const card = Buffer.from(renderCard(manifest), 'utf8');
-  writeFileAtomic(path.join(staging, 'README.md'), card);
-  const sealed = sealManifest(manifest, card, 'README.md');
-  writeFileAtomic(path.join(staging, 'manifest.json'), JSON.stringify(sealed, null, 1) + '\n');
-  return { staging, manifest: sealed };
 }

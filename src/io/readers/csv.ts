@@ -50,6 +50,13 @@ interface Rejected {
  * quoting, a value not of its declared type) so each is reported at its place under the
  * bad-input policy, then the good rows stream. Files are not split across ranks.
  */
+/** Positions of the reader's columns in a DuckDB result (undefined: not in the file). */
+interface ColumnPositions {
+  fields: (number | undefined)[];
+  content: number | undefined;
+  id: number | undefined;
+}
+
 export class CsvReader implements Reader {
   readonly inputs: string | readonly string[];
   readonly contentColumn: string;
@@ -148,14 +155,7 @@ export class CsvReader implements Reader {
     let good: number;
     let rejected: Rejected[];
     try {
-      const { dialect, names } = await this.headerOf(file);
-      const missingDeclared = [...this.declared.keys()].filter((n) => !names.includes(n) && !plans.some((p) => p.field === n));
-      if (missingDeclared.length > 0) throw new InputError(src, `declared column ${missingDeclared.map((n) => `"${n}"`).join(', ')} is not in the header`);
-      args = readCsvArgs(
-        dialect,
-        names.map((n) => ({ name: n, type: this.declared.get(n) ?? 'string' })),
-      );
-      ({ good, rejected } = await firstPass(con, file.absPath, args, scan));
+      ({ args, good, rejected } = await this.firstPassOf(con, file, plans, scan));
     } catch (err) {
       yield corrupt(err, 0);
       return;
@@ -171,10 +171,7 @@ export class CsvReader implements Reader {
       yield corrupt(err, 0);
       return;
     }
-    const index = new Map(result.columnNames().map((n, i) => [n, i]));
-    const cols = plans.map((p) => index.get(p.field));
-    const contentAt = index.get(this.opts.contentField);
-    const idAt = this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined;
+    const at = this.columnPositions(result.columnNames(), plans);
     let row = 0; // data row in the file, counting rejected rows
     let r = 0; // next rejected row to report
     let seen = 0; // good rows streamed
@@ -202,35 +199,55 @@ export class CsvReader implements Reader {
       seen += n;
       for (let i = 0; i < n; i++) {
         yield* rejectsAt();
-        const at = row++;
-        const rowId = `${src}:${at}`;
-        const content = contentAt === undefined ? undefined : columns[contentAt][i];
-        if (typeof content !== 'string' || content === '') {
-          yield excluded(rowId, src, at, 'no_content', 0, `column "${this.opts.contentField}" is ${contentAt === undefined ? 'missing' : 'empty'}`);
-          continue;
-        }
-        let id = rowId;
-        if (this.opts.idField !== undefined) {
-          const v = idAt === undefined ? null : columns[idAt][i];
-          if (v === null || v === undefined || v === '') {
-            yield badInput(policy, src, at, 'bad_record', `id column "${this.opts.idField}" is ${idAt === undefined ? 'missing' : 'empty'}`, rowId, 0);
-            continue;
-          }
-          id = String(v);
-        }
-        const record: DataRecord = { id, source: src, source_row: at };
-        if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
-        for (let p = 0; p < plans.length; p++) {
-          const plan = plans[p];
-          if (plan.column === 'id') continue;
-          const c = cols[p];
-          record[plan.column] = c === undefined ? null : jsToValue(columns[c][i], plan.type);
-        }
-        yield { record };
+        yield this.rowItem(columns, i, row++, at, src, policy, plans);
       }
     }
     yield* rejectsAt(); // bad rows after the last good one
     await con.run(`DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS ${table}_scan`);
+  }
+
+  /** Reads the header, checks the declared columns and runs the first pass over the file. */
+  private async firstPassOf(con: DuckDBConnection, file: InputFile, plans: FieldPlan[], scan: number): Promise<{ args: string; good: number; rejected: Rejected[] }> {
+    const { dialect, names } = await this.headerOf(file);
+    const missingDeclared = [...this.declared.keys()].filter((n) => !names.includes(n) && !plans.some((p) => p.field === n));
+    if (missingDeclared.length > 0) throw new InputError(file.path, `declared column ${missingDeclared.map((n) => `"${n}"`).join(', ')} is not in the header`);
+    const args = readCsvArgs(
+      dialect,
+      names.map((n) => ({ name: n, type: this.declared.get(n) ?? 'string' })),
+    );
+    return { args, ...(await firstPass(con, file.absPath, args, scan)) };
+  }
+
+  /** Where each column the reader needs sits in DuckDB's result (undefined: not in the file). */
+  private columnPositions(names: string[], plans: FieldPlan[]): ColumnPositions {
+    const index = new Map(names.map((n, i) => [n, i]));
+    return { fields: plans.map((p) => index.get(p.field)), content: index.get(this.opts.contentField), id: this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined };
+  }
+
+  /** Row i of a chunk (data row `row` of the file) as a record, or why it is excluded or bad. */
+  private rowItem(columns: (JS | null)[][], i: number, row: number, at: ColumnPositions, src: string, policy: BadInputPolicy, plans: FieldPlan[]): ReadItem {
+    const rowId = `${src}:${row}`;
+    const content = at.content === undefined ? undefined : columns[at.content][i];
+    if (typeof content !== 'string' || content === '') {
+      return excluded(rowId, src, row, 'no_content', 0, `column "${this.opts.contentField}" is ${at.content === undefined ? 'missing' : 'empty'}`);
+    }
+    let id = rowId;
+    if (this.opts.idField !== undefined) {
+      const v = at.id === undefined ? null : columns[at.id][i];
+      if (v === null || v === undefined || v === '') {
+        return badInput(policy, src, row, 'bad_record', `id column "${this.opts.idField}" is ${at.id === undefined ? 'missing' : 'empty'}`, rowId, 0);
+      }
+      id = String(v);
+    }
+    const record: DataRecord = { id, source: src, source_row: row };
+    if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
+      if (plan.column === 'id') continue;
+      const c = at.fields[p];
+      record[plan.column] = c === undefined ? null : jsToValue(columns[c][i], plan.type);
+    }
+    return { record };
   }
 }
 

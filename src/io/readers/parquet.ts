@@ -49,6 +49,20 @@ const PROVENANCE_NAMES = PROVENANCE_COLUMNS.map((c) => c.name);
  * Parquet files through DuckDB (one thread). Schema: the first readable file's; later files
  * missing a column give null, extra columns are ignored. `source_row` = file_row_number.
  */
+async function footerRowCount(con: DuckDBConnection, localPath: string): Promise<number> {
+  const m = await con.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(localPath)})`);
+  return Number(m.getColumns()[0][0]);
+}
+
+/** Positions of the reader's columns in a DuckDB result (undefined: not in the file). */
+interface ColumnPositions {
+  row: number;
+  fields: (number | undefined)[];
+  content: number | undefined;
+  id: number | undefined;
+  provenance: (number | undefined)[];
+}
+
 export class ParquetReader implements Reader {
   readonly inputs: string | readonly string[];
   readonly contentColumn: string;
@@ -182,27 +196,17 @@ export class ParquetReader implements Reader {
       yield fail(err);
       return;
     }
-    const names = result.columnNames();
-    const index = new Map(names.map((n, i) => [n, i]));
-    const rowCol = index.get('file_row_number')!;
-    const cols = plans.map((p) => index.get(p.field));
-    const contentAt = index.get(this.opts.contentField);
-    const idAt = this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined;
-    const provAt = PROVENANCE_NAMES.map((n) => index.get(n));
-    const byColumns = this.opts.provenance === 'columns';
+    const at = this.columnPositions(result.columnNames(), plans);
     // DuckDB's streaming results end early, without an error, when reading fails mid-way
     // (the C API's fetch returns no chunk for both; the node API does not expose the error).
     // So the rows read are checked against the footer's count, and a short read is probed
     // with a materialized query to get DuckDB's message.
-    let expectedEnd = slice.rowEnd ?? slice.file.rows;
-    if (expectedEnd === undefined) {
-      try {
-        const m = await con.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(localPath)})`);
-        expectedEnd = Number(m.getColumns()[0][0]);
-      } catch (err) {
-        yield fail(err);
-        return;
-      }
+    let expectedEnd: number;
+    try {
+      expectedEnd = slice.rowEnd ?? slice.file.rows ?? (await footerRowCount(con, localPath));
+    } catch (err) {
+      yield fail(err);
+      return;
     }
     const shortRead = async (): Promise<ReadItem> => {
       try {
@@ -219,7 +223,7 @@ export class ParquetReader implements Reader {
       try {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) {
-          if (nextRow < (expectedEnd as number)) yield await shortRead();
+          if (nextRow < expectedEnd) yield await shortRead();
           return;
         }
         n = chunk.rowCount;
@@ -229,49 +233,61 @@ export class ParquetReader implements Reader {
         return;
       }
       for (let i = 0; i < n; i++) {
-        const row = Number(columns[rowCol][i]);
-        nextRow = row + 1;
-        const rowId = `${src}:${row}`;
-        const content = contentAt === undefined ? undefined : columns[contentAt][i];
-        if (content === null || content === undefined) {
-          yield excluded(rowId, src, row, 'no_content', 0, `column "${this.opts.contentField}" is ${content === null ? 'null' : 'missing'}`);
-          continue;
-        }
-        if (typeof content !== 'string') {
-          yield badInput(policy, src, row, 'bad_record', `column "${this.opts.contentField}" is not a string`, rowId, 0);
-          continue;
-        }
-        let record: DataRecord;
-        if (byColumns) {
-          const [id, source, sourceRow, contentId] = provAt.map((at) => (at === undefined ? null : columns[at][i]));
-          record = {
-            id: String(id),
-            source: source === null ? null : String(source),
-            source_row: sourceRow === null ? null : Number(sourceRow),
-          };
-          if (contentId !== null) record.content_id = String(contentId);
-          else if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
-        } else {
-          let id = rowId;
-          if (idAt !== undefined || this.opts.idField !== undefined) {
-            const v = idAt === undefined ? null : columns[idAt][i];
-            if (v === null || v === undefined || typeof v === 'object') {
-              yield badInput(policy, src, row, 'bad_record', `id column "${this.opts.idField}" is ${v === null ? 'null' : 'missing or not a scalar'}`, rowId, 0);
-              continue;
-            }
-            id = String(v);
-          }
-          record = { id, source: src, source_row: row };
-          if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
-        }
-        for (let p = 0; p < plans.length; p++) {
-          const plan = plans[p];
-          if (plan.column === 'id') continue;
-          const at = cols[p];
-          record[plan.column] = at === undefined ? null : jsToValue(columns[at][i], plan.type);
-        }
-        yield { record };
+        nextRow = Number(columns[at.row][i]) + 1;
+        yield this.rowItem(columns, i, at, src, policy, plans);
       }
     }
+  }
+
+  /** Where each column the reader needs sits in DuckDB's result. */
+  private columnPositions(names: string[], plans: FieldPlan[]): ColumnPositions {
+    const index = new Map(names.map((n, i) => [n, i]));
+    return {
+      row: index.get('file_row_number')!,
+      fields: plans.map((p) => index.get(p.field)),
+      content: index.get(this.opts.contentField),
+      id: this.opts.idField !== undefined ? index.get(this.opts.idField) : undefined,
+      provenance: PROVENANCE_NAMES.map((n) => index.get(n)),
+    };
+  }
+
+  /** Row i of a chunk as a record, or why it is excluded or bad. */
+  private rowItem(columns: (JS | null)[][], i: number, at: ColumnPositions, src: string, policy: BadInputPolicy, plans: FieldPlan[]): ReadItem {
+    const row = Number(columns[at.row][i]);
+    const rowId = `${src}:${row}`;
+    const content = at.content === undefined ? undefined : columns[at.content][i];
+    if (content === null || content === undefined) {
+      return excluded(rowId, src, row, 'no_content', 0, `column "${this.opts.contentField}" is ${content === null ? 'null' : 'missing'}`);
+    }
+    if (typeof content !== 'string') return badInput(policy, src, row, 'bad_record', `column "${this.opts.contentField}" is not a string`, rowId, 0);
+    let record: DataRecord;
+    if (this.opts.provenance === 'columns') {
+      const [id, source, sourceRow, contentId] = at.provenance.map((p) => (p === undefined ? null : columns[p][i]));
+      record = {
+        id: String(id),
+        source: source === null ? null : String(source),
+        source_row: sourceRow === null ? null : Number(sourceRow),
+      };
+      if (contentId !== null) record.content_id = String(contentId);
+      else if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
+    } else {
+      let id = rowId;
+      if (at.id !== undefined || this.opts.idField !== undefined) {
+        const v = at.id === undefined ? null : columns[at.id][i];
+        if (v === null || v === undefined || typeof v === 'object') {
+          return badInput(policy, src, row, 'bad_record', `id column "${this.opts.idField}" is ${v === null ? 'null' : 'missing or not a scalar'}`, rowId, 0);
+        }
+        id = String(v);
+      }
+      record = { id, source: src, source_row: row };
+      if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
+    }
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
+      if (plan.column === 'id') continue;
+      const col = at.fields[p];
+      record[plan.column] = col === undefined ? null : jsToValue(columns[col][i], plan.type);
+    }
+    return { record };
   }
 }
