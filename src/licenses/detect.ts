@@ -9,6 +9,7 @@ import { licenseWords } from './normalize.js';
 import { noticeExpression, textChoices } from './choices.js';
 import { findNotices } from './notices.js';
 import { isVariantOf } from './relatives.js';
+import { laterByHeader } from './later.js';
 import { grantedUrlLicenses, urlLicenses } from './urls.js';
 import { readmeLicenseText } from './readme.js';
 
@@ -127,7 +128,10 @@ function methodOf(matched: TextMatch[], notice: string | null): string {
 export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
   const words = licenseWords(content);
   const matched = matchWords(words, options);
-  const texts = matched.filter((t) => !isExceptionText(t));
+  const texts = laterByHeader(
+    words,
+    matched.filter((t) => !isExceptionText(t)),
+  );
   // notices are read only where no licence text is: a GPL text quotes its own notice
   const covered = new Uint8Array(words.length);
   for (const t of matched) {
