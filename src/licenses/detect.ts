@@ -92,7 +92,16 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   const granted = grantedNotices(rest, named, texts.length > 0);
   // a choice the notices offer between licences whose texts are here ("either the modified BSD
   // license or the Academic Free License", then both texts): those licences as that choice
-  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set(granted.map((n) => n.id))) : [];
+  // (a name is granted there with the text's own one it is joined to: "either of two licenses,
+  // the Apache License ... or the GNU General Public License, version 2.0 or later")
+  const offerable = texts.length
+    ? grantedNotices(
+        rest,
+        names.filter((n) => n.versioned !== false),
+        true,
+      )
+    : [];
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set([...granted, ...offerable].map((n) => n.id))) : [];
   const inOffer = new Set(offered.flat());
   const notices = granted.filter((n) => !inOffer.has(n.id));
   const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
