@@ -7,7 +7,7 @@ import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
 import { noticeExpression, textChoices } from './choices.js';
-import { findNotices } from './notices.js';
+import { findNotices, type NoticeMatch } from './notices.js';
 import { isVariantOf } from './relatives.js';
 import { laterByHeader } from './later.js';
 import { grantedUrlLicenses, urlLicenses } from './urls.js';
@@ -84,10 +84,11 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   // one of the licence a variant's text is named after is its title ("The Q Public License")
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
-  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
+  // ("released under the BSD license:" above a BSD-2-Clause text names that text)
+  const ownName = (n: NoticeMatch) => textLicenses.has(base(n.id)) || texts.some((t) => isVariantOf(t.id, n.id) || (n.family !== undefined && t.id.startsWith(`${n.family}-`)));
   // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
   const names = findNotices(rest);
-  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
+  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n)));
   // beside a licence (a text, a grant, a title) another one's name counts only when granted
   const granted = grantedNotices(rest, named, texts.length > 0);
   // a choice the notices offer between licences whose texts are here ("either the modified BSD

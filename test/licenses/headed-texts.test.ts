@@ -22,3 +22,15 @@ test("a project's 'or later' notice above a GNU text makes the text's licence 'o
   reads(spdx['GPL-3.0'].licenseText, 'GPL-3.0-only');
   reads(spdx['LGPL-2.1'].licenseText, 'LGPL-2.1-only');
 });
+
+test('"the BSD license" above a text of the BSD family names that text, not a second licence', () => {
+  const body = (id: string) => `Copyright (c) 2020 Jane Doe\n\n${spdx[id].licenseText.replace(/^Copyright.*\n/, '')}`;
+  for (const header of ['This software is released under the BSD license:', 'Released under the "BSD" license (commonly called the BSD 2-Clause License):']) {
+    reads(`${header}\n\n${body('BSD-2-Clause')}`, 'BSD-2-Clause');
+    reads(`${header}\n\n${body('BSD-3-Clause')}`, 'BSD-3-Clause');
+  }
+  // beside another family's text it still counts as a licence of its own
+  reads(`This software is released under the BSD license.\n\nThe bundled parser:\n\n${body('MIT')}`, 'MIT AND BSD-3-Clause');
+  // and alone it is the 3-clause licence
+  reads('This software is released under the BSD license.', 'BSD-3-Clause');
+});
