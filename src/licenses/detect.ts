@@ -7,8 +7,9 @@ import { declaredLicense, isManifest } from './manifests.js';
 import { matchWords, type MatchOptions, type TextMatch } from './match.js';
 import { licenseWords } from './normalize.js';
 import { noticeExpression, textChoices } from './choices.js';
-import { findNotices } from './notices.js';
+import { findNotices, type NoticeMatch } from './notices.js';
 import { isVariantOf } from './relatives.js';
+import { laterByHeader } from './later.js';
 import { grantedUrlLicenses, urlLicenses } from './urls.js';
 import { readmeLicenseText } from './readme.js';
 
@@ -83,15 +84,25 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   // one of the licence a variant's text is named after is its title ("The Q Public License")
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
-  const ownName = (id: string) => textLicenses.has(base(id)) || texts.some((t) => isVariantOf(t.id, id));
+  // ("released under the BSD license:" above a BSD-2-Clause text names that text)
+  const ownName = (n: NoticeMatch) => textLicenses.has(base(n.id)) || texts.some((t) => isVariantOf(t.id, n.id) || (n.family !== undefined && t.id.startsWith(`${n.family}-`)));
   // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
   const names = findNotices(rest);
-  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n.id)));
+  const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n)));
   // beside a licence (a text, a grant, a title) another one's name counts only when granted
   const granted = grantedNotices(rest, named, texts.length > 0);
   // a choice the notices offer between licences whose texts are here ("either the modified BSD
   // license or the Academic Free License", then both texts): those licences as that choice
-  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set(granted.map((n) => n.id))) : [];
+  // (a name is granted there with the text's own one it is joined to: "either of two licenses,
+  // the Apache License ... or the GNU General Public License, version 2.0 or later")
+  const offerable = texts.length
+    ? grantedNotices(
+        rest,
+        names.filter((n) => n.versioned !== false),
+        true,
+      )
+    : [];
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set([...granted, ...offerable].map((n) => n.id))) : [];
   const inOffer = new Set(offered.flat());
   const notices = granted.filter((n) => !inOffer.has(n.id));
   const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
@@ -127,7 +138,10 @@ function methodOf(matched: TextMatch[], notice: string | null): string {
 export function detectText(content: string, options: MatchOptions = {}): { expression: string; method: string; score: number } | null {
   const words = licenseWords(content);
   const matched = matchWords(words, options);
-  const texts = matched.filter((t) => !isExceptionText(t));
+  const texts = laterByHeader(
+    words,
+    matched.filter((t) => !isExceptionText(t)),
+  );
   // notices are read only where no licence text is: a GPL text quotes its own notice
   const covered = new Uint8Array(words.length);
   for (const t of matched) {

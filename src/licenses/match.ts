@@ -92,14 +92,21 @@ const SHORT_LICENSE = 600;
  * "the author" as a copy with its name filled in may) are rescored by word diff, so the one
  * that differs from the copy only by names beats the one that differs by a clause.
  */
-function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candidate[]): Candidate[] {
+function closeRelatives(words: Int32Array, corpus: LicenseCorpus, windows: Candidate[], partialCopies: boolean): Candidate[] {
   const best = Math.max(...windows.map((c) => c.score));
   if (best >= 1) return windows;
   const close = windows.filter((c) => c.score >= best - CLOSE && corpus.licenses[c.index].words.length <= SHORT_LICENSE);
   if (close.length < 2) return windows;
-  const rescored = close.map((c) => {
-    const score = templateScore(corpus.licenses[c.index].words, words, c.start, c.end);
-    return score === null ? c : { ...c, score };
+  const template = close.map((c) => templateScore(corpus.licenses[c.index].words, words, c.start, c.end));
+  // a partial copy's score is its precision, on another scale than a word diff against the whole
+  // licence (which counts the missing part): the diff only orders the close ones, at the best's
+  // level, or a relative outside the close group would beat them all (the first 80% of a
+  // BSD-3-Clause copy was BSD-4-Clause)
+  const top = Math.max(...template.map((t) => t ?? 0));
+  const rescored = close.map((c, i) => {
+    const score = template[i];
+    if (score === null) return c;
+    return { ...c, score: partialCopies && top > 0 ? (best * score) / top : score };
   });
   return [...rescored, ...windows.filter((c) => !close.includes(c))];
 }
@@ -243,7 +250,7 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
     });
   // a long licence's opening, word for word, that no other licence holds (prefix.ts)
   if (clausesOnly && passing.length === 0) passing = openingCopies(corpus, text, shared);
-  return { passing: closeRelatives(ids, corpus, passing), partialOnly, gappedOnly, clausesOnly };
+  return { passing: closeRelatives(ids, corpus, passing, partialOnly), partialOnly, gappedOnly, clausesOnly };
 }
 
 /** The licence of this round's windows, or null when none is near enough. */

@@ -61,7 +61,12 @@ const BULLET = /^[ \t]*(?:\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)](?=\s)|\([a-z0-9]{1
 const GRANT_START = String.raw`(?<=all rights reserved\.?)|\b(?:licen[cs]ed|released|distributed|dual|permission (?:is|to)|redistribution and use|freedom to|grants? (?:you|to|the|permission|reproduction|use)|use of this|you (?:may|can)|this (?:file|program|library|software|code|work|source|module|package|project|script|configure script|documentation)\b)`;
 /** Words after "copyright" at a line start that make it a sentence wrapped there, not a statement. */
 const COPYRIGHT_IN_SENTENCE = String.raw`notices?|holders?|owners?|and\b|or\b|is\b|are\b|was\b|were\b|in\b|to\b|of\b|for\b|on\b|may\b|shall\b|will\b|must\b|has\b|have\b|claimed|claims?\b|law|statement|license|licence|protection|infringement|interest|status|,|\.`;
-const COPYRIGHT_LINE = new RegExp(String.raw`^[ \t]*(?:copyright\b(?![ \t]*(?:${COPYRIGHT_IN_SENTENCE}))|\(c\)|©|all rights reserved)(?:(?!${GRANT_START}).)*`, 'gm');
+/**
+ * A statement is at most this many characters: a longer "line" is a file whose line breaks were
+ * lost (a licence run into one line after its copyright line), and what follows is the text.
+ */
+const STATEMENT_CHARS = 200;
+const COPYRIGHT_LINE = new RegExp(String.raw`^[ \t]*(?:copyright\b(?![ \t]*(?:${COPYRIGHT_IN_SENTENCE}))|\(c\)|©|all rights reserved)(?:(?!${GRANT_START}).){0,${STATEMENT_CHARS}}`, 'gm');
 const RIGHTS_RESERVED = /all rights reserved\.?/g;
 /** `GPLv2+`, `GPL-2.0+`, `LGPL 2.1+`: a version with a plus is "or later" (punctuation is dropped next). */
 const OR_LATER_PLUS = /(\d)\+(?![\d+])/g;

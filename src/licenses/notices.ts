@@ -14,6 +14,8 @@ export interface NoticeMatch {
   id: string;
   /** False for a GNU licence named without a version ("a copy of the GNU General Public License"). */
   versioned?: boolean;
+  /** A family named without its variant ("the BSD license"): any text of the family is the one it names. */
+  family?: string;
   /** Character offset in the normalised text: orders notices and finds "X or Y" pairs. */
   at: number;
   end: number;
@@ -24,7 +26,7 @@ export interface NoticeMatch {
  * not scanned by the pattern, several times slower per character. Substrings, not whole words:
  * the patterns' `\b` is JavaScript's, which a non-ASCII letter or a version dot also satisfies.
  */
-type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null; words: string[] };
+type Rule = { pattern: RegExp; id: (m: RegExpExecArray) => string | null; words: string[]; family?: string };
 
 const V = '(?:version |v ?|ver )?';
 
@@ -213,7 +215,7 @@ const RULES: Rule[] = [
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win; "or" offers
   // it beside another licence's grant ("under the LGPL, MPL or BSD license")
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'] },
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'], family: 'BSD' },
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
@@ -232,7 +234,7 @@ export function findNotices(text: string): NoticeMatch[] {
     if (!rule.words.some((w) => text.includes(w))) continue;
     for (const m of text.matchAll(rule.pattern)) {
       const id = rule.id(m);
-      if (id) out.push({ id, at: m.index, end: m.index + m[0].length });
+      if (id) out.push({ id, at: m.index, end: m.index + m[0].length, ...(rule.family ? { family: rule.family } : {}) });
     }
   }
   out.sort((a, b) => a.at - b.at || b.end - a.end);

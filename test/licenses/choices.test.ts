@@ -76,6 +76,14 @@ test('a choice offered between licences whose texts follow: those licences as th
   const header = 'This package is available under either the new BSD license or the ISC license, at your option. It bundles a parser under the MIT license (text below).';
   reads([header, spdx['BSD-3-Clause'].licenseText, spdx.ISC.licenseText, spdx.MIT.licenseText].join('\n\n'), '(BSD-3-Clause OR ISC) AND MIT');
   reads(['Dual licensed under the MIT license or the Apache License 2.0, at your option.', spdx.MIT.licenseText, spdx['Apache-2.0'].licenseText].join('\n\n'), 'MIT OR Apache-2.0');
+  // the choice names the text's own licence first, the other joined to it by "or"
+  reads(
+    [
+      'This library may be used under the conditions of either of two licenses, the Apache License (version 2.0 or later) or the GNU General Public License, version 2.0 or later.',
+      spdx['Apache-2.0'].licenseText,
+    ].join('\n\n'),
+    'Apache-2.0 OR GPL-2.0-or-later',
+  );
   // a choice with a licence whose text is not there, and no grant of it, changes nothing
   reads(['Some files are compatible with the GPL or the MIT license.', spdx.MIT.licenseText, spdx.ISC.licenseText].join('\n\n'), 'MIT AND ISC');
 });
