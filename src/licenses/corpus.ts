@@ -94,10 +94,28 @@ export function bigramAt(words: Int32Array, i: number): number {
   return a < BIGRAM_BASE && b < BIGRAM_BASE ? a * BIGRAM_BASE + b : -(a * 2 ** 22 + b);
 }
 
-function distinctBigrams(words: Int32Array): number[] {
-  const seen = new Set<number>();
-  for (let i = 0; i + 1 < words.length; i++) seen.add(bigramAt(words, i));
-  return [...seen];
+/** FNV-1a over the ids and the length. */
+function hashIds(ids: Int32Array): number {
+  let h = 0x811c9dc5 ^ ids.length;
+  for (let i = 0; i < ids.length; i++) h = Math.imul(h ^ ids[i], 0x01000193);
+  return h >>> 0;
+}
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The text's distinct bigram keys, ascending. */
+function distinctBigrams(words: Int32Array): Int32Array {
+  if (words.length < 2) return new Int32Array(0);
+  const all = new Int32Array(words.length - 1);
+  for (let i = 0; i + 1 < words.length; i++) all[i] = bigramAt(words, i);
+  all.sort();
+  let n = 1;
+  for (let i = 1; i < all.length; i++) if (all[i] !== all[n - 1]) all[n++] = all[i];
+  return all.subarray(0, n);
 }
 
 /**
@@ -141,30 +159,32 @@ function referenceTexts(): [string, string][] {
 /** Builds the corpus from [id, text] pairs; `loadCorpus` gives the SPDX one. */
 export function buildCorpus(texts: Iterable<[string, string]>): LicenseCorpus {
   const vocabulary = new Map<string, number>();
-  const byText = new Map<string, { ids: string[]; words: Int32Array }>();
+  // texts with the same words are one licence with aliases; found by a hash of the word ids
+  // (joining the words into a key string cost more than hashing and comparing the ids)
+  const byHash = new Map<number, { ids: string[]; words: Int32Array }[]>();
+  const groups: { ids: string[]; words: Int32Array }[] = [];
   for (const [id, text] of texts) {
-    const words = licenseWords(text);
-    const key = words.join(' ');
-    const group = byText.get(key);
-    if (group) {
-      if (!group.ids.includes(id)) group.ids.push(id);
-    } else byText.set(key, { ids: [id], words: wordIds(words, vocabulary) });
+    const words = wordIds(licenseWords(text), vocabulary);
+    const hash = hashIds(words);
+    const same = byHash.get(hash)?.find((g) => sameIds(g.words, words));
+    if (same) {
+      if (!same.ids.includes(id)) same.ids.push(id);
+      continue;
+    }
+    const group = { ids: [id], words };
+    groups.push(group);
+    byHash.set(hash, [...(byHash.get(hash) ?? []), group]);
   }
   const licenses: ReferenceLicense[] = [];
-  const lists = new Map<number, number[]>();
-  for (const { ids, words } of byText.values()) {
+  const bigramsOf: Int32Array[] = [];
+  for (const { ids, words } of groups) {
     const bigrams = distinctBigrams(words);
     if (bigrams.length < MIN_BIGRAMS) continue;
     ids.sort(preferredFirst);
-    const index = licenses.length;
     licenses.push({ id: ids[0], aliases: ids.slice(1), words, bigramCount: bigrams.length });
-    for (const b of bigrams) {
-      const list = lists.get(b);
-      if (list) list.push(index);
-      else lists.set(b, [index]);
-    }
+    bigramsOf.push(bigrams);
   }
-  return { licenses, vocabulary, postings: Postings.fromLists(lists) };
+  return { licenses, vocabulary, postings: Postings.fromLicenceBigrams(bigramsOf) };
 }
 
 /**

@@ -8,15 +8,23 @@ import { corpusFromBytes, corpusToBytes } from '../../src/licenses/corpus-bytes.
 import { spdxCorpusBuild } from '../../src/licenses/corpus.js';
 import { Postings } from '../../src/licenses/postings.js';
 
-test('postings find every stored key and no other, negative keys included', () => {
-  const lists = new Map<number, number[]>();
-  for (let k = 0; k < 5000; k++) lists.set(k * 32768 + ((k * 7919) % 32768), [k % 3, k % 3 === 0 ? 5 : 7]);
-  const postings = Postings.fromLists(lists);
-  assert.equal(postings.size, 5000);
-  for (const [key, list] of lists) assert.deepEqual(Array.from(postings.get(key)!), list);
+test('postings find every stored key and no other, with each list ascending by licence', () => {
+  // 7 licences holding overlapping key sets, each given unsorted as a licence's bigrams may be
+  const perLicence: Int32Array[] = [];
+  const expected = new Map<number, number[]>();
+  for (let licence = 0; licence < 7; licence++) {
+    const keys: number[] = [];
+    for (let k = licence; k < 5000; k += licence + 1) keys.push(k * 32768 + ((k * 7919) % 32768));
+    perLicence.push(Int32Array.from(keys.reverse()));
+    for (const key of keys) expected.set(key, [...(expected.get(key) ?? []), licence]);
+  }
+  const postings = Postings.fromLicenceBigrams(perLicence);
+  assert.equal(postings.size, expected.size);
+  for (const [key, list] of expected) assert.deepEqual(Array.from(postings.get(key)!), list);
   assert.equal(postings.get(1), undefined);
   assert.equal(postings.get(-(5 * 2 ** 22 + 9)), undefined);
-  assert.equal(postings.get(123 * 32768), undefined);
+  assert.equal(postings.get(4999 * 32768), undefined);
+  assert.throws(() => Postings.fromLicenceBigrams([Int32Array.of(-3)]), /negative bigram key -3/);
 });
 
 test('the SPDX corpus read from the build store is the corpus built from the texts; a damaged file is rebuilt', (t) => {
