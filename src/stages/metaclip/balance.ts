@@ -253,15 +253,7 @@ class BalanceStage implements GlobalStage {
     const after = new CountArray();
     const tally = { kept: 0, no_match: 0, balanced_out: 0, not_chosen: 0, expected: 0 };
     const byLanguage = new LanguageTally(this.p.metadata, this.env.baseDir);
-    // Decisions name records by position: ids come from the data and may repeat.
-    let byPosition: Map<string, number> | undefined;
-    if (this.p.mode === 'image') {
-      byPosition = new Map();
-      for (const line of readExchange(path.join(task.stageDir, 'decisions'), task.rank)) {
-        const [position, code] = JSON.parse(line) as [string, number];
-        byPosition.set(position, code);
-      }
-    }
+    const byPosition = this.p.mode === 'image' ? imageDecisions(task) : undefined;
     const candidates = this.p.keep === 'candidates';
     /** true: kept by this draw; a reason: not kept (excluded unless candidates are released). */
     const decide = (ids: number[], id: string, position: () => string): true | { reason: string } => {
@@ -367,3 +359,16 @@ export const metaclipBalanceStage = defineStage<Params>({
   requires: (p) => [p.matches_column, ...(p.mode === 'image' ? [p.image_column] : [])],
   create: (p, env) => new BalanceStage(p, env),
 });
+
+/**
+ * Image mode: the decide step's code for each record of this rank's share, by position (ids
+ * come from the data and may repeat).
+ */
+function imageDecisions(task: GlobalTaskInfo): Map<string, number> {
+  const byPosition = new Map<string, number>();
+  for (const line of readExchange(path.join(task.stageDir, 'decisions'), task.rank)) {
+    const [position, code] = JSON.parse(line) as [string, number];
+    byPosition.set(position, code);
+  }
+  return byPosition;
+}
