@@ -1,5 +1,6 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType, type JS } from '@duckdb/node-api';
-import type { ColumnType, Value } from '../core/record.js';
+import type { ColumnType, DataRecord, Value } from '../core/record.js';
+import type { FieldPlan } from './fields.js';
 
 /** An in-memory DuckDB with one thread (deterministic output, one core per task); `config` adds DuckDB settings. */
 export async function openDuck(config: Record<string, string> = {}): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close: () => void }> {
@@ -129,5 +130,19 @@ export function jsToValue(v: JS, type: ColumnType): Value {
       if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
       if (typeof v === 'bigint') return v.toString();
       return JSON.stringify(v, jsonReplacer);
+  }
+}
+
+/**
+ * The planned fields of row `row` of a DuckDB chunk (`columns`, as converted by
+ * JSDuckDBValueConverter) into `record`; `positions[p]` is plan p's column in the result,
+ * undefined when the file lacks it (null). The id plan is the reader's own business.
+ */
+export function setPlannedFields(record: DataRecord, plans: FieldPlan[], positions: (number | undefined)[], columns: (JS | null)[][], row: number): void {
+  for (let p = 0; p < plans.length; p++) {
+    const plan = plans[p];
+    if (plan.column === 'id') continue;
+    const at = positions[p];
+    record[plan.column] = at === undefined ? null : jsToValue(columns[at][row], plan.type);
   }
 }

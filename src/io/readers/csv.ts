@@ -5,7 +5,7 @@ import { contentIdOfText } from '../../core/hashing.js';
 import type { ColumnSpec, ColumnType, DataRecord } from '../../core/record.js';
 import { badInput, excluded, readListed, contentIdSchema } from '../common.js';
 import { columnsOf, columnSpecSchema, planColumns, type FieldPlan } from '../fields.js';
-import { duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
+import { duckMessage, openDuck, setPlannedFields, sqlString } from '../duck.js';
 import { expandInputs } from '../inputs.js';
 import { slicesOfRank } from '../order.js';
 import { isS3Url } from '../storage/url.js';
@@ -241,12 +241,7 @@ export class CsvReader implements Reader {
     }
     const record: DataRecord = { id, source: src, source_row: row };
     if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
-    for (let p = 0; p < plans.length; p++) {
-      const plan = plans[p];
-      if (plan.column === 'id') continue;
-      const c = at.fields[p];
-      record[plan.column] = c === undefined ? null : jsToValue(columns[c][i], plan.type);
-    }
+    setPlannedFields(record, plans, at.fields, columns, i);
     return { record };
   }
 }

@@ -5,7 +5,7 @@ import { contentIdOfText } from '../../core/hashing.js';
 import { PROVENANCE_COLUMNS, type ColumnSpec, type ColumnType, type DataRecord } from '../../core/record.js';
 import { badInput, excluded, readListed, contentIdSchema } from '../common.js';
 import { columnsOf, planColumns, type FieldPlan } from '../fields.js';
-import { columnTypeOf, duckMessage, jsToValue, openDuck, sqlString } from '../duck.js';
+import { columnTypeOf, duckMessage, openDuck, setPlannedFields, sqlString } from '../duck.js';
 import { expandInputs } from '../inputs.js';
 import { rowRangeSlices, slicesOfRank, type WeightedSlice } from '../order.js';
 import type { BadInputPolicy, InputFile, InputSlice, ReadItem, Reader } from '../types.js';
@@ -282,12 +282,7 @@ export class ParquetReader implements Reader {
       record = { id, source: src, source_row: row };
       if (this.opts.contentId !== 'none') record.content_id = contentIdOfText(content, this.opts.contentId);
     }
-    for (let p = 0; p < plans.length; p++) {
-      const plan = plans[p];
-      if (plan.column === 'id') continue;
-      const col = at.fields[p];
-      record[plan.column] = col === undefined ? null : jsToValue(columns[col][i], plan.type);
-    }
+    setPlannedFields(record, plans, at.fields, columns, i);
     return { record };
   }
 }
