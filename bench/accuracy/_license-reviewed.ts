@@ -1,17 +1,21 @@
 /**
- * ScanCode's held-out single-licence figure scored against blindly reviewed labels. Some of
- * ScanCode's labels are coarser than SPDX or wrong; a reviewer who never saw thresher's answers
- * (nor which cases failed) judged a sample of held-out cases by SPDX's texts and matching
- * guidelines (bench/results/held-out/license-adjudication.json, `about` says how the sample was
- * drawn). Reviewed cases are scored against the reviewer's exact SPDX expression, null where no
- * SPDX id fits; the rest keep ScanCode's label. The raw figure stays the headline.
+ * Held-out licence figures scored against blindly reviewed labels. Some labels are coarser than
+ * SPDX or wrong (ScanCode's keys; an npm package's declared licence against the text it ships);
+ * a reviewer who never saw thresher's answers (nor which cases failed) judged a sample of
+ * held-out cases by SPDX's texts and matching guidelines (bench/results/held-out/
+ * license-adjudication*.json, whose `about` says how each sample was drawn). Reviewed cases are
+ * scored against the reviewer's exact SPDX expression, null where no SPDX id fits; the rest keep
+ * their label. The raw figures stay the headline.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expressionKey } from '../../src/licenses/expression.js';
 
-const REVIEW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results', 'held-out', 'license-adjudication.json');
+const HELD_OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results', 'held-out');
+
+/** The reviews of each set. */
+export const REVIEWS = { scancode: 'license-adjudication.json', npm: 'license-adjudication-npm.json' } as const;
 
 interface Review {
   name: string;
@@ -28,9 +32,10 @@ interface Scored {
 }
 
 /** Counts only (the figure with ScanCode's labels is `held_out` beside it): the reviewed cases' names and verdicts stay in the held-out folder. */
-export function withReviewedLabels(outcomes: Scored[]): Record<string, unknown> | undefined {
-  if (!existsSync(REVIEW)) return undefined;
-  const reviews = new Map((JSON.parse(readFileSync(REVIEW, 'utf8')) as { reviewed: Review[] }).reviewed.map((r) => [r.name, r]));
+export function withReviewedLabels(outcomes: Scored[], set: keyof typeof REVIEWS = 'scancode'): Record<string, unknown> | undefined {
+  const file = path.join(HELD_OUT, REVIEWS[set]);
+  if (!existsSync(file)) return undefined;
+  const reviews = new Map((JSON.parse(readFileSync(file, 'utf8')) as { reviewed: Review[] }).reviewed.map((r) => [r.name, r]));
   const held = outcomes.filter((o) => o.split === 'held_out');
   let reviewed = 0;
   let changed = 0;
@@ -43,7 +48,7 @@ export function withReviewedLabels(outcomes: Scored[]): Record<string, unknown> 
     if (expressionKey(o.got) === expressionKey(expected)) correct++;
   }
   return {
-    note: "held-out single-licence cases with blindly reviewed labels in place of ScanCode's where the reviewer found them wrong (see bench/accuracy/_license-reviewed.ts)",
+    note: 'held-out cases with blindly reviewed labels in place of the original ones where the reviewer found them wrong (see bench/accuracy/_license-reviewed.ts)',
     cases: held.length,
     reviewed,
     labels_changed: changed,

@@ -254,7 +254,11 @@ function headToHead(files: FileCase[], index: IndexTimes, answers?: (ours: (stri
 function npmHeadToHead(index: IndexTimes) {
   const cases = npmLicenseCases(path.join(REPO_ROOT, 'node_modules'));
   let listed: unknown[] = [];
+  let reviewed: Record<string, unknown> | undefined;
   const result = headToHead(cases, index, (ours, lc) => {
+    const scored = (answers: (string | null)[]) => cases.map((c, i) => ({ name: c.name, expected: c.expected, got: answers[i], split: c.split }));
+    const oursReviewed = withReviewedLabels(scored(ours), 'npm');
+    if (oursReviewed) reviewed = { ours: oursReviewed, licensecheck: lc ? withReviewedLabels(scored(cases.map((c) => lc.get(c.file) ?? null)), 'npm') : null };
     listed = cases
       .map((c, i) => ({ split: c.split, name: c.name, expected: c.expected, ours: ours[i], licensecheck: lc?.get(c.file) ?? null }))
       .filter((o) => expressionKey(o.ours) !== expressionKey(o.expected) || expressionKey(o.licensecheck) !== expressionKey(o.expected));
@@ -266,6 +270,7 @@ function npmHeadToHead(index: IndexTimes) {
     packages: new Set(cases.map((c) => c.name.replace(/\/[^/]+$/, ''))).size,
     files: cases.length,
     ours: { held_out: pick(result.ours, 'held_out'), tuning: pick(result.ours, 'tuning') },
+    ...(reviewed ? { held_out_with_reviewed_labels: reviewed } : {}),
     licensecheck: lcSpeed ? { held_out: pick(result.licensecheck, 'held_out'), tuning: pick(result.licensecheck, 'tuning') } : result.licensecheck,
     // detection alone against licensecheck's whole run
     files_per_s: { ours: oursSpeed.files_per_s, licensecheck: lcSpeed?.files_per_s ?? null, licensecheck_without_startup: lcSpeed?.files_per_s_without_startup ?? null },
