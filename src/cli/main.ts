@@ -260,6 +260,13 @@ program.addCommand(clipCommand());
 program.addCommand(evalCommand());
 for (const c of exploreCommands()) program.addCommand(c);
 
+// A reader that stops early (`thresher grep ... | head`) closes the pipe: stop quietly with
+// status 0, as grep and ripgrep do, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`thresher: ${errorLine(err)}\n`);
   process.exitCode = asUserError(err) ? 1 : 70;

@@ -8,7 +8,7 @@ import { grepRelease } from '../../src/explore/grep.js';
 import { runUserQuery } from '../../src/explore/query.js';
 import { openRelease, type OpenRelease } from '../../src/explore/release.js';
 import { verifyRelease } from '../../src/release/verify.js';
-import { thresher } from '../helpers/cli.js';
+import { thresher, thresherAsync } from '../helpers/cli.js';
 import { makeFixtureRelease } from './fixture.js';
 
 const fixture = await makeFixtureRelease();
@@ -168,4 +168,21 @@ test('CLI: query prints or writes results, errors are one line', () => {
   assert.equal(e.status, 0, e.stderr);
   assert.match(e.stdout, /\d+ of \d+ records/);
   assert.match(thresher(['verify', dir]).stdout, /OK, \d+ files match manifest\.json/);
+});
+
+test('query and grep stop quietly when the reader closes the pipe early (| head)', async () => {
+  for (const args of [
+    ['query', release, 'SELECT id, n FROM records CROSS JOIN range(5000) t(n)', '-f', 'jsonl', '--max-rows', '1000000'],
+    ['grep', release, '.', '-m', '1000000'],
+  ]) {
+    const child = thresherAsync(args);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // read one chunk, then close our end as `head` does
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(status, 0, `${args[0]}: ${stderr}`);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|at .*\.js:\d+/, args[0]);
+  }
 });
