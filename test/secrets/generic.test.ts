@@ -8,16 +8,10 @@ import { looksRandom } from '../../src/secrets/entropy.js';
 import { isFiller } from '../../src/secrets/filters.js';
 import { wordCoverage } from '../../src/secrets/words.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
+import { randomStrings } from './helpers.js';
 
 const rules = (text: string) => redact(text, findSecrets(text)).findings.map((f) => f.rule);
 const redacted = (text: string) => redact(text, findSecrets(text)).text;
-
-/** Deterministic random strings over an alphabet. */
-function randomStrings(alphabet: string, length: number, count: number, seed = 7): string[] {
-  let x = seed;
-  const next = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 8) % alphabet.length;
-  return Array.from({ length: count }, () => Array.from({ length }, () => alphabet[next()]).join(''));
-}
 
 test('word coverage comes from a dictionary: identifiers and phrases are words, random keys are not', () => {
   for (const s of ['getElementById', 'XMLHttpRequestUpload', 'thequickbrownfoxjumpsoverthelazydog', 'Update_modifiers_of_0_90061', 'webpackChunkName2']) {
@@ -26,7 +20,7 @@ test('word coverage comes from a dictionary: identifiers and phrases are words, 
   // runs the former "pronounceable" test took for words
   for (const s of ['NWodlezSxmVgC9ly', 'XAuqmLeJiniowABoj5y3ZxyUn', 'ErKMO3yRZPouKOALJii4DukxiSZs93NX']) assert.ok(wordCoverage(s) < 0.3, s);
   const b62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const keys = randomStrings(b62, 20, 2000);
+  const keys = randomStrings(b62, 20, 2000, 7);
   assert.ok(keys.filter((k) => wordCoverage(k) >= 0.3).length < 20, 'under 1% of random 20-character keys read as words');
   assert.ok(keys.filter((k) => looksRandom(k)).length > 1900, 'random keys look random');
 });
@@ -44,7 +38,7 @@ test('provider-style tokens of providers without a rule', () => {
     'qx-s4t2ud-3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6d7e8f9013f2a9c0d1e4b5a6978c0d1e2',
     'b_q8X2vN7rT4mK9pL3wB6yH1cF5Zk3f9Qm2LxW8vR4tYp7', // a one-letter prefix
     `v1.0-ff0aa63e0ffb1725e5ec794b-${'6f0a228ddd3df64974f12027e097d59f615a2ab3ed2aabe15fb60f04a0204af9'.repeat(2)}`, // no version
-    `zqvt.${randomStrings('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', 280, 1)[0]}`, // longer than 300
+    `zqvt.${randomStrings('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', 280, 1, 7)[0]}`, // longer than 300
     'qzpk3f2a9c0d1e4b5a6978c0d1e2f3a4b5c6', // letters glued to a hex body
   ]) {
     assert.deepEqual(rules(`x = call("${token}")`), ['generic-prefixed-token'], token);

@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SecretDetector } from '../../src/secrets/detect.js';
 import { pairedName } from '../../src/secrets/paired-names.js';
-
-/** The generic rules alone: a provider rule would decide some cases by itself. */
-const generic = new SecretDetector([]);
-const flagged = (text: string): string[] => generic.find(text).map((s) => text.slice(s.start, s.end));
-
-function randomStrings(alphabet: string, length: number, count: number, seed = 5): string[] {
-  let x = seed;
-  const next = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 8) % alphabet.length;
-  return Array.from({ length: count }, () => Array.from({ length }, () => alphabet[next()]).join(''));
-}
-const HEX = '0123456789abcdef';
-const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const share = (xs: string[], test: (x: string) => boolean): number => xs.filter(test).length / xs.length;
+import { BASE62, HEX, flagged, randomStrings, share } from './helpers.js';
 
 test('an unquoted value under a key name is read as a token, prefix and all', () => {
   // the prefix pulls the whole value's randomness below the bar; quoted, the literal scan found these already
-  const bodies = randomStrings(HEX, 64, 200);
+  const bodies = randomStrings(HEX, 64, 200, 5);
   assert.ok(share(bodies, (b) => flagged(`service:\n  api_key: dop_v1_${b}\n`).length === 1) > 0.95);
   assert.ok(share(bodies, (b) => flagged(`SERVICE_TOKEN=v1.0-${b.slice(0, 24)}-${b}\n`).length === 1) > 0.95);
   assert.deepEqual(flagged(`API_KEY=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\n`), ['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']);

@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SecretDetector } from '../../src/secrets/detect.js';
 import { oneCaseRandom } from '../../src/secrets/entropy.js';
 import { literalName } from '../../src/secrets/literal-names.js';
 import { gluedToken, prefixedToken, randomKey } from '../../src/secrets/tokens.js';
-
-/** The generic rules alone: what these tests are about (a provider rule would decide some cases by itself). */
-const generic = new SecretDetector([]);
-const flagged = (text: string): string[] => generic.find(text).map((s) => text.slice(s.start, s.end));
-
-function randomStrings(alphabet: string, length: number, count: number, seed = 11): string[] {
-  let x = seed;
-  const next = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 8) % alphabet.length;
-  return Array.from({ length: count }, () => Array.from({ length }, () => alphabet[next()]).join(''));
-}
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const BASE62 = '0123456789' + LOWER + LOWER.toUpperCase();
-const HEX = '0123456789abcdef';
-const share = (xs: string[], test: (x: string) => boolean): number => xs.filter(test).length / xs.length;
+import { BASE62, HEX, LOWER, flagged, generic, randomStrings, share } from './helpers.js';
 
 test('a prefix is read at its first separator too, when the longest reading eats the body', () => {
   // TOKEN_PREFIX takes `vetuc_IXjmj_0flp.` here, leaving 9 characters
@@ -27,7 +13,7 @@ test('a prefix is read at its first separator too, when the longest reading eats
 });
 
 test('a body of short random parts is judged whole; snake_case words are not', () => {
-  const bodies = randomStrings(BASE62 + '-_.~', 24, 300);
+  const bodies = randomStrings(BASE62 + '-_.~', 24, 300, 11);
   assert.ok(share(bodies, (b) => prefixedToken(`svc_${b}`)) > 0.95);
   // hex and upper-case base36 in dashed halves (`NAME-<8>-<8>`)
   const halves = randomStrings(HEX, 16, 200, 3);
