@@ -53,19 +53,19 @@ export class Postings {
       }
     }
     pairs.sort();
+    // one pass over the sorted pairs: a key starts a list where it differs from the one before
     const values = new Int32Array(total);
-    let distinct = 0;
+    const allKeys = new Int32Array(total);
+    const allOffsets = new Int32Array(total + 1);
+    let last = -1;
     for (let i = 0; i < total; i++) {
-      values[i] = pairs[i] % LICENCE_SPAN;
-      if (i === 0 || Math.floor(pairs[i] / LICENCE_SPAN) !== Math.floor(pairs[i - 1] / LICENCE_SPAN)) distinct++;
-    }
-    const keys = new Int32Array(distinct);
-    const offsets = new Int32Array(distinct + 1);
-    for (let i = 0, k = -1; i < total; i++) {
       const key = Math.floor(pairs[i] / LICENCE_SPAN);
-      if (k < 0 || keys[k] !== key) keys[++k] = key;
-      offsets[k + 1] = i + 1;
+      values[i] = pairs[i] - key * LICENCE_SPAN;
+      if (last < 0 || allKeys[last] !== key) allKeys[++last] = key;
+      allOffsets[last + 1] = i + 1;
     }
+    const keys = allKeys.slice(0, last + 1);
+    const offsets = allOffsets.slice(0, last + 2);
     let size = 2;
     while (size < keys.length * 2) size *= 2;
     const table = new Int32Array(size);
