@@ -2,10 +2,13 @@
  * `thresher query`, `grep` and `export`: a release read through its own data files only
  * (src/explore/). Each opens the release, does one thing, closes it.
  */
+import { once } from 'node:events';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Command, Option } from 'commander';
-import { writeFileAtomic } from '../core/fs.js';
+import { writeFileAtomic, writeStreamAtomic } from '../core/fs.js';
 import type { OutputFormat } from '../explore/format.js';
+import type { Bounds } from '../explore/query.js';
 import { port, wholeNumber } from './args.js';
 
 const explore = {
@@ -33,22 +36,51 @@ function queryCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: from the -o name, else jsonl)').choices(['jsonl', 'csv', 'table']))
     .option('-o, --out <file>', 'write the result here (atomically) instead of standard output')
     .action(async (release: string, sql: string, o: QueryOpts) => {
-      const [{ openRelease }, { runUserQuery }, { formatResult, formatOfFile }] = await Promise.all([explore.release(), explore.query(), explore.format()]);
+      const format = o.format ?? (o.out ? (await explore.format()).formatOfFile(o.out) : undefined) ?? 'jsonl';
+      const { openRelease } = await explore.release();
       const r = await openRelease(release);
       try {
-        const result = await runUserQuery(r.connection, sql, { maxRows: o.maxRows, timeoutMs: o.timeout * 1000 });
-        const lines = formatResult(result, o.format ?? (o.out ? formatOfFile(o.out) : undefined) ?? 'jsonl');
-        if (o.out) {
-          writeFileAtomic(path.resolve(o.out), lines.map((l) => l + '\n').join(''));
-          log(`${o.out}: ${result.rows.length} rows`);
-        } else {
-          for (const l of lines) process.stdout.write(l + '\n');
-        }
-        if (result.truncated) log(`thresher: stopped after ${result.rows.length} rows (--max-rows); more rows match`);
+        const bounds = { maxRows: o.maxRows, timeoutMs: o.timeout * 1000 };
+        const result = format === 'table' ? await printTable(r.connection, sql, bounds, o.out) : await streamRows(r.connection, sql, bounds, format, o.out);
+        if (o.out) log(`${o.out}: ${result.rows} rows`);
+        if (result.truncated) log(`thresher: stopped after ${result.rows} rows (--max-rows); more rows match`);
       } finally {
         r.close();
       }
     });
+}
+
+/** An aligned table needs every row's width first: read into memory (at most the ceiling's rows). */
+async function printTable(connection: DuckDBConnection, sql: string, bounds: Bounds, out?: string) {
+  const [{ runUserQuery }, { formatResult }] = await Promise.all([explore.query(), explore.format()]);
+  const result = await runUserQuery(connection, sql, bounds);
+  const text = formatResult(result, 'table')
+    .map((l) => l + '\n')
+    .join('');
+  if (out) writeFileAtomic(path.resolve(out), text);
+  else await writeStdout(text);
+  return { rows: result.rows.length, truncated: result.truncated };
+}
+
+/** jsonl and csv: written chunk by chunk as DuckDB produces them, to the file (atomically) or stdout. */
+async function streamRows(connection: DuckDBConnection, sql: string, bounds: Bounds, format: 'jsonl' | 'csv', out?: string) {
+  const [{ streamUserQuery }, { headerLines, rowLines }] = await Promise.all([explore.query(), explore.format()]);
+  const produce = async (write: (text: string) => Promise<void>) => {
+    let started = false;
+    const writeLines = (lines: string[]) => (lines.length ? write(lines.map((l) => l + '\n').join('')) : Promise.resolve());
+    const result = await streamUserQuery(connection, sql, bounds, async (columns, rows) => {
+      await writeLines(started ? rowLines(columns, rows, format) : [...headerLines(columns, format), ...rowLines(columns, rows, format)]);
+      started = true;
+    });
+    if (!started) await writeLines(headerLines(result.columns, format)); // no rows: a csv still has its header
+    return result;
+  };
+  return out ? writeStreamAtomic(path.resolve(out), produce) : produce(writeStdout);
+}
+
+/** Waits when the pipe is full, so a slow reader holds back the query instead of filling memory. */
+async function writeStdout(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
 interface GrepOpts {

@@ -74,6 +74,30 @@ export function writeFileAtomic(finalPath: string, data: string | Uint8Array): v
 }
 
 /**
+ * `writeFileAtomic` for output made piece by piece: `produce` writes through `write`, which waits
+ * for the disk, so memory holds one piece; the file appears under its name, whole, only after
+ * `produce` settles, and a failure leaves no file and no temporary behind.
+ */
+export async function writeStreamAtomic<T>(finalPath: string, produce: (write: (text: string) => Promise<void>) => Promise<T>): Promise<T> {
+  ensureDir(path.dirname(finalPath));
+  const tmp = tempNameFor(finalPath);
+  const fh = await open(tmp, 'w');
+  try {
+    const result = await produce(async (text) => {
+      await fh.write(text);
+    });
+    await fh.sync();
+    await fh.close();
+    renameSync(tmp, finalPath);
+    return result;
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
  * mkdir -p. Node's recursive mkdir reports ENOENT where the real cause is a read-only or
  * unwritable parent; then the folders are made one by one so the error says what is wrong.
  */

@@ -29,11 +29,21 @@ function table(r: QueryResult, width = 40): string[] {
   return [line(r.columns.map((c) => tableCell(c, width))), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
 }
 
+/** The lines before the rows of a streamed jsonl or csv result. */
+export function headerLines(columns: string[], format: 'jsonl' | 'csv'): string[] {
+  return format === 'csv' ? [columns.map(csvCell).join(',')] : [];
+}
+
+/** One line per row of a streamed jsonl or csv result (no trailing newline on each). */
+export function rowLines(columns: string[], rows: Record<string, Json>[], format: 'jsonl' | 'csv'): string[] {
+  if (format === 'jsonl') return rows.map((row) => JSON.stringify(row));
+  return rows.map((row) => columns.map((c) => csvCell(row[c])).join(','));
+}
+
 /** The result as lines of text (no trailing newline on each). */
 export function formatResult(r: QueryResult, format: OutputFormat): string[] {
-  if (format === 'jsonl') return r.rows.map((row) => JSON.stringify(row));
-  if (format === 'csv') return [r.columns.map(csvCell).join(','), ...r.rows.map((row) => r.columns.map((c) => csvCell(row[c])).join(','))];
-  return table(r);
+  if (format === 'table') return table(r);
+  return [...headerLines(r.columns, format), ...rowLines(r.columns, r.rows, format)];
 }
 
 /** The format a file name implies, if any. */

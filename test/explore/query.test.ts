@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportRelease } from '../../src/explore/export.js';
 import { grepRelease } from '../../src/explore/grep.js';
 import { runUserQuery } from '../../src/explore/query.js';
 import { openRelease, type OpenRelease } from '../../src/explore/release.js';
 import { verifyRelease } from '../../src/release/verify.js';
-import { thresher, thresherAsync } from '../helpers/cli.js';
+import { CLI, thresher, thresherAsync } from '../helpers/cli.js';
 import { makeFixtureRelease } from './fixture.js';
 
 const fixture = await makeFixtureRelease();
@@ -168,6 +169,31 @@ test('CLI: query prints or writes results, errors are one line', () => {
   assert.equal(e.status, 0, e.stderr);
   assert.match(e.stdout, /\d+ of \d+ records/);
   assert.match(thresher(['verify', dir]).stdout, /OK, \d+ files match manifest\.json/);
+});
+
+test('CLI: query streams jsonl and csv: a result far larger than the heap is written whole', () => {
+  // 300,000 rows of 300 characters: ~100 MB of text, which a 48 MB heap could not hold at once
+  const out = path.join(fixture.dir, 'big.jsonl');
+  const sql = "SELECT n::INT AS n, repeat('x', 300) AS pad FROM range(300000) t(n)";
+  const run = spawnSync(process.execPath, ['--max-old-space-size=48', CLI, 'query', release, sql, '--max-rows', '300000', '-o', out], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, `${out}: 300000 rows\n`, 'exactly the limit: nothing more matched, so no truncation note');
+  const text = readFileSync(out, 'utf8');
+  const lines = text.split('\n');
+  assert.equal(lines.length, 300001);
+  assert.equal(lines[299999], JSON.stringify({ n: 299999, pad: 'x'.repeat(300) }));
+  assert.ok(!readdirSync(fixture.dir).some((f) => f.includes('.tmp-')), 'no temporary file left');
+
+  // csv: the header once, repeated names kept apart, and the header even when no row matches
+  const csv = thresher(['query', release, 'SELECT 1 AS a, 2 AS a', '-f', 'csv']);
+  assert.equal(csv.stdout, 'a,a:1\n1,2\n');
+  assert.equal(thresher(['query', release, 'SELECT id, path FROM records WHERE false', '-f', 'csv']).stdout, 'id,path\n');
+  // a failing query leaves no file behind
+  const failed = path.join(fixture.dir, 'failed.csv');
+  const bad = thresher(['query', release, "SELECT n, CASE WHEN n = 5000 THEN error('boom') END FROM range(10000) t(n)", '-o', failed]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^thresher: query failed: .*boom/);
+  assert.equal(existsSync(failed), false);
 });
 
 test('query and grep stop quietly when the reader closes the pipe early (| head)', async () => {
