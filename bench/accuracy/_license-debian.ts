@@ -18,6 +18,7 @@
  * licence, the body at least half as many words as its SPDX text) and `notice` (one licence, a
  * shorter body: a grant or a header that names the licence).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import { expressionKey, licensesOf, parseExpression } from '../../src/licenses/e
 import { debianToSpdx } from './_license-debian-names.js';
 import { splitOf, type Split } from './_license-data.js';
 import { runLicensecheck } from './_licensecheck.js';
+import { withReviewedLabels } from './_license-reviewed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -87,6 +89,8 @@ export type Kind = 'text' | 'notice' | 'multi';
 export interface DebianCase {
   /** `package:paragraph:short name` of the first copy found */
   name: string;
+  /** a hash of the normalised text: names the case whatever packages a system has installed */
+  textKey: string;
   debianName: string;
   text: string;
   expected: string;
@@ -159,7 +163,15 @@ export function debianCases(root = DOC_ROOT): DebianCases {
       const key = normalised(text);
       const seen = byText.get(key);
       if (seen === undefined) {
-        byText.set(key, { name: `${packages[0]}:${index}:${debianName}`, debianName, text, expected, kind: kindOf(expected, text), split: splitOf(key) });
+        byText.set(key, {
+          name: `${packages[0]}:${index}:${debianName}`,
+          textKey: createHash('sha256').update(key).digest('hex').slice(0, 16),
+          debianName,
+          text,
+          expected,
+          kind: kindOf(expected, text),
+          split: splitOf(key),
+        });
       } else if (seen === null || expressionKey(seen.expected) === expressionKey(expected)) duplicates++;
       else {
         byText.set(key, null); // two labels for one text: neither can be trusted
@@ -273,6 +285,11 @@ export function evaluateDebian(detect: (text: string) => string | null, root = D
   const kinds: Record<string, unknown> = {};
   for (const kind of ['text', 'notice', 'multi'] as const) {
     const at = cases.flatMap((c, i) => (c.kind === kind ? [i] : []));
+    const reviewed = (answers: (string | null)[]) =>
+      withReviewedLabels(
+        at.map((i) => ({ name: cases[i].textKey, expected: cases[i].expected, got: answers[i], split: cases[i].split })),
+        'debian',
+      );
     kinds[kind] = {
       ours: score(
         at.map((i) => ({ c: cases[i], got: ours[i] })),
@@ -284,6 +301,7 @@ export function evaluateDebian(detect: (text: string) => string | null, root = D
             false,
           )
         : { skipped: 'licensecheck is not installed' },
+      ...(kind === 'multi' ? {} : { held_out_with_reviewed_labels: { ours: reviewed(ours), licensecheck: lc ? reviewed(lc.answers) : undefined } }),
     };
   }
   return {

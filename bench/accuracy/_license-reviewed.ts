@@ -15,7 +15,7 @@ import { expressionKey } from '../../src/licenses/expression.js';
 const HELD_OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results', 'held-out');
 
 /** The reviews of each set. */
-export const REVIEWS = { scancode: 'license-adjudication.json', npm: 'license-adjudication-npm.json' } as const;
+export const REVIEWS = { scancode: 'license-adjudication.json', npm: 'license-adjudication-npm.json', debian: 'license-adjudication-debian.json' } as const;
 
 interface Verdict {
   exact_spdx: string | null;
@@ -41,11 +41,12 @@ export function withReviewedLabels(outcomes: Scored[], set: keyof typeof REVIEWS
   const file = path.join(HELD_OUT, REVIEWS[set]);
   if (!existsSync(file)) return undefined;
   const all = (JSON.parse(readFileSync(file, 'utf8')) as { reviewed: Review[] }).reviewed;
-  // (a package installed twice can hold two texts under one name: both were reviewed)
+  // (a package installed twice can hold two texts under one name: both were reviewed; Debian cases are named by a hash of their text)
   const reviews = new Map(all.map((r) => [r.name, r]));
   const held = outcomes.filter((o) => o.split === 'held_out');
   const first = scoreAgainst(held, (name) => reviews.get(name));
-  const second = scoreAgainst(held, (name) => reviews.get(name)?.second_pass);
+  // the second reviewer's verdict where there is one, the first's elsewhere
+  const second = scoreAgainst(held, (name) => reviews.get(name)?.second_pass ?? reviews.get(name));
   const both = all.filter((r) => r.second_pass);
   return {
     note: 'held-out cases with blindly reviewed labels in place of the original ones where the reviewer found them wrong (see bench/accuracy/_license-reviewed.ts)',
@@ -53,7 +54,10 @@ export function withReviewedLabels(outcomes: Scored[], set: keyof typeof REVIEWS
     ...first,
     ...(both.length
       ? {
-          second_pass: { ...second, note: 'a second reviewer on the same cases, in another order, told nothing of the first pass' },
+          second_pass: {
+            ...second,
+            note: `a second reviewer on ${both.length} of the reviewed cases, in another order, told nothing of the first pass; its verdicts in place of the first reviewer's there`,
+          },
           passes_agree_on_label: both.filter((r) => r.label_right === r.second_pass!.label_right).length,
           passes_agree_on_expression: both.filter((r) => expressionKey(r.exact_spdx) === expressionKey(r.second_pass!.exact_spdx)).length,
         }
