@@ -6,6 +6,7 @@ import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
 import { isOpeningCopy, openingCopies } from './prefix.js';
 import { namedAt } from './titles.js';
+import { withoutParts } from './parts.js';
 import { candidates, indexText, othersHolding, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
@@ -185,7 +186,7 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     found.push(match);
     text.live.fill(0, Math.max(0, match.start - 1), Math.min(text.live.length, match.end));
   }
-  return withoutAppendedGpl(found.sort((a, b) => a.start - b.start));
+  return withoutParts(withoutAppendedGpl(found.sort((a, b) => a.start - b.start)), ids, corpus);
 }
 
 /**
