@@ -13,7 +13,7 @@ import type { NoticeMatch } from './notices.js';
 
 /** Words just before a name that grant it (normalised text: lowercase, no punctuation). */
 const GRANT_BEFORE =
-  /\b(?:under|licen[cs]ed|released|distributed|redistributed|distributable|available|published|provided|offered|covered by|governed by|terms of|conditions of|subject to|dual|dually|choice|alternatively|licen[cs]e|licen[cs]es|licen[cs]ing|spdx)(?: (?:the|a|an|this|its|your|either|both|one of|any of|version \S+ of|gnu|terms of|terms and conditions of|conditions of))* ?$/;
+  /\b(?:under|licen[cs]ed|released|distributed|redistributed|distributable|available|published|provided|offered|covered by|governed by|terms of|conditions of|subject to|dual|dually|choice|alternatively|licen[cs]e|licen[cs]es|licen[cs]ing|spdx)(?: (?:the|a|an|this|its|your|either of|either|both|one of|any of|version \S+ of|gnu|terms of|terms and conditions of|conditions of))* ?$/;
 
 /** A name that is itself a grant: "licensed under the MIT", "MIT licensed", "license MIT". */
 const GRANT_IN = /^(?:under|licen[cs]ed|licen[cs]e)\b|\blicen[cs]ed$/;
@@ -74,11 +74,32 @@ function headsItsText(text: string, n: Pick<NoticeMatch, 'at' | 'end' | 'id'>, c
 /** How far before a name its grant may start, in characters of normalised text. */
 const REACH = 80;
 
+/**
+ * The Eclipse Public License 2.0's notice for a file also offered under a "Secondary License"
+ * (EPL-2.0's Exhibit A, filled in by Eclipse projects: "This Source Code may also be made
+ * available under the following Secondary Licenses when the conditions for such availability set
+ * forth in the Eclipse Public License, v. 2.0 are satisfied: GNU General Public License, version 2
+ * with the GNU Classpath Exception"): the names after it are offered beside the EPL, a choice.
+ */
+export const SECONDARY_OFFER =
+  /\bavailable under the following secondary licen[cs]es when the conditions for such availability set forth in (?:the )?[a-z0-9. ]{0,60}? are satisfied (?:(?:the|a|an) )?$/;
+/** The licence that notice names as the first (its conditions "set forth in the Eclipse Public License"): offered too. */
+const SECONDARY_OF = /\bavailable under the following secondary licen[cs]es when the conditions for such availability set forth in (?:the )?$/;
+/** How far before a name a secondary-licence offer may start, in characters of normalised text. */
+export const SECONDARY_REACH = 200;
+
 /** Whether the notice at [at, end) of `text` grants its licence rather than mentions it. */
 export function isGrant(text: string, n: Pick<NoticeMatch, 'at' | 'end' | 'id'>, corpus: LicenseCorpus = loadCorpus()): boolean {
   const before = text.slice(Math.max(0, n.at - REACH), n.at);
   // a grant ends where its sentence began: the words right before the name must reach it
-  return GRANT_BEFORE.test(before) || GRANT_IN.test(text.slice(n.at, n.end)) || GRANT_AFTER.test(text.slice(n.end, n.end + 20)) || headsItsText(text, n, corpus);
+  return (
+    GRANT_BEFORE.test(before) ||
+    GRANT_IN.test(text.slice(n.at, n.end)) ||
+    GRANT_AFTER.test(text.slice(n.end, n.end + 20)) ||
+    SECONDARY_OFFER.test(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at)) ||
+    SECONDARY_OF.test(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at)) ||
+    headsItsText(text, n, corpus)
+  );
 }
 
 /** A name at the very start of the text is its title ("Mozilla Public License Version 2.0 ..."). */

@@ -4,8 +4,9 @@ import { templateScore } from './diff.js';
 import { addedSentences, gapped, spansTwoCopies } from './gapped.js';
 import { licenseWords } from './normalize.js';
 import { isVariantOf, preferBase, variantEvidence } from './relatives.js';
-import { openingCopies } from './prefix.js';
+import { isOpeningCopy, openingCopies } from './prefix.js';
 import { namedAt } from './titles.js';
+import { withoutParts } from './parts.js';
 import { candidates, indexText, othersHolding, sharedCounts, trimmed, windows as windowsOf, type Candidate, type IndexedText } from './windows.js';
 
 /**
@@ -185,7 +186,7 @@ export function matchWords(words: string[], options: MatchOptions = {}, corpus: 
     found.push(match);
     text.live.fill(0, Math.max(0, match.start - 1), Math.min(text.live.length, match.end));
   }
-  return withoutAppendedGpl(found.sort((a, b) => a.start - b.start));
+  return withoutParts(withoutAppendedGpl(found.sort((a, b) => a.start - b.start)), ids, corpus);
 }
 
 /**
@@ -307,12 +308,17 @@ function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   const extra = windowsOf(corpus, text, missing)
     .filter((c): c is Candidate => c !== undefined)
     .map((c) => trimmed(text, corpus.licenses[c.index], c));
-  const near = [...windows, ...extra].filter((c) => named.includes(c.index) && (c.score >= threshold || (top && c.score >= top.score - TITLE_CLOSE) || partial(corpus, [c], 0).length));
+  const idsOf = (index: number) => [corpus.licenses[index].id, ...corpus.licenses[index].aliases];
+  const isVariant = (v: number, b: number) => idsOf(v).some((x) => idsOf(b).some((y) => isVariantOf(x, y)));
+  // (or its opening word for word, cut too short to be a partial copy: the title says which,
+  // unless a variant of it holds as much: "The Unlicense"'s first sentence opens its variants too)
+  const opening = (c: Candidate) => isOpeningCopy(corpus, text, c) && !windows.some((w) => w.common >= c.common && isVariant(w.index, c.index));
+  const near = [...windows, ...extra].filter((c) => named.includes(c.index) && (c.score >= threshold || (top && c.score >= top.score - TITLE_CLOSE) || partial(corpus, [c], 0).length || opening(c)));
   if (new Set(near.map((c) => corpus.licenses[c.index].id)).size !== 1) return undefined;
   const pick = near.reduce((a, b) => (b.common > a.common ? b : a));
-  const idsOf = (index: number) => [corpus.licenses[index].id, ...corpus.licenses[index].aliases];
-  const chosen = pick.score >= threshold ? pick : (partial(corpus, [pick], 0)[0] ?? pick);
-  const variantOfPick = top && idsOf(top.index).some((v) => idsOf(pick.index).some((b) => isVariantOf(v, b)));
+  const asOpening = (c: Candidate) => (opening(c) ? { ...c, score: c.common / c.size } : c);
+  const chosen = pick.score >= threshold ? pick : (partial(corpus, [pick], 0)[0] ?? asOpening(pick));
+  const variantOfPick = top && isVariant(top.index, pick.index);
   return variantOfPick && preferBase(corpus, text.words, top, [top, chosen]) === top ? undefined : chosen;
 }
 

@@ -214,8 +214,9 @@ const RULES: Rule[] = [
   { pattern: /\bgoverned by a bsd style license that can be found in the license file\b/g, id: () => 'BSD-3-Clause', words: ['governed'] },
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win; "or" offers
-  // it beside another licence's grant ("under the LGPL, MPL or BSD license")
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b/g, id: () => 'BSD-3-Clause', words: ['bsd'], family: 'BSD' },
+  // it beside another licence's grant ("under the LGPL, MPL or BSD license"), and so does "and"
+  // with the plural that joins names into one grant ("dual licensed under the MIT and BSD licenses")
+  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b|\b(?:or|and) (?:the )?bsd licenses\b/g, id: () => 'BSD-3-Clause', words: ['bsd'], family: 'BSD' },
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },

@@ -41,6 +41,14 @@ export function openingCopies(corpus: LicenseCorpus, text: IndexedText, shared: 
   return [];
 }
 
+/**
+ * Whether window `c` is, nearly word for word, its licence's opening (at any length): what a
+ * title naming that licence needs to read a copy cut too short for the other rules (titles.ts).
+ */
+export function isOpeningCopy(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
+  return c.common >= VERBATIM * c.size && isOpening(corpus, text, c);
+}
+
 /** Whether the window holds OPENING of the bigrams of its licence's first words, as many as the window has. */
 function isOpening(corpus: LicenseCorpus, text: IndexedText, c: Candidate): boolean {
   const words = corpus.licenses[c.index].words;

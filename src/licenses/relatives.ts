@@ -1,4 +1,5 @@
 import { bigramAt, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
+import { diffHunks } from './diff.js';
 
 /**
  * SPDX names a licence's variants after it: `BSD-3-Clause-HP`, `MIT-Modern-Variant`,
@@ -27,18 +28,69 @@ function bigramSet(words: Int32Array, from = 0, to = words.length): Set<number> 
   return out;
 }
 
-/** Share of the bigrams of `variant` that `base` lacks which the window [from, to) of `words` holds. */
+/**
+ * The stretch [lo, hi) of the licence's words that the window [from, to) copies: a copy cut
+ * short (the first 90% of a file, a header that stops mid-clause) or begun late holds none of
+ * the licence's words past its cut. Found by word diff: a run of licence words missing at either
+ * end, with no words of the copy's own in their place, is a cut. The whole licence when the diff
+ * is too long to compute.
+ */
+export function coveredRange(lic: ReferenceLicense, words: Int32Array, from: number, to: number): [number, number] {
+  const n = lic.words.length;
+  const hunks = diffHunks(lic.words, words, from, to, Math.min(MAX_EDITS, Math.ceil((n + to - from) * 0.3)));
+  if (!hunks || hunks.length === 0) return [0, n];
+  const first = hunks[0];
+  const last = hunks[hunks.length - 1];
+  const lo = first.inserted === 0 && first.deletedFrom === 0 ? (first.deletedTo ?? 0) : 0;
+  const hi = last.inserted === 0 && last.deletedTo === n ? (last.deletedFrom ?? n) : n;
+  return hi > lo ? [lo, hi] : [0, n];
+}
+
+/** Longest word diff tried for the covered range (longer: the whole licence counts). */
+const MAX_EDITS = 800;
+/**
+ * A cut copy's evidence is over at least this many of the variant's own bigrams, so one or two
+ * words of its own clause left before the cut do not make it the variant.
+ */
+const MIN_CUT_EVIDENCE = 3;
+/** A cut counts only with some of the variant's own words this near it, or this near the text's end. */
+const NEAR_CUT = 12;
+
+/**
+ * Share of the bigrams of `variant` that `base` lacks which the window [from, to) of `words`
+ * holds. A copy cut short (where the text ends, or inside the variant's own clause: it holds
+ * the clause's first words, then stops) is judged on the part of the variant it copies
+ * (coveredRange), since it cannot hold the rest; a copy with text of its own beside it that
+ * lacks a whole passage the variant adds at its start or end (ECL-2.0's preamble above Apache's
+ * terms) is judged on the whole variant, which is what tells the two apart.
+ */
 export function variantEvidence(variant: ReferenceLicense, base: ReferenceLicense, words: Int32Array, from: number, to: number): number {
   const own = bigramSet(base.words);
   const window = bigramSet(words, from, to);
-  let specific = 0;
-  let held = 0;
-  for (const b of bigramSet(variant.words)) {
-    if (own.has(b)) continue;
-    specific++;
-    if (window.has(b)) held++;
+  // per position of the variant: -1 shared with the base (or counted already), 0 own, 1 own and held
+  const at = new Int8Array(Math.max(0, variant.words.length - 1)).fill(-1);
+  const seen = new Set<number>();
+  for (let i = 0; i + 1 < variant.words.length; i++) {
+    const b = bigramAt(variant.words, i);
+    if (own.has(b) || seen.has(b)) continue;
+    seen.add(b);
+    at[i] = window.has(b) ? 1 : 0;
   }
-  return specific === 0 ? 1 : held / specific;
+  const count = (lo: number, hi: number, held: boolean) => {
+    let k = 0;
+    for (let i = Math.max(0, lo); i + 1 < hi && i < at.length; i++) if (at[i] === 1 || (!held && at[i] === 0)) k++;
+    return k;
+  };
+  const n = variant.words.length;
+  let [lo, hi] = coveredRange(variant, words, from, to);
+  // a cut is inside the variant's own words, or (at the end) where the text ends: a text that
+  // begins where a relative's added preamble would end is no cut copy of the relative
+  if (lo > 0 && count(lo, lo + NEAR_CUT, true) === 0) lo = 0;
+  if (hi < n && words.length - to > NEAR_CUT && count(hi - NEAR_CUT, hi, true) === 0) hi = n;
+  const held = count(lo, hi, true);
+  if (lo === 0 && hi === n) return seen.size === 0 ? 1 : held / seen.size;
+  // (a variant that only reorders its base has as few own bigrams as it has seams)
+  return held / Math.max(count(lo, hi, false), Math.min(MIN_CUT_EVIDENCE, seen.size), 1);
 }
 
 /**
