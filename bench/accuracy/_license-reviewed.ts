@@ -47,7 +47,8 @@ export function withReviewedLabels(outcomes: Scored[], set: keyof typeof REVIEWS
   const first = scoreAgainst(held, (name) => reviews.get(name));
   // the second reviewer's verdict where there is one, the first's elsewhere
   const second = scoreAgainst(held, (name) => reviews.get(name)?.second_pass ?? reviews.get(name));
-  const both = all.filter((r) => r.second_pass);
+  const heldNames = new Set(held.map((o) => o.name));
+  const both = all.filter((r) => r.second_pass && heldNames.has(r.name));
   return {
     note: 'held-out cases with blindly reviewed labels in place of the original ones where the reviewer found them wrong (see bench/accuracy/_license-reviewed.ts)',
     cases: held.length,
