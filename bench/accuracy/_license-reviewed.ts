@@ -1,9 +1,9 @@
 /**
  * Held-out licence figures scored against blindly reviewed labels. Some labels are coarser than
  * SPDX or wrong (ScanCode's keys; an npm package's declared licence against the text it ships);
- * a reviewer who never saw thresher's answers (nor which cases failed) judged a sample of
- * held-out cases by SPDX's texts and matching guidelines (bench/results/held-out/
- * license-adjudication*.json, whose `about` says how each sample was drawn). Reviewed cases are
+ * reviewers who never saw thresher's answers (nor which cases failed) judged held-out cases by
+ * SPDX's texts and matching guidelines: first samples, then every other held-out case
+ * (bench/results/held-out/license-adjudication*.json; their `about` fields say how). Reviewed cases are
  * scored against the reviewer's exact SPDX expression, null where no SPDX id fits; the rest keep
  * their label. The raw figures stay the headline.
  */

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { writeOrWait } from '../core/streams.js';
 import { texts } from './input.js';
 import { wholeNumber } from './args.js';
 
@@ -43,7 +44,7 @@ export function clipCommand(): Command {
         const ids = tokenizer.tokenize(text, o.contextLength);
         tokens += ids.length;
         written++;
-        if (!out.write(`{"id":${JSON.stringify(id)},"ids":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+        await writeOrWait(out, `{"id":${JSON.stringify(id)},"ids":[${ids.join(',')}]}\n`);
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       process.stderr.write(`${written} texts, ${tokens} tokens → ${o.out}${noText ? `; ${noText} ${noText === 1 ? 'record' : 'records'} without a text left out` : ''}\n`);

@@ -2,11 +2,11 @@
  * `thresher query`, `grep` and `export`: a release read through its own data files only
  * (src/explore/). Each opens the release, does one thing, closes it.
  */
-import { once } from 'node:events';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Command, Option } from 'commander';
 import { writeFileAtomic, writeStreamAtomic } from '../core/fs.js';
+import { writeOrWait } from '../core/streams.js';
 import type { OutputFormat } from '../explore/format.js';
 import type { Bounds } from '../explore/query.js';
 import { port, wholeNumber } from './args.js';
@@ -65,23 +65,20 @@ async function printTable(connection: DuckDBConnection, sql: string, bounds: Bou
 /** jsonl and csv: written chunk by chunk as DuckDB produces them, to the file (atomically) or stdout. */
 async function streamRows(connection: DuckDBConnection, sql: string, bounds: Bounds, format: 'jsonl' | 'csv', out?: string) {
   const [{ streamUserQuery }, { headerLines, rowLines }] = await Promise.all([explore.query(), explore.format()]);
-  const produce = async (write: (text: string) => Promise<void>) => {
-    let started = false;
-    const writeLines = (lines: string[]) => (lines.length ? write(lines.map((l) => l + '\n').join('')) : Promise.resolve());
-    const result = await streamUserQuery(connection, sql, bounds, async (columns, rows) => {
-      await writeLines(started ? rowLines(columns, rows, format) : [...headerLines(columns, format), ...rowLines(columns, rows, format)]);
-      started = true;
+  const produce = (write: (text: string) => Promise<void>) => {
+    const writeLines = async (lines: string[]) => {
+      if (lines.length) await write(lines.map((l) => l + '\n').join(''));
+    };
+    return streamUserQuery(connection, sql, bounds, {
+      begin: (columns) => writeLines(headerLines(columns, format)),
+      rows: (columns, rows) => writeLines(rowLines(columns, rows, format)),
     });
-    if (!started) await writeLines(headerLines(result.columns, format)); // no rows: a csv still has its header
-    return result;
   };
   return out ? writeStreamAtomic(path.resolve(out), produce) : produce(writeStdout);
 }
 
-/** Waits when the pipe is full, so a slow reader holds back the query instead of filling memory. */
-async function writeStdout(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
+/** A slow reader of standard output holds back the query instead of filling memory. */
+const writeStdout = (text: string) => writeOrWait(process.stdout, text);
 
 interface GrepOpts {
   column?: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ThresherError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
+import { writeOrWait } from '../core/streams.js';
 import type { PaddingRule } from '../metaclip/automaton.js';
 import { texts, type InputOpts } from './input.js';
 
@@ -121,7 +122,7 @@ export function matchCommand(withInput: (c: Command) => Command): Command {
       for await (const { id, text, language } of texts({ ...o, extraField: o.languageField })) {
         const ids = Array.from(m.match(text, language));
         const lang = m.languages ? `,"language":${JSON.stringify(language ?? null)}` : '';
-        if (!out.write(`{"id":${JSON.stringify(id)}${lang},"matches":[${ids.join(',')}]}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+        await writeOrWait(out, `{"id":${JSON.stringify(id)}${lang},"matches":[${ids.join(',')}]}\n`);
       }
       if (o.out) await new Promise<void>((r) => out.end(() => r()));
       const line = perLanguageLine(m.counters());

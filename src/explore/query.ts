@@ -26,8 +26,13 @@ export const DEFAULT_BOUNDS: Bounds = { maxRows: 10_000, timeoutMs: 60_000 };
 /** Hard ceiling for a result held in memory: a result this size is a file to export, not to print. */
 export const MAX_ROWS_CEILING = 1_000_000;
 
-/** Called with each batch of rows (DuckDB's chunks, up to 2,048 rows); the next is read after it settles. */
-export type RowSink = (columns: string[], rows: Record<string, Json>[]) => void | Promise<void>;
+/** Where streamed rows go; the next chunk is read after each call settles. */
+export interface RowSink {
+  /** once, with the result's columns, before any row (also when no row comes) */
+  begin?: (columns: string[]) => void | Promise<void>;
+  /** each batch of rows (DuckDB's chunks, up to 2,048 rows) */
+  rows: (columns: string[], rows: Record<string, Json>[]) => void | Promise<void>;
+}
 
 export interface StreamedResult {
   columns: string[];
@@ -62,6 +67,7 @@ export async function streamBounded(connection: DuckDBConnection, prepared: Duck
   try {
     const result = await timed(() => prepared.stream());
     const columns = result.deduplicatedColumnNames();
+    await sink.begin?.(columns);
     const chunks = result.yieldRowObjectJson();
     const nextRows = async () => {
       const next = await chunks.next();
@@ -72,7 +78,7 @@ export async function streamBounded(connection: DuckDBConnection, prepared: Duck
       const chunk = await timed(nextRows);
       if (!chunk) return { columns, rows, truncated: false };
       const room = bounds.maxRows - rows;
-      await sink(columns, chunk.length > room ? chunk.slice(0, room) : chunk);
+      await sink.rows(columns, chunk.length > room ? chunk.slice(0, room) : chunk);
       rows += Math.min(room, chunk.length);
       if (chunk.length > room) return { columns, rows, truncated: true };
       // the limit reached exactly: one more row read says whether more exist
@@ -89,9 +95,16 @@ export async function streamBounded(connection: DuckDBConnection, prepared: Duck
 export async function readBounded(connection: DuckDBConnection, prepared: DuckDBPreparedStatement, bounds: Bounds): Promise<QueryResult> {
   const rows: Record<string, Json>[] = [];
   const maxRows = Math.min(bounds.maxRows, MAX_ROWS_CEILING);
-  const streamed = await streamBounded(connection, prepared, { ...bounds, maxRows }, (_, chunk) => {
-    for (const row of chunk) rows.push(row);
-  });
+  const streamed = await streamBounded(
+    connection,
+    prepared,
+    { ...bounds, maxRows },
+    {
+      rows: (_, chunk) => {
+        for (const row of chunk) rows.push(row);
+      },
+    },
+  );
   return { columns: streamed.columns, rows, truncated: streamed.truncated };
 }
 

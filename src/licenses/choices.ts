@@ -1,4 +1,4 @@
-import { furtherOr, gapBefore, SECONDARY_OFFER, SECONDARY_REACH } from './grants.js';
+import { furtherOr, gapBefore, offeredAsSecondary } from './grants.js';
 import type { NoticeMatch } from './notices.js';
 
 /**
@@ -32,7 +32,7 @@ function join(text: string, prev: NoticeMatch, n: NoticeMatch, choice: boolean, 
   // (the sentence that names the next licence: the first one's disclaimer may stand between them)
   if (/\balternatively\b/.test(text.slice(Math.max(prev.end, n.at - 120), n.at))) return { joined: true, or: true };
   // ... and so is EPL-2.0's offer of its Secondary Licenses beside it
-  if (SECONDARY_OFFER.test(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at))) return { joined: true, or: true };
+  if (offeredAsSecondary(text, n.at)) return { joined: true, or: true };
   if (gap.trim() === '') return { joined: true, or: false };
   const or = /\bor\b/.test(gap);
   const and = /\band\b/.test(gap);

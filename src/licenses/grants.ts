@@ -81,12 +81,20 @@ const REACH = 80;
  * forth in the Eclipse Public License, v. 2.0 are satisfied: GNU General Public License, version 2
  * with the GNU Classpath Exception"): the names after it are offered beside the EPL, a choice.
  */
-export const SECONDARY_OFFER =
-  /\bavailable under the following secondary licen[cs]es when the conditions for such availability set forth in (?:the )?[a-z0-9. ]{0,60}? are satisfied (?:(?:the|a|an) )?$/;
+const SECONDARY_STEM = String.raw`\bavailable under the following secondary licen[cs]es when the conditions for such availability set forth in (?:the )?`;
+const SECONDARY_OFFER = new RegExp(SECONDARY_STEM + String.raw`[a-z0-9. ]{0,60}? are satisfied (?:(?:the|a|an) )?$`);
 /** The licence that notice names as the first (its conditions "set forth in the Eclipse Public License"): offered too. */
-const SECONDARY_OF = /\bavailable under the following secondary licen[cs]es when the conditions for such availability set forth in (?:the )?$/;
+const SECONDARY_OF = new RegExp(SECONDARY_STEM + '$');
 /** How far before a name a secondary-licence offer may start, in characters of normalised text. */
-export const SECONDARY_REACH = 200;
+const SECONDARY_REACH = 200;
+
+/** Whether the name at `at` of normalised `text` is one of the Secondary Licenses such a notice offers. */
+export function offeredAsSecondary(text: string, at: number): boolean {
+  return SECONDARY_OFFER.test(text.slice(Math.max(0, at - SECONDARY_REACH), at));
+}
+
+/** Whether the words `lead` before a name make it the offered licence or one of its Secondary Licenses. */
+const secondaryLicense = (lead: string): boolean => SECONDARY_OFFER.test(lead) || SECONDARY_OF.test(lead);
 
 /** Whether the notice at [at, end) of `text` grants its licence rather than mentions it. */
 export function isGrant(text: string, n: Pick<NoticeMatch, 'at' | 'end' | 'id'>, corpus: LicenseCorpus = loadCorpus()): boolean {
@@ -96,8 +104,7 @@ export function isGrant(text: string, n: Pick<NoticeMatch, 'at' | 'end' | 'id'>,
     GRANT_BEFORE.test(before) ||
     GRANT_IN.test(text.slice(n.at, n.end)) ||
     GRANT_AFTER.test(text.slice(n.end, n.end + 20)) ||
-    SECONDARY_OFFER.test(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at)) ||
-    SECONDARY_OF.test(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at)) ||
+    secondaryLicense(text.slice(Math.max(0, n.at - SECONDARY_REACH), n.at)) ||
     headsItsText(text, n, corpus)
   );
 }
