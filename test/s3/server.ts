@@ -4,6 +4,9 @@
  * through the environment, as a user would: THRESHER_S3_ENDPOINT and the SDK's credential
  * variables. s3rver does not enforce If-None-Match (see storage.test.ts for that logic).
  */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { tempDir } from '../helpers/fixtures.js';
@@ -36,6 +39,7 @@ export interface TestS3 {
 export async function startS3(): Promise<TestS3> {
   const directory = tempDir('thresher-s3rver-');
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
+  answerAfterWrites((server as unknown as { store: FilesystemStore }).store);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   Object.assign(process.env, { THRESHER_S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
@@ -50,4 +54,44 @@ export async function startS3(): Promise<TestS3> {
       removeIfExists(directory);
     },
   };
+}
+
+/** The parts of s3rver 3.7's FilesystemStore that `answerAfterWrites` wraps. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putObject(object: { bucket: string; key: string }): Promise<{ size: number }>;
+  putPart(bucket: string, uploadId: string, partNumber: number, content: unknown): Promise<{ size: number }>;
+}
+
+/**
+ * s3rver answers a PUT (object or part) when its hashing stream has seen every byte, not when the
+ * file stream has written them: under load, a listing or a multipart completion right after reads
+ * a short file (seen once in CI: a 1-byte object listed with 0 bytes). Answering only once the file
+ * holds every byte makes the server behave as S3 does, so the tests see only thresher's behaviour.
+ */
+function answerAfterWrites(store: FilesystemStore): void {
+  const putObject = store.putObject.bind(store);
+  const putPart = store.putPart.bind(store);
+  store.putObject = async (object) => {
+    const result = await putObject(object);
+    await whenFileHolds(store.getResourcePath(object.bucket, object.key, 'object'), result.size);
+    return result;
+  };
+  store.putPart = async (bucket, uploadId, partNumber, content) => {
+    const result = await putPart(bucket, uploadId, partNumber, content);
+    await whenFileHolds(path.join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber)), result.size);
+    return result;
+  };
+}
+
+async function whenFileHolds(file: string, bytes: number): Promise<void> {
+  const size = (): Promise<number> =>
+    stat(file).then(
+      (s) => s.size,
+      () => 0,
+    ); // not opened yet: nothing written
+  for (let waited = 0; (await size()) < bytes; waited += 5) {
+    if (waited > 30_000) throw new Error(`s3rver: ${file} still short of ${bytes} bytes after 30 s`);
+    await sleep(5);
+  }
 }
