@@ -9,6 +9,7 @@
  * `LICENSES/` folder (the REUSE layout, where the file name is the SPDX id). READMEs are a last
  * resort: read only when a folder has nothing better.
  */
+import picomatch from 'picomatch';
 
 const LICENSE_STEM = /(?:^|[-_. ])(?:licen[cs]es?|copying|copyright|notice|legal|unlicense|patents|copyleft)(?:$|[-_. ])/i;
 const README = /^readme(?:$|[-_.])/i;
@@ -50,4 +51,11 @@ export function isReadme(path: string): boolean {
 export function governedDir(path: string): string {
   const dir = dirName(path);
   return /^licen[cs]es$/i.test(baseName(dir)) ? dirName(dir) : dir;
+}
+
+/** A test for the files a user excludes from evidence: any base-name glob matches, any case. */
+export function skipFiles(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const matches = picomatch([...globs], { nocase: true, dot: true });
+  return (path) => matches(baseName(path));
 }

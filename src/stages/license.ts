@@ -10,7 +10,7 @@ import { defineStage, type ExcludeRow, type GlobalApplier, type GlobalObserver, 
 import { classifyExpression, LICENSE_CLASSES, type LicenseClass } from '../licenses/classify.js';
 import { evidenceReader, spdxIdentifiers, type Evidence } from '../licenses/detect.js';
 import { FolderTable, folderKey, resolveFolders, type FolderLicense } from '../licenses/directories.js';
-import { dirName, governedDir } from '../licenses/files.js';
+import { dirName, governedDir, skipFiles } from '../licenses/files.js';
 import { loadCorpus } from '../licenses/corpus.js';
 import { DEFAULT_THRESHOLD } from '../licenses/match.js';
 
@@ -44,6 +44,13 @@ const params = z.strictObject({
   headers: z.boolean().default(true),
   /** READMEs are evidence (the weakest) for folders with nothing better. */
   readme: z.boolean().default(true),
+  /**
+   * File-name globs (case-insensitive, matched against the base name) of licence-like files that are
+   * not evidence, e.g. `['*THIRD*PARTY*', 'NOTICE*']`: a bundled-dependencies list such as Cargo's
+   * LICENSE-THIRD-PARTY otherwise joins its folder's licence with AND and makes every file there
+   * non_permissive. None by default, as The Stack v2 reads every licence-like file.
+   */
+  skip_files: z.array(z.string().min(1)).default([]),
   /** Dice score (word bigrams) a licence text needs to match a reference text. */
   threshold: z.number().min(0.5).max(1).default(DEFAULT_THRESHOLD),
   /** Licence-like files larger than this (characters) are not read as licence text. */
@@ -78,6 +85,7 @@ class LicenseStage implements GlobalStage {
   async observer(task: GlobalTaskInfo): Promise<GlobalObserver> {
     const out = new ExchangeWriter(path.join(task.stageDir, EVIDENCE_DIR), task.rank, task.worldSize);
     const detect = evidenceReader({ threshold: this.p.threshold, readme: this.p.readme });
+    const skipped = skipFiles(this.p.skip_files);
     return {
       observeBatch: (batch, rows) => {
         const paths = batch.column(this.p.path_column);
@@ -86,7 +94,7 @@ class LicenseStage implements GlobalStage {
           const i = rows[k];
           const file = paths?.[i];
           const content = contents?.[i];
-          if (typeof file !== 'string' || typeof content !== 'string' || content.length > this.p.max_license_chars) continue;
+          if (typeof file !== 'string' || typeof content !== 'string' || content.length > this.p.max_license_chars || skipped(file)) continue;
           const evidence = detect(file, content); // null at once for ordinary files (by name)
           if (!evidence) continue;
           const key = folderKey(this.scopeOf(batch, i), governedDir(file));

@@ -92,6 +92,24 @@ test('license: keep [permissive, no_license] drops the GPL files with reason lic
   assert.equal(counters['license_from:header'], 2);
 });
 
+test("license: skip_files leaves a bundled-dependencies list out of its folder's licence", async () => {
+  const dir = tempDir();
+  const input = path.join(dir, 'tree');
+  mkdirSync(path.join(input, 'src'), { recursive: true });
+  writeFileSync(path.join(input, 'LICENSE'), spdx.MIT.licenseText);
+  // Cargo-style: the licences of what the build bundles, listed beside the project's own
+  writeFileSync(path.join(input, 'LICENSE-THIRD-PARTY'), `Bundled: libexample\n\n${spdx['GPL-3.0-only'].licenseText}`);
+  writeFileSync(path.join(input, 'src', 'main.rs'), 'fn main() {}\n');
+  const licenceOf = async (params: string, output: string) => {
+    const result = await runInline(writePipeline(dir, input, { tasks: 2, stages: `  - license: ${params}`, output }));
+    const main = (await rows(result.dir, 'data/')).find((r) => r.path === 'src/main.rs');
+    return [main?.license, main?.license_class];
+  };
+  assert.deepEqual(await licenceOf('{}', 'all'), ['MIT AND GPL-3.0-only', 'non_permissive'], 'by default every licence-like file counts');
+  assert.deepEqual(await licenceOf("{ skip_files: ['*third*party*'] }", 'skipped'), ['MIT', 'permissive'], 'a glob of any case');
+  assert.deepEqual(await licenceOf("{ skip_files: ['NOTICE*'] }", 'other'), ['MIT AND GPL-3.0-only', 'non_permissive'], 'only matching names');
+});
+
 test('license: a folder without any evidence gives no_license; repo_column scopes folders', async () => {
   const dir = tempDir();
   const pool = path.join(dir, 'pool.jsonl');
