@@ -102,10 +102,15 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
         true,
       )
     : [];
-  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set([...granted, ...offerable].map((n) => n.id))) : [];
+  // (a notice that is itself a choice, "same terms as Perl", grants each of its licences)
+  const grantedIds = new Set([...granted, ...offerable].flatMap((n) => n.id.split(' OR ')));
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), grantedIds) : [];
   const inOffer = new Set(offered.flat());
-  const notices = granted.filter((n) => !inOffer.has(n.id));
-  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
+  const notices = granted.filter((n) => !n.id.split(' OR ').every((id) => inOffer.has(id)));
+  // a text of the base licence beside a choice that offers a variant of it is that variant's copy
+  // (Perl's "a) the GNU General Public License ... or b) the Artistic License", then an Artistic 1.0 text)
+  const offeredAs = (id: string) => inOffer.has(id) || [...inOffer].some((o) => isVariantOf(o, id));
+  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !offeredAs(id))];
   const notice = noticeExpression(rest, notices);
   // "Alternatively, this software may be distributed under the terms of the GPL" beside a
   // licence text: a choice between the text's licence and the notice's

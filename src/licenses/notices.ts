@@ -165,8 +165,9 @@ const RULES: Rule[] = [
     id: (m) => `EPL-${m[1]} OR BSD-3-Clause`,
     words: ['eclipse'],
   },
-  // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
-  { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
+  // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences (CPAN's
+  // generated LICENSE files: "the same terms as the Perl 5 programming language system itself")
+  { pattern: /\bsame terms as (?:the )?perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
   // the clause count as people write it: "BSD 3-Clause", "3-clause BSD", "BSD (3 clause)", "BSD3", "BSD License (3-clause)"
   {
     pattern: /\b(?:bsd 3 clause|3 clause bsd|bsd license 3 clause|bsd ?3(?![\w.])|new bsd|bsd new|modified bsd license|revised bsd license)\b/g,
