@@ -85,7 +85,8 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   const base = (id: string) => id.replace(/-(only|or-later)\b.*$/, '');
   const textLicenses = new Set(texts.flatMap((t) => [t.id, ...(t.includes ?? [])].map(base)));
   // ("released under the BSD license:" above a BSD-2-Clause text names that text)
-  const ownName = (n: NoticeMatch) => textLicenses.has(base(n.id)) || texts.some((t) => isVariantOf(t.id, n.id) || (n.family !== undefined && t.id.startsWith(`${n.family}-`)));
+  const ownName = (n: NoticeMatch) =>
+    textLicenses.has(base(n.id)) || texts.some((t) => isVariantOf(t.id, n.id) || (n.family !== undefined && t.id.startsWith(`${n.family}-`))) || inSample(rest, n, texts);
   // (unless it is offered instead: "Alternatively, ... under the terms of the GNU General Public License")
   const names = findNotices(rest);
   const named = names.filter((n) => texts.length === 0 || ((n.versioned !== false || offeredInstead(all, rest.slice(n.at, n.end))) && !ownName(n)));
@@ -102,10 +103,15 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
         true,
       )
     : [];
-  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), new Set([...granted, ...offerable].map((n) => n.id))) : [];
+  // (a notice that is itself a choice, "same terms as Perl", grants each of its licences)
+  const grantedIds = new Set([...granted, ...offerable].flatMap((n) => n.id.split(' OR ')));
+  const offered = texts.length ? textChoices(rest, names, new Set(texts.map((t) => t.id)), grantedIds) : [];
   const inOffer = new Set(offered.flat());
-  const notices = granted.filter((n) => !inOffer.has(n.id));
-  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !inOffer.has(id))];
+  const notices = granted.filter((n) => !n.id.split(' OR ').every((id) => inOffer.has(id)));
+  // a text of the base licence beside a choice that offers a variant of it is that variant's copy
+  // (Perl's "a) the GNU General Public License ... or b) the Artistic License", then an Artistic 1.0 text)
+  const offeredAs = (id: string) => inOffer.has(id) || [...inOffer].some((o) => isVariantOf(o, id));
+  const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !offeredAs(id))];
   const notice = noticeExpression(rest, notices);
   // "Alternatively, this software may be distributed under the terms of the GPL" beside a
   // licence text: a choice between the text's licence and the notice's
@@ -124,6 +130,21 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
     for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
   }
   return { parts, notice };
+}
+
+/** The GNU texts' "How to Apply These Terms" introduces its sample notices so. */
+const SAMPLE_INTRO = /\battach the following notices to the (?:program|library)\b/;
+/** How far before a sample notice its introduction stands, in characters of normalised text. */
+const SAMPLE_REACH = 500;
+const gnuFamily = (id: string): string | undefined => /^(A?GPL|LGPL)-/.exec(id)?.[1];
+
+/**
+ * Whether notice `n` of `rest` is the sample in a GNU text's "How to Apply" section, whatever
+ * version it names: older copies of the LGPL 2.1 show "version 2 of the License" there.
+ */
+function inSample(rest: string, n: NoticeMatch, texts: TextMatch[]): boolean {
+  const family = gnuFamily(n.id);
+  return family !== undefined && texts.some((t) => gnuFamily(t.id) === family) && SAMPLE_INTRO.test(rest.slice(Math.max(0, n.at - SAMPLE_REACH), n.at));
 }
 
 /** How a file's answer was found: its weakest text match's method, or `notice`. */

@@ -113,6 +113,8 @@ function bareGrant(text: string, at: number, end: number): boolean {
 }
 
 const GNU_ID = /^(A?GPL|LGPL|GFDL)-(\d\.\d)-(only|or-later)$/;
+/** How far (characters of normalised text) a version named apart may follow its licence's name. */
+const NAME_TO_VERSION = 60;
 
 /**
  * One GNU licence is usually named several times in one notice: with its version once, then
@@ -123,7 +125,16 @@ const GNU_ID = /^(A?GPL|LGPL|GFDL)-(\d\.\d)-(only|or-later)$/;
 function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
   const family = (n: NoticeMatch) => GNU_ID.exec(n.id)?.[1];
   const versioned = new Set(notices.filter((n) => n.versioned === true).map(family));
-  const kept = notices.filter((n) => n.versioned !== false || !versioned.has(family(n)));
+  const kept = notices.flatMap((n, i) => {
+    if (n.versioned === true) {
+      // the name, then its version a few words on ("under the terms of the GNU General Public
+      // License, in which case the provisions of the GPL2 apply"): one notice from the name, so
+      // the grant before the name is the version's
+      const prev = notices[i - 1];
+      return prev?.versioned === false && family(prev) === family(n) && n.at - prev.end <= NAME_TO_VERSION ? [{ ...n, at: prev.at }] : [n];
+    }
+    return n.versioned === false && versioned.has(family(n)) ? [] : [n];
+  });
   // several unversioned names of one family ("the GNU Lesser General Public License ... being LGPL
   // licensed") are one licence: the most specific ("Lesser" is 2.1 on, a bare LGPL any version)
   const unversioned = new Map<string, string>();
@@ -165,8 +176,9 @@ const RULES: Rule[] = [
     id: (m) => `EPL-${m[1]} OR BSD-3-Clause`,
     words: ['eclipse'],
   },
-  // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences
-  { pattern: /\bsame terms as perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
+  // Perl modules: "under the same terms as Perl itself", Perl's own choice of licences (CPAN's
+  // generated LICENSE files: "the same terms as the Perl 5 programming language system itself")
+  { pattern: /\bsame terms as (?:the )?perl\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['perl'] },
   // the clause count as people write it: "BSD 3-Clause", "3-clause BSD", "BSD (3 clause)", "BSD3", "BSD License (3-clause)"
   {
     pattern: /\b(?:bsd 3 clause|3 clause bsd|bsd license 3 clause|bsd ?3(?![\w.])|new bsd|bsd new|modified bsd license|revised bsd license)\b/g,

@@ -67,12 +67,13 @@ const NEAR_CUT = 12;
 export function variantEvidence(variant: ReferenceLicense, base: ReferenceLicense, words: Int32Array, from: number, to: number): number {
   const own = bigramSet(base.words);
   const window = bigramSet(words, from, to);
+  const named = namedPositions(variant, own, words, from, to);
   // per position of the variant: -1 shared with the base (or counted already), 0 own, 1 own and held
   const at = new Int8Array(Math.max(0, variant.words.length - 1)).fill(-1);
   const seen = new Set<number>();
   for (let i = 0; i + 1 < variant.words.length; i++) {
     const b = bigramAt(variant.words, i);
-    if (own.has(b) || seen.has(b)) continue;
+    if (own.has(b) || seen.has(b) || named?.[i]) continue;
     seen.add(b);
     at[i] = window.has(b) ? 1 : 0;
   }
@@ -91,6 +92,37 @@ export function variantEvidence(variant: ReferenceLicense, base: ReferenceLicens
   if (lo === 0 && hi === n) return seen.size === 0 ? 1 : held / seen.size;
   // (a variant that only reorders its base has as few own bigrams as it has seams)
   return held / Math.max(count(lo, hi, false), Math.min(MIN_CUT_EVIDENCE, seen.size), 1);
+}
+
+/** A stretch of at most this many licence words that the copy replaces with as few of its own is a name. */
+const NAME_WORDS = 3;
+/** Own bigrams a variant must keep, its names aside, for the names to be set aside. */
+const MIN_UNNAMED = 4;
+/**
+ * Only short variants' names are set aside: a long licence's relatives differ by many small
+ * rewordings that a word diff would take for names (CUA-OPL-1.0 against MPL-1.1).
+ */
+const NAMED_MAX_WORDS = 600;
+
+/**
+ * The variant's bigram positions inside names the copy replaced (HPND-sell-variant's sample
+ * holder "OpenVision", where a copy says "the authors"): no evidence either way, since every copy
+ * puts its own there. Undefined when that would leave fewer than MIN_UNNAMED own bigrams (a
+ * variant that differs from its base by a word or two is told by those words).
+ */
+function namedPositions(variant: ReferenceLicense, own: Set<number>, words: Int32Array, from: number, to: number): Uint8Array | undefined {
+  const n = variant.words.length;
+  if (n > NAMED_MAX_WORDS) return undefined;
+  const hunks = diffHunks(variant.words, words, from, to, Math.min(MAX_EDITS, Math.ceil((n + to - from) * 0.3)));
+  if (!hunks) return undefined;
+  const named = new Uint8Array(Math.max(0, n - 1));
+  for (const h of hunks) {
+    if (h.deleted === 0 || h.deleted > NAME_WORDS || h.inserted === 0 || h.inserted > NAME_WORDS) continue;
+    named.fill(1, Math.max(0, h.deletedFrom! - 1), Math.min(n - 1, h.deletedTo!));
+  }
+  let unnamed = 0;
+  for (let i = 0; i + 1 < n; i++) if (!named[i] && !own.has(bigramAt(variant.words, i))) unnamed++;
+  return unnamed >= MIN_UNNAMED ? named : undefined;
 }
 
 /**
