@@ -60,9 +60,12 @@ const ABBREVIATION = String.raw`(?: (?:a|l)?gpl(?: ?v?\d(?:\.\d)?)?)?`;
  * or ..."; never another licence's name or version.
  */
 const ASIDE = String.raw`(?: (?!license\b|licence\b|version\b|(?:a|l)?gpl)[\w.]+){1,7}?(?= or at your \w+ (?:any )?later)`;
-/** After a GNU licence's name: its version, and whether any later version is offered. */
+/**
+ * After a GNU licence's name: its version, and whether any later version is offered; "version 3
+ * the License, or ..." (its "of" dropped, a common slip) still offers the later ones.
+ */
 const AFTER_NAME = new RegExp(
-  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and)|${ASIDE})?${ABBREVIATION}(?: of the license)?${LATER})?`,
+  String.raw`^(?: (?:a|l)?gpl(?: ?v?(?<abbreviated>\d(?:\.\d)?))?)?(?: as published by the free software foundation)?${ABBREVIATION}(?: either| in| only)? ?(?:version |ver |v ?)?(?<version>\d(?:\.\d)?)?(?<later>(?: dated(?: \w+){1,3}?(?= or| and)|${ASIDE})?${ABBREVIATION}(?:(?: of)? the license)?${LATER})?`,
 );
 
 /** A GNU notice: the version within a few words after (or just before) the licence's name. */

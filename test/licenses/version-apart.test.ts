@@ -27,3 +27,13 @@ test("an offer of the GPL inside a BSD text, its version after the name, is a ch
   const at = bsd.indexOf('THIS SOFTWARE IS PROVIDED');
   reads(`${bsd.slice(0, at)}${OFFER}\n${bsd.slice(at)}`, 'BSD-3-Clause OR GPL-2.0-only');
 });
+
+test('"either version 3 the License, or any later version" (the "of" dropped) still offers the later versions', () => {
+  // written for the test
+  const notice =
+    'This library is free software; you can redistribute it and/or modify it under the terms of the\n' +
+    'GNU Lesser General Public License as published by the Free Software Foundation; either version 3\n' +
+    'the License, or (at your option) any later version.\n';
+  reads(notice, 'LGPL-3.0-or-later');
+  reads(notice.replace('Lesser ', ''), 'GPL-3.0-or-later');
+});
