@@ -1,5 +1,5 @@
 import { bigramAt, type LicenseCorpus, type ReferenceLicense } from './corpus.js';
-import { diffHunks } from './diff.js';
+import { diffHunks, type Hunk } from './diff.js';
 
 /**
  * SPDX names a licence's variants after it: `BSD-3-Clause-HP`, `MIT-Modern-Variant`,
@@ -29,15 +29,13 @@ function bigramSet(words: Int32Array, from = 0, to = words.length): Set<number> 
 }
 
 /**
- * The stretch [lo, hi) of the licence's words that the window [from, to) copies: a copy cut
- * short (the first 90% of a file, a header that stops mid-clause) or begun late holds none of
- * the licence's words past its cut. Found by word diff: a run of licence words missing at either
- * end, with no words of the copy's own in their place, is a cut. The whole licence when the diff
- * is too long to compute.
+ * The stretch [lo, hi) of the licence's words that the window copies: a copy cut short (the first
+ * 90% of a file, a header that stops mid-clause) or begun late holds none of the licence's words
+ * past its cut. Read from the word diff of the licence (`n` words) against the window (hunks): a run
+ * of licence words missing at either end, with no words of the copy's own in their place, is a
+ * cut. The whole licence when the diff was too long to compute (null).
  */
-export function coveredRange(lic: ReferenceLicense, words: Int32Array, from: number, to: number): [number, number] {
-  const n = lic.words.length;
-  const hunks = diffHunks(lic.words, words, from, to, Math.min(MAX_EDITS, Math.ceil((n + to - from) * 0.3)));
+function coveredRange(hunks: Hunk[] | null, n: number): [number, number] {
   if (!hunks || hunks.length === 0) return [0, n];
   const first = hunks[0];
   const last = hunks[hunks.length - 1];
@@ -46,7 +44,7 @@ export function coveredRange(lic: ReferenceLicense, words: Int32Array, from: num
   return hi > lo ? [lo, hi] : [0, n];
 }
 
-/** Longest word diff tried for the covered range (longer: the whole licence counts). */
+/** Longest word diff tried for the covered range and names (longer: the whole licence counts, no names). */
 const MAX_EDITS = 800;
 /**
  * A cut copy's evidence is over at least this many of the variant's own bigrams, so one or two
@@ -67,7 +65,10 @@ const NEAR_CUT = 12;
 export function variantEvidence(variant: ReferenceLicense, base: ReferenceLicense, words: Int32Array, from: number, to: number): number {
   const own = bigramSet(base.words);
   const window = bigramSet(words, from, to);
-  const named = namedPositions(variant, own, words, from, to);
+  const n = variant.words.length;
+  // one word diff of the variant against the window tells both its names and where a copy is cut
+  const hunks = diffHunks(variant.words, words, from, to, Math.min(MAX_EDITS, Math.ceil((n + to - from) * 0.3)));
+  const named = namedPositions(variant, own, hunks);
   // per position of the variant: -1 shared with the base (or counted already), 0 own, 1 own and held
   const at = new Int8Array(Math.max(0, variant.words.length - 1)).fill(-1);
   const seen = new Set<number>();
@@ -82,8 +83,7 @@ export function variantEvidence(variant: ReferenceLicense, base: ReferenceLicens
     for (let i = Math.max(0, lo); i + 1 < hi && i < at.length; i++) if (at[i] === 1 || (!held && at[i] === 0)) k++;
     return k;
   };
-  const n = variant.words.length;
-  let [lo, hi] = coveredRange(variant, words, from, to);
+  let [lo, hi] = coveredRange(hunks, n);
   // a cut is inside the variant's own words, or (at the end) where the text ends: a text that
   // begins where a relative's added preamble would end is no cut copy of the relative
   if (lo > 0 && count(lo, lo + NEAR_CUT, true) === 0) lo = 0;
@@ -106,15 +106,13 @@ const NAMED_MAX_WORDS = 600;
 
 /**
  * The variant's bigram positions inside names the copy replaced (HPND-sell-variant's sample
- * holder "OpenVision", where a copy says "the authors"): no evidence either way, since every copy
- * puts its own there. Undefined when that would leave fewer than MIN_UNNAMED own bigrams (a
+ * holder "OpenVision", where a copy says "the authors"), read from the variant's word diff against
+ * the window (hunks): no evidence either way, since every copy puts its own there. Undefined when that would leave fewer than MIN_UNNAMED own bigrams (a
  * variant that differs from its base by a word or two is told by those words).
  */
-function namedPositions(variant: ReferenceLicense, own: Set<number>, words: Int32Array, from: number, to: number): Uint8Array | undefined {
+function namedPositions(variant: ReferenceLicense, own: Set<number>, hunks: Hunk[] | null): Uint8Array | undefined {
   const n = variant.words.length;
-  if (n > NAMED_MAX_WORDS) return undefined;
-  const hunks = diffHunks(variant.words, words, from, to, Math.min(MAX_EDITS, Math.ceil((n + to - from) * 0.3)));
-  if (!hunks) return undefined;
+  if (n > NAMED_MAX_WORDS || !hunks) return undefined;
   const named = new Uint8Array(Math.max(0, n - 1));
   for (const h of hunks) {
     if (h.deleted === 0 || h.deleted > NAME_WORDS || h.inserted === 0 || h.inserted > NAME_WORDS) continue;
