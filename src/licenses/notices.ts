@@ -32,10 +32,11 @@ const V = '(?:version |v ?|ver )?';
 
 /**
  * GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`;
- * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL").
+ * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL",
+ * "GNU Affero GPLv3").
  */
 const GNU =
-  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
+  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library |affero )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['public license', 'documentation license', 'gpl', 'fdl'];
@@ -101,8 +102,8 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
   }
 }
 
-/** After a GNU name and its version, a second version offered instead (not "any later version"). */
-const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version )?(\d(?:\.\d)?)\b(?!\.\d)/;
+/** After a GNU name and its version, a second version offered instead (not "any later version"): "or version 3", "or v3", "or v.3". */
+const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version |v ?)?(\d(?:\.\d)?)\b(?!\.\d)/;
 /** ... and after it, any later version: of the FSF's, not one "accepted by" a project's proxy (KDE's). */
 const ANY_LATER = /^ or (?:at your option )?(?:any )?later(?! version accepted| version approved| accepted| approved)/;
 
@@ -157,11 +158,12 @@ function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
 
 const RULES: Rule[] = [
   {
-    pattern: new RegExp(`\\bapache (?:software )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache license\\b(?! ${V}1)`, 'g'),
+    // ("Apache Public License 2.0": a misnaming people write, as they do "GNU Public License")
+    pattern: new RegExp(`\\bapache (?:software |public )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache (?:public )?license\\b(?! ${V}1)`, 'g'),
     id: () => 'Apache-2.0',
     words: ['apache'],
   },
-  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
+  { pattern: new RegExp(`\\bapache (?:software |public )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
     pattern:
       /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under|licensed) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
@@ -211,7 +213,8 @@ const RULES: Rule[] = [
   { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}`, words: ['netscape'] },
   { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby', words: ['ruby'] },
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
-  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
+  // CC0 has one version, so the bare name is specific enough where a grant names it ("copied under CC0")
+  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b|\b(?:under|terms of|licensed|released|dedicated to) (?:the |a )?cc0\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
   { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
   // the headers of zlib's and libpng's own source files point to the licence in their main header
   // ("For conditions of distribution and use, see copyright notice in zlib.h"), as other projects' copies do

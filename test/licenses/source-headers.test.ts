@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { detectText } from '../../src/licenses/detect.js';
+import { expressionKey } from '../../src/licenses/expression.js';
+
+// Licence notices as source files' comment headers write them (texts written for these tests).
+const check = (cases: [string, string | null][]): void => {
+  for (const [text, expected] of cases) {
+    const got = detectText(text)?.expression ?? null;
+    assert.equal(got === null ? null : expressionKey(got), expected === null ? null : expressionKey(expected), text);
+  }
+};
+
+test('a choice whose last name is followed by "at your option", with each name\'s file and URL between', () => {
+  check([
+    [
+      '// Copyright 2019 The Widget Developers.\n//\n// Licensed under the Apache License, Version 2.0 <LICENSE-APACHE or\n// http://www.apache.org/licenses/LICENSE-2.0> or the MIT license\n// <LICENSE-MIT or http://opensource.org/licenses/MIT>, at your\n// option. This file may not be copied, modified, or distributed\n// except according to those terms.\n',
+      'Apache-2.0 OR MIT',
+    ],
+    ['# Licensed under the Apache License, Version 2.0 (see LICENSE-APACHE or http://www.apache.org/licenses/LICENSE-2.0) or the MIT license (see LICENSE-MIT), at your option.', 'Apache-2.0 OR MIT'],
+    // two grants in two sentences stay two licences
+    ['/* Parts are licensed under the Apache License, Version 2.0. The rest of this file is released under the MIT license. */', 'Apache-2.0 AND MIT'],
+  ]);
+});
+
+test('"Apache Public License", a common misnaming, and a list offered "as alternatives"', () => {
+  check([
+    [' * You may use this work under the terms of a Creative Commons CC0 1.0\n * License/Waiver or the Apache Public License 2.0, at your option.\n', 'CC0-1.0 OR Apache-2.0'],
+    [
+      '# This package is offered under the following three licenses as alternatives:\n#   1. GNU Lesser General Public License (LGPL) V2.1 or any newer version\n#   2. GNU General Public License (GPL) V2 or any newer version\n#   3. Apache License, V2.0 or any newer version\n',
+      'LGPL-2.1-or-later OR GPL-2.0-or-later OR Apache-2.0',
+    ],
+  ]);
+});
+
+test('licence notices inside HTML/XML comments, one comment per line', () => {
+  check([
+    [
+      '<!-- Permission is granted to copy, distribute and/or modify this document -->\n<!-- under the terms of the GNU Free Documentation License, Version 1.2 -->\n<!-- or any later version published by the Free Software Foundation. -->\n<p>Hello</p>\n',
+      'GFDL-1.2-or-later',
+    ],
+    ['<?xml version="1.0"?>\n<!-- Licensed under the MIT license. -->\n<root/>\n', 'MIT'],
+    // tags are still markup
+    ['<p>Released under the <b>MIT</b> license.</p>', 'MIT'],
+  ]);
+});
+
+test('GNU notices: a second version written "v3", "v.3"; the Affero GPL abbreviated', () => {
+  check([
+    [' * This program may be copied and modified subject to the terms and conditions\n * of the GNU General Public License v.2 or v.3.\n', 'GPL-2.0-only OR GPL-3.0-only'],
+    ['# License: GNU GPL v2 or v3 (see License.txt)', 'GPL-2.0-only OR GPL-3.0-only'],
+    ['Foo is Free Software licensed under the GNU Affero GPLv3+', 'AGPL-3.0-or-later'],
+    ['released under the Affero GPL version 3', 'AGPL-3.0-only'],
+  ]);
+});
+
+test('a version written before the licence name: "version 3.01 of the PHP license"', () => {
+  check([
+    ['/*\n  | This source file is subject to version 3.01 of the PHP license,     |\n  | that is bundled with this package in the file LICENSE.              |\n*/\n', 'PHP-3.01'],
+    ['This file is distributed under version 2.0 of the Mozilla Public License.', 'MPL-2.0'],
+  ]);
+});
+
+test('CC0 named alone as a grant; a bare mention is no grant', () => {
+  check([
+    ['/* This example code can be freely copied under CC0 (public domain) license. */', 'CC0-1.0'],
+    ['# Released under the terms of the CC0.', 'CC0-1.0'],
+    ['# Converts CC0 metadata to JSON.', null],
+  ]);
+});
+
+test('a copyright line that goes on with "free software under the terms of" keeps its grant', () => {
+  check([
+    ['dnl copyright by the foo project - free software under the terms of the LGPL 2.1\ndnl see COPYING and AUTHORS files in distribution\n', 'LGPL-2.1-only'],
+    ['# Copyright (C) 2004 Jane Doe, under the terms of the GNU GPL version 2 or later', 'GPL-2.0-or-later'],
+    // the FSF's own name is no grant
+    ['# Copyright (C) 2004 Free Software Foundation, Inc.\n# Written by Jane Doe.\n', null],
+  ]);
+});
