@@ -33,10 +33,10 @@ const V = '(?:version |v ?|ver )?';
 /**
  * GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`;
  * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL",
- * "GNU Affero GPLv3").
+ * "GNU Affero GPLv3") and abbreviate it with its version after "license" ("the GNU GPL license version 2").
  */
 const GNU =
-  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library |affero )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
+  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library |affero )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: license version | license v ?| ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['public license', 'documentation license', 'gpl', 'fdl'];
@@ -233,11 +233,19 @@ const RULES: Rule[] = [
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win; "or" offers
   // it beside another licence's grant ("under the LGPL, MPL or BSD license"), and so does "and"
-  // with the plural that joins names into one grant ("dual licensed under the MIT and BSD licenses")
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b|\b(?:or|and) (?:the )?bsd licenses\b/g, id: () => 'BSD-3-Clause', words: ['bsd'], family: 'BSD' },
+  // with the plural that joins names into one grant ("dual licensed under the MIT and BSD licenses");
+  // CMake's modules grant theirs as "Distributed under the OSI-approved BSD License" (its 3-clause text)
+  {
+    pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?(?:osi approved )?bsd license\b|\b(?:or|and) (?:the )?bsd licenses\b/g,
+    id: () => 'BSD-3-Clause',
+    words: ['bsd'],
+    family: 'BSD',
+  },
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
+  // "the Perl Artistic License": Perl's own Artistic text, as Perl modules name it beside the GPL
+  { pattern: /\bperl artistic license\b/g, id: () => 'Artistic-1.0-Perl', words: ['artistic'] },
   // the Eclipse Distribution License is the BSD-3-Clause text (SPDX and ScanCode read it so)
   { pattern: new RegExp(`\\beclipse distribution license,? ${V}1\\.0\\b|\\bedl ${V}1\\.0\\b`, 'g'), id: () => 'BSD-3-Clause', words: ['eclipse', 'edl'] },
   // Debian's name for the MIT licence (copyright files, `License: Expat`)

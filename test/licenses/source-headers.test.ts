@@ -77,3 +77,14 @@ test('a copyright line that goes on with "free software under the terms of" keep
     ['# Copyright (C) 2004 Free Software Foundation, Inc.\n# Written by Jane Doe.\n', null],
   ]);
 });
+
+test('"the GNU GPL license version 2", the OSI-approved BSD License, the Perl Artistic License', () => {
+  check([
+    ['#!/usr/bin/perl -w\n# Licensed under the terms of the GNU GPL License version 2\n', 'GPL-2.0-only'],
+    ['# under the LGPL license v2.1', 'LGPL-2.1-only'],
+    ['# Distributed under the OSI-approved BSD License (the "License");\n# see accompanying file Copyright.txt for details.\n', 'BSD-3-Clause'],
+    ['#  This package may be distributed under the terms of either the\n#  GNU General Public License\n#    or the\n#  Perl Artistic License\n', 'GPL-1.0-or-later OR Artistic-1.0-Perl'],
+    // a bare GPL with a numbered clause after it is no version
+    ['/* Released under the GPL.\n * 2. Do not remove this notice. */', 'GPL-1.0-or-later'],
+  ]);
+});
