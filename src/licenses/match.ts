@@ -134,6 +134,26 @@ function partial(corpus: LicenseCorpus, windows: Candidate[], min = PARTIAL_MIN)
     .map((c) => ({ ...c, score: c.common / c.size }));
 }
 
+/** Words of a licence's grant or conditions, which no warranty disclaimer holds. */
+const GRANT_WORDS = new Set(
+  'license licensed licensee licenses permission permitted permit redistribution redistributions redistribute distribute distributed distribution copy copies modify modified grant granted grants sublicense'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a partial copy's window holds a word of a grant or condition: a warranty disclaimer
+ * alone ("THIS SOFTWARE IS PROVIDED AS IS ... DISCLAIMED ...", under a header that points to a
+ * LICENSE file) grants nothing, though it may be half of a short BSD variant's words.
+ */
+function grantsSomething(words: string[], c: Candidate): boolean {
+  for (let i = c.start; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return true;
+  return false;
+}
+
+/** Partial copies, unless every one of them is a disclaimer alone (then the text has no licence there). */
+const notDisclaimerOnly = (words: string[], found: Candidate[]): Candidate[] => (found.some((c) => grantsSomething(words, c)) ? found : []);
+
 /** A short licence's partial copy needs this many bigrams ... */
 const SHORT_PARTIAL_MIN = 40;
 /** ... nearly nothing else in its window ... */
@@ -228,8 +248,8 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
   // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
-  if (partialOnly) passing = partial(corpus, windows);
-  if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
+  if (partialOnly) passing = notDisclaimerOnly(words, partial(corpus, windows));
+  if (partialOnly && passing.length === 0) passing = notDisclaimerOnly(words, shortPartial(corpus, text, windows));
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { detectText } from '../../src/licenses/detect.js';
 import { expressionKey } from '../../src/licenses/expression.js';
 
-// Licence notices as source files' comment headers write them (texts written for these tests).
+const require = createRequire(import.meta.url);
+const spdx = require('spdx-license-list/full') as Record<string, { licenseText: string }>;
+const comment = (text: string): string =>
+  `/*\n${text
+    .split('\n')
+    .map((l) => ` * ${l}`)
+    .join('\n')}\n */\n`;
+
+// Licence notices as source files' comment headers write them (texts written for these tests, and SPDX's).
 const check = (cases: [string, string | null][]): void => {
   for (const [text, expected] of cases) {
     const got = detectText(text)?.expression ?? null;
@@ -86,5 +95,27 @@ test('"the GNU GPL license version 2", the OSI-approved BSD License, the Perl Ar
     ['#  This package may be distributed under the terms of either the\n#  GNU General Public License\n#    or the\n#  Perl Artistic License\n', 'GPL-1.0-or-later OR Artistic-1.0-Perl'],
     // a bare GPL with a numbered clause after it is no version
     ['/* Released under the GPL.\n * 2. Do not remove this notice. */', 'GPL-1.0-or-later'],
+  ]);
+});
+
+test('a warranty disclaimer alone, under a header that points to a LICENSE file, is no licence', () => {
+  const tso = spdx['BSD-3-Clause-Tso'].licenseText;
+  const disclaimer = tso.slice(tso.indexOf('THIS SOFTWARE IS PROVIDED'));
+  check([
+    [comment(`Copyright (C) 2021 Jane Doe\n\nLicense: see LICENSE file in root directory\n\n${disclaimer}`), null],
+    // the licence whole is still read
+    [comment(tso), 'BSD-3-Clause-Tso'],
+  ]);
+});
+
+test('a GNU notice, then "ALTERNATIVELY ... under the terms of the following license" and its text: a choice', () => {
+  const lgpl =
+    'This library is free software; you can redistribute it and/or modify it under the terms of the GNU Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) any later version.';
+  const offer =
+    'ALTERNATIVELY, this library may be distributed under the terms of the following license, in which case the provisions of this license are required INSTEAD OF the GNU Lesser General Public License. If you wish to allow use of your version of this file only under the terms of the GNU Lesser General Public License, and not to allow others to use your version of this file under the terms of the following license, indicate your decision by deleting this paragraph and the license below.';
+  check([
+    [comment(`${lgpl}\n\n${offer}\n\n${spdx['BSD-2-Clause'].licenseText}`), 'LGPL-2.1-or-later OR BSD-2-Clause'],
+    // without the offer, both apply
+    [comment(`${lgpl}\n\nParts of this file are also under the following license:\n\n${spdx['BSD-2-Clause'].licenseText}`), 'LGPL-2.1-or-later AND BSD-2-Clause'],
   ]);
 });
