@@ -140,19 +140,21 @@ const GRANT_WORDS = new Set(
     ' ',
   ),
 );
+/** How a warranty disclaimer opens ("THIS SOFTWARE IS PROVIDED AS IS ...", "IN NO EVENT SHALL ..."). */
+const DISCLAIMER_OPENING = /^(?:(?:this|the) software is provided|in no event)\b/;
 
 /**
- * Whether a partial copy's window holds a word of a grant or condition: a warranty disclaimer
- * alone ("THIS SOFTWARE IS PROVIDED AS IS ... DISCLAIMED ...", under a header that points to a
- * LICENSE file) grants nothing, though it may be half of a short BSD variant's words.
+ * Whether a partial copy's window is a warranty disclaimer alone: it opens as one and holds no
+ * word of a grant or condition. Beside a licence text already read, such a paragraph ("THIS
+ * SOFTWARE IS PROVIDED AS IS ... DISCLAIMED ...") is that text's or a repeated one, not a second
+ * licence, though it may be half of a short BSD variant's words. (Alone in a file it is still
+ * read: the last 70% of a one-clause BSD text is its disclaimer.)
  */
-function grantsSomething(words: string[], c: Candidate): boolean {
-  for (let i = c.start; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return true;
-  return false;
+function disclaimerAlone(words: string[], c: Candidate): boolean {
+  if (!DISCLAIMER_OPENING.test(words.slice(c.start, c.start + 5).join(' '))) return false;
+  for (let i = c.start; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return false;
+  return true;
 }
-
-/** Partial copies, unless every one of them is a disclaimer alone (then the text has no licence there). */
-const notDisclaimerOnly = (words: string[], found: Candidate[]): Candidate[] => (found.some((c) => grantsSomething(words, c)) ? found : []);
 
 /** A short licence's partial copy needs this many bigrams ... */
 const SHORT_PARTIAL_MIN = 40;
@@ -248,8 +250,10 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
   // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
-  if (partialOnly) passing = notDisclaimerOnly(words, partial(corpus, windows));
-  if (partialOnly && passing.length === 0) passing = notDisclaimerOnly(words, shortPartial(corpus, text, windows));
+  // (beside a text already read, a disclaimer alone is that text's, or a repeated one: no second licence)
+  const parts = (windowsFound: Candidate[]): Candidate[] => (found.length > 0 && windowsFound.every((c) => disclaimerAlone(words, c)) ? [] : windowsFound);
+  if (partialOnly) passing = parts(partial(corpus, windows));
+  if (partialOnly && passing.length === 0) passing = parts(shortPartial(corpus, text, windows));
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);
@@ -281,7 +285,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
   let top: Candidate | undefined = passing.length ? passing.reduce((a, b) => (b.score > a.score ? b : a)) : undefined;
-  if (!top || !isExact(ids, top, corpus.licenses[top.index])) top = titled(corpus, text, words, windows, top, threshold) ?? top;
+  // (a family's name above a near copy of one of its members does not trade it for another member)
+  const member = top && !partialOnly ? corpus.licenses[top.index].id : undefined;
+  if (!top || !isExact(ids, top, corpus.licenses[top.index])) top = titled(corpus, text, words, windows, top, threshold, member) ?? top;
   if (!top) return null;
   // (a licence indexed twice, with and without its optional part, counts with its wider copy)
   const topId = corpus.licenses[top.index].id;
@@ -319,10 +325,10 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
  * several. A variant is traded for its base by its title only as relatives.ts trades it, when the
  * window lacks the variant's own words ("The Q Public License" heads QPL's INRIA variant too).
  */
-function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], top: Candidate | undefined, threshold: number): Candidate | undefined {
+function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], top: Candidate | undefined, threshold: number, member?: string): Candidate | undefined {
   const first = top ?? windows[0];
   if (!first) return undefined;
-  const named = [...namedAt(corpus, words, first.start)];
+  const named = [...namedAt(corpus, words, first.start, member)];
   if (named.length === 0 || (top && named.includes(top.index))) return undefined;
   const missing = named.filter((index) => !windows.some((c) => c.index === index));
   const extra = windowsOf(corpus, text, missing)

@@ -98,11 +98,12 @@ test('"the GNU GPL license version 2", the OSI-approved BSD License, the Perl Ar
   ]);
 });
 
-test('a warranty disclaimer alone, under a header that points to a LICENSE file, is no licence', () => {
+test('a warranty disclaimer beside a licence text is no second licence', () => {
   const tso = spdx['BSD-3-Clause-Tso'].licenseText;
   const disclaimer = tso.slice(tso.indexOf('THIS SOFTWARE IS PROVIDED'));
   check([
-    [comment(`Copyright (C) 2021 Jane Doe\n\nLicense: see LICENSE file in root directory\n\n${disclaimer}`), null],
+    [comment(`Copyright (C) 2021 Jane Doe\n\n${spdx.ISC.licenseText}\n\nParts of this file:\n\n${disclaimer}`), 'ISC'],
+    [comment(`Copyright (C) 2021 Jane Doe\n\n${spdx.MIT.licenseText}\n\nThe rest of this file:\n\n${disclaimer}`), 'MIT'],
     // the licence whole is still read
     [comment(tso), 'BSD-3-Clause-Tso'],
   ]);
@@ -117,5 +118,19 @@ test('a GNU notice, then "ALTERNATIVELY ... under the terms of the following lic
     [comment(`${lgpl}\n\n${offer}\n\n${spdx['BSD-2-Clause'].licenseText}`), 'LGPL-2.1-or-later OR BSD-2-Clause'],
     // without the offer, both apply
     [comment(`${lgpl}\n\nParts of this file are also under the following license:\n\n${spdx['BSD-2-Clause'].licenseText}`), 'LGPL-2.1-or-later AND BSD-2-Clause'],
+  ]);
+});
+
+test('a family name above a text ("Distributed under the BSD license:") does not pick the family member', () => {
+  // SPDX's BSD-2-Clause worded for one holder, as headers often have it
+  const text = spdx['BSD-2-Clause'].licenseText
+    .replace(/Copyright \(c\) <year> <owner>\s*/, '')
+    .replace('COPYRIGHT HOLDERS AND CONTRIBUTORS', 'COPYRIGHT HOLDER')
+    .replace('COPYRIGHT HOLDER OR CONTRIBUTORS', 'COPYRIGHT HOLDER')
+    .replace(/^(\d)\. /gm, '* ');
+  check([
+    [comment(`A tokenizer for a made-up language.\n\nDistributed under the BSD license:\n\n${text}`), 'BSD-2-Clause'],
+    // a specific name still picks its text
+    [comment(`Distributed under the BSD 3-Clause license:\n\n${spdx['BSD-3-Clause'].licenseText}`), 'BSD-3-Clause'],
   ]);
 });
