@@ -218,7 +218,8 @@ const RULES: Rule[] = [
   { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
   // the headers of zlib's and libpng's own source files point to the licence in their main header
   // ("For conditions of distribution and use, see copyright notice in zlib.h"), as other projects' copies do
-  { pattern: /\b(?:copyright notice in zlib h|see zlib h for (?:copyright|conditions)|same (?:license|terms) as zlib)\b/g, id: () => 'Zlib', words: ['zlib'] },
+  // (minizip's: "License: Same as ZLIB")
+  { pattern: /\b(?:copyright notice in zlib h|see zlib h for (?:copyright|conditions)|same (?:license|terms) as zlib|license same as zlib)\b/g, id: () => 'Zlib', words: ['zlib'] },
   { pattern: /\bdisclaimer and license in png h\b/g, id: () => 'Libpng', words: ['png'] },
   { pattern: /\b(?:zero clause bsd|bsd zero clause|0 clause bsd)\b/g, id: () => '0BSD', words: ['zero', '0 clause'] },
   // the Unlicense's opening sentence, which projects quote alone as their notice

@@ -134,3 +134,7 @@ test('a family name above a text ("Distributed under the BSD license:") does not
     [comment(`Distributed under the BSD 3-Clause license:\n\n${spdx['BSD-3-Clause'].licenseText}`), 'BSD-3-Clause'],
   ]);
 });
+
+test('"License: Same as ZLIB", the header of zlib\'s contributed code', () => {
+  check([['/* Additional tools for Foo\n   License: Same as ZLIB (www.example.org)\n*/\n', 'Zlib']]);
+});
