@@ -140,8 +140,9 @@ const GRANT_WORDS = new Set(
     ' ',
   ),
 );
-/** How a warranty disclaimer opens ("THIS SOFTWARE IS PROVIDED AS IS ...", "IN NO EVENT SHALL ..."). */
-const DISCLAIMER_OPENING = /^(?:(?:this|the) software is provided|in no event)\b/;
+/** How a warranty disclaimer opens ("THIS SOFTWARE IS PROVIDED AS IS ...", "IN NO EVENT SHALL ...", "... is distributed in the hope that it will be useful"). */
+const DISCLAIMER_OPENING = /^(?:(?:this|the) software is provided|in no event|(?:is )?distributed in the hope)\b/;
+const OPENING_WORDS = 5;
 
 /**
  * Whether a partial copy's window is a warranty disclaimer alone: it opens as one and holds no
@@ -151,8 +152,8 @@ const DISCLAIMER_OPENING = /^(?:(?:this|the) software is provided|in no event)\b
  * read: the last 70% of a one-clause BSD text is its disclaimer.)
  */
 function disclaimerAlone(words: string[], c: Candidate): boolean {
-  if (!DISCLAIMER_OPENING.test(words.slice(c.start, c.start + 5).join(' '))) return false;
-  for (let i = c.start; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return false;
+  if (!DISCLAIMER_OPENING.test(words.slice(c.start, c.start + OPENING_WORDS).join(' '))) return false;
+  for (let i = c.start + OPENING_WORDS; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return false;
   return true;
 }
 
@@ -251,9 +252,12 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
   // (beside a text already read, a disclaimer alone is that text's, or a repeated one: no second licence)
-  const parts = (windowsFound: Candidate[]): Candidate[] => (found.length > 0 && windowsFound.every((c) => disclaimerAlone(words, c)) ? [] : windowsFound);
-  if (partialOnly) passing = parts(partial(corpus, windows));
-  if (partialOnly && passing.length === 0) passing = parts(shortPartial(corpus, text, windows));
+  const parts = (windowsFound: Candidate[], alone: boolean): Candidate[] => ((found.length > 0 || alone) && windowsFound.every((c) => disclaimerAlone(words, c)) ? [] : windowsFound);
+  if (partialOnly) passing = parts(partial(corpus, windows), false);
+  // (a short licence's warranty paragraph alone is no copy of it even alone in a file: the old GNU
+  // notice "... is distributed in the hope that it will be useful ... No author or distributor
+  // accepts responsibility ..." is a third of Crossword's words, and goes on to grant the GPL)
+  if (partialOnly && passing.length === 0) passing = parts(shortPartial(corpus, text, windows), true);
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);

@@ -138,3 +138,16 @@ test('a family name above a text ("Distributed under the BSD license:") does not
 test('"License: Same as ZLIB", the header of zlib\'s contributed code', () => {
   check([['/* Additional tools for Foo\n   License: Same as ZLIB (www.example.org)\n*/\n', 'Zlib']]);
 });
+
+test('the old GNU notice ("No author or distributor accepts responsibility ...") grants the GPL, not Crossword', () => {
+  check([
+    [
+      comment(
+        'This file is part of Frobnicator.\n\nFrobnicator is distributed in the hope that it will be useful, but\nWITHOUT ANY WARRANTY.  No author or distributor accepts responsibility\nto anyone for the consequences of using it or for whether it serves any\nparticular purpose or works at all, unless he says so in writing.  Refer\nto the GNU General Public License, Version 2 or later, for full details.\n\nEveryone is granted permission to copy, modify and redistribute\nFrobnicator, but only under the conditions described in the GNU General\nPublic License.  A copy of this license is supposed to have been\ngiven to you along with Frobnicator so you can know your rights and\nresponsibilities.',
+      ),
+      'GPL-2.0-or-later',
+    ],
+    // Crossword's own text is still Crossword
+    [spdx.Crossword.licenseText, 'Crossword'],
+  ]);
+});
