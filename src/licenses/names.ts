@@ -56,8 +56,12 @@ function versionNumber(version: string): string {
   return `${escape(base)}${base === version ? '' : String.raw`(?:\.0)?`}`;
 }
 
-/** The version slot for `1.0`: `(?:version |v ?|ver )?1(?:\.0)?`. */
-const versionSlot = (version: string): string => `(?:version |v ?|ver )?${versionNumber(version)}`;
+/**
+ * The version slot for `1.0`: `(?:either )?(?:version |v ?|ver )?1(?:\.0)?`; "either" as in "the
+ * LaTeX Project Public License, either version 1.3c of this license or (at your option) any later
+ * version", the notice the LPPL asks for.
+ */
+const versionSlot = (version: string): string => `(?:either )?(?:version |v ?|ver )?${versionNumber(version)}`;
 
 /**
  * The same name with its version written first, as notices put it ("subject to version 3.01 of

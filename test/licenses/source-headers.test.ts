@@ -151,3 +151,13 @@ test('the old GNU notice ("No author or distributor accepts responsibility ...")
     [spdx.Crossword.licenseText, 'Crossword'],
   ]);
 });
+
+test('the LPPL\'s own notice: "the LaTeX Project Public License, either version 1.3c of this license or ... any later version"', () => {
+  check([
+    [
+      '% This work may be distributed and/or modified under the\n% conditions of the LaTeX Project Public License, either version 1.3c\n% of this license or (at your option) any later version.\n',
+      'LPPL-1.3c',
+    ],
+    ['% under the Mozilla Public License, either version 2.0 or a later one', 'MPL-2.0'],
+  ]);
+});
