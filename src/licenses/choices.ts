@@ -9,8 +9,8 @@ import type { NoticeMatch } from './notices.js';
  * Everything else (names in separate sentences, "and" without a choice word) applies together.
  */
 
-/** Words before a list (within BEFORE characters of its first name) that make it a choice. */
-const CHOICE_BEFORE = /\b(?:dual|dually|tri|triple|multi|multiple|either|choice|alternatively)\b|\b(?:any|one or more|one|each) of the following\b/;
+/** Words before a list (within BEFORE characters of its first name) that make it a choice ("the following licenses as alternatives"). */
+const CHOICE_BEFORE = /\b(?:dual|dually|tri|triple|multi|multiple|either|choice|alternatively|alternatives)\b|\b(?:any|one or more|one|each) of the following\b/;
 const BEFORE = 80;
 /** Words right after a list's last name that make it a choice ("GPL 2.0/LGPL 2.1/MPL 1.1 tri-license", "(at your choice)"). */
 const CHOICE_AFTER = /^(?: licen[cs]es?| licen[cs]ed)? (?:(?:dual|dually|tri|triple|multi) ?licen[cs]|at (?:your|the licensee s|the user s|the recipient s) (?:option|choice|discretion))/;
@@ -24,6 +24,16 @@ const SENTENCE_WORDS = /\b(?:is|are|be|was|were|under|licensed|released|distribu
 const OWN_GRANT = /^(?:under|licen[cs]ed|released|distributed)\b/;
 /** How far apart two names of a choice list may be, with nothing but items' labels and URLs between. */
 const LIST_GAP = 120;
+/** "At your option" after a name, past its own label and URL ("the MIT license <LICENSE-MIT or URL>, at your option"). */
+const OPTION = /\bat (?:your|the licensee s|the user s|the recipient s) (?:option|choice|discretion)\b/;
+const OPTION_REACH = 80;
+
+/** Whether "at your option" closes the list at notice `n`, nothing but a label or URL between. */
+function optionFollows(text: string, n: NoticeMatch): boolean {
+  const after = text.slice(n.end, n.end + OPTION_REACH);
+  const m = OPTION.exec(after);
+  return m !== null && !SENTENCE_WORDS.test(after.slice(0, m.index));
+}
 
 /** Whether notice `n` continues the list whose last name is `prev`, and whether that join says "or". */
 function join(text: string, prev: NoticeMatch, n: NoticeMatch, choice: boolean, alreadyOr: boolean): { joined: boolean; or: boolean } {
@@ -37,6 +47,9 @@ function join(text: string, prev: NoticeMatch, n: NoticeMatch, choice: boolean, 
   const or = /\bor\b/.test(gap);
   const and = /\band\b/.test(gap);
   if (gap.length < 60 && or && (!and || choice)) return { joined: true, or: true };
+  // "the Apache License, Version 2.0 <LICENSE-APACHE or URL> or the MIT license <...>, at your
+  // option": the first name's file and URL stand in the gap, the choice word after the last name
+  if (or && gap.length < LIST_GAP && !SENTENCE_WORDS.test(gap) && optionFollows(text, n)) return { joined: true, or: true };
   if (gap.length < 30 && and && choice) return { joined: true, or: false };
   if (choice && gap.length < LIST_GAP && !SENTENCE_WORDS.test(gap) && !OWN_GRANT.test(text.slice(n.at, n.end))) return { joined: true, or: false };
   // a further "or" carries a choice already made ("either A or B ... or, for software, C")

@@ -78,7 +78,7 @@ function offeredInstead(all: string, named: string): boolean {
  * notices offer among them, and the notices read where no text is (`rest`), or the last resorts of
  * a file with neither (header fields, URLs). `notice` is the notices' own expression.
  */
-function licenceParts(content: string, all: string, rest: string, texts: TextMatch[]): { parts: string[]; notice: string | null } {
+function licenceParts(content: string, all: string, rest: string, texts: TextMatch[], textOffered: boolean): { parts: string[]; notice: string | null } {
   // an unversioned GNU name beside a licence text is a mention ("GPL-compatible"), not a grant;
   // a notice of the licence whose text is there is the text's own "How to Apply" sample, and
   // one of the licence a variant's text is named after is its title ("The Q Public License")
@@ -114,8 +114,9 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
   const parts = [...offered.map((ids) => ids.join(' OR ')), ...texts.map((t) => t.id).filter((id) => !offeredAs(id))];
   const notice = noticeExpression(rest, notices);
   // "Alternatively, this software may be distributed under the terms of the GPL" beside a
-  // licence text: a choice between the text's licence and the notice's
-  if (notice && texts.length > 0 && offeredInstead(all, rest.slice(notices[0].at, notices[0].end))) parts.splice(0, parts.length, `(${conjunction(parts)}) OR (${notice})`);
+  // licence text, or a notice and then "ALTERNATIVELY, ... under the terms of the following
+  // license" above the text: a choice between the text's licence and the notice's
+  if (notice && texts.length > 0 && (textOffered || offeredInstead(all, rest.slice(notices[0].at, notices[0].end)))) parts.splice(0, parts.length, `(${conjunction(parts)}) OR (${notice})`);
   else if (notice) parts.push(notice);
   // a header field of SPDX ids (`License: ISC`), then a URL: the last resorts of a header that
   // names its licence in no sentence
@@ -130,6 +131,18 @@ function licenceParts(content: string, all: string, rest: string, texts: TextMat
     for (const id of grantedUrlLicenses(content)) if (!present.has(base(id))) parts.push(id);
   }
   return { parts, notice };
+}
+
+/**
+ * How far before a licence text (in words) "alternatively" offers it instead of a notice's
+ * licence: the offer may go on about deleting one of the two ("If you wish to allow use of your
+ * version of this file only under the terms of the GNU General Public License, ...").
+ */
+const OFFER_REACH = 100;
+
+/** Whether "alternatively" stands just above one of the texts: the text is offered instead of what the notices name. */
+function textOfferedInstead(words: string[], texts: TextMatch[]): boolean {
+  return texts.some((t) => words.slice(Math.max(0, t.start - OFFER_REACH), t.start).includes('alternatively'));
 }
 
 /** The GNU texts' "How to Apply These Terms" introduces its sample notices so. */
@@ -173,7 +186,7 @@ export function detectText(content: string, options: MatchOptions = {}): { expre
   // (an exception's own text that speaks of another licence is no notice of it)
   const rest = withoutExceptionTexts(words.filter((_, i) => !covered[i]).join(' '));
   const all = words.join(' ');
-  const { parts, notice } = licenceParts(content, all, rest, texts);
+  const { parts, notice } = licenceParts(content, all, rest, texts, textOfferedInstead(words, texts));
   const licences = conjunction(parts.map((p) => normalizeExpression(p) ?? p));
   // "As a special exception, ...": attached to the one licence it is written for
   const exceptions = findExceptions(all);

@@ -134,6 +134,29 @@ function partial(corpus: LicenseCorpus, windows: Candidate[], min = PARTIAL_MIN)
     .map((c) => ({ ...c, score: c.common / c.size }));
 }
 
+/** Words of a licence's grant or conditions, which no warranty disclaimer holds. */
+const GRANT_WORDS = new Set(
+  'license licensed licensee licenses permission permitted permit redistribution redistributions redistribute distribute distributed distribution copy copies modify modified grant granted grants sublicense'.split(
+    ' ',
+  ),
+);
+/** How a warranty disclaimer opens ("THIS SOFTWARE IS PROVIDED AS IS ...", "IN NO EVENT SHALL ...", "... is distributed in the hope that it will be useful"). */
+const DISCLAIMER_OPENING = /^(?:(?:this|the) software is provided|in no event|(?:is )?distributed in the hope)\b/;
+const OPENING_WORDS = 5;
+
+/**
+ * Whether a partial copy's window is a warranty disclaimer alone: it opens as one and holds no
+ * word of a grant or condition. Beside a licence text already read, such a paragraph ("THIS
+ * SOFTWARE IS PROVIDED AS IS ... DISCLAIMED ...") is that text's or a repeated one, not a second
+ * licence, though it may be half of a short BSD variant's words. (Alone in a file it is still
+ * read: the last 70% of a one-clause BSD text is its disclaimer.)
+ */
+function disclaimerAlone(words: string[], c: Candidate): boolean {
+  if (!DISCLAIMER_OPENING.test(words.slice(c.start, c.start + OPENING_WORDS).join(' '))) return false;
+  for (let i = c.start + OPENING_WORDS; i < c.end; i++) if (GRANT_WORDS.has(words[i])) return false;
+  return true;
+}
+
 /** A short licence's partial copy needs this many bigrams ... */
 const SHORT_PARTIAL_MIN = 40;
 /** ... nearly nothing else in its window ... */
@@ -228,8 +251,13 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
   // none is near enough by bigrams: a copy with its names filled in may still be (see diff.ts)
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
-  if (partialOnly) passing = partial(corpus, windows);
-  if (partialOnly && passing.length === 0) passing = shortPartial(corpus, text, windows);
+  // (beside a text already read, a disclaimer alone is that text's, or a repeated one: no second licence)
+  const parts = (windowsFound: Candidate[], alone: boolean): Candidate[] => ((found.length > 0 || alone) && windowsFound.every((c) => disclaimerAlone(words, c)) ? [] : windowsFound);
+  if (partialOnly) passing = parts(partial(corpus, windows), false);
+  // (a short licence's warranty paragraph alone is no copy of it even alone in a file: the old GNU
+  // notice "... is distributed in the hope that it will be useful ... No author or distributor
+  // accepts responsibility ..." is a third of Crossword's words, and goes on to grant the GPL)
+  if (partialOnly && passing.length === 0) passing = parts(shortPartial(corpus, text, windows), true);
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);
@@ -261,7 +289,9 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
   // the best score, unless its title names another close one, or another licence explains
   // clearly more of the text (a longer licence that contains a shorter one, in full or in part)
   let top: Candidate | undefined = passing.length ? passing.reduce((a, b) => (b.score > a.score ? b : a)) : undefined;
-  if (!top || !isExact(ids, top, corpus.licenses[top.index])) top = titled(corpus, text, words, windows, top, threshold) ?? top;
+  // (a family's name above a near copy of one of its members does not trade it for another member)
+  const member = top && !partialOnly ? corpus.licenses[top.index].id : undefined;
+  if (!top || !isExact(ids, top, corpus.licenses[top.index])) top = titled(corpus, text, words, windows, top, threshold, member) ?? top;
   if (!top) return null;
   // (a licence indexed twice, with and without its optional part, counts with its wider copy)
   const topId = corpus.licenses[top.index].id;
@@ -299,10 +329,10 @@ function choose(corpus: LicenseCorpus, text: IndexedText, words: string[], windo
  * several. A variant is traded for its base by its title only as relatives.ts trades it, when the
  * window lacks the variant's own words ("The Q Public License" heads QPL's INRIA variant too).
  */
-function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], top: Candidate | undefined, threshold: number): Candidate | undefined {
+function titled(corpus: LicenseCorpus, text: IndexedText, words: string[], windows: Candidate[], top: Candidate | undefined, threshold: number, member?: string): Candidate | undefined {
   const first = top ?? windows[0];
   if (!first) return undefined;
-  const named = [...namedAt(corpus, words, first.start)];
+  const named = [...namedAt(corpus, words, first.start, member)];
   if (named.length === 0 || (top && named.includes(top.index))) return undefined;
   const missing = named.filter((index) => !windows.some((c) => c.index === index));
   const extra = windowsOf(corpus, text, missing)

@@ -50,10 +50,28 @@ const GRANT = String.raw`(?:\b(?:under|terms(?: and conditions)? of|subject to|l
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The version slot for `1.0`: `(?:version |v ?|ver )?1(?:\.0)?`. */
-function versionSlot(version: string): string {
+/** The version number `1.0` as written: `1(?:\.0)?`. */
+function versionNumber(version: string): string {
   const base = version.replace(/\.0$/, '');
-  return `(?:version |v ?|ver )?${escape(base)}${base === version ? '' : String.raw`(?:\.0)?`}`;
+  return `${escape(base)}${base === version ? '' : String.raw`(?:\.0)?`}`;
+}
+
+/**
+ * The version slot for `1.0`: `(?:either )?(?:version |v ?|ver )?1(?:\.0)?`; "either" as in "the
+ * LaTeX Project Public License, either version 1.3c of this license or (at your option) any later
+ * version", the notice the LPPL asks for.
+ */
+const versionSlot = (version: string): string => `(?:either )?(?:version |v ?|ver )?${versionNumber(version)}`;
+
+/**
+ * The same name with its version written first, as notices put it ("subject to version 3.01 of
+ * the PHP license", "under version 2.0 of the Mozilla Public License"): for names whose version
+ * ends them (an edition word may follow), or null.
+ */
+function versionFirst(words: string[], at: number): string | null {
+  if (at < 1 || words.slice(at + 1).some((w) => !EDITION.has(w)) || words.some((w) => w.includes(STAR))) return null;
+  const name = words.slice(0, /^(?:version|v|ver)$/.test(words[at - 1]) ? at - 1 : at);
+  return name.length ? String.raw`\bversion ${versionNumber(words[at].replace(/^v/, ''))} of (?:the )?${name.map(escape).join(' ')}(?![\w.])` : null;
 }
 
 /**
@@ -93,7 +111,8 @@ function ruleFor(id: string, name: string): NameRule | null {
   if ((head.length === 0 && !versioned) || named.length === 0 || (!versioned && words.length < 2)) return null;
   const key = (head.length ? head : named).reduce((a, b) => (b.length > a.length ? b : a));
   // after a versioned name a different version may follow ("1.0 or 1.1"): the slot ends at a word boundary
-  const pattern = new RegExp(versioned ? String.raw`\b${body}(?![\w.])` : `${GRANT}${body}\\b`, 'g');
+  const first = versioned ? versionFirst(words, at) : null;
+  const pattern = new RegExp(versioned ? String.raw`\b${body}(?![\w.])${first ? `|${first}` : ''}` : `${GRANT}${body}\\b`, 'g');
   return { id, pattern, key, versioned };
 }
 

@@ -38,8 +38,12 @@ const HTML_TAGS = new Set(
 );
 export const PLACEHOLDER = 'tplvar';
 
-/** HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line. */
-const TAGS = /<[^<>\n]{0,80}>/g;
+/**
+ * HTML/XML tags and `<placeholder>`s (`<year>`, `<copyright holders>`); ≤ 80 characters, one line.
+ * Not a comment: `<!-- ... -->` on one line is where HTML and XML files keep their licence notice
+ * (its markers are punctuation, dropped with the rest).
+ */
+const TAGS = /<(?!!--)[^<>\n]{0,80}>/g;
 const ENTITIES = /&(?:[a-z]{2,8}|#\d{1,5});/g;
 /** `[text](url)` → `text`; the text may wrap onto the next line (a licence re-wrapped in a comment). */
 const MARKDOWN_LINKS = /\[([^\]]{0,300})\]\([^)\n]*\)/g;
@@ -54,11 +58,12 @@ const BULLET = /^[ \t]*(?:\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)](?=\s)|\([a-z0-9]{1
  * A copyright statement line: `Copyright (c) 2020 Someone`, `(C) 2001 ...`, `© ...`. Not a line
  * that only starts with the word inside a sentence ("copyright notice, this list of ..."). A
  * one-line header often goes on with its grant ("(c) 2012 Foo. Licensed under the MIT license",
- * "Copyright 2005 Foo. This file is distributed under ..."): the statement ends where such a
+ * "Copyright 2005 Foo. This file is distributed under ...", "copyright by Foo - free software
+ * under the terms of the LGPL 2.1"): the statement ends where such a
  * sentence begins, and the grant is kept for the notice rules.
  */
 /** Where a grant begins after a copyright statement on the same line. */
-const GRANT_START = String.raw`(?<=all rights reserved\.?)|\b(?:licen[cs]ed|released|distributed|dual|permission (?:is|to)|redistribution and use|freedom to|grants? (?:you|to|the|permission|reproduction|use)|use of this|you (?:may|can)|this (?:file|program|library|software|code|work|source|module|package|project|script|configure script|documentation)\b)`;
+const GRANT_START = String.raw`(?<=all rights reserved\.?)|\b(?:licen[cs]ed|released|distributed|dual|permission (?:is|to)|redistribution and use|freedom to|grants? (?:you|to|the|permission|reproduction|use)|use of this|you (?:may|can)|free software(?![^a-z]*foundation)|under the (?:terms|conditions)\b|this (?:file|program|library|software|code|work|source|module|package|project|script|configure script|documentation)\b)`;
 /** Words after "copyright" at a line start that make it a sentence wrapped there, not a statement. */
 const COPYRIGHT_IN_SENTENCE = String.raw`notices?|holders?|owners?|and\b|or\b|is\b|are\b|was\b|were\b|in\b|to\b|of\b|for\b|on\b|may\b|shall\b|will\b|must\b|has\b|have\b|claimed|claims?\b|law|statement|license|licence|protection|infringement|interest|status|,|\.`;
 /**

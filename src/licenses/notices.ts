@@ -32,10 +32,11 @@ const V = '(?:version |v ?|ver )?';
 
 /**
  * GNU family and version: `gnu lesser general public license ... version 2.1 ... any later version`;
- * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL").
+ * also as people misname it ("GNU Lesser Public License", "GNU Public License", "Lesser GPL",
+ * "GNU Affero GPLv3") and abbreviate it with its version after "license" ("the GNU GPL license version 2").
  */
 const GNU =
-  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
+  /\b(?:(?<gnu>gnu )?(?<q1>lesser |library |affero )?general public license|gnu (?<q2>lesser |library |affero )?public license|(?<q3>lesser |library )public license|gnu (?<free>free )documentation license|(?<q4>lesser |library |affero )?(?<abbr>agpl|lgpl|gpl|gfdl|fdl)(?:(?: license version | license v ?| ?v ?| version | ver | |)(?<version>\d(?:\.\d)?))?(?<later> or (?:at your \w+ )?(?:any )?(?:later|newer|higher|above|greater|subsequent)(?: version)?|\+)?\b)/g;
 
 /** Every GNU match holds one of these (see Rule.words). */
 const GNU_HINTS = ['public license', 'documentation license', 'gpl', 'fdl'];
@@ -101,8 +102,8 @@ function gnuNotices(text: string, out: NoticeMatch[]): void {
   }
 }
 
-/** After a GNU name and its version, a second version offered instead (not "any later version"). */
-const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version )?(\d(?:\.\d)?)\b(?!\.\d)/;
+/** After a GNU name and its version, a second version offered instead (not "any later version"): "or version 3", "or v3", "or v.3". */
+const SECOND_VERSION = /^(?: of the license)? or (?:at your option )?(?:version |v ?)?(\d(?:\.\d)?)\b(?!\.\d)/;
 /** ... and after it, any later version: of the FSF's, not one "accepted by" a project's proxy (KDE's). */
 const ANY_LATER = /^ or (?:at your option )?(?:any )?later(?! version accepted| version approved| accepted| approved)/;
 
@@ -157,11 +158,12 @@ function mergeGnu(notices: NoticeMatch[]): NoticeMatch[] {
 
 const RULES: Rule[] = [
   {
-    pattern: new RegExp(`\\bapache (?:software )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache license\\b(?! ${V}1)`, 'g'),
+    // ("Apache Public License 2.0": a misnaming people write, as they do "GNU Public License")
+    pattern: new RegExp(`\\bapache (?:software |public )?license,? ${V}2(?:\\.0)?\\b|\\bapache ${V}2(?:\\.0)? license\\b|\\bapache 2\\.0\\b|\\bapache (?:public )?license\\b(?! ${V}1)`, 'g'),
     id: () => 'Apache-2.0',
     words: ['apache'],
   },
-  { pattern: new RegExp(`\\bapache (?:software )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
+  { pattern: new RegExp(`\\bapache (?:software |public )?license,? ${V}1\\.1\\b`, 'g'), id: () => 'Apache-1.1', words: ['apache'] },
   {
     pattern:
       /\b(?:mit(?: x11)? license|mit licence|mit licensed|(?:under|license|licensed under|licensed) (?:the )?mit\b(?! (?:press|university|no attribution))|(?:under|governed by) an? mit style license)/g,
@@ -211,11 +213,13 @@ const RULES: Rule[] = [
   { pattern: new RegExp(`\\bnetscape public license,? ${V}(1\\.0|1\\.1)\\b`, 'g'), id: (m) => `NPL-${m[1]}`, words: ['netscape'] },
   { pattern: /\bruby (?:s )?license\b/g, id: () => 'Ruby', words: ['ruby'] },
   { pattern: /\b(?:the unlicense|unlicense license)\b/g, id: () => 'Unlicense', words: ['unlicense'] },
-  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
+  // CC0 has one version, so the bare name is specific enough where a grant names it ("copied under CC0")
+  { pattern: /\b(?:cc0 1\.0|creative commons zero|cc0 license)\b|\b(?:under|terms of|licensed|released|dedicated to) (?:the |a )?cc0\b/g, id: () => 'CC0-1.0', words: ['cc0', 'creative'] },
   { pattern: /\bzlib(?: libpng)? license\b(?! with acknowledge?ment)/g, id: () => 'Zlib', words: ['zlib'] },
   // the headers of zlib's and libpng's own source files point to the licence in their main header
   // ("For conditions of distribution and use, see copyright notice in zlib.h"), as other projects' copies do
-  { pattern: /\b(?:copyright notice in zlib h|see zlib h for (?:copyright|conditions)|same (?:license|terms) as zlib)\b/g, id: () => 'Zlib', words: ['zlib'] },
+  // (minizip's: "License: Same as ZLIB")
+  { pattern: /\b(?:copyright notice in zlib h|see zlib h for (?:copyright|conditions)|same (?:license|terms) as zlib|license same as zlib)\b/g, id: () => 'Zlib', words: ['zlib'] },
   { pattern: /\bdisclaimer and license in png h\b/g, id: () => 'Libpng', words: ['png'] },
   { pattern: /\b(?:zero clause bsd|bsd zero clause|0 clause bsd)\b/g, id: () => '0BSD', words: ['zero', '0 clause'] },
   // the Unlicense's opening sentence, which projects quote alone as their notice
@@ -230,11 +234,19 @@ const RULES: Rule[] = [
   // a bare "BSD licensed" / "under the BSD license" (no clause count): the 3-clause (new) BSD,
   // as ScanCode reads it; the numbered and named forms above start earlier and win; "or" offers
   // it beside another licence's grant ("under the LGPL, MPL or BSD license"), and so does "and"
-  // with the plural that joins names into one grant ("dual licensed under the MIT and BSD licenses")
-  { pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?bsd license\b|\b(?:or|and) (?:the )?bsd licenses\b/g, id: () => 'BSD-3-Clause', words: ['bsd'], family: 'BSD' },
+  // with the plural that joins names into one grant ("dual licensed under the MIT and BSD licenses");
+  // CMake's modules grant theirs as "Distributed under the OSI-approved BSD License" (its 3-clause text)
+  {
+    pattern: /\bbsd licensed\b|\b(?:under|licensed under|terms of|or) (?:the |a )?(?:osi approved )?bsd license\b|\b(?:or|and) (?:the )?bsd licenses\b/g,
+    id: () => 'BSD-3-Clause',
+    words: ['bsd'],
+    family: 'BSD',
+  },
   // Perl's own notice ("under the terms of either the GNU General Public License or the Artistic
   // License, as specified in the README file"): Perl's choice, as "same terms as Perl itself"
   { pattern: /\bgnu general public license or the artistic license\b/g, id: () => 'Artistic-1.0-Perl OR GPL-1.0-or-later', words: ['artistic'] },
+  // "the Perl Artistic License": Perl's own Artistic text, as Perl modules name it beside the GPL
+  { pattern: /\bperl artistic license\b/g, id: () => 'Artistic-1.0-Perl', words: ['artistic'] },
   // the Eclipse Distribution License is the BSD-3-Clause text (SPDX and ScanCode read it so)
   { pattern: new RegExp(`\\beclipse distribution license,? ${V}1\\.0\\b|\\bedl ${V}1\\.0\\b`, 'g'), id: () => 'BSD-3-Clause', words: ['eclipse', 'edl'] },
   // Debian's name for the MIT licence (copyright files, `License: Expat`)

@@ -33,13 +33,17 @@ function indicesByBase(corpus: LicenseCorpus): Map<string, number[]> {
   return map;
 }
 
-/** The corpus indices of the licences named in the opening of a window that starts at word `start`. */
-export function namedAt(corpus: LicenseCorpus, words: string[], start: number): Set<number> {
+/**
+ * The corpus indices of the licences named in the opening of a window that starts at word `start`.
+ * A family's name ("Distributed under the BSD license:") says the text is one of the family, not
+ * which: it names nothing when `member` (the best window's licence) is of that family already.
+ */
+export function namedAt(corpus: LicenseCorpus, words: string[], start: number, member?: string): Set<number> {
   const opening = words.slice(Math.max(0, start - BEFORE), start + AFTER).join(' ');
   const out = new Set<number>();
   if (!opening) return out;
   for (const n of findNotices(opening)) {
-    if (NOT_THE_TEXT.test(opening.slice(0, n.at)) || /^[ -]*style\b/.test(opening.slice(n.end))) continue;
+    if ((n.family !== undefined && member?.startsWith(`${n.family}-`)) || NOT_THE_TEXT.test(opening.slice(0, n.at)) || /^[ -]*style\b/.test(opening.slice(n.end))) continue;
     for (const id of n.id.split(' OR ')) for (const index of indicesByBase(corpus).get(base(id)) ?? []) out.add(index);
   }
   return out;
