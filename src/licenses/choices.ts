@@ -12,8 +12,10 @@ import type { NoticeMatch } from './notices.js';
 /** Words before a list (within BEFORE characters of its first name) that make it a choice ("the following licenses as alternatives"). */
 const CHOICE_BEFORE = /\b(?:dual|dually|tri|triple|multi|multiple|either|choice|alternatively|alternatives)\b|\b(?:any|one or more|one|each) of the following\b/;
 const BEFORE = 80;
+/** "At your option" and the ways licences word it, in normalised text. */
+const AT_OPTION = String.raw`at (?:your|the licensee s|the user s|the recipient s) (?:option|choice|discretion)`;
 /** Words right after a list's last name that make it a choice ("GPL 2.0/LGPL 2.1/MPL 1.1 tri-license", "(at your choice)"). */
-const CHOICE_AFTER = /^(?: licen[cs]es?| licen[cs]ed)? (?:(?:dual|dually|tri|triple|multi) ?licen[cs]|at (?:your|the licensee s|the user s|the recipient s) (?:option|choice|discretion))/;
+const CHOICE_AFTER = new RegExp(String.raw`^(?: licen[cs]es?| licen[cs]ed)? (?:(?:dual|dually|tri|triple|multi) ?licen[cs]|${AT_OPTION})`);
 /**
  * In a list opened as a choice ("multi licensed ... any of the following licenses"), the words
  * between two names may be each item's abbreviation and URL; they may not be a sentence of their
@@ -25,7 +27,7 @@ const OWN_GRANT = /^(?:under|licen[cs]ed|released|distributed)\b/;
 /** How far apart two names of a choice list may be, with nothing but items' labels and URLs between. */
 const LIST_GAP = 120;
 /** "At your option" after a name, past its own label and URL ("the MIT license <LICENSE-MIT or URL>, at your option"). */
-const OPTION = /\bat (?:your|the licensee s|the user s|the recipient s) (?:option|choice|discretion)\b/;
+const OPTION = new RegExp(String.raw`\b${AT_OPTION}\b`);
 const OPTION_REACH = 80;
 
 /** Whether "at your option" closes the list at notice `n`, nothing but a label or URL between. */

@@ -157,6 +157,11 @@ function disclaimerAlone(words: string[], c: Candidate): boolean {
   return true;
 }
 
+/** Partial copies found, or none where `drop` allows it and every one is a warranty disclaimer alone. */
+function unlessDisclaimersAlone(words: string[], candidates: Candidate[], drop: boolean): Candidate[] {
+  return drop && candidates.every((c) => disclaimerAlone(words, c)) ? [] : candidates;
+}
+
 /** A short licence's partial copy needs this many bigrams ... */
 const SHORT_PARTIAL_MIN = 40;
 /** ... nearly nothing else in its window ... */
@@ -252,12 +257,11 @@ function passingWindows(corpus: LicenseCorpus, text: IndexedText, words: string[
   if (passing.length === 0) passing = windows.map((c) => withTemplateScore(ids, corpus.licenses[c.index], c)).filter((c) => c.score >= threshold);
   const partialOnly = passing.length === 0;
   // (beside a text already read, a disclaimer alone is that text's, or a repeated one: no second licence)
-  const parts = (windowsFound: Candidate[], alone: boolean): Candidate[] => ((found.length > 0 || alone) && windowsFound.every((c) => disclaimerAlone(words, c)) ? [] : windowsFound);
-  if (partialOnly) passing = parts(partial(corpus, windows), false);
+  if (partialOnly) passing = unlessDisclaimersAlone(words, partial(corpus, windows), found.length > 0);
   // (a short licence's warranty paragraph alone is no copy of it even alone in a file: the old GNU
   // notice "... is distributed in the hope that it will be useful ... No author or distributor
   // accepts responsibility ..." is a third of Crossword's words, and goes on to grant the GPL)
-  if (partialOnly && passing.length === 0) passing = parts(shortPartial(corpus, text, windows), true);
+  if (partialOnly && passing.length === 0) passing = unlessDisclaimersAlone(words, shortPartial(corpus, text, windows), true);
   // a short licence's clauses with sentences of the copy's own between them (gapped.ts)
   const gappedOnly = partialOnly && passing.length === 0;
   if (gappedOnly) passing = gapped(corpus, ids, windows);
